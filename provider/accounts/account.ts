@@ -1,0 +1,17 @@
+/** A Visma Connect account as the emulator stores it. `sub` is an immutable UUID. */
+export interface Account {
+  sub: string;
+  email: string;
+  emailVerified: boolean;
+  passwordHash: string | undefined;
+  givenName: string;
+  familyName: string;
+  locale: string;
+  tenants: string[];
+  totpSecret: string | undefined;
+  /** Epoch seconds of the last successful password sign-in (the `llt` claim). */
+  lastLoginAt: number | undefined;
+}
+
+export const displayName = (account: Account): string =>
+  [account.givenName, account.familyName].filter(Boolean).join(' ') || account.email;

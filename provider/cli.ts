@@ -1,0 +1,38 @@
+import { readSettings, SettingsError } from './config/index.js';
+import { FixtureError } from './fixtures/index.js';
+import { createLogger } from './http/index.js';
+import { SigningKeysError } from './oidc/index.js';
+import { DEFAULT_FIXTURES_PATH, startEmulator, StartupError } from './server.js';
+
+const KNOWN_ERRORS = [SettingsError, FixtureError, SigningKeysError, StartupError];
+
+/** `mock-visma-connect [--port N] [--host H] [--issuer URL] [--fixtures FILE] [--store S] [--mail M]` */
+export async function main(argv = process.argv.slice(2), env = process.env): Promise<void> {
+  try {
+    const settings = readSettings(argv, env);
+    const logger = createLogger(settings.logLevel);
+    const emulator = await startEmulator(settings, logger);
+    process.stdout.write(
+      `mock-visma-connect ready on ${emulator.url}\n` +
+        `  issuer     ${emulator.issuer}\n` +
+        `  discovery  ${emulator.issuer}/.well-known/openid-configuration\n` +
+        `  fixtures   ${settings.fixturesPath ?? DEFAULT_FIXTURES_PATH}\n` +
+        `  store      ${settings.store}\n`,
+    );
+    const stop = (signal: string) => {
+      logger.info(`${signal}: closing`);
+      emulator.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  } catch (error) {
+    if (KNOWN_ERRORS.some((kind) => error instanceof kind)) {
+      process.stderr.write(`mock-visma-connect: ${(error as Error).message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,147 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/** One setting's sources: a command-line flag (optional) and an environment variable. */
+const FLAGS = {
+  port: 'PORT',
+  host: 'HOST',
+  issuer: 'ISSUER',
+  fixtures: 'FIXTURES',
+  store: 'STORE',
+  mail: 'MAIL',
+} as const;
+
+const port = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a port number from 0 to 65535` })
+    .int({ error: `${name} must be a port number from 0 to 65535` })
+    .min(0, { error: `${name} must be a port number from 0 to 65535` })
+    .max(65535, { error: `${name} must be a port number from 0 to 65535` })
+    .default(fallback);
+
+const oneOf = <const T extends readonly [string, ...string[]]>(name: string, values: T, fallback: T[number]) =>
+  z.enum(values, { error: `${name} must be one of ${values.join(', ')}` }).default(fallback);
+
+const url = (name: string, protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+export const settingsSchema = z.object({
+  PORT: port('PORT', 5080),
+  HOST: z.string().min(1, { error: 'HOST must be a host name or IP address' }).default('127.0.0.1'),
+  ISSUER: url('ISSUER', ['http:', 'https:'])
+    .refine((value) => !value.endsWith('/'), { error: 'ISSUER must not end with a slash (Visma Connect: https://connect.visma.com)' })
+    .optional(),
+  FIXTURES: z.string().min(1).optional(),
+  STORE: oneOf('STORE', ['memory', 'redis'], 'memory'),
+  REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  MAIL: oneOf('MAIL', ['embedded', 'smtp'], 'embedded'),
+  SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
+  SMTP_PORT: port('SMTP_PORT', 1025),
+  MAIL_API_PORT: port('MAIL_API_PORT', 8025),
+  CONTROL_TOKEN: z.string().min(1).optional(),
+  LOG_LEVEL: oneOf('LOG_LEVEL', ['silent', 'error', 'warn', 'info', 'debug'], 'info'),
+  SIGNING_KEYS: z.string().min(1).optional(),
+  COOKIE_KEYS: z.string().min(1).optional(),
+  PASSWORD_HASH_COST: z.coerce
+    .number({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
+    .int({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
+    .min(1, { error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
+    .max(20, { error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
+    .default(8),
+});
+
+export type RawSettings = z.infer<typeof settingsSchema>;
+
+export interface Settings {
+  port: number;
+  host: string;
+  /** Absent: `http://localhost:<the port actually bound>`. */
+  issuer: string | undefined;
+  fixturesPath: string | undefined;
+  store: 'memory' | 'redis';
+  redisUrl: string;
+  mail: 'embedded' | 'smtp';
+  smtpUrl: string;
+  smtpPort: number;
+  mailApiPort: number;
+  controlToken: string | undefined;
+  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  signingKeysPath: string | undefined;
+  cookieKeys: string[] | undefined;
+  passwordHashCost: number;
+}
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/** Flags win over the environment; the result is validated as one object so every problem is named. */
+export function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
+  const flags = parseFlags(argv);
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(settingsSchema.shape)) raw[key] = emptyToUndefined(env[key]);
+  for (const [flag, key] of Object.entries(FLAGS)) {
+    const value = flags[flag];
+    if (value !== undefined) raw[key] = value;
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0]);
+    throw new SettingsError(`${key}=${JSON.stringify(raw[key] ?? '')} is not valid: ${issue.message}`);
+  }
+  return toSettings(parsed.data);
+}
+
+export function toSettings(raw: RawSettings): Settings {
+  return {
+    port: raw.PORT,
+    host: raw.HOST,
+    issuer: raw.ISSUER,
+    fixturesPath: raw.FIXTURES,
+    store: raw.STORE,
+    redisUrl: raw.REDIS_URL,
+    mail: raw.MAIL,
+    smtpUrl: raw.SMTP_URL,
+    smtpPort: raw.SMTP_PORT,
+    mailApiPort: raw.MAIL_API_PORT,
+    controlToken: raw.CONTROL_TOKEN,
+    logLevel: raw.LOG_LEVEL,
+    signingKeysPath: raw.SIGNING_KEYS,
+    cookieKeys: raw.COOKIE_KEYS?.split(',').map((key) => key.trim()).filter(Boolean),
+    passwordHashCost: raw.PASSWORD_HASH_COST,
+  };
+}
+
+/** The embedded defaults, with overrides: what tests and the testing library start from. */
+export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
+  return { ...toSettings(settingsSchema.parse({})), ...overrides };
+}
+
+function parseFlags(argv: string[]): Record<string, string | undefined> {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    });
+    return values as Record<string, string | undefined>;
+  } catch (error) {
+    const accepted = Object.keys(FLAGS).map((flag) => `--${flag}`).join(', ');
+    throw new SettingsError(`${(error as Error).message}. Accepted flags: ${accepted}`);
+  }
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

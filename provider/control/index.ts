@@ -1,0 +1,1 @@
+export { controlRoutes, type ControlDependencies } from './routes.js';

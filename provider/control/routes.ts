@@ -1,0 +1,41 @@
+import { Router } from '@koa/router';
+import { readJson } from '../http/index.js';
+import type { Logger } from '../http/index.js';
+import { jsonErrors } from '../http/index.js';
+import type { Clock } from '../time/index.js';
+import { controlAuth } from './control-auth.js';
+import { parseClockMove } from './clock-request.js';
+
+export interface ControlDependencies {
+  clock: Clock;
+  controlToken: string | undefined;
+  logger: Logger;
+  /** Back to the loaded fixtures: accounts, sessions, grants, clock. */
+  reset: () => Promise<void>;
+}
+
+/** The control plane for tests, under `/_mock` (DESIGN.md section 7, a contract). */
+export function controlRoutes({ clock, controlToken, logger, reset }: ControlDependencies): Router {
+  const router = new Router({ prefix: '/_mock' });
+  router.use(jsonErrors(logger), controlAuth(controlToken));
+
+  router.get('/clock', (ctx) => {
+    ctx.body = clock.read();
+  });
+
+  router.post('/clock', async (ctx) => {
+    const move = parseClockMove(await readJson(ctx));
+    if ('advanceSeconds' in move) clock.advance(move.advanceSeconds);
+    else clock.travelTo(move.nowMs);
+    logger.info(`clock moved: now ${clock.read().iso}`);
+    ctx.body = clock.read();
+  });
+
+  router.post('/reset', async (ctx) => {
+    await reset();
+    logger.info('reset to the loaded fixtures');
+    ctx.body = { status: 'reset', clock: clock.read() };
+  });
+
+  return router;
+}

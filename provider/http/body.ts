@@ -1,0 +1,40 @@
+import type { Context } from 'koa';
+import { HttpError } from './http-error.js';
+
+const LIMIT_BYTES = 64 * 1024;
+
+async function readText(ctx: Context): Promise<string> {
+  const declared = Number(ctx.get('content-length') || 0);
+  if (declared > LIMIT_BYTES) throw new HttpError(413, 'invalid_request', `the request body is larger than ${LIMIT_BYTES} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > LIMIT_BYTES) throw new HttpError(413, 'invalid_request', `the request body is larger than ${LIMIT_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** An HTML form post (`application/x-www-form-urlencoded`); a field sent twice keeps its first value. */
+export async function readForm(ctx: Context): Promise<Record<string, string>> {
+  if (!ctx.is('application/x-www-form-urlencoded')) return {};
+  const form: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(await readText(ctx))) form[key] ??= value;
+  return form;
+}
+
+/** A JSON object body; an empty body is `{}`. Anything else is a 400 with a reason. */
+export async function readJson(ctx: Context): Promise<Record<string, unknown>> {
+  const text = await readText(ctx);
+  if (text.trim() === '') return {};
+  if (!ctx.is('application/json')) throw new HttpError(415, 'invalid_request', 'send the body as application/json');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, 'invalid_request', `the body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, 'invalid_request', 'the body must be a JSON object');
+  return value as Record<string, unknown>;
+}

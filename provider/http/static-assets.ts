@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import type { Middleware } from 'koa';
+import { projectPath } from '../config/index.js';
+
+const ASSETS: Record<string, string> = { '/assets/site.css': 'text/css; charset=utf-8' };
+
+/** The one local stylesheet (no external assets), read once on first request. */
+export function staticAssets(): Middleware {
+  const cache = new Map<string, Buffer>();
+  return async function serveAsset(ctx, next) {
+    const type = ASSETS[ctx.path];
+    if (!type || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+    let body = cache.get(ctx.path);
+    if (!body) {
+      body = readFileSync(projectPath('views', ctx.path));
+      cache.set(ctx.path, body);
+    }
+    ctx.type = type;
+    ctx.set('cache-control', 'public, max-age=3600');
+    ctx.body = body;
+  };
+}

@@ -1,0 +1,2 @@
+export { loginRoutes, type LoginDependencies } from './routes.js';
+export { LoginStates } from './login-state.js';

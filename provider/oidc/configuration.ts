@@ -1,0 +1,112 @@
+import type { Configuration, FindAccount, JWK, KoaContextWithOIDC } from 'oidc-provider';
+import { errors, interactionPolicy } from 'oidc-provider';
+import { EXTRA_CLIENT_METADATA } from '../fixtures/index.js';
+import { ACR } from './acr.js';
+import { CLAIMS_BY_SCOPE } from './claims.js';
+import { loadOrCreateGrant } from './grants.js';
+import { OFFLINE_ACCESS_HOOK, restoreOfflineAccess } from './offline-access.js';
+import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
+import { API_SCOPES, apiResource, interactionPath, OIDC_ROUTES } from './routes.js';
+
+export interface OidcOptions {
+  issuer: string;
+  keys: JWK[];
+  cookieKeys: string[];
+  adapter: NonNullable<Configuration['adapter']>;
+  findAccount: FindAccount;
+  tenantExists: (tenantId: string) => Promise<boolean>;
+}
+
+const HOUR = 60 * 60;
+const SESSION_SECONDS = 10 * HOUR;
+const LOGOUT_TOKEN_SECONDS = 300;
+
+/** oidc-provider 9 configured as Visma Connect behaves (DESIGN.md section 4). */
+export function oidcConfiguration(options: OidcOptions): Configuration {
+  const api = apiResource(options.issuer);
+  return {
+    adapter: options.adapter,
+    findAccount: options.findAccount,
+    jwks: { keys: options.keys },
+    cookies: { keys: options.cookieKeys },
+    routes: OIDC_ROUTES,
+    claims: CLAIMS_BY_SCOPE,
+    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    acrValues: [ACR.password, ACR.twoFactor, ACR.mfaUrn, ACR.passwordUrn],
+    // Scope claims go into the ID token; findAccount keeps the core identity claims out of it for
+    // clients without includeCoreIdentityClaims.
+    conformIdTokenClaims: false,
+    extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA] },
+    enabledJWA: { idTokenSigningAlgValues: ['RS256'] },
+    responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    clientBasedCORS: () => true,
+    interactions: { policy: interactionPolicyWithAccountSelection(), url: (_ctx, interaction) => interactionPath(interaction.uid) },
+    loadExistingGrant: loadOrCreateGrant,
+    extraParams: { [OFFLINE_ACCESS_HOOK]: restoreOfflineAccess },
+    renderError,
+    features: {
+      devInteractions: { enabled: false },
+      claimsParameter: { enabled: true },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      backchannelLogout: { enabled: true },
+      pushedAuthorizationRequests: { enabled: false },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      resourceIndicators: {
+        enabled: true,
+        // client_credentials always gets a token for the provisioning API; code flow keeps opaque
+        // access tokens for userinfo, as oidc-provider cannot read JWT access tokens at userinfo.
+        defaultResource: async (ctx: KoaContextWithOIDC, _client, oneOf) =>
+          oneOf ?? (ctx.oidc.params?.['grant_type'] === 'client_credentials' ? api : undefined),
+        getResourceServerInfo: async (_ctx, resource) => {
+          if (resource !== api) throw new errors.InvalidTarget(`unknown resource; the only resource is ${api}`);
+          return { scope: API_SCOPES.join(' '), audience: api, accessTokenFormat: 'jwt', accessTokenTTL: HOUR, jwt: { sign: { alg: 'RS256' } } };
+        },
+        useGrantedResource: async () => false,
+      },
+    },
+    formats: {
+      customizers: {
+        // Service tokens have no subject (oidc-provider would put the client_id there).
+        async jwt(_ctx, token, jwt) {
+          if (token.kind === 'ClientCredentials') delete jwt.payload['sub'];
+        },
+      },
+    },
+    async extraTokenClaims(ctx, token) {
+      if (token.kind !== 'ClientCredentials') return undefined;
+      const tenantId = (ctx.oidc.body as Record<string, unknown> | undefined)?.['tenant_id'];
+      if (tenantId === undefined) return undefined;
+      if (typeof tenantId !== 'string' || !(await options.tenantExists(tenantId))) {
+        throw new errors.InvalidRequest('tenant_id does not name a known tenant');
+      }
+      return { tenant_id: tenantId };
+    },
+    rotateRefreshToken: (ctx) => ctx.oidc.client?.['refreshTokens'] !== 'reuse',
+    ttl: {
+      AccessToken: HOUR,
+      ClientCredentials: HOUR,
+      AuthorizationCode: 5 * 60,
+      Interaction: HOUR,
+      Grant: 14 * 24 * HOUR,
+      RefreshToken: 14 * 24 * HOUR,
+      // oidc-provider issues logout tokens as IdTokens without a request context.
+      IdToken: (ctx) => (ctx ? HOUR : LOGOUT_TOKEN_SECONDS),
+      // Ten hours from sign-in, however often the session is used.
+      Session: (_ctx, session) => {
+        const loginTs = (session as { loginTs?: number }).loginTs;
+        if (loginTs === undefined) return SESSION_SECONDS;
+        return Math.max(1, loginTs + SESSION_SECONDS - Math.floor(Date.now() / 1000));
+      },
+    },
+  };
+}
+
+/** `prompt=select_account` is honoured: the identifier page is where the account is chosen. */
+function interactionPolicyWithAccountSelection() {
+  const policy = interactionPolicy.base();
+  policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
+  return policy;
+}

@@ -1,0 +1,3 @@
+export type { Store } from './store.js';
+export { MemoryStore } from './memory-store.js';
+export { createOidcAdapter, clientKey, type OidcAdapterOptions } from './oidc-adapter.js';

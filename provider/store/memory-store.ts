@@ -1,0 +1,81 @@
+import type { Store } from './store.js';
+
+interface Entry {
+  value: unknown;
+  expiresAt: number | undefined;
+}
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * The embedded default. Values are copied in and out, so a caller that mutates what it read cannot
+ * change stored state behind the store's back (the Redis store behaves the same by serialising).
+ */
+export class MemoryStore implements Store {
+  readonly #entries = new Map<string, Entry>();
+  readonly #sweeper: NodeJS.Timeout;
+
+  constructor() {
+    this.#sweeper = setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS);
+    this.#sweeper.unref();
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const entry = this.#live(key);
+    return entry === undefined ? undefined : (structuredClone(entry.value) as T);
+  }
+
+  async set(key: string, value: unknown, ttlSeconds?: number): Promise<void> {
+    this.#entries.set(key, { value: structuredClone(value), expiresAt: expiry(ttlSeconds) });
+  }
+
+  async delete(...keys: string[]): Promise<void> {
+    for (const key of keys) this.#entries.delete(key);
+  }
+
+  async addToSet(key: string, member: string, ttlSeconds?: number): Promise<void> {
+    const entry = this.#live(key);
+    const members = entry ? (entry.value as Set<string>) : new Set<string>();
+    members.add(member);
+    const expiresAt = expiry(ttlSeconds);
+    const keepLonger = entry?.expiresAt === undefined || expiresAt === undefined ? undefined : Math.max(entry.expiresAt, expiresAt);
+    this.#entries.set(key, { value: members, expiresAt: entry ? keepLonger : expiresAt });
+  }
+
+  async setMembers(key: string): Promise<string[]> {
+    const entry = this.#live(key);
+    return entry ? [...(entry.value as Set<string>)] : [];
+  }
+
+  async clear(): Promise<void> {
+    this.#entries.clear();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #live(key: string): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAt !== undefined && entry.expiresAt <= now) this.#entries.delete(key);
+    }
+  }
+}
+
+function expiry(ttlSeconds: number | undefined): number | undefined {
+  return ttlSeconds === undefined ? undefined : Date.now() + ttlSeconds * 1000;
+}

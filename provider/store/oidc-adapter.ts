@@ -1,0 +1,88 @@
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { Store } from './store.js';
+
+export interface OidcAdapterOptions {
+  /**
+   * Seconds during which a rotated (consumed) refresh token still works, so that two requests racing
+   * with the same token both succeed, as Visma Connect's one-time refresh tokens allow.
+   */
+  refreshTokenGraceSeconds: number;
+}
+
+/** Where the fixture loader keeps each client's oidc-provider metadata. */
+export const clientKey = (clientId: string): string => `client:${clientId}`;
+
+const modelKey = (model: string, id: string): string => `oidc:${model}:${id}`;
+const grantKey = (grantId: string): string => `oidc:grant:${grantId}`;
+const uidKey = (uid: string): string => `oidc:uid:${uid}`;
+const userCodeKey = (userCode: string): string => `oidc:userCode:${userCode}`;
+
+/**
+ * Builds the Adapter class oidc-provider instantiates once per model name. Clients are read from the
+ * fixtures (so `/_mock/fixtures` and reset change them at run time); every other model is stored as is.
+ */
+export function createOidcAdapter(store: Store, options: OidcAdapterOptions): new (model: string) => Adapter {
+  return class StoreAdapter implements Adapter {
+    readonly #model: string;
+
+    constructor(model: string) {
+      this.#model = model;
+    }
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const key = modelKey(this.#model, id);
+      await store.set(key, payload, expiresIn);
+      if (payload.grantId) await store.addToSet(grantKey(payload.grantId), key, expiresIn);
+      if (payload.uid) await store.set(uidKey(payload.uid), id, expiresIn);
+      if (payload.userCode) await store.set(userCodeKey(payload.userCode), id, expiresIn);
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.#model === 'Client') return store.get<AdapterPayload>(clientKey(id));
+      const payload = await store.get<AdapterPayload>(modelKey(this.#model, id));
+      if (payload && this.#model === 'RefreshToken' && withinGrace(payload, options.refreshTokenGraceSeconds)) {
+        delete payload.consumed;
+      }
+      return payload;
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      const id = await store.get<string>(uidKey(uid));
+      return id === undefined ? undefined : this.find(id);
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      const id = await store.get<string>(userCodeKey(userCode));
+      return id === undefined ? undefined : this.find(id);
+    }
+
+    async consume(id: string): Promise<void> {
+      const key = modelKey(this.#model, id);
+      const payload = await store.get<AdapterPayload>(key);
+      if (!payload) return;
+      payload.consumed = nowSeconds();
+      await store.set(key, payload, remainingTtl(payload));
+    }
+
+    async destroy(id: string): Promise<void> {
+      await store.delete(modelKey(this.#model, id));
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      const keys = await store.setMembers(grantKey(grantId));
+      await store.delete(...keys, grantKey(grantId));
+    }
+  };
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function withinGrace(payload: AdapterPayload, graceSeconds: number): boolean {
+  return typeof payload.consumed === 'number' && nowSeconds() - payload.consumed <= graceSeconds;
+}
+
+function remainingTtl(payload: AdapterPayload): number | undefined {
+  return typeof payload.exp === 'number' ? Math.max(1, payload.exp - nowSeconds()) : undefined;
+}

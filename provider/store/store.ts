@@ -1,0 +1,15 @@
+/**
+ * What every piece of state goes through: accounts, oidc-provider's models, login steps. Values are
+ * JSON-shaped; a TTL in seconds makes an entry disappear on the emulator's clock. An implementation
+ * owns one namespace, and `clear` empties exactly that namespace (a shared Redis keeps others).
+ */
+export interface Store {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, ttlSeconds?: number): Promise<void>;
+  delete(...keys: string[]): Promise<void>;
+  /** Adds a member to a set; the set lives at least `ttlSeconds` from now. */
+  addToSet(key: string, member: string, ttlSeconds?: number): Promise<void>;
+  setMembers(key: string): Promise<string[]>;
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}

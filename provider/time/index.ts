@@ -1,0 +1,1 @@
+export { clock, type Clock, type ClockReading } from './clock.js';

@@ -1,0 +1,20 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { defaultSettings, startEmulator, type RunningEmulator, type Settings } from '../../provider/index.js';
+
+/**
+ * Starts an emulator on a free loopback port. `fixtures` (an object in the fixture schema) is written
+ * to a temporary file, so each test states its own world; without it the demo fixtures are served.
+ */
+export async function startTestEmulator(options: { fixtures?: object; settings?: Partial<Settings> } = {}): Promise<RunningEmulator> {
+  const fixturesPath = options.fixtures ? writeFixtures(options.fixtures) : undefined;
+  return startEmulator(defaultSettings({ port: 0, logLevel: 'error', ...(fixturesPath && { fixturesPath }), ...options.settings }));
+}
+
+export function writeFixtures(fixtures: object, name = 'fixtures.yaml'): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'mvc-fixtures-')), name);
+  writeFileSync(path, name.endsWith('.json') ? JSON.stringify(fixtures) : stringify(fixtures));
+  return path;
+}

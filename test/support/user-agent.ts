@@ -1,0 +1,92 @@
+/**
+ * A cookie-keeping HTTP client that walks the login pages the way a browser without JavaScript
+ * would: it follows redirects itself so tests can look at each hop, and fills in forms.
+ */
+export interface Page {
+  status: number;
+  url: string;
+  location: string | undefined;
+  html: string;
+}
+
+export class UserAgent {
+  readonly #cookies = new Map<string, string>();
+  readonly #acceptLanguage: string | undefined;
+
+  constructor(options: { acceptLanguage?: string } = {}) {
+    this.#acceptLanguage = options.acceptLanguage;
+  }
+
+  async get(url: string): Promise<Page> {
+    return this.#request(url, { method: 'GET' });
+  }
+
+  async post(url: string, form: Record<string, string>): Promise<Page> {
+    return this.#request(url, {
+      method: 'POST',
+      body: new URLSearchParams(form).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  }
+
+  /** Follows redirects from `page` until a page answers with content, or the next hop is under `stopAt`. */
+  async follow(page: Page, stopAt?: string): Promise<Page> {
+    let current = page;
+    for (let hops = 0; current.location !== undefined && !(stopAt && current.location.startsWith(stopAt)); hops += 1) {
+      if (hops > 10) throw new Error(`too many redirects, last: ${current.location}`);
+      current = await this.get(new URL(current.location, current.url).href);
+    }
+    return current;
+  }
+
+  async #request(url: string, init: RequestInit): Promise<Page> {
+    const headers = new Headers(init.headers);
+    if (this.#cookies.size) headers.set('cookie', [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; '));
+    if (this.#acceptLanguage) headers.set('accept-language', this.#acceptLanguage);
+    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair = ''] = cookie.split(';');
+      const index = pair.indexOf('=');
+      const name = pair.slice(0, index).trim();
+      const value = pair.slice(index + 1).trim();
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(cookie)) this.#cookies.delete(name);
+      else this.#cookies.set(name, value);
+    }
+    const location = response.headers.get('location') ?? undefined;
+    return { status: response.status, url, location: location && new URL(location, url).href, html: await response.text() };
+  }
+}
+
+/** The first form on a page: its action (absolute) and its inputs' current values. */
+export function readForm(page: Page, selector?: { id?: string }): { action: string; fields: Record<string, string> } {
+  const forms = [...page.html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)];
+  const form = selector?.id ? forms.find((match) => attribute(match[1]!, 'id') === selector.id) : forms[0];
+  if (!form) throw new Error(`no form on ${page.url}:\n${page.html.slice(0, 500)}`);
+  const fields: Record<string, string> = {};
+  for (const input of form[2]!.matchAll(/<input\b([^>]*)>/gi)) {
+    const name = attribute(input[1]!, 'name');
+    if (name) fields[name] = decode(attribute(input[1]!, 'value') ?? '');
+  }
+  return { action: new URL(decode(attribute(form[1]!, 'action') ?? ''), page.url).href, fields };
+}
+
+/** The text of the validation summary, if the page has one. */
+export function validationMessages(page: Page): string[] {
+  const summary = /<div class="validation-summary"[\s\S]*?<\/div>/.exec(page.html)?.[0] ?? '';
+  return [...summary.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((match) => decode(match[1]!.replace(/<[^>]+>/g, '').trim()));
+}
+
+function attribute(tag: string, name: string): string | undefined {
+  return new RegExp(`\\b${name}="([^"]*)"`, 'i').exec(tag)?.[1];
+}
+
+function decode(text: string): string {
+  return text
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, code: string) => String.fromCodePoint(parseInt(code, 16)))
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
