@@ -6,7 +6,7 @@ import { controlRoutes } from './control/index.js';
 import { prepareFixtures, readFixtureFile, seedStore, tenantKey, type PreparedFixtures } from './fixtures/index.js';
 import { createLogger, healthCheck, lastResort, staticAssets, type Logger } from './http/index.js';
 import { LoginStates, loginRoutes } from './login/index.js';
-import { createFindAccount, createOidcProvider, loadSigningKeys } from './oidc/index.js';
+import { createFindAccount, createOidcProvider, loadSigningKeys, validateClients } from './oidc/index.js';
 import { createOidcAdapter, MemoryStore, type Store } from './store/index.js';
 import { clock } from './time/index.js';
 
@@ -61,7 +61,14 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
   };
   await seedStore(store, fixtures);
 
-  const app = compose({ settings, logger, store, issuer, keys, fixtures, reset });
+  let app: ReturnType<typeof compose>;
+  try {
+    app = compose({ settings, logger, store, issuer, keys, fixtures, reset });
+    await validateClients(app, fixtures.clients, fixturesPath);
+  } catch (error) {
+    await close(server, store);
+    throw error;
+  }
   handle = app.callback();
 
   return {

@@ -19,7 +19,6 @@ export interface OidcOptions {
 
 const HOUR = 60 * 60;
 const SESSION_SECONDS = 10 * HOUR;
-const LOGOUT_TOKEN_SECONDS = 300;
 
 /** oidc-provider 9 configured as Visma Connect behaves (DESIGN.md section 4). */
 export function oidcConfiguration(options: OidcOptions): Configuration {
@@ -31,7 +30,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
     cookies: { keys: options.cookieKeys },
     routes: OIDC_ROUTES,
     claims: CLAIMS_BY_SCOPE,
-    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    scopes: ['openid', 'offline_access', 'profile', 'email', ...API_SCOPES],
     acrValues: [ACR.password, ACR.twoFactor, ACR.mfaUrn, ACR.passwordUrn],
     // Scope claims go into the ID token; findAccount keeps the core identity claims out of it for
     // clients without includeCoreIdentityClaims.
@@ -92,8 +91,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
       Interaction: HOUR,
       Grant: 14 * 24 * HOUR,
       RefreshToken: 14 * 24 * HOUR,
-      // oidc-provider issues logout tokens as IdTokens without a request context.
-      IdToken: (ctx) => (ctx ? HOUR : LOGOUT_TOKEN_SECONDS),
+      IdToken: HOUR,
       // Ten hours from sign-in, however often the session is used.
       Session: (_ctx, session) => {
         const loginTs = (session as { loginTs?: number }).loginTs;

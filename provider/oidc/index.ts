@@ -4,3 +4,4 @@ export { loadSigningKeys, SigningKeysError, DEV_SIGNING_KEYS_PATH } from './sign
 export { createFindAccount, IDP } from './claims.js';
 export { ACR, AMR_PASSWORD } from './acr.js';
 export { OIDC_ROUTES, interactionPath, apiResource } from './routes.js';
+export { validateClients } from './validate-clients.js';

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeFixtures } from '../support/emulator.js';
+
+const START = fileURLToPath(new URL('../../scripts/start.js', import.meta.url));
+const running: ChildProcess[] = [];
+
+/** Runs `npm start`'s script (it builds dist/ when the sources are newer) with the given env. */
+function start(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [START, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const ready = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      const match = /ready on (http:\/\/\S+)/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+  });
+  return { child, ready, exited, output: () => ({ stdout, stderr }) };
+}
+
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill('SIGKILL');
+});
+
+describe('starting the server from the command line', () => {
+  it('starts on the port it is given (0: a free one), prints the real URLs, answers /healthz, and stops cleanly on SIGTERM', { timeout: 60_000 }, async () => {
+    const server = start(['--port', '0']);
+    const url = await server.ready;
+    const port = new URL(url).port;
+    expect(port).not.toBe('0');
+    expect(server.output().stdout).toContain(`issuer     http://localhost:${port}\n`);
+    expect(server.output().stdout).toContain(`discovery  http://localhost:${port}/.well-known/openid-configuration`);
+
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    const discovery = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as { issuer: string };
+    expect(discovery.issuer).toBe(`http://localhost:${port}`);
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('announces ISSUER as the issuer, with endpoints on the host the caller used', { timeout: 60_000 }, async () => {
+    const server = start([], { PORT: '0', ISSUER: 'http://idp.hrm.test:5080' });
+    const url = await server.ready;
+    const discovery = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as { issuer: string; token_endpoint: string };
+    expect(discovery).toMatchObject({ issuer: 'http://idp.hrm.test:5080', token_endpoint: `${url}/connect/token` });
+  });
+
+  it('refuses a bad setting with one line naming it and the accepted values', { timeout: 60_000 }, async () => {
+    const server = start([], { PORT: 'abc' });
+    expect(await server.exited).toBe(2);
+    expect(server.output().stderr.trim().split('\n').at(-1)).toBe('mock-visma-connect: PORT="abc" is not valid: PORT must be a port number from 0 to 65535');
+  });
+
+  it('refuses a bad fixture file with one line naming the file, the path and the reason', { timeout: 60_000 }, async () => {
+    const path = writeFixtures({ clients: [{ clientId: 'x', twoFactor: 'never', redirectUris: ['http://localhost/cb'] }] });
+    const server = start(['--port', '0', '--fixtures', path]);
+    expect(await server.exited).toBe(2);
+    expect(server.output().stderr.trim().split('\n').at(-1)).toBe(`mock-visma-connect: ${path}: clients[0].twoFactor: must be one of default, bypass, adaptive, required`);
+  });
+
+  it('refuses a port that is taken, saying so', { timeout: 60_000 }, async () => {
+    const first = start(['--port', '0']);
+    const port = new URL(await first.ready).port;
+    const second = start(['--port', port]);
+    expect(await second.exited).toBe(2);
+    expect(second.output().stderr).toContain(`mock-visma-connect: port ${port} on 127.0.0.1 is already in use (set PORT, or 0 for a free one)`);
+  });
+});

@@ -1,0 +1,105 @@
+import * as oidc from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../provider/index.js';
+import { startTestEmulator } from '../support/emulator.js';
+import { buildLogin, callbackRequest, completeLogin, discover, signInThroughPages } from '../support/relying-party.js';
+import { UserAgent } from '../support/user-agent.js';
+
+const CALLBACK = 'http://localhost:3000/signin-oidc';
+const fixtures = {
+  clients: [{ clientId: 'hrm', clientSecret: 'x', redirectUris: [CALLBACK], includeCoreIdentityClaims: true }],
+  users: [{ email: 'ali@example.se', password: 'Sol&Vind2025' }],
+};
+
+async function call(emulator: RunningEmulator, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${emulator.url}${path}`, {
+    method,
+    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('the control plane', () => {
+  let emulator: RunningEmulator;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ fixtures });
+  });
+  afterAll(() => emulator.close());
+
+  it('answers /healthz with 200 when ready', async () => {
+    expect(await call(emulator, 'GET', '/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('shows the clock as epoch seconds and ISO, and moves it by advanceSeconds', async () => {
+    await emulator.reset();
+    const before = await call(emulator, 'GET', '/_mock/clock');
+    expect(before.body).toMatchObject({ now: expect.any(Number), iso: expect.any(String), offsetSeconds: 0 });
+    const moved = await call(emulator, 'POST', '/_mock/clock', { advanceSeconds: 3600 });
+    expect(moved.status).toBe(200);
+    expect((moved.body['now'] as number) - (before.body['now'] as number)).toBeGreaterThanOrEqual(3600);
+    expect(moved.body['offsetSeconds']).toBe(3600);
+  });
+
+  it('sets the clock to a given instant, as ISO or epoch seconds', async () => {
+    const iso = await call(emulator, 'POST', '/_mock/clock', { now: '2030-01-31T08:00:00Z' });
+    expect(iso.body['iso']).toMatch(/^2030-01-31T08:00:0/);
+    const epoch = await call(emulator, 'POST', '/_mock/clock', { now: 1900000000 });
+    expect(epoch.body['now']).toBeGreaterThanOrEqual(1900000000);
+    expect(epoch.body['now']).toBeLessThan(1900000005);
+  });
+
+  it.each([
+    ['an empty object', {}, 'send exactly one of {advanceSeconds} or {now}'],
+    ['both fields', { advanceSeconds: 1, now: 2 }, 'send exactly one of {advanceSeconds} or {now}'],
+    ['a string of seconds', { advanceSeconds: '60' }, 'advanceSeconds must be a number of seconds'],
+    ['an unreadable date', { now: 'next tuesday' }, 'now must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z'],
+    ['an unknown field', { advance: 5 }, 'unknown field "advance"; send {advanceSeconds} or {now}'],
+    ['an array', [1], 'the body must be a JSON object'],
+  ])('refuses %s with 400 and a reason', async (_name, body, description) => {
+    expect(await call(emulator, 'POST', '/_mock/clock', body)).toEqual({ status: 400, body: { error: 'invalid_request', error_description: description } });
+  });
+
+  it('refuses a body that is not JSON with 400', async () => {
+    const result = await call(emulator, 'POST', '/_mock/clock', '{"advanceSeconds": ');
+    expect(result.status).toBe(400);
+    expect(result.body['error_description']).toMatch(/^the body is not valid JSON/);
+  });
+
+  it('resets the clock, the sessions and the accounts to the loaded fixtures', async () => {
+    await call(emulator, 'POST', '/_mock/clock', { advanceSeconds: 500 });
+    const hrm = await discover(emulator.issuer, 'hrm', 'x');
+    const agent = new UserAgent();
+    const login = await buildLogin(hrm, { redirectUri: CALLBACK });
+    const tokens = await completeLogin(hrm, login, callbackRequest(await signInThroughPages(agent, login.url, 'ali@example.se', 'Sol&Vind2025', CALLBACK), CALLBACK));
+
+    const reset = await call(emulator, 'POST', '/_mock/reset');
+    expect(reset.status).toBe(200);
+    expect(reset.body).toMatchObject({ status: 'reset', clock: { offsetSeconds: 0 } });
+
+    await expect(oidc.fetchUserInfo(hrm, tokens.access_token, tokens.claims()!.sub)).rejects.toThrow();
+    const again = await buildLogin(hrm, { redirectUri: CALLBACK });
+    const page = await agent.follow(await agent.get(again.url.href), CALLBACK);
+    expect(page.html).toContain('name="Username"');
+  });
+});
+
+describe('the control plane with CONTROL_TOKEN', () => {
+  let emulator: RunningEmulator;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ fixtures, settings: { controlToken: 'let-me-in' } });
+  });
+  afterAll(() => emulator.close());
+
+  it('refuses calls without the bearer token', async () => {
+    const result = await call(emulator, 'GET', '/_mock/clock');
+    expect(result).toEqual({ status: 401, body: { error: 'unauthorized', error_description: 'the control plane needs Authorization: Bearer <CONTROL_TOKEN>' } });
+    expect((await call(emulator, 'POST', '/_mock/reset', undefined, { authorization: 'Bearer wrong' })).status).toBe(401);
+  });
+
+  it('accepts calls with the bearer token', async () => {
+    expect((await call(emulator, 'POST', '/_mock/reset', undefined, { authorization: 'Bearer let-me-in' })).status).toBe(200);
+  });
+});

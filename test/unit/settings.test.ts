@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { readSettings, SettingsError } from '../../provider/config/index.js';
+
+describe('settings from flags and environment', () => {
+  it('starts from the embedded defaults', () => {
+    expect(readSettings([], {})).toMatchObject({
+      port: 5080,
+      host: '127.0.0.1',
+      issuer: undefined,
+      store: 'memory',
+      mail: 'embedded',
+      smtpPort: 1025,
+      mailApiPort: 8025,
+      redisUrl: 'redis://127.0.0.1:6379',
+      logLevel: 'info',
+      passwordHashCost: 8,
+    });
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const settings = readSettings(['--port', '0', '--issuer', 'http://idp.test:9000'], { PORT: '6000', HOST: '0.0.0.0', STORE: 'memory', CONTROL_TOKEN: 't' });
+    expect(settings).toMatchObject({ port: 0, host: '0.0.0.0', issuer: 'http://idp.test:9000', controlToken: 't' });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(readSettings([], { PORT: '' }).port).toBe(5080);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT="eighty" is not valid: PORT must be a port number from 0 to 65535'],
+    [{ PORT: '70000' }, 'PORT="70000" is not valid: PORT must be a port number from 0 to 65535'],
+    [{ STORE: 'postgres' }, 'STORE="postgres" is not valid: STORE must be one of memory, redis'],
+    [{ MAIL: 'sendgrid' }, 'MAIL="sendgrid" is not valid: MAIL must be one of embedded, smtp'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud" is not valid: LOG_LEVEL must be one of silent, error, warn, info, debug'],
+    [{ ISSUER: 'connect.visma.com' }, 'ISSUER="connect.visma.com" is not valid: ISSUER must be a URL starting with http:// or https://'],
+    [{ ISSUER: 'https://connect.visma.com/' }, 'ISSUER="https://connect.visma.com/" is not valid: ISSUER must not end with a slash (Visma Connect: https://connect.visma.com)'],
+    [{ REDIS_URL: 'http://redis' }, 'REDIS_URL="http://redis" is not valid: REDIS_URL must be a URL starting with redis:// or rediss://'],
+    [{ PASSWORD_HASH_COST: '40' }, 'PASSWORD_HASH_COST="40" is not valid: PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)'],
+  ])('names the setting and the accepted values for %o', (env, message) => {
+    expect(() => readSettings([], env)).toThrow(new SettingsError(message));
+  });
+
+  it('names a bad flag and lists the accepted ones', () => {
+    expect(() => readSettings(['--prot', '1'], {})).toThrow(/Unknown option '--prot'.*Accepted flags: --port, --host, --issuer, --fixtures, --store, --mail/);
+  });
+
+  it('names the flag when a flag has a bad value', () => {
+    expect(() => readSettings(['--store', 'disk'], {})).toThrow('STORE="disk" is not valid: STORE must be one of memory, redis');
+  });
+});
