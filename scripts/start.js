@@ -1,36 +1,9 @@
-// `npm start`: compile only when a source is newer than the last build, then run the server in this
-// same process (no second Node start-up).
-import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `npm start`: compile only when the sources changed, then run the server in this same process.
+import { enableCompileCache } from 'node:module';
+import { buildIfStale } from './build-if-stale.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const stamp = join(root, 'dist', '.build-stamp');
+enableCompileCache?.();
 
-function newestSource() {
-  const files = ['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((file) => join(root, file));
-  for (const entry of readdirSync(join(root, 'provider'), { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files.push(join(entry.parentPath, entry.name));
-  }
-  return Math.max(...files.map((file) => statSync(file).mtimeMs));
-}
-
-function builtAt() {
-  try {
-    return statSync(stamp).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-if (newestSource() > builtAt()) {
-  process.stderr.write('mock-visma-connect: building (sources changed since the last build)\n');
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const build = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-  writeFileSync(stamp, `${new Date().toISOString()}\n`);
-}
-
+buildIfStale();
 const { main } = await import(new URL('../dist/provider/cli.js', import.meta.url).href);
 await main();

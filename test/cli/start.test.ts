@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { writeFixtures } from '../support/emulator.js';
 
 const START = fileURLToPath(new URL('../../scripts/start.js', import.meta.url));
@@ -23,6 +25,7 @@ function start(args: string[], env: Record<string, string> = {}) {
     });
     void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr}`)));
   });
+  ready.catch(() => {}); // tests of a refused start await `exited` instead
   return { child, ready, exited, output: () => ({ stdout, stderr }) };
 }
 
@@ -74,5 +77,31 @@ describe('starting the server from the command line', () => {
     const second = start(['--port', port]);
     expect(await second.exited).toBe(2);
     expect(second.output().stderr).toContain(`mock-visma-connect: port ${port} on 127.0.0.1 is already in use (set PORT, or 0 for a free one)`);
+  });
+});
+
+describe('the container configuration (run without Docker, as the image would run it)', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+
+  it('starts with the environment docker-compose.yml gives the provider and serves its issuer', { timeout: 60_000 }, async () => {
+    const compose = parseYaml(readFileSync(`${root}docker-compose.yml`, 'utf8')) as { services: Record<string, { environment: Record<string, string> }> };
+    const environment = compose.services['mock-visma-connect']!.environment;
+    expect(environment).toMatchObject({ HOST: '0.0.0.0', PORT: '5080' });
+    const server = start([], { ...environment, PORT: '0' });
+    const url = await server.ready;
+    expect(url).toMatch(/^http:\/\/localhost:\d+$/);
+    const discovery = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as { issuer: string };
+    expect(discovery.issuer).toBe(environment['ISSUER']);
+  });
+
+  it('copies into the image everything the server needs, and runs the bin the package declares', () => {
+    const dockerfile = readFileSync(`${root}Dockerfile`, 'utf8');
+    expect(dockerfile).toMatch(/^FROM node:22-slim/m);
+    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((match) => match[1]!.split(' '));
+    for (const path of copied) expect(existsSync(`${root}${path}`), `${path} exists`).toBe(true);
+    const command = JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1]!) as string[];
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { bin: Record<string, string>; files: string[] };
+    expect(command).toEqual(['node', pkg.bin['mock-visma-connect']]);
+    for (const needed of ['bin', 'views', 'fixtures']) expect(copied).toContain(needed);
   });
 });

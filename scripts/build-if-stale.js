@@ -1,0 +1,33 @@
+// Compiles provider/ into dist/ only when a source is newer than the last build.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const stamp = join(root, 'dist', '.build-stamp');
+
+function newestSource() {
+  const files = ['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((file) => join(root, file));
+  for (const entry of readdirSync(join(root, 'provider'), { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) files.push(join(entry.parentPath, entry.name));
+  }
+  return Math.max(...files.map((file) => statSync(file).mtimeMs));
+}
+
+function builtAt() {
+  try {
+    return statSync(stamp).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+export function buildIfStale() {
+  if (newestSource() <= builtAt()) return;
+  process.stderr.write('mock-visma-connect: building (sources changed since the last build)\n');
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const build = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+}

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../provider/index.js';
+import { ARTIFACTS, launchChromium } from '../support/browser.js';
+import { DemoApp } from '../support/demo-app.js';
+import { startTestEmulator } from '../support/emulator.js';
+
+describe('signing in with a real browser', () => {
+  let emulator: RunningEmulator;
+  let app: DemoApp;
+  let appUrl: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = new DemoApp();
+    appUrl = await app.listen();
+    emulator = await startTestEmulator({
+      fixtures: {
+        clients: [{ clientId: 'flex-hrm', name: 'Flex HRM', clientSecret: 'dev-secret', redirectUris: [app.redirectUri], includeCoreIdentityClaims: true }],
+        users: [{ email: 'anna.svensson@foretaget.se', password: 'Sommar2025!x', givenName: 'Anna', familyName: 'Svensson' }],
+      },
+    });
+    await app.connect(emulator.issuer, 'flex-hrm', 'dev-secret');
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await emulator?.close();
+    app?.close();
+  });
+
+  it('goes from the app through the identifier and password pages and back to the app signed in', async () => {
+    const page = await browser.newPage({ locale: 'sv-SE' });
+    await page.goto(`${appUrl}/login`);
+
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Logga in');
+    await page.getByLabel('E-postadress').fill('anna.svensson@foretaget.se');
+    await page.screenshot({ path: join(ARTIFACTS, 'sign-in-1-identifier.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Nästa' }).click();
+
+    await page.getByLabel('Lösenord').fill('fel-lösenord');
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('E-postadressen eller lösenordet är felaktigt.');
+    await page.screenshot({ path: join(ARTIFACTS, 'sign-in-2-wrong-password.png'), fullPage: true });
+
+    await page.getByLabel('Lösenord').fill('Sommar2025!x');
+    await page.getByRole('button', { name: 'Logga in' }).click();
+
+    await page.waitForURL(`${appUrl}/signin-oidc`);
+    expect(await page.locator('#greeting').textContent()).toBe('Signed in as Anna Svensson');
+    expect(await page.locator('#acr').textContent()).toBe('acr 2, amr pwd');
+    await page.screenshot({ path: join(ARTIFACTS, 'sign-in-3-signed-in.png'), fullPage: true });
+  });
+});
