@@ -187,6 +187,26 @@ describe('the login pages', () => {
     expect(choose.html).toContain('name="Username"');
   });
 
+  it('answers prompt=none without a session with login_required at the redirect_uri', async () => {
+    const page = await new UserAgent().get(authorizeUrl(emulator.issuer, { prompt: 'none', response_mode: 'query' }));
+    const location = new URL(page.location!);
+    expect(location.origin + location.pathname).toBe(CALLBACK);
+    expect(location.searchParams.get('error')).toBe('login_required');
+  });
+
+  it('asks again for prompt=login, and passes prompt=consent straight through without a consent screen', async () => {
+    const agent = new UserAgent();
+    const page = await passwordPage(agent, 'sara.ek@example.se');
+    await agent.follow(await agent.post(readForm(page).action, { Password: 'Lugn&Fin2025' }), CALLBACK);
+
+    const again = await identifierPage(agent, { prompt: 'login' });
+    expect(again.html).toContain('name="Username"');
+
+    const consent = await agent.follow(await agent.get(authorizeUrl(emulator.issuer, { prompt: 'consent' })), CALLBACK);
+    expect(readForm(consent).action).toBe(CALLBACK);
+    expect(readForm(consent).fields['code']).toEqual(expect.any(String));
+  });
+
   it('serves its one stylesheet locally and no external assets', async () => {
     const page = await identifierPage(new UserAgent());
     const references = [...page.html.matchAll(/(?:href|src)="([^"]+)"/g)].map((match) => match[1]);
