@@ -1,14 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AccountRepository } from './accounts/index.js';
+import { AccountRepository, TwoFactorAttempts } from './accounts/index.js';
 import { projectPath, type Settings } from './config/index.js';
 import { controlRoutes } from './control/index.js';
-import { prepareFixtures, readFixtureFile, seedStore, tenantKey, type PreparedFixtures } from './fixtures/index.js';
+import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
 import { createLogger, healthCheck, lastResort, staticAssets, type Logger } from './http/index.js';
-import { LoginStates, loginRoutes } from './login/index.js';
+import { InteractionPages, LoginStates, loginRoutes } from './login/index.js';
 import { createFindAccount, createOidcProvider, loadSigningKeys, validateClients } from './oidc/index.js';
+import { RememberedDevices, RiskOverrides } from './risk/index.js';
 import { createOidcAdapter, MemoryStore, type Store } from './store/index.js';
 import { clock } from './time/index.js';
+import { createLoginChecks, DecisionLog, TwoFactorGate } from './twofactor/index.js';
 
 export const DEFAULT_FIXTURES_PATH = projectPath('fixtures', 'default.yaml');
 const REFRESH_TOKEN_GRACE_SECONDS = 5;
@@ -71,14 +73,7 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
   }
   handle = app.callback();
 
-  return {
-    url,
-    issuer,
-    port,
-    store,
-    reset,
-    close: () => close(server, store),
-  };
+  return { url, issuer, port, store, reset, close: () => close(server, store) };
 }
 
 interface Parts {
@@ -92,8 +87,15 @@ interface Parts {
 }
 
 /** Every route, in the order a request meets them; oidc-provider's own endpoints come last. */
-function compose({ settings, logger, store, issuer, keys, reset }: Parts) {
+function compose({ settings, logger, store, issuer, keys, fixtures, reset }: Parts) {
   const accounts = new AccountRepository(store);
+  const acrSettings = async () => (await store.get<AcrSettings>(ACR_SETTINGS_KEY)) ?? DEFAULT_ACR;
+  const devices = new RememberedDevices(store);
+  const overrides = new RiskOverrides(store);
+  const decisions = new DecisionLog(store, logger);
+  const gate = new TwoFactorGate({ store, devices, overrides, log: decisions });
+  const attempts = new TwoFactorAttempts(store);
+
   const provider = createOidcProvider({
     issuer,
     keys,
@@ -101,12 +103,16 @@ function compose({ settings, logger, store, issuer, keys, reset }: Parts) {
     adapter: createOidcAdapter(store, { refreshTokenGraceSeconds: REFRESH_TOKEN_GRACE_SECONDS }),
     findAccount: createFindAccount(accounts),
     tenantExists: async (tenantId) => (await store.get(tenantKey(tenantId))) !== undefined,
+    loginChecks: createLoginChecks({ accounts, gate, devices, acrSettings }),
+    acr: fixtures.acr,
   });
+  provider.proxy = settings.trustProxy;
   provider.on('server_error', (_ctx, error) => logger.error(`oidc-provider: ${error.stack ?? error.message}`));
   provider.on('backchannel.error', (_ctx, error, client) => logger.warn(`back-channel logout to ${client.clientId} failed: ${error.message}`));
 
-  const login = loginRoutes({ provider, accounts, states: new LoginStates(store) });
-  const control = controlRoutes({ clock, controlToken: settings.controlToken, logger, reset });
+  const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
+  const login = loginRoutes({ pages, gate, devices, attempts });
+  const control = controlRoutes({ clock, controlToken: settings.controlToken, logger, reset, accounts, gate, overrides, decisions, store });
 
   provider.use(lastResort(logger));
   provider.use(healthCheck());

@@ -9,6 +9,8 @@ export interface Account {
   locale: string;
   tenants: string[];
   totpSecret: string | undefined;
+  /** SHA-256 of the one emergency code (normalised), if the user has one. */
+  emergencyCodeHash: string | undefined;
   /** Epoch seconds of the last successful password sign-in (the `llt` claim). */
   lastLoginAt: number | undefined;
 }

@@ -51,6 +51,7 @@ export const settingsSchema = z.object({
   LOG_LEVEL: oneOf('LOG_LEVEL', ['silent', 'error', 'warn', 'info', 'debug'], 'info'),
   SIGNING_KEYS: z.string().min(1).optional(),
   COOKIE_KEYS: z.string().min(1).optional(),
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0'], { error: 'TRUST_PROXY must be true or false' }).default('false'),
   PASSWORD_HASH_COST: z.coerce
     .number({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
     .int({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
@@ -77,6 +78,8 @@ export interface Settings {
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   signingKeysPath: string | undefined;
   cookieKeys: string[] | undefined;
+  /** Take the client address from X-Forwarded-For (behind a proxy); otherwise the socket address. */
+  trustProxy: boolean;
   passwordHashCost: number;
 }
 
@@ -118,6 +121,7 @@ export function toSettings(raw: RawSettings): Settings {
     logLevel: raw.LOG_LEVEL,
     signingKeysPath: raw.SIGNING_KEYS,
     cookieKeys: raw.COOKIE_KEYS?.split(',').map((key) => key.trim()).filter(Boolean),
+    trustProxy: raw.TRUST_PROXY === 'true' || raw.TRUST_PROXY === '1',
     passwordHashCost: raw.PASSWORD_HASH_COST,
   };
 }

@@ -1,21 +1,22 @@
 import { Router } from '@koa/router';
-import { readJson } from '../http/index.js';
 import type { Logger } from '../http/index.js';
-import { jsonErrors } from '../http/index.js';
+import { jsonErrors, readJson } from '../http/index.js';
 import type { Clock } from '../time/index.js';
-import { controlAuth } from './control-auth.js';
 import { parseClockMove } from './clock-request.js';
+import { controlAuth } from './control-auth.js';
+import { twoFactorControlRoutes, type TwoFactorControlDependencies } from './two-factor-routes.js';
 
-export interface ControlDependencies {
+export interface ControlDependencies extends TwoFactorControlDependencies {
   clock: Clock;
   controlToken: string | undefined;
   logger: Logger;
-  /** Back to the loaded fixtures: accounts, sessions, grants, clock. */
+  /** Back to the loaded fixtures: accounts, sessions, grants, clock, risk, decisions. */
   reset: () => Promise<void>;
 }
 
 /** The control plane for tests, under `/_mock` (DESIGN.md section 7, a contract). */
-export function controlRoutes({ clock, controlToken, logger, reset }: ControlDependencies): Router {
+export function controlRoutes(deps: ControlDependencies): Router {
+  const { clock, controlToken, logger, reset } = deps;
   const router = new Router({ prefix: '/_mock' });
   router.use(jsonErrors(logger), controlAuth(controlToken));
 
@@ -37,5 +38,6 @@ export function controlRoutes({ clock, controlToken, logger, reset }: ControlDep
     ctx.body = { status: 'reset', clock: clock.read() };
   });
 
+  twoFactorControlRoutes(router, deps);
   return router;
 }

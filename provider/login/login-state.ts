@@ -1,8 +1,19 @@
+import type { Decision } from '../policy/index.js';
 import type { Store } from '../store/index.js';
 
-/** What the login steps learned so far for one interaction (the e-mail from the identifier page). */
+/** What the login steps know so far for one interaction. */
 export interface LoginState {
+  /** From the identifier page, or the signed-in session. */
   email: string;
+  /** Set once the user is known: after the password, or from the session for a step-up. */
+  sub?: string;
+  /** The 2FA decision that sent the user on from the password (or straight from the session). */
+  decision?: Decision;
+  /** The authenticator secret being set up in the enrollment wizard. */
+  pendingSecret?: string;
+  /** An emergency code to show once before the sign-in completes. */
+  emergencyCode?: { code: string; afterUse: boolean };
+  rememberDevice?: boolean;
 }
 
 const INTERACTION_SECONDS = 60 * 60;

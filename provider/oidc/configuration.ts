@@ -1,9 +1,10 @@
 import type { Configuration, FindAccount, JWK, KoaContextWithOIDC } from 'oidc-provider';
-import { errors, interactionPolicy } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import type { AcrSettings } from '../fixtures/index.js';
 import { EXTRA_CLIENT_METADATA } from '../fixtures/index.js';
-import { ACR } from './acr.js';
 import { CLAIMS_BY_SCOPE } from './claims.js';
 import { loadOrCreateGrant } from './grants.js';
+import { createInteractionPolicy, type LoginChecks } from './interaction-policy.js';
 import { OFFLINE_ACCESS_HOOK, restoreOfflineAccess } from './offline-access.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { API_SCOPES, apiResource, interactionPath, OIDC_ROUTES } from './routes.js';
@@ -15,6 +16,9 @@ export interface OidcOptions {
   adapter: NonNullable<Configuration['adapter']>;
   findAccount: FindAccount;
   tenantExists: (tenantId: string) => Promise<boolean>;
+  loginChecks: LoginChecks;
+  /** The fixtures' acr settings at start-up: what discovery lists as acr_values_supported. */
+  acr: AcrSettings;
 }
 
 const HOUR = 60 * 60;
@@ -31,7 +35,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
     routes: OIDC_ROUTES,
     claims: CLAIMS_BY_SCOPE,
     scopes: ['openid', 'offline_access', 'profile', 'email', ...API_SCOPES],
-    acrValues: [ACR.password, ACR.twoFactor, ACR.mfaUrn, ACR.passwordUrn],
+    acrValues: [...new Set([options.acr.password, options.acr.twoFactor, ...options.acr.stepUp, ...options.acr.reauthenticate])],
     // Scope claims go into the ID token; findAccount keeps the core identity claims out of it for
     // clients without includeCoreIdentityClaims.
     conformIdTokenClaims: false,
@@ -40,7 +44,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     clientBasedCORS: () => true,
-    interactions: { policy: interactionPolicyWithAccountSelection(), url: (_ctx, interaction) => interactionPath(interaction.uid) },
+    interactions: { policy: createInteractionPolicy(options.loginChecks), url: (_ctx, interaction) => interactionPath(interaction.uid) },
     loadExistingGrant: loadOrCreateGrant,
     extraParams: { [OFFLINE_ACCESS_HOOK]: restoreOfflineAccess },
     renderError,
@@ -102,9 +106,3 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
   };
 }
 
-/** `prompt=select_account` is honoured: the identifier page is where the account is chosen. */
-function interactionPolicyWithAccountSelection() {
-  const policy = interactionPolicy.base();
-  policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
-  return policy;
-}

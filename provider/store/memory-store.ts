@@ -47,6 +47,17 @@ export class MemoryStore implements Store {
     return entry ? [...(entry.value as Set<string>)] : [];
   }
 
+  async appendToList(key: string, value: unknown, maxLength: number): Promise<void> {
+    const list = (this.#live(key)?.value as unknown[] | undefined) ?? [];
+    list.push(structuredClone(value));
+    if (list.length > maxLength) list.splice(0, list.length - maxLength);
+    this.#entries.set(key, { value: list, expiresAt: undefined });
+  }
+
+  async readList<T>(key: string): Promise<T[]> {
+    return structuredClone((this.#live(key)?.value as T[] | undefined) ?? []);
+  }
+
   async clear(): Promise<void> {
     this.#entries.clear();
   }

@@ -10,6 +10,10 @@ export interface Store {
   /** Adds a member to a set; the set lives at least `ttlSeconds` from now. */
   addToSet(key: string, member: string, ttlSeconds?: number): Promise<void>;
   setMembers(key: string): Promise<string[]>;
+  /** Appends to a list, keeping only its newest `maxLength` entries. */
+  appendToList(key: string, value: unknown, maxLength: number): Promise<void>;
+  /** The list, oldest first. */
+  readList<T>(key: string): Promise<T[]>;
   clear(): Promise<void>;
   close(): Promise<void>;
 }

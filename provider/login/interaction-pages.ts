@@ -1,0 +1,76 @@
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import type { Account, AccountRepository } from '../accounts/index.js';
+import type { AcrSettings } from '../fixtures/index.js';
+import { renderPage } from '../http/index.js';
+import { negotiateLanguage } from '../i18n/index.js';
+import { interactionPath } from '../oidc/index.js';
+import { AMR_PASSWORD, AMR_TWO_FACTOR } from '../twofactor/index.js';
+import type { LoginStates } from './login-state.js';
+
+export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+export type Step = '' | '/password' | '/two-factor' | '/enroll' | '/enroll/later' | '/emergency-code';
+
+export const stepPath = (uid: string, step: Step): string => `${interactionPath(uid)}${step}`;
+
+/** What every login step needs: the interaction, its pages, and how a sign-in ends. */
+export class InteractionPages {
+  constructor(
+    readonly provider: Provider,
+    readonly accounts: AccountRepository,
+    readonly states: LoginStates,
+    readonly acrSettings: () => Promise<AcrSettings>,
+  ) {}
+
+  async details(ctx: Context): Promise<Details> {
+    const found = await this.provider.interactionDetails(ctx.req, ctx.res);
+    if (found.uid !== ctx['params'].uid) throw new errors.SessionNotFound('interaction mismatch');
+    return found;
+  }
+
+  async render(ctx: Context, found: Details, page: string, step: Step, data: Record<string, unknown> = {}): Promise<void> {
+    const client = await this.provider.Client.find(String(found.params['client_id']));
+    ctx.type = 'html';
+    ctx.body = renderPage(page, {
+      title: page,
+      language: negotiateLanguage(ctx, found.params['ui_locales']),
+      clientName: client?.clientName ?? found.params['client_id'],
+      action: stepPath(found.uid, step),
+      identifierUrl: interactionPath(found.uid),
+      errors: [],
+      ...data,
+    });
+  }
+
+  go(ctx: Context, uid: string, step: Step): void {
+    ctx.status = 303;
+    ctx.redirect(stepPath(uid, step));
+  }
+
+  /** Ends the sign-in: the tokens will say which factors were used. Choosing the account also answers prompt=select_account. */
+  async complete(ctx: Context, found: Details, account: Account, withTwoFactor: boolean): Promise<void> {
+    const acr = await this.acrSettings();
+    const now = Math.floor(Date.now() / 1000);
+    await this.accounts.recordLogin(account.sub, now);
+    await this.states.forget(found.uid);
+    const redirectTo = await this.provider.interactionResult(
+      ctx.req,
+      ctx.res,
+      {
+        login: { accountId: account.sub, acr: withTwoFactor ? acr.twoFactor : acr.password, amr: withTwoFactor ? AMR_TWO_FACTOR : AMR_PASSWORD, ts: now, remember: true },
+        select_account: {},
+      },
+      { mergeWithLastSubmission: false },
+    );
+    ctx.status = 303;
+    ctx.redirect(redirectTo);
+  }
+
+  /** The prompt=consent interaction needs no screen: the grant is made on the way back. */
+  async consent(ctx: Context): Promise<void> {
+    const redirectTo = await this.provider.interactionResult(ctx.req, ctx.res, { consent: {} }, { mergeWithLastSubmission: true });
+    ctx.status = 303;
+    ctx.redirect(redirectTo);
+  }
+}

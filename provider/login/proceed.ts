@@ -1,0 +1,12 @@
+import type { Context } from 'koa';
+import type { Account } from '../accounts/index.js';
+import type { Decision } from '../policy/index.js';
+import type { Details, InteractionPages } from './interaction-pages.js';
+import type { LoginState } from './login-state.js';
+
+/** Where a 2FA decision sends the user: straight through, to the code, or to the enrollment wizard. */
+export async function proceed(pages: InteractionPages, ctx: Context, found: Details, state: LoginState, account: Account, decision: Decision): Promise<void> {
+  if (decision.outcome === 'none') return pages.complete(ctx, found, account, false);
+  await pages.states.save(found.uid, { ...state, sub: account.sub, email: account.email, decision });
+  pages.go(ctx, found.uid, decision.outcome === 'challenge' ? '/two-factor' : '/enroll');
+}

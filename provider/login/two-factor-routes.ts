@@ -1,0 +1,93 @@
+import type { Router } from '@koa/router';
+import type { Context } from 'koa';
+import { hashEmergencyCode, looksLikeEmergencyCode, matchTotp, newEmergencyCode, type Account, type TwoFactorAttempts } from '../accounts/index.js';
+import { readForm } from '../http/index.js';
+import type { MessageKey } from '../i18n/index.js';
+import type { RememberedDevices } from '../risk/index.js';
+import type { Details, InteractionPages } from './interaction-pages.js';
+import type { LoginState } from './login-state.js';
+
+export interface TwoFactorRouteDependencies {
+  pages: InteractionPages;
+  attempts: TwoFactorAttempts;
+  devices: RememberedDevices;
+}
+
+/**
+ * The code page after the password (or for a signed-in session that lacks the second factor):
+ * `AuthCode` takes the authenticator's 6 digits or the emergency code, `RememberCode` remembers the
+ * device for 30 days. Wrong codes re-render with a message; five in a row lock 2FA for 5 minutes; a
+ * code is good once; the emergency code is good once and replaced by a new one shown right away.
+ */
+export function twoFactorRoutes(router: Router, { pages, attempts, devices }: TwoFactorRouteDependencies): void {
+  async function pending(ctx: Context): Promise<{ found: Details; state: LoginState; account: Account } | undefined> {
+    const found = await pages.details(ctx);
+    const state = await pages.states.get(found.uid);
+    const account = state?.sub ? await pages.accounts.findBySub(state.sub) : undefined;
+    if (!state || !account?.totpSecret || state.decision?.outcome !== 'challenge') {
+      pages.go(ctx, found.uid, '');
+      return undefined;
+    }
+    return { found, state, account };
+  }
+
+  const show = (ctx: Context, found: Details, state: LoginState, message?: MessageKey) =>
+    pages.render(ctx, found, 'two-factor', '/two-factor', {
+      username: state.email,
+      rememberCode: state.rememberDevice ?? false,
+      errors: message ? [{ field: 'AuthCode', message }] : [],
+    });
+
+  router.get('/interaction/:uid/two-factor', async (ctx) => {
+    const at = await pending(ctx);
+    if (at) await show(ctx, at.found, at.state);
+  });
+
+  router.post('/interaction/:uid/two-factor', async (ctx) => {
+    const at = await pending(ctx);
+    if (!at) return;
+    const { found, account } = at;
+    const form = await readForm(ctx);
+    const state = { ...at.state, rememberDevice: form['RememberCode'] !== undefined && form['RememberCode'] !== 'false' };
+    const code = (form['AuthCode'] ?? '').trim();
+
+    if (code === '') return show(ctx, found, state, 'codeRequired');
+    if (await attempts.isLocked(account.sub)) return show(ctx, found, state, 'codeLocked');
+
+    const now = Math.floor(Date.now() / 1000);
+    const timeStep = await matchTotp(account.totpSecret!, code, now);
+    if (timeStep !== undefined) {
+      if (await attempts.wasUsed(account.sub, timeStep)) return show(ctx, found, state, 'codeReplayed');
+      await attempts.recordSuccess(account.sub, timeStep);
+      if (state.rememberDevice) await devices.remember(ctx, account.sub);
+      return pages.complete(ctx, found, account, true);
+    }
+
+    if (looksLikeEmergencyCode(code) && account.emergencyCodeHash === hashEmergencyCode(code)) {
+      const replacement = newEmergencyCode();
+      await pages.accounts.save({ ...account, emergencyCodeHash: hashEmergencyCode(replacement) });
+      await attempts.recordSuccess(account.sub);
+      if (state.rememberDevice) await devices.remember(ctx, account.sub);
+      await pages.states.save(found.uid, { ...state, emergencyCode: { code: replacement, afterUse: true } });
+      return pages.go(ctx, found.uid, '/emergency-code');
+    }
+
+    const locked = await attempts.recordFailure(account.sub);
+    return show(ctx, found, state, locked ? 'codeLocked' : 'codeWrong');
+  });
+
+  router.get('/interaction/:uid/emergency-code', async (ctx) => {
+    const found = await pages.details(ctx);
+    const state = await pages.states.get(found.uid);
+    if (!state?.emergencyCode) return pages.go(ctx, found.uid, '');
+    await pages.render(ctx, found, 'emergency-code', '/emergency-code', { code: state.emergencyCode.code, afterUse: state.emergencyCode.afterUse });
+  });
+
+  router.post('/interaction/:uid/emergency-code', async (ctx) => {
+    const found = await pages.details(ctx);
+    const state = await pages.states.get(found.uid);
+    const account = state?.sub ? await pages.accounts.findBySub(state.sub) : undefined;
+    if (!state?.emergencyCode || !account) return pages.go(ctx, found.uid, '');
+    await pages.complete(ctx, found, account, true);
+  });
+}

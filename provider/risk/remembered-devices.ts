@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'koa';
+import type { Store } from '../store/index.js';
+
+/** "Remember this device" lasts 30 days on the emulator clock. */
+export const REMEMBER_SECONDS = 30 * 24 * 60 * 60;
+export const DEVICE_COOKIE = 'mvc_device';
+
+const key = (deviceId: string, sub: string) => `device:${deviceId}:${sub}`;
+
+/**
+ * A signed cookie names the browser (one random id); the store remembers which users trusted it and
+ * until when, so the server's clock, not the browser's, decides when it lapses.
+ */
+export class RememberedDevices {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  deviceId(ctx: Pick<Context, 'cookies'>): string | undefined {
+    return ctx.cookies.get(DEVICE_COOKIE, { signed: true }) || undefined;
+  }
+
+  async isRemembered(deviceId: string | undefined, sub: string): Promise<boolean> {
+    return deviceId !== undefined && (await this.#store.get(key(deviceId, sub))) !== undefined;
+  }
+
+  async remember(ctx: Pick<Context, 'cookies'>, sub: string): Promise<void> {
+    const deviceId = this.deviceId(ctx) ?? randomBytes(18).toString('base64url');
+    ctx.cookies.set(DEVICE_COOKIE, deviceId, { signed: true, httpOnly: true, sameSite: 'lax', maxAge: REMEMBER_SECONDS * 1000, overwrite: true });
+    await this.#store.set(key(deviceId, sub), { rememberedAt: Math.floor(Date.now() / 1000) }, REMEMBER_SECONDS);
+  }
+}

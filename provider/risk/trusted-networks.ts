@@ -1,0 +1,31 @@
+import { BlockList, isIP } from 'node:net';
+
+/** `::ffff:192.0.2.1` (an IPv4 client on a dual-stack socket) is matched as `192.0.2.1`. */
+export function normaliseIp(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  return mapped ? mapped[1]! : ip;
+}
+
+const lists = new Map<string, BlockList>();
+
+/** Node's BlockList does the CIDR matching, IPv4 and IPv6; one list per set of networks, built once. */
+function listFor(networks: readonly string[]): BlockList {
+  const key = networks.join(' ');
+  let list = lists.get(key);
+  if (!list) {
+    list = new BlockList();
+    for (const network of networks) {
+      const [address, prefix] = network.split('/');
+      list.addSubnet(address!, Number(prefix), isIP(address!) === 6 ? 'ipv6' : 'ipv4');
+    }
+    lists.set(key, list);
+  }
+  return list;
+}
+
+export function inNetworks(ip: string, networks: readonly string[]): boolean {
+  const address = normaliseIp(ip);
+  const family = isIP(address);
+  if (family === 0 || networks.length === 0) return false;
+  return listFor(networks).check(address, family === 6 ? 'ipv6' : 'ipv4');
+}

@@ -1,0 +1,7 @@
+/** When the session completed a second factor: its sign-in time, if that sign-in included one. */
+export function sessionTwoFactorAt(session: { amr?: string[] | undefined; loginTs?: number | undefined } | undefined): number | undefined {
+  return session?.amr?.includes('otp') ? session.loginTs : undefined;
+}
+
+export const AMR_PASSWORD = ['pwd'];
+export const AMR_TWO_FACTOR = ['pwd', 'otp', 'mfa'];
