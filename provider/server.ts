@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { accountSettingsClient, accountSettingsRoutes, ACCOUNT_SETTINGS_CLIENT_ID } from './account-settings/index.js';
 import { AccountRepository, TwoFactorAttempts } from './accounts/index.js';
 import { projectPath, type Settings } from './config/index.js';
 import { controlRoutes } from './control/index.js';
@@ -8,7 +9,7 @@ import { createLogger, healthCheck, lastResort, staticAssets, type Logger } from
 import { InteractionPages, LoginStates, loginRoutes } from './login/index.js';
 import { createFindAccount, createOidcProvider, loadSigningKeys, validateClients } from './oidc/index.js';
 import { RememberedDevices, RiskOverrides } from './risk/index.js';
-import { createOidcAdapter, MemoryStore, type Store } from './store/index.js';
+import { clientKey, createOidcAdapter, MemoryStore, type Store } from './store/index.js';
 import { clock } from './time/index.js';
 import { createLoginChecks, DecisionLog, TwoFactorGate } from './twofactor/index.js';
 
@@ -56,12 +57,16 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
   const issuer = settings.issuer ?? `http://localhost:${port}`;
 
   const store = new MemoryStore();
+  const seed = async () => {
+    await seedStore(store, fixtures);
+    await store.set(clientKey(ACCOUNT_SETTINGS_CLIENT_ID), accountSettingsClient(issuer));
+  };
   const reset = async () => {
     await store.clear();
     clock.reset();
-    await seedStore(store, fixtures);
+    await seed();
   };
-  await seedStore(store, fixtures);
+  await seed();
 
   let app: ReturnType<typeof compose>;
   try {
@@ -112,6 +117,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset }: Par
 
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
   const login = loginRoutes({ pages, gate, devices, attempts });
+  const account = accountSettingsRoutes({ provider, accounts, attempts, store, issuer });
   const control = controlRoutes({ clock, controlToken: settings.controlToken, logger, reset, accounts, gate, overrides, decisions, store });
 
   provider.use(lastResort(logger));
@@ -119,6 +125,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset }: Par
   provider.use(staticAssets());
   provider.use(control.routes());
   provider.use(login.routes());
+  provider.use(account.routes());
   return provider;
 }
 

@@ -47,6 +47,19 @@ const en = {
   emergencyLead: 'Keep this code somewhere safe. If you lose your phone you can sign in with it, once. It is shown only now.',
   emergencyAfterUseLead: 'You signed in with your emergency code, so it no longer works. This is your new one; it is shown only now.',
   continue: 'Continue',
+  accountTitle: 'Account settings',
+  signedInAs: 'Signed in as',
+  twoFactorSection: 'Two-step verification',
+  twoFactorIsOn: 'Two-step verification is on: signing in asks for a code from your authenticator app when the app or your organisation requires it.',
+  twoFactorIsOff: 'Two-step verification is off.',
+  setUpTwoFactor: 'Set up two-step verification',
+  removeTwoFactor: 'Remove two-step verification',
+  newEmergencyCode: 'Show a new emergency code',
+  twoFactorRemoved: 'Two-step verification was removed.',
+  twoFactorRequiredByDomain: 'Your organisation requires two-step verification for your e-mail domain, so it cannot be removed.',
+  twoFactorAlreadyOn: 'Two-step verification is already on.',
+  twoFactorOffNoEmergencyCode: 'Set up two-step verification first: the emergency code belongs to it.',
+  signOut: 'Sign out',
 };
 
 export type MessageKey = keyof typeof en;
@@ -100,6 +113,19 @@ const sv: Messages = {
   emergencyLead: 'Spara koden på ett säkert ställe. Om du tappar bort telefonen kan du logga in med den, en gång. Den visas bara nu.',
   emergencyAfterUseLead: 'Du loggade in med din nödkod, så den fungerar inte längre. Här är din nya; den visas bara nu.',
   continue: 'Fortsätt',
+  accountTitle: 'Kontoinställningar',
+  signedInAs: 'Inloggad som',
+  twoFactorSection: 'Tvåstegsverifiering',
+  twoFactorIsOn: 'Tvåstegsverifiering är på: inloggningen ber om en kod från din autentiseringsapp när tjänsten eller din organisation kräver det.',
+  twoFactorIsOff: 'Tvåstegsverifiering är av.',
+  setUpTwoFactor: 'Aktivera tvåstegsverifiering',
+  removeTwoFactor: 'Ta bort tvåstegsverifiering',
+  newEmergencyCode: 'Visa en ny nödkod',
+  twoFactorRemoved: 'Tvåstegsverifieringen togs bort.',
+  twoFactorRequiredByDomain: 'Din organisation kräver tvåstegsverifiering för din e-postdomän, så den kan inte tas bort.',
+  twoFactorAlreadyOn: 'Tvåstegsverifiering är redan på.',
+  twoFactorOffNoEmergencyCode: 'Aktivera tvåstegsverifiering först: nödkoden hör till den.',
+  signOut: 'Logga ut',
 };
 
 export const LANGUAGES = ['en', 'sv'] as const;

@@ -38,7 +38,7 @@ export function enrollmentRoutes(router: Router, { pages, attempts }: Enrollment
     const uri = otpauthUri(state.email, state.pendingSecret!);
     await pages.render(ctx, found, 'enroll', '/enroll', {
       optional: state.decision?.outcome === 'enroll-optional',
-      laterAction: stepPath(found.uid, '/enroll/later'),
+      laterAction: state.decision?.outcome === 'enroll-optional' ? stepPath(found.uid, '/enroll/later') : undefined,
       qrCode: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 220 }),
       uri,
       secret: state.pendingSecret!.replace(/(.{4})/g, '$1 ').trim(),

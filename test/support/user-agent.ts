@@ -12,9 +12,11 @@ export interface Page {
 export class UserAgent {
   readonly #cookies = new Map<string, string>();
   readonly #acceptLanguage: string | undefined;
+  readonly #headers: Record<string, string>;
 
-  constructor(options: { acceptLanguage?: string } = {}) {
+  constructor(options: { acceptLanguage?: string; headers?: Record<string, string> } = {}) {
     this.#acceptLanguage = options.acceptLanguage;
+    this.#headers = options.headers ?? {};
   }
 
   async get(url: string): Promise<Page> {
@@ -40,7 +42,7 @@ export class UserAgent {
   }
 
   async #request(url: string, init: RequestInit): Promise<Page> {
-    const headers = new Headers(init.headers);
+    const headers = new Headers({ ...this.#headers, ...(init.headers as Record<string, string> | undefined) });
     if (this.#cookies.size) headers.set('cookie', [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; '));
     if (this.#acceptLanguage) headers.set('accept-language', this.#acceptLanguage);
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import type { ClientMetadata } from 'oidc-provider';
+
+/**
+ * The account settings pages are their own app, as accountsettings.connect.visma.com is: signing in
+ * to them goes through the same login pages (and 2FA policy) as any client. Only the session matters,
+ * so the code that comes back is not redeemed.
+ */
+export const ACCOUNT_SETTINGS_CLIENT_ID = 'mvc-account-settings';
+export const ACCOUNT_PATH = '/account';
+export const ACCOUNT_CALLBACK_PATH = '/account/signed-in';
+
+export function accountSettingsClient(issuer: string): ClientMetadata {
+  return {
+    client_id: ACCOUNT_SETTINGS_CLIENT_ID,
+    client_name: 'Account Settings',
+    client_secret: randomBytes(24).toString('base64url'),
+    token_endpoint_auth_method: 'client_secret_basic',
+    redirect_uris: [`${issuer}${ACCOUNT_CALLBACK_PATH}`],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    scope: 'openid',
+    twoFactor: 'default',
+    includeCoreIdentityClaims: false,
+    refreshTokens: 'one-time',
+  };
+}
+
+export function signInUrl(issuer: string, uiLocales?: string): string {
+  const query = new URLSearchParams({
+    client_id: ACCOUNT_SETTINGS_CLIENT_ID,
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: `${issuer}${ACCOUNT_CALLBACK_PATH}`,
+    state: randomBytes(8).toString('base64url'),
+    ...(uiLocales && { ui_locales: uiLocales }),
+  });
+  return `${issuer}/connect/authorize?${query}`;
+}

@@ -1,0 +1,134 @@
+import { Router } from '@koa/router';
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import QRCode from 'qrcode';
+import { hashEmergencyCode, matchTotp, newEmergencyCode, newTotpSecret, otpauthUri, type Account, type AccountRepository, type TwoFactorAttempts } from '../accounts/index.js';
+import { domainKey, type DomainFixture } from '../fixtures/index.js';
+import { readForm, renderPage } from '../http/index.js';
+import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
+import type { Store } from '../store/index.js';
+import { ACCOUNT_CALLBACK_PATH, ACCOUNT_PATH, signInUrl } from './internal-client.js';
+
+export interface AccountSettingsDependencies {
+  provider: Provider;
+  accounts: AccountRepository;
+  attempts: TwoFactorAttempts;
+  store: Store;
+  issuer: string;
+}
+
+const SETUP_SECONDS = 30 * 60;
+const setupKey = (sub: string) => `account-setup:${sub}`;
+
+/**
+ * Account settings for the signed-in user: set up or remove 2FA (not when the e-mail domain requires
+ * it) and show a new emergency code. Forms post to the same origin with SameSite=Lax session cookies.
+ */
+export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer }: AccountSettingsDependencies): Router {
+  const router = new Router({ prefix: ACCOUNT_PATH });
+  router.use(async (ctx, next) => {
+    ctx.set('cache-control', 'no-store');
+    await next();
+  });
+
+  async function signedIn(ctx: Context): Promise<Account | undefined> {
+    const session = await provider.Session.get(ctx);
+    const account = session.accountId ? await accounts.findBySub(session.accountId) : undefined;
+    if (!account) ctx.redirect(signInUrl(issuer, negotiateLanguage(ctx)));
+    return account;
+  }
+
+  async function domainRequiresTwoFactor(account: Account): Promise<boolean> {
+    const domain = account.email.slice(account.email.lastIndexOf('@') + 1);
+    return (await store.get<DomainFixture>(domainKey(domain)))?.twoFactor === 'required';
+  }
+
+  async function overview(ctx: Context, account: Account, notice?: MessageKey, problem?: MessageKey) {
+    ctx.type = 'html';
+    ctx.body = renderPage('account', {
+      title: 'Account',
+      language: negotiateLanguage(ctx),
+      email: account.email,
+      enrolled: account.totpSecret !== undefined,
+      removable: !(await domainRequiresTwoFactor(account)),
+      notice,
+      errors: problem ? [{ field: 'two-factor', message: problem }] : [],
+    });
+  }
+
+  async function setupPage(ctx: Context, account: Account, secret: string, problem?: MessageKey) {
+    const uri = otpauthUri(account.email, secret);
+    ctx.type = 'html';
+    ctx.body = renderPage('enroll', {
+      title: 'Two-step verification',
+      language: negotiateLanguage(ctx),
+      optional: true,
+      action: `${ACCOUNT_PATH}/two-factor/setup`,
+      laterAction: undefined,
+      qrCode: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 220 }),
+      uri,
+      secret: secret.replace(/(.{4})/g, '$1 ').trim(),
+      errors: problem ? [{ field: 'AuthCode', message: problem }] : [],
+    });
+  }
+
+  function showEmergencyCode(ctx: Context, code: string) {
+    ctx.type = 'html';
+    ctx.body = renderPage('emergency-code', { title: 'Emergency code', language: negotiateLanguage(ctx), code, afterUse: false, action: ACCOUNT_PATH, method: 'get' });
+  }
+
+  router.get('/', async (ctx) => {
+    const account = await signedIn(ctx);
+    if (account) await overview(ctx, account);
+  });
+
+  // Where the built-in client's sign-in comes back: the session now exists; the code is not needed.
+  router.get(ACCOUNT_CALLBACK_PATH.slice(ACCOUNT_PATH.length), (ctx) => ctx.redirect(ACCOUNT_PATH));
+
+  router.get('/two-factor/setup', async (ctx) => {
+    const account = await signedIn(ctx);
+    if (!account) return;
+    if (account.totpSecret) return overview(ctx, account, undefined, 'twoFactorAlreadyOn');
+    const secret = (await store.get<string>(setupKey(account.sub))) ?? newTotpSecret();
+    await store.set(setupKey(account.sub), secret, SETUP_SECONDS);
+    await setupPage(ctx, account, secret);
+  });
+
+  router.post('/two-factor/setup', async (ctx) => {
+    const account = await signedIn(ctx);
+    if (!account) return;
+    const secret = await store.get<string>(setupKey(account.sub));
+    if (!secret) return ctx.redirect(`${ACCOUNT_PATH}/two-factor/setup`);
+    const code = ((await readForm(ctx))['AuthCode'] ?? '').trim();
+    if (code === '') return setupPage(ctx, account, secret, 'codeRequired');
+    const timeStep = await matchTotp(secret, code, Math.floor(Date.now() / 1000));
+    if (timeStep === undefined) return setupPage(ctx, account, secret, 'codeWrong');
+    const emergencyCode = newEmergencyCode();
+    await accounts.save({ ...account, totpSecret: secret, emergencyCodeHash: hashEmergencyCode(emergencyCode) });
+    await store.delete(setupKey(account.sub));
+    await attempts.forget(account.sub);
+    await attempts.recordSuccess(account.sub, timeStep);
+    showEmergencyCode(ctx, emergencyCode);
+  });
+
+  router.post('/two-factor/remove', async (ctx) => {
+    const account = await signedIn(ctx);
+    if (!account) return;
+    if (!account.totpSecret) return overview(ctx, account);
+    if (await domainRequiresTwoFactor(account)) return overview(ctx, account, undefined, 'twoFactorRequiredByDomain');
+    await accounts.save({ ...account, totpSecret: undefined, emergencyCodeHash: undefined });
+    await attempts.forget(account.sub);
+    await overview(ctx, { ...account, totpSecret: undefined }, 'twoFactorRemoved');
+  });
+
+  router.post('/emergency-code', async (ctx) => {
+    const account = await signedIn(ctx);
+    if (!account) return;
+    if (!account.totpSecret) return overview(ctx, account, undefined, 'twoFactorOffNoEmergencyCode');
+    const emergencyCode = newEmergencyCode();
+    await accounts.save({ ...account, emergencyCodeHash: hashEmergencyCode(emergencyCode) });
+    showEmergencyCode(ctx, emergencyCode);
+  });
+
+  return router;
+}

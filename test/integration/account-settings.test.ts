@@ -1,0 +1,80 @@
+import { generate, createGuardrails } from 'otplib';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../provider/index.js';
+import { startTestEmulator } from '../support/emulator.js';
+import { readForm, UserAgent, validationMessages, type Page } from '../support/user-agent.js';
+
+const fixtures = {
+  domains: [{ name: 'strikt.se', twoFactor: 'required' }],
+  users: [
+    { email: 'maja@fri.se', password: 'Maja&Pass2025' },
+    { email: 'anna@strikt.se', password: 'Anna&Pass2025', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+  ],
+};
+
+describe('the account settings page', () => {
+  let emulator: RunningEmulator;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ fixtures });
+  });
+  afterAll(() => emulator.close());
+  beforeEach(() => emulator.reset());
+
+  const totpOf = async (email: string) => ((await (await fetch(`${emulator.url}/_mock/totp?email=${email}`)).json()) as { code: string }).code;
+
+  async function signedInAgent(email: string, password: string): Promise<{ agent: UserAgent; page: Page }> {
+    const agent = new UserAgent();
+    let page = await agent.follow(await agent.get(`${emulator.issuer}/account`));
+    expect(page.html).toContain('name="Username"');
+    page = await agent.follow(await agent.post(readForm(page).action, { Username: email }));
+    page = await agent.follow(await agent.post(readForm(page).action, { Password: password }));
+    if (page.html.includes('name="AuthCode"')) page = await agent.follow(await agent.post(readForm(page).action, { AuthCode: await totpOf(email) }));
+    return { agent, page };
+  }
+
+  it('signs in through the login pages and lets the user set up 2FA, get a new emergency code and remove 2FA', async () => {
+    const { agent, page } = await signedInAgent('maja@fri.se', 'Maja&Pass2025');
+    expect(page.url).toBe(`${emulator.issuer}/account`);
+    expect(page.html).toContain('id="account-email">maja@fri.se<');
+    expect(page.html).toContain('Two-step verification is off.');
+
+    const setup = await agent.get(`${emulator.issuer}/account/two-factor/setup`);
+    expect(setup.html).toContain('id="totp-secret"');
+    expect(setup.html).not.toContain('Remind me later');
+    const wrong = await agent.post(readForm(setup).action, { AuthCode: '000000' });
+    expect(validationMessages(wrong)).toEqual(['The code is not correct. Check your authenticator app and try again.']);
+
+    const secret = /id="totp-secret"[^>]*>([^<]+)</.exec(setup.html)![1]!.replace(/\s/g, '');
+    const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000), guardrails: createGuardrails({ MIN_SECRET_BYTES: 10 }) });
+    const enrolled = await agent.post(readForm(setup).action, { AuthCode: code });
+    expect(enrolled.html).toMatch(/id="emergency-code"[^>]*>[A-Z2-9]{4}-/);
+    expect((await agent.get(`${emulator.issuer}/account`)).html).toContain('Two-step verification is on');
+    expect(await totpOf('maja@fri.se')).toMatch(/^\d{6}$/);
+
+    const first = /id="emergency-code"[^>]*>([^<]+)</.exec(enrolled.html)![1];
+    const renewed = await agent.post(`${emulator.issuer}/account/emergency-code`, {});
+    expect(/id="emergency-code"[^>]*>([^<]+)</.exec(renewed.html)![1]).not.toBe(first);
+
+    const removed = await agent.post(`${emulator.issuer}/account/two-factor/remove`, {});
+    expect(removed.html).toContain('Two-step verification was removed.');
+    expect(removed.html).toContain('Two-step verification is off.');
+    const gone = await fetch(`${emulator.url}/_mock/totp?email=maja@fri.se`);
+    expect(gone.status).toBe(409);
+  });
+
+  it('does not let a user remove 2FA when the e-mail domain requires it', async () => {
+    const { agent, page } = await signedInAgent('anna@strikt.se', 'Anna&Pass2025');
+    expect(page.html).toContain('Two-step verification is on');
+    expect(page.html).not.toContain('Remove two-step verification');
+    const refused = await agent.post(`${emulator.issuer}/account/two-factor/remove`, {});
+    expect(validationMessages(refused)).toEqual(['Your organisation requires two-step verification for your e-mail domain, so it cannot be removed.']);
+    expect((await fetch(`${emulator.url}/_mock/totp?email=anna@strikt.se`)).status).toBe(200);
+  });
+
+  it('sends a visitor who is not signed in to the login pages', async () => {
+    const page = await new UserAgent().get(`${emulator.issuer}/account/two-factor/setup`);
+    expect(page.status).toBe(302);
+    expect(page.location).toMatch(/\/connect\/authorize\?client_id=mvc-account-settings&/);
+  });
+});
