@@ -258,6 +258,14 @@ describe('two-factor sign-in through the pages', () => {
     expect(reauth.html).toContain('name="Username"');
   });
 
+  it('asks for the code in Swedish when the sign-in is in Swedish', async () => {
+    const attempt = await signIn('required-app', 'olle@fri.se', { agent: new UserAgent({ acceptLanguage: 'sv-SE' }) });
+    expect(attempt.page.html).toContain('<h1>Tvåstegsverifiering</h1>');
+    expect(attempt.page.html).toContain('Kom ihåg den här enheten i 30 dagar');
+    const wrong = await submitCode(attempt, '000000' === (await totp('olle@fri.se')) ? '999999' : '000000');
+    expect(validationMessages(wrong.page)).toEqual(['Koden är inte korrekt. Kontrollera autentiseringsappen och försök igen.']);
+  });
+
   it('explains a decision on request and lists the decisions taken', async () => {
     const explained = await control('POST', '/explain', { email: 'anna@strikt.se', clientId: 'bypass-app' });
     expect(explained.status).toBe(200);
