@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { accountSettingsClient, accountSettingsRoutes, ACCOUNT_SETTINGS_CLIENT_ID } from './account-settings/index.js';
-import { AccountRepository, TwoFactorAttempts } from './accounts/index.js';
+import { AccountRepository, EmailVerifications, LinkTokens, LoginLockout, TwoFactorAttempts } from './accounts/index.js';
+import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, type Settings } from './config/index.js';
 import { controlRoutes } from './control/index.js';
 import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
 import { createLogger, healthCheck, lastResort, staticAssets, type Logger } from './http/index.js';
-import { InteractionPages, LoginStates, loginRoutes } from './login/index.js';
+import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
+import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import { createFindAccount, createOidcProvider, loadSigningKeys, validateClients } from './oidc/index.js';
 import { RememberedDevices, RiskOverrides } from './risk/index.js';
 import { clientKey, createOidcAdapter, MemoryStore, type Store } from './store/index.js';
@@ -23,6 +25,8 @@ export interface RunningEmulator {
   url: string;
   issuer: string;
   port: number;
+  /** With MAIL=embedded: the catcher's SMTP port and its MailHog API's base URL. */
+  mail: { smtpPort: number; apiUrl: string } | undefined;
   store: Store;
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -33,10 +37,11 @@ export class StartupError extends Error {
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+type Closer = () => Promise<void> | void;
 
 /**
- * Starts the emulator: reads fixtures and keys, seeds the store, and serves oidc-provider with our
- * routes mounted in front of it. Until everything is ready the port answers 503.
+ * Starts the emulator: reads fixtures and keys, seeds the store, starts the mail catcher, and serves
+ * oidc-provider with our routes mounted in front of it. Until everything is ready the port answers 503.
  */
 export async function startEmulator(settings: Settings, logger: Logger = createLogger(settings.logLevel)): Promise<RunningEmulator> {
   clock.install();
@@ -48,37 +53,58 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     loadSigningKeys(settings.signingKeysPath),
   ]);
 
-  let handle: Handler = (_req, res) => {
-    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"status":"starting"}');
+  const closers: Closer[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close();
   };
-  const server = createServer((req, res) => handle(req, res));
-  const port = await listen(server, settings.port, settings.host);
-  const url = `http://${urlHost(settings.host)}:${port}`;
-  const issuer = settings.issuer ?? `http://localhost:${port}`;
-
-  const store = new MemoryStore();
-  const seed = async () => {
-    await seedStore(store, fixtures);
-    await store.set(clientKey(ACCOUNT_SETTINGS_CLIENT_ID), accountSettingsClient(issuer));
-  };
-  const reset = async () => {
-    await store.clear();
-    clock.reset();
-    await seed();
-  };
-  await seed();
-
-  let app: ReturnType<typeof compose>;
   try {
-    app = compose({ settings, logger, store, issuer, keys, fixtures, reset });
+    let handle: Handler = (_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"status":"starting"}');
+    };
+    const server = createServer((req, res) => handle(req, res));
+    const port = await listen(server, settings.port, settings.host, 'PORT');
+    closers.push(() => closeServer(server));
+    const url = `http://${urlHost(settings.host)}:${port}`;
+    const issuer = settings.issuer ?? `http://localhost:${port}`;
+
+    const store = new MemoryStore();
+    closers.push(() => store.close());
+    const mailbox = new Mailbox(store);
+    const mail = settings.mail === 'embedded' ? await startEmbeddedMail(mailbox, settings, logger, closers) : undefined;
+    const mailer = new Mailer(mail ? `smtp://127.0.0.1:${mail.smtpPort}` : settings.smtpUrl, new Outbox(store), logger, settings.mailRetrySeconds * 1000);
+    closers.push(() => mailer.close());
+
+    const seed = async () => {
+      await seedStore(store, fixtures);
+      await store.set(clientKey(ACCOUNT_SETTINGS_CLIENT_ID), accountSettingsClient(issuer));
+    };
+    const reset = async () => {
+      await store.clear();
+      clock.reset();
+      await seed();
+    };
+    await seed();
+
+    const app = compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: mail ? `Embedded catcher: SMTP on port ${mail.smtpPort}, MailHog API at ${mail.apiUrl}` : `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.` });
     await validateClients(app, fixtures.clients, fixturesPath);
+    handle = app.callback();
+    return { url, issuer, port, mail, store, reset, close: closeAll };
   } catch (error) {
-    await close(server, store);
+    await closeAll();
     throw error;
   }
-  handle = app.callback();
+}
 
-  return { url, issuer, port, store, reset, close: () => close(server, store) };
+async function startEmbeddedMail(mailbox: Mailbox, settings: Settings, logger: Logger, closers: Closer[]) {
+  const catcher = await startSmtpCatcher(mailbox, settings.smtpPort, settings.host, logger).catch((error: NodeJS.ErrnoException) => {
+    throw new StartupError(error.code === 'EADDRINUSE' ? `SMTP_PORT ${settings.smtpPort} is already in use (set SMTP_PORT, or 0 for a free one)` : error.message);
+  });
+  closers.push(() => catcher.close());
+  const api = await startMailHogApi(mailbox, settings.mailApiPort, settings.host).catch((error: NodeJS.ErrnoException) => {
+    throw new StartupError(error.code === 'EADDRINUSE' ? `MAIL_API_PORT ${settings.mailApiPort} is already in use (set MAIL_API_PORT, or 0 for a free one)` : error.message);
+  });
+  closers.push(() => api.close());
+  return { smtpPort: catcher.port, apiUrl: `http://${urlHost(settings.host)}:${api.port}` };
 }
 
 interface Parts {
@@ -89,10 +115,13 @@ interface Parts {
   keys: Awaited<ReturnType<typeof loadSigningKeys>>;
   fixtures: PreparedFixtures;
   reset: () => Promise<void>;
+  mailbox: Mailbox;
+  mailer: Mailer;
+  mailMode: string;
 }
 
 /** Every route, in the order a request meets them; oidc-provider's own endpoints come last. */
-function compose({ settings, logger, store, issuer, keys, fixtures, reset }: Parts) {
+function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode }: Parts) {
   const accounts = new AccountRepository(store);
   const acrSettings = async () => (await store.get<AcrSettings>(ACR_SETTINGS_KEY)) ?? DEFAULT_ACR;
   const devices = new RememberedDevices(store);
@@ -100,6 +129,11 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset }: Par
   const decisions = new DecisionLog(store, logger);
   const gate = new TwoFactorGate({ store, devices, overrides, log: decisions });
   const attempts = new TwoFactorAttempts(store);
+  const lockout = new LoginLockout(store);
+  const tokens = new LinkTokens(store);
+  const verifications = new EmailVerifications(store);
+  const mails = new AccountMails(issuer, mailer, tokens);
+  const provisioning = new Provisioning({ store, accounts, verifications, mails });
 
   const provider = createOidcProvider({
     issuer,
@@ -116,23 +150,26 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset }: Par
   provider.on('backchannel.error', (_ctx, error, client) => logger.warn(`back-channel logout to ${client.clientId} failed: ${error.message}`));
 
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
-  const login = loginRoutes({ pages, gate, devices, attempts });
-  const account = accountSettingsRoutes({ provider, accounts, attempts, store, issuer });
-  const control = controlRoutes({ clock, controlToken: settings.controlToken, logger, reset, accounts, gate, overrides, decisions, store });
+  const routers = [
+    controlRoutes({ clock, controlToken: settings.controlToken, logger, reset, accounts, gate, overrides, decisions, store }),
+    mailboxPage(mailbox, () => mailMode),
+    apiRoutes({ issuer, signingKeys: keys, logger, provisioning, accounts, mails }),
+    loginRoutes({ pages, gate, devices, attempts, lockout, tokens, mails }),
+    selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
+    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost }),
+  ];
 
   provider.use(lastResort(logger));
   provider.use(healthCheck());
   provider.use(staticAssets());
-  provider.use(control.routes());
-  provider.use(login.routes());
-  provider.use(account.routes());
+  for (const router of routers) provider.use(router.routes());
   return provider;
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+function listen(server: Server, port: number, host: string, setting: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new StartupError(error.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (set PORT, or 0 for a free one)` : error.message)),
+      reject(new StartupError(error.code === 'EADDRINUSE' ? `${setting} ${port} on ${host} is already in use (set ${setting}, or 0 for a free one)` : error.message)),
     );
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
@@ -143,11 +180,10 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-async function close(server: Server, store: Store): Promise<void> {
-  await new Promise<void>((resolve) => {
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), 2000).unref();
   });
-  await store.close();
 }

@@ -2,10 +2,11 @@ import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import QRCode from 'qrcode';
-import { hashEmergencyCode, matchTotp, newEmergencyCode, newTotpSecret, otpauthUri, type Account, type AccountRepository, type TwoFactorAttempts } from '../accounts/index.js';
+import { hashEmergencyCode, matchTotp, newEmergencyCode, newPasswordProblems, newTotpSecret, otpauthUri, verifyPassword, withNewPassword, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
 import { domainKey, type DomainFixture } from '../fixtures/index.js';
 import { readForm, renderPage } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
+import type { AccountMails } from '../mail/index.js';
 import type { Store } from '../store/index.js';
 import { ACCOUNT_CALLBACK_PATH, ACCOUNT_PATH, signInUrl } from './internal-client.js';
 
@@ -15,6 +16,9 @@ export interface AccountSettingsDependencies {
   attempts: TwoFactorAttempts;
   store: Store;
   issuer: string;
+  mails: AccountMails;
+  lockout: LoginLockout;
+  passwordHashCost: number;
 }
 
 const SETUP_SECONDS = 30 * 60;
@@ -24,7 +28,7 @@ const setupKey = (sub: string) => `account-setup:${sub}`;
  * Account settings for the signed-in user: set up or remove 2FA (not when the e-mail domain requires
  * it) and show a new emergency code. Forms post to the same origin with SameSite=Lax session cookies.
  */
-export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer }: AccountSettingsDependencies): Router {
+export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost }: AccountSettingsDependencies): Router {
   const router = new Router({ prefix: ACCOUNT_PATH });
   router.use(async (ctx, next) => {
     ctx.set('cache-control', 'no-store');
@@ -43,16 +47,17 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     return (await store.get<DomainFixture>(domainKey(domain)))?.twoFactor === 'required';
   }
 
-  async function overview(ctx: Context, account: Account, notice?: MessageKey, problem?: MessageKey) {
+  async function overview(ctx: Context, account: Account, notice?: MessageKey, problems: MessageKey[] = [], field = 'two-factor') {
     ctx.type = 'html';
     ctx.body = renderPage('account', {
       title: 'Account',
       language: negotiateLanguage(ctx),
       email: account.email,
+      hasPassword: account.passwordHash !== undefined,
       enrolled: account.totpSecret !== undefined,
       removable: !(await domainRequiresTwoFactor(account)),
       notice,
-      errors: problem ? [{ field: 'two-factor', message: problem }] : [],
+      errors: problems.map((message) => ({ field, message })),
     });
   }
 
@@ -88,7 +93,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
   router.get('/two-factor/setup', async (ctx) => {
     const account = await signedIn(ctx);
     if (!account) return;
-    if (account.totpSecret) return overview(ctx, account, undefined, 'twoFactorAlreadyOn');
+    if (account.totpSecret) return overview(ctx, account, undefined, ['twoFactorAlreadyOn']);
     const secret = (await store.get<string>(setupKey(account.sub))) ?? newTotpSecret();
     await store.set(setupKey(account.sub), secret, SETUP_SECONDS);
     await setupPage(ctx, account, secret);
@@ -115,7 +120,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     const account = await signedIn(ctx);
     if (!account) return;
     if (!account.totpSecret) return overview(ctx, account);
-    if (await domainRequiresTwoFactor(account)) return overview(ctx, account, undefined, 'twoFactorRequiredByDomain');
+    if (await domainRequiresTwoFactor(account)) return overview(ctx, account, undefined, ['twoFactorRequiredByDomain']);
     await accounts.save({ ...account, totpSecret: undefined, emergencyCodeHash: undefined });
     await attempts.forget(account.sub);
     await overview(ctx, { ...account, totpSecret: undefined }, 'twoFactorRemoved');
@@ -124,10 +129,33 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
   router.post('/emergency-code', async (ctx) => {
     const account = await signedIn(ctx);
     if (!account) return;
-    if (!account.totpSecret) return overview(ctx, account, undefined, 'twoFactorOffNoEmergencyCode');
+    if (!account.totpSecret) return overview(ctx, account, undefined, ['twoFactorOffNoEmergencyCode']);
     const emergencyCode = newEmergencyCode();
     await accounts.save({ ...account, emergencyCodeHash: hashEmergencyCode(emergencyCode) });
     showEmergencyCode(ctx, emergencyCode);
+  });
+
+  router.post('/password', async (ctx) => {
+    const account = await signedIn(ctx);
+    if (!account) return;
+    const form = await readForm(ctx);
+    if (account.passwordHash !== undefined && !(await verifyPassword(form['CurrentPassword'] ?? '', account.passwordHash))) {
+      return overview(ctx, account, undefined, ['currentPasswordWrong'], 'CurrentPassword');
+    }
+    const problems = await newPasswordProblems(account, form['Password'] ?? '', form['ConfirmPassword'] ?? '');
+    if (problems.length) return overview(ctx, account, undefined, problems, 'Password');
+    const changed = await withNewPassword(account, form['Password']!, passwordHashCost);
+    await accounts.save(changed);
+    await lockout.unlock(account.sub);
+    await overview(ctx, changed, 'passwordChangedNotice');
+  });
+
+  router.post('/links', async (ctx) => {
+    const account = await signedIn(ctx);
+    if (!account) return;
+    if ((await readForm(ctx))['Choice'] === 'link') await mails.oneTimeLink(account);
+    else await mails.passwordReset(account);
+    await overview(ctx, account, 'mailSentNotice');
   });
 
   return router;

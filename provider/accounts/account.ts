@@ -11,8 +11,18 @@ export interface Account {
   totpSecret: string | undefined;
   /** SHA-256 of the one emergency code (normalised), if the user has one. */
   emergencyCodeHash: string | undefined;
-  /** Epoch seconds of the last successful password sign-in (the `llt` claim). */
+  /** Epoch seconds of the last successful sign-in (the `llt` claim). */
   lastLoginAt: number | undefined;
+  /** Hashes of the previous passwords, newest first (with the current one, the last five). */
+  passwordHistory: string[];
+  /** The applications (clients) this account is linked to, per tenant: Flex HRM's "Koppling till Visma Connect". */
+  applications: LinkedApplication[];
+}
+
+export interface LinkedApplication {
+  clientId: string;
+  tenantId: string | undefined;
+  linkedAt: number;
 }
 
 export const displayName = (account: Account): string =>

@@ -52,6 +52,10 @@ export const settingsSchema = z.object({
   SIGNING_KEYS: z.string().min(1).optional(),
   COOKIE_KEYS: z.string().min(1).optional(),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0'], { error: 'TRUST_PROXY must be true or false' }).default('false'),
+  MAIL_RETRY_SECONDS: z.coerce
+    .number({ error: 'MAIL_RETRY_SECONDS must be a number of seconds above 0' })
+    .positive({ error: 'MAIL_RETRY_SECONDS must be a number of seconds above 0' })
+    .default(5),
   PASSWORD_HASH_COST: z.coerce
     .number({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
     .int({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
@@ -74,6 +78,8 @@ export interface Settings {
   smtpUrl: string;
   smtpPort: number;
   mailApiPort: number;
+  /** How often mails waiting in the outbox are retried. */
+  mailRetrySeconds: number;
   controlToken: string | undefined;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   signingKeysPath: string | undefined;
@@ -117,6 +123,7 @@ export function toSettings(raw: RawSettings): Settings {
     smtpUrl: raw.SMTP_URL,
     smtpPort: raw.SMTP_PORT,
     mailApiPort: raw.MAIL_API_PORT,
+    mailRetrySeconds: raw.MAIL_RETRY_SECONDS,
     controlToken: raw.CONTROL_TOKEN,
     logLevel: raw.LOG_LEVEL,
     signingKeysPath: raw.SIGNING_KEYS,

@@ -3,12 +3,12 @@ import type { Router } from '@koa/router';
 import type { ClientMetadata } from 'oidc-provider';
 import { currentTotp, type AccountRepository } from '../accounts/index.js';
 import { ACR_SETTINGS_KEY, DEFAULT_ACR, type AcrSettings } from '../fixtures/index.js';
-import { HttpError, readJson } from '../http/index.js';
+import { HttpError, onlyFields, optionalBoolean, optionalString, readJson, requiredString } from '../http/index.js';
 import type { AppPolicy } from '../policy/index.js';
 import type { RiskOverrides } from '../risk/index.js';
 import { clientKey, type Store } from '../store/index.js';
 import { readAcrRequest, type DecisionLog, type TwoFactorGate } from '../twofactor/index.js';
-import { onlyFields, optionalBoolean, optionalString, requiredString } from './request-fields.js';
+
 
 export interface TwoFactorControlDependencies {
   accounts: AccountRepository;

@@ -24,6 +24,11 @@ export interface PageData {
   [key: string]: unknown;
 }
 
+/** Renders a template without the page layout (mail bodies). */
+export function renderTemplate(name: string, data: Record<string, unknown>): string {
+  return template(name)(data);
+}
+
 /** Renders a page inside the shared layout, with `t` (the page's messages) available to both. */
 export function renderPage(page: string, data: PageData): string {
   const t = MESSAGES[data.language];

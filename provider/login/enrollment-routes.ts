@@ -73,6 +73,6 @@ export function enrollmentRoutes(router: Router, { pages, attempts }: Enrollment
     const at = await pending(ctx);
     if (!at) return;
     if (at.state.decision?.outcome !== 'enroll-optional') return show(ctx, at.found, at.state);
-    await pages.complete(ctx, at.found, at.account, false);
+    await pages.complete(ctx, at.found, at.account, false, at.state.firstFactor);
   });
 }

@@ -6,11 +6,10 @@ import type { AcrSettings } from '../fixtures/index.js';
 import { renderPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import { interactionPath } from '../oidc/index.js';
-import { AMR_PASSWORD, AMR_TWO_FACTOR } from '../twofactor/index.js';
-import type { LoginStates } from './login-state.js';
+import type { FirstFactor, LoginStates } from './login-state.js';
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
-export type Step = '' | '/password' | '/two-factor' | '/enroll' | '/enroll/later' | '/emergency-code';
+export type Step = '' | '/password' | '/two-factor' | '/enroll' | '/enroll/later' | '/emergency-code' | '/forgot';
 
 export const stepPath = (uid: string, step: Step): string => `${interactionPath(uid)}${step}`;
 
@@ -49,7 +48,7 @@ export class InteractionPages {
   }
 
   /** Ends the sign-in: the tokens will say which factors were used. Choosing the account also answers prompt=select_account. */
-  async complete(ctx: Context, found: Details, account: Account, withTwoFactor: boolean): Promise<void> {
+  async complete(ctx: Context, found: Details, account: Account, withTwoFactor: boolean, firstFactor: FirstFactor = 'pwd'): Promise<void> {
     const acr = await this.acrSettings();
     const now = Math.floor(Date.now() / 1000);
     await this.accounts.recordLogin(account.sub, now);
@@ -58,7 +57,7 @@ export class InteractionPages {
       ctx.req,
       ctx.res,
       {
-        login: { accountId: account.sub, acr: withTwoFactor ? acr.twoFactor : acr.password, amr: withTwoFactor ? AMR_TWO_FACTOR : AMR_PASSWORD, ts: now, remember: true },
+        login: { accountId: account.sub, acr: withTwoFactor ? acr.twoFactor : acr.password, amr: withTwoFactor ? [firstFactor, 'otp', 'mfa'] : [firstFactor], ts: now, remember: true },
         select_account: {},
       },
       { mergeWithLastSubmission: false },

@@ -14,7 +14,11 @@ export interface LoginState {
   /** An emergency code to show once before the sign-in completes. */
   emergencyCode?: { code: string; afterUse: boolean };
   rememberDevice?: boolean;
+  /** How the user proved who they are before any second factor: a password, or a mailed one-time link. */
+  firstFactor?: FirstFactor;
 }
+
+export type FirstFactor = 'pwd' | 'email';
 
 const INTERACTION_SECONDS = 60 * 60;
 const key = (uid: string): string => `login:${uid}`;

@@ -1,50 +1,48 @@
 import type { Router } from '@koa/router';
-import type { Context } from 'koa';
-import { verifyPassword, type Account } from '../accounts/index.js';
+import { verifyPassword, type LinkTokens, type LoginLockout } from '../accounts/index.js';
 import { readForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import { REASONS } from '../oidc/index.js';
-import type { AppPolicy } from '../policy/index.js';
 import type { RememberedDevices } from '../risk/index.js';
-import { readAcrRequest, sessionTwoFactorAt, type TwoFactorGate } from '../twofactor/index.js';
+import type { TwoFactorGate } from '../twofactor/index.js';
+import { decideForSignIn } from './decide-for-sign-in.js';
 import { checkEmail } from './email.js';
-import type { Details, InteractionPages } from './interaction-pages.js';
+import { stepPath, type InteractionPages } from './interaction-pages.js';
+import { takeParkedOneTimeToken } from './one-time-sign-in.js';
 import { proceed } from './proceed.js';
 
 export interface PasswordRouteDependencies {
   pages: InteractionPages;
   gate: TwoFactorGate;
   devices: RememberedDevices;
+  lockout: LoginLockout;
+  tokens: LinkTokens;
 }
 
 /**
  * Identifier first, then password, as on connect.visma.com. A failed step re-renders its own page
- * (200) with a validation summary; an unknown e-mail and a wrong password read the same.
+ * (200) with a validation summary; an unknown e-mail and a wrong password read the same. Eight wrong
+ * passwords lock the account for 30 minutes.
  */
-export function passwordRoutes(router: Router, { pages, gate, devices }: PasswordRouteDependencies): void {
-  async function decide(ctx: Context, found: Details, stage: 'password' | 'authorize', account: Account) {
-    const client = await pages.provider.Client.find(String(found.params['client_id']));
-    return gate.decide({
-      stage,
-      account,
-      clientId: String(found.params['client_id']),
-      appPolicy: (client?.['twoFactor'] as AppPolicy | undefined) ?? 'default',
-      request: readAcrRequest(found.params, essentialAcrClaim(found.params['claims']), await pages.acrSettings()),
-      sessionTwoFactorAt: stage === 'authorize' ? sessionTwoFactorAt(found.session as { amr?: string[]; loginTs?: number } | undefined) : undefined,
-      clientIp: ctx.ip,
-      deviceId: devices.deviceId(ctx),
-    });
-  }
-
+export function passwordRoutes(router: Router, { pages, gate, devices, lockout, tokens }: PasswordRouteDependencies): void {
   router.get('/interaction/:uid', async (ctx) => {
     const found = await pages.details(ctx);
     if (found.prompt.name === 'consent') return pages.consent(ctx);
+
+    // A one-time link opened in another browser: its token came along through Account Settings' sign-in.
+    const parked = takeParkedOneTimeToken(ctx);
+    const link = parked ? await tokens.consume(parked, 'one-time-sign-in') : undefined;
+    const linkAccount = link ? await pages.accounts.findBySub(link.sub) : undefined;
+    if (linkAccount) {
+      const decision = await decideForSignIn(pages, gate, devices, ctx, found, 'password', linkAccount);
+      return proceed(pages, ctx, found, { email: linkAccount.email, firstFactor: 'email' }, linkAccount, decision);
+    }
 
     // A signed-in session that only lacks the second factor (step-up, or a stricter app) is asked for that alone.
     const onlyTwoFactor = found.prompt.name === 'login' && found.prompt.reasons.every((reason) => reason === REASONS.twoFactor);
     const sessionAccount = found.session?.accountId ? await pages.accounts.findBySub(found.session.accountId) : undefined;
     if (onlyTwoFactor && sessionAccount) {
-      const decision = await decide(ctx, found, 'authorize', sessionAccount);
+      const decision = await decideForSignIn(pages, gate, devices, ctx, found, 'authorize', sessionAccount);
       return proceed(pages, ctx, found, { email: sessionAccount.email }, sessionAccount, decision);
     }
 
@@ -66,7 +64,7 @@ export function passwordRoutes(router: Router, { pages, gate, devices }: Passwor
     const found = await pages.details(ctx);
     const state = await pages.states.get(found.uid);
     if (!state) return pages.go(ctx, found.uid, '');
-    await pages.render(ctx, found, 'password', '/password', { username: state.email });
+    await pages.render(ctx, found, 'password', '/password', { username: state.email, forgotUrl: stepPath(found.uid, '/forgot') });
   });
 
   router.post('/interaction/:uid/password', async (ctx) => {
@@ -74,23 +72,19 @@ export function passwordRoutes(router: Router, { pages, gate, devices }: Passwor
     const state = await pages.states.get(found.uid);
     if (!state) return pages.go(ctx, found.uid, '');
     const { Password: password = '' } = await readForm(ctx);
-    const rejected = (message: MessageKey) => pages.render(ctx, found, 'password', '/password', { username: state.email, errors: [{ field: 'Password', message }] });
+    const rejected = (message: MessageKey) =>
+      pages.render(ctx, found, 'password', '/password', { username: state.email, forgotUrl: stepPath(found.uid, '/forgot'), errors: [{ field: 'Password', message }] });
     if (password === '') return rejected('passwordRequired');
 
     const account = await pages.accounts.findByEmail(state.email);
-    if (!account || !(await verifyPassword(password, account.passwordHash))) return rejected('wrongCredentials');
+    if (account && (await lockout.isLocked(account.sub))) return rejected('accountLocked');
+    if (!account || !(await verifyPassword(password, account.passwordHash))) {
+      const locked = account ? await lockout.recordFailure(account.sub) : false;
+      return rejected(locked ? 'accountLocked' : 'wrongCredentials');
+    }
+    await lockout.recordSuccess(account.sub);
 
-    await proceed(pages, ctx, found, state, account, await decide(ctx, found, 'password', account));
+    const decision = await decideForSignIn(pages, gate, devices, ctx, found, 'password', account);
+    await proceed(pages, ctx, found, { ...state, firstFactor: 'pwd' }, account, decision);
   });
-}
-
-/** The `claims` request parameter's `id_token.acr`, as oidc-provider keeps it (a JSON string). */
-function essentialAcrClaim(value: unknown): { essential?: boolean; value?: string; values?: string[] } | undefined {
-  if (value === undefined) return undefined;
-  try {
-    const parsed = typeof value === 'string' ? JSON.parse(value) : value;
-    return (parsed as { id_token?: { acr?: { essential?: boolean; value?: string; values?: string[] } } })?.id_token?.acr;
-  } catch {
-    return undefined;
-  }
 }

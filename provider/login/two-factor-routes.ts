@@ -60,7 +60,7 @@ export function twoFactorRoutes(router: Router, { pages, attempts, devices }: Tw
       if (await attempts.wasUsed(account.sub, timeStep)) return show(ctx, found, state, 'codeReplayed');
       await attempts.recordSuccess(account.sub, timeStep);
       if (state.rememberDevice) await devices.remember(ctx, account.sub);
-      return pages.complete(ctx, found, account, true);
+      return pages.complete(ctx, found, account, true, state.firstFactor);
     }
 
     if (looksLikeEmergencyCode(code) && account.emergencyCodeHash === hashEmergencyCode(code)) {
@@ -88,6 +88,6 @@ export function twoFactorRoutes(router: Router, { pages, attempts, devices }: Tw
     const state = await pages.states.get(found.uid);
     const account = state?.sub ? await pages.accounts.findBySub(state.sub) : undefined;
     if (!state?.emergencyCode || !account) return pages.go(ctx, found.uid, '');
-    await pages.complete(ctx, found, account, true);
+    await pages.complete(ctx, found, account, true, state.firstFactor);
   });
 }

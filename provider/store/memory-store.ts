@@ -42,6 +42,10 @@ export class MemoryStore implements Store {
     this.#entries.set(key, { value: members, expiresAt: entry ? keepLonger : expiresAt });
   }
 
+  async removeFromSet(key: string, member: string): Promise<void> {
+    (this.#live(key)?.value as Set<string> | undefined)?.delete(member);
+  }
+
   async setMembers(key: string): Promise<string[]> {
     const entry = this.#live(key);
     return entry ? [...(entry.value as Set<string>)] : [];

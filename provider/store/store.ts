@@ -9,6 +9,7 @@ export interface Store {
   delete(...keys: string[]): Promise<void>;
   /** Adds a member to a set; the set lives at least `ttlSeconds` from now. */
   addToSet(key: string, member: string, ttlSeconds?: number): Promise<void>;
+  removeFromSet(key: string, member: string): Promise<void>;
   setMembers(key: string): Promise<string[]>;
   /** Appends to a list, keeping only its newest `maxLength` entries. */
   appendToList(key: string, value: unknown, maxLength: number): Promise<void>;

@@ -1,5 +1,5 @@
 export { TwoFactorGate, type Situation } from './gate.js';
 export { DecisionLog, type LoggedDecision, type DecisionStage } from './decision-log.js';
 export { readAcrRequest, asksForTwoFactor, type AcrRequest } from './acr-request.js';
-export { sessionTwoFactorAt, AMR_PASSWORD, AMR_TWO_FACTOR } from './session-factors.js';
+export { sessionTwoFactorAt } from './session-factors.js';
 export { createLoginChecks, type LoginCheckDependencies } from './login-checks.js';

@@ -2,6 +2,3 @@
 export function sessionTwoFactorAt(session: { amr?: string[] | undefined; loginTs?: number | undefined } | undefined): number | undefined {
   return session?.amr?.includes('otp') ? session.loginTs : undefined;
 }
-
-export const AMR_PASSWORD = ['pwd'];
-export const AMR_TWO_FACTOR = ['pwd', 'otp', 'mfa'];

@@ -11,7 +11,7 @@ const running: ChildProcess[] = [];
 
 /** Runs `npm start`'s script (it builds dist/ when the sources are newer) with the given env. */
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [START, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [START, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', SMTP_PORT: '0', MAIL_API_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let stdout = '';
   let stderr = '';
@@ -76,7 +76,7 @@ describe('starting the server from the command line', () => {
     const port = new URL(await first.ready).port;
     const second = start(['--port', port]);
     expect(await second.exited).toBe(2);
-    expect(second.output().stderr).toContain(`mock-visma-connect: port ${port} on 127.0.0.1 is already in use (set PORT, or 0 for a free one)`);
+    expect(second.output().stderr).toContain(`mock-visma-connect: PORT ${port} on 127.0.0.1 is already in use (set PORT, or 0 for a free one)`);
   });
 });
 

@@ -10,7 +10,17 @@ import { defaultSettings, startEmulator, type RunningEmulator, type Settings } f
  */
 export async function startTestEmulator(options: { fixtures?: object; settings?: Partial<Settings> } = {}): Promise<RunningEmulator> {
   const fixturesPath = options.fixtures ? writeFixtures(options.fixtures) : undefined;
-  return startEmulator(defaultSettings({ port: 0, logLevel: (process.env.TEST_LOG_LEVEL as Settings['logLevel'] | undefined) ?? 'error', ...(fixturesPath && { fixturesPath }), ...options.settings }));
+  return startEmulator(
+    defaultSettings({
+      port: 0,
+      smtpPort: 0,
+      mailApiPort: 0,
+      mailRetrySeconds: 0.2,
+      logLevel: (process.env.TEST_LOG_LEVEL as Settings['logLevel'] | undefined) ?? 'error',
+      ...(fixturesPath && { fixturesPath }),
+      ...options.settings,
+    }),
+  );
 }
 
 export function writeFixtures(fixtures: object, name = 'fixtures.yaml'): string {

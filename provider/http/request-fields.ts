@@ -1,4 +1,4 @@
-import { HttpError } from '../http/index.js';
+import { HttpError } from './http-error.js';
 
 /** Refuses fields the endpoint does not know, naming them and the ones it does. */
 export function onlyFields(body: Record<string, unknown>, known: readonly string[]): void {

@@ -1,0 +1,81 @@
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { Store } from '../store/index.js';
+
+/** The HRM's "Verifiera konto": a 6-digit code valid 30 minutes, or (from an admin) a link valid 24 hours. */
+export const CODE_SECONDS = 30 * 60;
+export const LINK_SECONDS = 24 * 60 * 60;
+export const MAX_WRONG_VERIFICATION_CODES = 5;
+/** How long an expired or finished verification can still be asked about. */
+const RETENTION_SECONDS = 7 * 24 * 60 * 60;
+
+export type Delivery = 'code' | 'link';
+export type VerificationStatus = 'pending' | 'verified' | 'expired';
+
+export interface EmailVerification {
+  id: string;
+  email: string;
+  delivery: Delivery;
+  clientId: string;
+  tenantId: string | undefined;
+  locale: string;
+  codeHash: string | undefined;
+  linkToken: string | undefined;
+  createdAt: number;
+  expiresAt: number;
+  wrongCodes: number;
+  verified: { userId: string; created: boolean } | undefined;
+}
+
+const key = (id: string) => `verification:${id}`;
+const linkKey = (token: string) => `verification-link:${token}`;
+const now = () => Math.floor(Date.now() / 1000);
+const hashCode = (code: string) => createHash('sha256').update(code).digest('base64url');
+
+export function statusOf(verification: EmailVerification): VerificationStatus {
+  if (verification.verified) return 'verified';
+  return now() >= verification.expiresAt ? 'expired' : 'pending';
+}
+
+export class EmailVerifications {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** A new pending verification, with the secret (code or link token) to mail. */
+  async start(request: { email: string; delivery: Delivery; clientId: string; tenantId: string | undefined; locale: string }): Promise<{ verification: EmailVerification; secret: string }> {
+    const secret = request.delivery === 'code' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : randomBytes(24).toString('base64url');
+    const createdAt = now();
+    const verification: EmailVerification = {
+      id: randomUUID(),
+      ...request,
+      codeHash: request.delivery === 'code' ? hashCode(secret) : undefined,
+      linkToken: request.delivery === 'link' ? secret : undefined,
+      createdAt,
+      expiresAt: createdAt + (request.delivery === 'code' ? CODE_SECONDS : LINK_SECONDS),
+      wrongCodes: 0,
+      verified: undefined,
+    };
+    await this.save(verification);
+    if (verification.linkToken) await this.#store.set(linkKey(verification.linkToken), verification.id, LINK_SECONDS + RETENTION_SECONDS);
+    return { verification, secret };
+  }
+
+  find(id: string): Promise<EmailVerification | undefined> {
+    return this.#store.get<EmailVerification>(key(id));
+  }
+
+  async findByLink(token: string): Promise<EmailVerification | undefined> {
+    const id = await this.#store.get<string>(linkKey(token));
+    return id === undefined ? undefined : this.find(id);
+  }
+
+  codeMatches(verification: EmailVerification, code: string): boolean {
+    return verification.codeHash !== undefined && verification.codeHash === hashCode(code);
+  }
+
+  save(verification: EmailVerification): Promise<void> {
+    return this.#store.set(key(verification.id), verification, Math.max(1, verification.expiresAt - now()) + RETENTION_SECONDS);
+  }
+}

@@ -1,0 +1,42 @@
+import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import type { Middleware } from 'koa';
+import type { JWK } from 'oidc-provider';
+import { HttpError } from '../http/index.js';
+
+export const API_SCOPE = 'connect:users';
+
+export interface ApiCaller {
+  clientId: string;
+  tenantId: string | undefined;
+}
+
+/**
+ * The provisioning API takes the JWT access tokens client_credentials issues for it: signed with the
+ * issuer's key, for the API's audience, unexpired on the emulator clock, with scope connect:users.
+ */
+export function bearerAuth(issuer: string, audience: string, signingKeys: JWK[]): Middleware {
+  const publicKeys = createLocalJWKSet({
+    keys: signingKeys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg: alg ?? 'RS256', use: use ?? 'sig' })) as never[],
+  });
+  return async function requireApiToken(ctx, next) {
+    const [scheme, token] = ctx.get('authorization').split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token) {
+      ctx.set('www-authenticate', 'Bearer realm="Visma Connect API"');
+      throw new HttpError(401, 'invalid_token', 'send a bearer access token from client_credentials with scope connect:users');
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, publicKeys, { issuer, audience, algorithms: ['RS256'] }));
+    } catch (error) {
+      ctx.set('www-authenticate', 'Bearer realm="Visma Connect API", error="invalid_token"');
+      throw new HttpError(401, 'invalid_token', `the access token is not valid: ${(error as Error).message}`);
+    }
+    const scopes = typeof payload['scope'] === 'string' ? payload['scope'].split(' ') : [];
+    if (!scopes.includes(API_SCOPE)) {
+      ctx.set('www-authenticate', `Bearer realm="Visma Connect API", error="insufficient_scope", scope="${API_SCOPE}"`);
+      throw new HttpError(403, 'insufficient_scope', `the access token lacks the scope ${API_SCOPE}`);
+    }
+    ctx.state['caller'] = { clientId: String(payload['client_id']), tenantId: typeof payload['tenant_id'] === 'string' ? payload['tenant_id'] : undefined } satisfies ApiCaller;
+    await next();
+  };
+}

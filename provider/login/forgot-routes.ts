@@ -1,0 +1,63 @@
+import type { Router } from '@koa/router';
+import type { Context } from 'koa';
+import { errors } from 'oidc-provider';
+import type { LinkTokens } from '../accounts/index.js';
+import { readForm, showMessage } from '../http/index.js';
+import type { AccountMails } from '../mail/index.js';
+import type { TwoFactorGate } from '../twofactor/index.js';
+import type { RememberedDevices } from '../risk/index.js';
+import { checkEmail } from './email.js';
+import { stepPath, type InteractionPages } from './interaction-pages.js';
+import { decideForSignIn } from './decide-for-sign-in.js';
+import { proceed } from './proceed.js';
+
+export interface ForgotRouteDependencies {
+  pages: InteractionPages;
+  mails: AccountMails;
+  tokens: LinkTokens;
+  gate: TwoFactorGate;
+  devices: RememberedDevices;
+}
+
+/** "Forgot your password?" during a sign-in: a reset mail, or a one-time link that completes this sign-in. */
+export function forgotRoutes(router: Router, { pages, mails, tokens, gate, devices }: ForgotRouteDependencies): void {
+  router.get('/interaction/:uid/forgot', async (ctx) => {
+    const found = await pages.details(ctx);
+    const state = await pages.states.get(found.uid);
+    await pages.render(ctx, found, 'forgot', '/forgot', { username: state?.email ?? '', backUrl: stepPath(found.uid, state ? '/password' : '') });
+  });
+
+  router.post('/interaction/:uid/forgot', async (ctx) => {
+    const found = await pages.details(ctx);
+    const form = await readForm(ctx);
+    const username = (form['Username'] ?? '').trim();
+    const problem = checkEmail(username);
+    const backUrl = stepPath(found.uid, '');
+    if (problem) return pages.render(ctx, found, 'forgot', '/forgot', { username, backUrl, errors: [{ field: 'Username', message: problem }] });
+    const account = await pages.accounts.findByEmail(username);
+    if (account && form['Choice'] === 'link') await mails.oneTimeLink(account, found.uid);
+    else if (account) await mails.passwordReset(account);
+    await pages.render(ctx, found, 'check-inbox', '/forgot', { username, backUrl });
+  });
+
+  router.get('/interaction/:uid/one-time-link', async (ctx) => {
+    const token = String(ctx.query['token'] ?? '');
+    let found;
+    try {
+      found = await pages.details(ctx);
+    } catch (error) {
+      // Opened in another browser (or after the sign-in ended): sign in to Account Settings instead.
+      if (error instanceof errors.SessionNotFound) return ctx.redirect(`/one-time-link?token=${encodeURIComponent(token)}`);
+      throw error;
+    }
+    const link = await tokens.consume(token, 'one-time-sign-in');
+    const account = link ? await pages.accounts.findBySub(link.sub) : undefined;
+    if (!account) return linkInvalid(ctx);
+    const decision = await decideForSignIn(pages, gate, devices, ctx, found, 'password', account);
+    await proceed(pages, ctx, found, { email: account.email, firstFactor: 'email' }, account, decision);
+  });
+}
+
+export function linkInvalid(ctx: Context): void {
+  showMessage(ctx, { heading: 'linkInvalidTitle', lines: ['linkInvalidText'], status: 400 });
+}

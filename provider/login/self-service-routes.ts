@@ -1,0 +1,89 @@
+import { Router } from '@koa/router';
+import type { Context } from 'koa';
+import { newPasswordProblems, withNewPassword, statusOf, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
+import { signInUrl } from '../account-settings/internal-client.js';
+import { readForm, renderPage, showMessage } from '../http/index.js';
+import { negotiateLanguage } from '../i18n/index.js';
+import type { AccountMails } from '../mail/index.js';
+import { checkEmail } from './email.js';
+import { linkInvalid } from './forgot-routes.js';
+import { parkOneTimeToken } from './one-time-sign-in.js';
+
+export interface SelfServiceDependencies {
+  issuer: string;
+  accounts: AccountRepository;
+  tokens: LinkTokens;
+  lockout: LoginLockout;
+  mails: AccountMails;
+  verifications: EmailVerifications;
+  confirmVerification: (verification: EmailVerification) => Promise<unknown>;
+  passwordHashCost: number;
+}
+
+/** The pages mailed links open, and "Forgot your password?" outside a sign-in (as in Account Settings). */
+export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
+  const router = new Router();
+  router.use(async (ctx, next) => {
+    ctx.set('cache-control', 'no-store');
+    await next();
+  });
+
+  const page = (ctx: Context, name: string, data: Record<string, unknown>) => {
+    ctx.type = 'html';
+    ctx.body = renderPage(name, { title: name, language: negotiateLanguage(ctx), errors: [], backUrl: '/account', ...data });
+  };
+
+  router.get('/forgot-password', (ctx) => page(ctx, 'forgot', { action: '/forgot-password', username: String(ctx.query['email'] ?? '') }));
+
+  router.post('/forgot-password', async (ctx) => {
+    const form = await readForm(ctx);
+    const username = (form['Username'] ?? '').trim();
+    const problem = checkEmail(username);
+    if (problem) return page(ctx, 'forgot', { action: '/forgot-password', username, errors: [{ field: 'Username', message: problem }] });
+    const account = await deps.accounts.findByEmail(username);
+    if (account && form['Choice'] === 'link') await deps.mails.oneTimeLink(account);
+    else if (account) await deps.mails.passwordReset(account);
+    page(ctx, 'check-inbox', { username });
+  });
+
+  router.get('/reset-password', async (ctx) => {
+    const token = String(ctx.query['token'] ?? '');
+    const link = await deps.tokens.peek(token, 'password-reset');
+    const account = link ? await deps.accounts.findBySub(link.sub) : undefined;
+    if (!account) return linkInvalid(ctx);
+    page(ctx, 'set-password', { action: `/reset-password?token=${encodeURIComponent(token)}`, username: account.email });
+  });
+
+  router.post('/reset-password', async (ctx) => {
+    const token = String(ctx.query['token'] ?? '');
+    const link = await deps.tokens.peek(token, 'password-reset');
+    const account = link ? await deps.accounts.findBySub(link.sub) : undefined;
+    if (!account) return linkInvalid(ctx);
+    const form = await readForm(ctx);
+    const problems = await newPasswordProblems(account, form['Password'] ?? '', form['ConfirmPassword'] ?? '');
+    if (problems.length) {
+      return page(ctx, 'set-password', { action: `/reset-password?token=${encodeURIComponent(token)}`, username: account.email, errors: problems.map((message) => ({ field: 'Password', message })) });
+    }
+    if (!(await deps.tokens.consume(token, 'password-reset'))) return linkInvalid(ctx);
+    await deps.accounts.save(await withNewPassword(account, form['Password']!, deps.passwordHashCost));
+    await deps.lockout.unlock(account.sub);
+    showMessage(ctx, { heading: 'passwordChangedTitle', lines: ['passwordChangedText'], link: { url: '/account', label: 'goToAccount' } });
+  });
+
+  // A one-time link asked for outside a sign-in (or opened in another browser) signs in to Account Settings.
+  router.get('/one-time-link', async (ctx) => {
+    const token = String(ctx.query['token'] ?? '');
+    if (!(await deps.tokens.peek(token, 'one-time-sign-in'))) return linkInvalid(ctx);
+    parkOneTimeToken(ctx, token);
+    ctx.redirect(signInUrl(deps.issuer, negotiateLanguage(ctx)));
+  });
+
+  router.get('/verify-email', async (ctx) => {
+    const verification = await deps.verifications.findByLink(String(ctx.query['token'] ?? ''));
+    if (!verification || statusOf(verification) === 'expired') return linkInvalid(ctx);
+    if (statusOf(verification) === 'pending') await deps.confirmVerification(verification);
+    showMessage(ctx, { heading: 'emailVerifiedTitle', lines: ['emailVerifiedText', 'emailVerifiedCreatePassword'], vars: { email: verification.email }, link: { url: '/forgot-password', label: 'forgotLink' } });
+  });
+
+  return router;
+}

@@ -1,0 +1,45 @@
+import { Router } from '@koa/router';
+import { simpleParser } from 'mailparser';
+import { renderPage } from '../http/index.js';
+import { negotiateLanguage } from '../i18n/index.js';
+import type { Mailbox } from './mailbox.js';
+
+/** `/_mock/mail`: the caught mails for a developer to read and click through (parsed with mailparser). */
+export function mailboxPage(mailbox: Mailbox, describeMode: () => string): Router {
+  const router = new Router({ prefix: '/_mock/mail' });
+
+  router.get('/', async (ctx) => {
+    const messages = await Promise.all(
+      (await mailbox.all()).map(async (message) => {
+        const parsed = await simpleParser(message.Raw.Data);
+        return { id: message.ID, to: message.Raw.To.join(', '), subject: parsed.subject ?? '', created: message.Created };
+      }),
+    );
+    ctx.type = 'html';
+    ctx.body = renderPage('mailbox', { title: 'Mailbox', language: negotiateLanguage(ctx), messages, mode: describeMode() });
+  });
+
+  router.get('/:id', async (ctx) => {
+    const message = await mailbox.find(ctx.params['id']!);
+    if (!message) {
+      ctx.status = 404;
+      ctx.type = 'html';
+      ctx.body = renderPage('mailbox', { title: 'Mailbox', language: negotiateLanguage(ctx), messages: [], mode: 'No mail has that id.' });
+      return;
+    }
+    const parsed = await simpleParser(message.Raw.Data);
+    ctx.type = 'html';
+    ctx.body = renderPage('mail', {
+      title: parsed.subject ?? 'Mail',
+      language: negotiateLanguage(ctx),
+      from: parsed.from?.text ?? message.Raw.From,
+      to: message.Raw.To.join(', '),
+      subject: parsed.subject ?? '',
+      created: message.Created,
+      html: typeof parsed.html === 'string' ? parsed.html : undefined,
+      text: parsed.text ?? '',
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,94 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Router } from '@koa/router';
+import Koa from 'koa';
+import type { Mailbox } from './mailbox.js';
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 250;
+
+/** MailHog's `start`/`limit` reading: bad or non-positive values fall back to the defaults. */
+function startLimit(query: Record<string, unknown>): { start: number; limit: number } {
+  const start = Number.parseInt(String(query['start'] ?? ''), 10);
+  const limit = Number.parseInt(String(query['limit'] ?? ''), 10);
+  return { start: start > 0 ? start : 0, limit: limit > 0 ? Math.min(limit, MAX_LIMIT) : DEFAULT_LIMIT };
+}
+
+/** MailHog's HTTP API as its server really answers (v2 list and search, v1 message and delete). */
+export function mailHogApi(mailbox: Mailbox): Koa {
+  const app = new Koa();
+  const router = new Router({ prefix: '/api' });
+
+  app.use(async (ctx, next) => {
+    ctx.set('access-control-allow-origin', '*');
+    ctx.set('access-control-allow-methods', 'OPTIONS,GET,PUT,POST,DELETE');
+    ctx.set('access-control-allow-headers', 'Content-Type');
+    if (ctx.method === 'OPTIONS') {
+      ctx.status = 200;
+      return;
+    }
+    await next();
+  });
+
+  router.get('/v2/messages', async (ctx) => {
+    const { start, limit } = startLimit(ctx.query);
+    ctx.type = 'text/json';
+    ctx.body = JSON.stringify(await mailbox.page(start, limit));
+  });
+
+  router.get('/v2/search', async (ctx) => {
+    const kind = ctx.query['kind'];
+    const query = typeof ctx.query['query'] === 'string' ? ctx.query['query'] : '';
+    if ((kind !== 'from' && kind !== 'to' && kind !== 'containing') || query === '') {
+      ctx.status = 400;
+      return;
+    }
+    const { start, limit } = startLimit(ctx.query);
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify(await mailbox.page(start, limit, { kind, query }));
+  });
+
+  router.get('/v1/messages', async (ctx) => {
+    ctx.type = 'text/json';
+    ctx.body = JSON.stringify((await mailbox.all()).slice(0, 1000));
+  });
+
+  router.delete('/v1/messages', async (ctx) => {
+    await mailbox.delete();
+    ctx.type = 'text/json';
+    ctx.status = 200;
+  });
+
+  router.get('/v1/messages/:id', async (ctx) => {
+    const message = await mailbox.find(ctx.params.id!);
+    if (!message) {
+      ctx.status = 404;
+      return;
+    }
+    ctx.type = 'text/json';
+    ctx.body = JSON.stringify(message);
+  });
+
+  router.delete('/v1/messages/:id', async (ctx) => {
+    ctx.status = (await mailbox.delete(ctx.params.id)) ? 200 : 404;
+  });
+
+  app.use(router.routes());
+  return app;
+}
+
+export async function startMailHogApi(mailbox: Mailbox, port: number, host: string): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = createServer(mailHogApi(mailbox).callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
