@@ -3,6 +3,7 @@ import type { Logger } from '../http/index.js';
 import { renderTemplate } from '../http/index.js';
 import { mailContent, type Language, type MailData, type MailKind } from '../i18n/index.js';
 import type { Outbox, RenderedMail } from './outbox.js';
+import { subjectHeader } from './subject-header.js';
 
 export const SENDER = { name: 'Visma Connect', address: 'do.not.reply@mail.connect.visma.com' };
 
@@ -79,7 +80,9 @@ export class Mailer {
   }
 
   async #deliver(mail: RenderedMail): Promise<void> {
-    await this.#transport.sendMail({ from: SENDER, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text });
+    // Base64 parts and a B-encoded subject: MailHog clients decode those right, but leave `_` in the
+    // Q-encoded words nodemailer would otherwise pick.
+    await this.#transport.sendMail({ from: SENDER, to: mail.to, ...subjectHeader(mail.subject), html: mail.html, text: mail.text, textEncoding: 'base64' });
     this.#logger.debug(`mail "${mail.subject}" sent to ${mail.to}`);
   }
 }

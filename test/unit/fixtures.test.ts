@@ -52,6 +52,7 @@ describe('the fixture file', () => {
     ['a user in an unknown tenant', 'users:\n  - email: a@b.se\n    tenants: [nope]', 'test.yaml: users[0].tenants[0]: no tenant has id "nope"'],
     ['the same e-mail twice, in other case', 'users:\n  - email: a@b.se\n  - email: A@B.se', 'test.yaml: users[1].email: "a@b.se" appears twice'],
     ['the same client twice', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb]}\n  - {clientId: x, redirectUris: [http://l/cb]}', 'test.yaml: clients[1].clientId: "x" appears twice'],
+    ['a client without scopes', 'clients:\n  - clientId: x\n    redirectUris: [http://l/cb]\n    scopes: []', 'test.yaml: clients[0].scopes: must list at least one scope'],
     ['a short TOTP secret', 'users:\n  - email: a@b.se\n    totpSecret: ABC', 'test.yaml: users[0].totpSecret: must be at least 16 base32 characters (80 bits)'],
     ['a list where an object belongs', 'users: {email: a@b.se}', 'test.yaml: users: Invalid input: expected array, received object'],
   ])('rejects %s, naming file, path and reason', (_name, yaml, message) => {
