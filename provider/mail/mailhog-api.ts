@@ -53,10 +53,12 @@ export function mailHogApi(mailbox: Mailbox): Koa {
     ctx.body = JSON.stringify((await mailbox.all()).slice(0, 1000));
   });
 
+  // MailHog answers deletes with 200 and an empty body (Koa's default would be "OK", which the npm
+  // client tries to parse as JSON).
   router.delete('/v1/messages', async (ctx) => {
     await mailbox.delete();
     ctx.type = 'text/json';
-    ctx.status = 200;
+    ctx.body = '';
   });
 
   router.get('/v1/messages/:id', async (ctx) => {
@@ -70,7 +72,8 @@ export function mailHogApi(mailbox: Mailbox): Koa {
   });
 
   router.delete('/v1/messages/:id', async (ctx) => {
-    ctx.status = (await mailbox.delete(ctx.params.id)) ? 200 : 404;
+    if (await mailbox.delete(ctx.params.id)) ctx.body = '';
+    else ctx.status = 404;
   });
 
   app.use(router.routes());

@@ -1,0 +1,145 @@
+import { createServer } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../provider/index.js';
+import { Mailbox, startSmtpCatcher } from '../../provider/mail/index.js';
+import { createLogger } from '../../provider/http/index.js';
+import { MemoryStore } from '../../provider/store/index.js';
+import { apiClient, apiToken, mailClient } from '../support/api-client.js';
+import { startTestEmulator } from '../support/emulator.js';
+import { UserAgent } from '../support/user-agent.js';
+
+const fixtures = {
+  clients: [{ clientId: 'hrm-api', clientSecret: 'api-secret', grantTypes: ['client_credentials'], scopes: ['connect:users'] }],
+  users: [
+    { email: 'asa.oberg@exempel.se', givenName: 'Åsa', familyName: 'Öberg', locale: 'sv-SE' },
+    { email: 'pat@example.com', givenName: 'Pat', familyName: 'Lee', locale: 'en-GB' },
+  ],
+};
+
+describe('the embedded mail catcher and its MailHog API', () => {
+  let emulator: RunningEmulator;
+  let api: ReturnType<typeof apiClient>;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ fixtures });
+  });
+  afterAll(() => emulator.close());
+  beforeEach(async () => {
+    await emulator.reset();
+    api = apiClient(emulator, await apiToken(emulator, 'hrm-api', 'api-secret'));
+  });
+
+  const sendReset = async (email: string) => {
+    const { userId } = (await api('GET', `/users?email=${encodeURIComponent(email)}`)).body;
+    expect((await api('POST', `/users/${userId}/password-reset`)).status).toBe(202);
+  };
+  const mailApi = (path: string, init?: RequestInit) => fetch(`${emulator.mail!.apiUrl}/api${path}`, init);
+
+  it("answers /api/v2/messages as MailHog's server does: total, count, start, items newest first", async () => {
+    await sendReset('pat@example.com');
+    await sendReset('asa.oberg@exempel.se');
+    const response = await mailApi('/v2/messages');
+    expect(response.headers.get('content-type')).toContain('text/json');
+    const page = (await response.json()) as { total: number; count: number; start: number; items: any[] };
+    expect(page).toMatchObject({ total: 2, count: 2, start: 0 });
+    const [newest, oldest] = page.items;
+    expect(newest.Raw.To).toEqual(['asa.oberg@exempel.se']);
+    expect(oldest.Raw.To).toEqual(['pat@example.com']);
+    expect(Object.keys(newest).sort()).toEqual(['Content', 'Created', 'From', 'ID', 'MIME', 'Raw', 'To']);
+    expect(newest.From).toEqual({ Relays: null, Mailbox: 'do.not.reply', Domain: 'mail.connect.visma.com', Params: '' });
+    expect(newest.Content).toMatchObject({ Headers: expect.any(Object), Body: expect.any(String), Size: expect.any(Number) });
+    expect(newest.Content.Headers['Content-Type'][0]).toMatch(/^multipart\/alternative; boundary=/);
+    // Split on the boundary as MailHog does: the closing "--" is a part of its own, without headers.
+    expect(newest.MIME.Parts.map((part: any) => part.Headers['Content-Type']?.[0])).toEqual(['text/plain; charset=utf-8', 'text/html; charset=utf-8', undefined]);
+    expect(newest.Raw).toMatchObject({ From: 'do.not.reply@mail.connect.visma.com', Data: expect.stringContaining('Subject: '), Helo: expect.any(String) });
+
+    const second = (await (await mailApi('/v2/messages?start=1&limit=1')).json()) as { total: number; count: number; start: number; items: any[] };
+    expect(second).toMatchObject({ total: 2, count: 1, start: 1 });
+    expect(second.items[0].ID).toBe(oldest.ID);
+  });
+
+  it('works with the npm mailhog client unchanged, å, ä and ö included', async () => {
+    await sendReset('asa.oberg@exempel.se');
+    const client = mailClient(emulator);
+    const message = (await client.latestTo('asa.oberg@exempel.se'))!;
+    expect(message.subject).toBe('Återställ ditt lösenord');
+    expect(message.from).toBe('Visma Connect <do.not.reply@mail.connect.visma.com>');
+    expect(message.to).toBe('asa.oberg@exempel.se');
+    expect(message.text).toContain('Hej Åsa Öberg');
+    expect(message.text).toContain('ditt lösenord är oförändrat');
+    expect(message.html).toContain('<a href="http://localhost:');
+    expect(message.html).toContain('Återställ lösenord');
+    expect((await client.search('oförändrat', 'containing')).count).toBe(0); // the body is base64, as MailHog stores it raw
+    expect((await client.latestFrom('do.not.reply@mail.connect.visma.com'))!.ID).toBe(message.ID);
+    expect((await client.search('pat@example.com', 'to')).total).toBe(0);
+  });
+
+  it('reads, deletes one and deletes all through the v1 endpoints', async () => {
+    await sendReset('pat@example.com');
+    await sendReset('pat@example.com');
+    const client = mailClient(emulator);
+    const { items } = await client.messages();
+    const one = (await (await mailApi(`/v1/messages/${encodeURIComponent(items[0]!.ID)}`)).json()) as { ID: string };
+    expect(one.ID).toBe(items[0]!.ID);
+    await client.deleteMessage(items[0]!.ID);
+    expect((await client.messages()).total).toBe(1);
+    expect((await mailApi('/v1/messages/nope')).status).toBe(404);
+    await client.deleteAll();
+    expect((await client.messages()).total).toBe(0);
+  });
+
+  it("refuses a search of an unknown kind or without a query, as MailHog does (400)", async () => {
+    expect((await mailApi('/v2/search?kind=subject&query=x')).status).toBe(400);
+    expect((await mailApi('/v2/search?kind=to')).status).toBe(400);
+  });
+
+  it('shows the mails on the /_mock/mail page, each rendered with its link', async () => {
+    await sendReset('pat@example.com');
+    const agent = new UserAgent();
+    const list = await agent.get(`${emulator.url}/_mock/mail`);
+    expect(list.html).toContain('Reset your password');
+    const href = /href="(\/_mock\/mail\/[^"]+)"/.exec(list.html)![1]!;
+    const one = await agent.get(`${emulator.url}${href}`);
+    expect(one.html).toContain('id="mail-subject">Reset your password<');
+    expect(one.html).toContain('reset-password?token=');
+    expect((await agent.get(`${emulator.url}/_mock/mail/nope`)).status).toBe(404);
+  });
+
+  it('empties the mailbox on reset', async () => {
+    await sendReset('pat@example.com');
+    await emulator.reset();
+    expect((await mailClient(emulator).messages()).total).toBe(0);
+  });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe('sending to an SMTP server that is down (MAIL=smtp)', () => {
+  let emulator: RunningEmulator;
+  let catcher: Awaited<ReturnType<typeof startSmtpCatcher>> | undefined;
+  afterEach(async () => {
+    await catcher?.close();
+    await emulator?.close();
+  });
+
+  it('keeps the mail in the outbox, the API call still succeeds, and the mail goes out when SMTP is back', async () => {
+    const smtpPort = await freePort();
+    emulator = await startTestEmulator({ fixtures, settings: { mail: 'smtp', smtpUrl: `smtp://127.0.0.1:${smtpPort}` } });
+    const api = apiClient(emulator, await apiToken(emulator, 'hrm-api', 'api-secret'));
+    const started = await api('POST', '/email-verifications', { email: 'pat@example.com', delivery: 'code' });
+    expect(started.status).toBe(202);
+
+    const mailbox = new Mailbox(new MemoryStore());
+    catcher = await startSmtpCatcher(mailbox, smtpPort, '127.0.0.1', createLogger('silent'));
+    await expect.poll(async () => (await mailbox.all()).length, { timeout: 5000, interval: 100 }).toBe(1);
+    const [message] = await mailbox.all();
+    expect(message!.Raw.To).toEqual(['pat@example.com']);
+  });
+});
