@@ -69,23 +69,23 @@ describe('the embedded mail catcher and its MailHog API', () => {
     expect(message.text).toContain('ditt lösenord är oförändrat');
     expect(message.html).toContain('<a href="http://localhost:');
     expect(message.html).toContain('Återställ lösenord');
-    expect((await client.search('oförändrat', 'containing')).count).toBe(0); // the body is base64, as MailHog stores it raw
+    expect((await client.search('oförändrat', 'containing'))!.count).toBe(0); // the body is base64, as MailHog stores it raw
     expect((await client.latestFrom('do.not.reply@mail.connect.visma.com'))!.ID).toBe(message.ID);
-    expect((await client.search('pat@example.com', 'to')).total).toBe(0);
+    expect((await client.search('pat@example.com', 'to'))!.total).toBe(0);
   });
 
   it('reads, deletes one and deletes all through the v1 endpoints', async () => {
     await sendReset('pat@example.com');
     await sendReset('pat@example.com');
     const client = mailClient(emulator);
-    const { items } = await client.messages();
+    const { items } = (await client.messages())!;
     const one = (await (await mailApi(`/v1/messages/${encodeURIComponent(items[0]!.ID)}`)).json()) as { ID: string };
     expect(one.ID).toBe(items[0]!.ID);
     await client.deleteMessage(items[0]!.ID);
-    expect((await client.messages()).total).toBe(1);
+    expect((await client.messages())!.total).toBe(1);
     expect((await mailApi('/v1/messages/nope')).status).toBe(404);
     await client.deleteAll();
-    expect((await client.messages()).total).toBe(0);
+    expect((await client.messages())!.total).toBe(0);
   });
 
   it("refuses a search of an unknown kind or without a query, as MailHog does (400)", async () => {
@@ -108,7 +108,7 @@ describe('the embedded mail catcher and its MailHog API', () => {
   it('empties the mailbox on reset', async () => {
     await sendReset('pat@example.com');
     await emulator.reset();
-    expect((await mailClient(emulator).messages()).total).toBe(0);
+    expect((await mailClient(emulator).messages())!.total).toBe(0);
   });
 });
 

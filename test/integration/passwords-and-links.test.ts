@@ -22,7 +22,7 @@ describe('passwords, lockout and mailed links', () => {
 
   const clock = (advanceSeconds: number) => fetch(`${emulator.url}/_mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds }) });
   const latestMail = async () => (await mailClient(emulator).latestTo('lena@example.se'))!;
-  const mailCount = async () => (await mailClient(emulator).messages()).total;
+  const mailCount = async () => (await mailClient(emulator).messages())!.total;
 
   async function requestMail(choice: 'reset' | 'link', email = 'lena@example.se'): Promise<Page> {
     const agent = new UserAgent();

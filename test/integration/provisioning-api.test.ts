@@ -31,7 +31,7 @@ describe('the provisioning API', () => {
     api = apiClient(emulator, await apiToken(emulator, 'hrm-api', 'api-secret'));
   });
 
-  const mailCount = async () => (await mailClient(emulator).messages()).total;
+  const mailCount = async () => (await mailClient(emulator).messages())!.total;
   const clock = (advanceSeconds: number) => fetch(`${emulator.url}/_mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds }) });
 
   describe('access', () => {
