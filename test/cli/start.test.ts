@@ -86,7 +86,7 @@ describe('the container configuration (run without Docker, as the image would ru
   it('starts with the environment docker-compose.yml gives the provider and serves its issuer', { timeout: 60_000 }, async () => {
     const compose = parseYaml(readFileSync(`${root}docker-compose.yml`, 'utf8')) as { services: Record<string, { environment: Record<string, string> }> };
     const environment = compose.services['mock-visma-connect']!.environment;
-    expect(environment).toMatchObject({ HOST: '0.0.0.0', PORT: '5080' });
+    expect(environment).toMatchObject({ HOST: '0.0.0.0', PORT: '5080', MAIL: 'smtp', SMTP_URL: 'smtp://mailhog:1025' });
     const server = start([], { ...environment, PORT: '0' });
     const url = await server.ready;
     expect(url).toMatch(/^http:\/\/localhost:\d+$/);
