@@ -6,19 +6,20 @@ import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, type Settings } from './config/index.js';
 import { controlRoutes } from './control/index.js';
 import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
-import { createLogger, healthCheck, lastResort, staticAssets, type Logger } from './http/index.js';
+import { createLogger, lastResort, staticAssets, storeGuard, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import { createFindAccount, createOidcProvider, loadSigningKeys, validateClients } from './oidc/index.js';
 import { RememberedDevices, RiskOverrides } from './risk/index.js';
-import { clientKey, createOidcAdapter, MemoryStore, type Store } from './store/index.js';
-import { clock } from './time/index.js';
+import { clientKey, createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
+import { clock, SharedClock } from './time/index.js';
 import { createLoginChecks, DecisionLog, TwoFactorGate } from './twofactor/index.js';
 
 export const DEFAULT_FIXTURES_PATH = projectPath('fixtures', 'default.yaml');
 const REFRESH_TOKEN_GRACE_SECONDS = 5;
 /** Test-only, like the dev signing key: sessions survive restarts and replicas agree. COOKIE_KEYS overrides it. */
 const DEV_COOKIE_KEY = 'mock-visma-connect development cookie key (test-only)';
+const SEEDED_KEY = 'seeded';
 
 export interface RunningEmulator {
   /** The base URL the server answers on (its bound address). */
@@ -45,7 +46,6 @@ type Closer = () => Promise<void> | void;
  */
 export async function startEmulator(settings: Settings, logger: Logger = createLogger(settings.logLevel)): Promise<RunningEmulator> {
   clock.install();
-  if (settings.store === 'redis') throw new StartupError('STORE=redis is not available yet: the Redis store is still being built (use STORE=memory)');
 
   const fixturesPath = settings.fixturesPath ?? DEFAULT_FIXTURES_PATH;
   const [fixtures, keys] = await Promise.all([
@@ -67,7 +67,9 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     const url = `http://${urlHost(settings.host)}:${port}`;
     const issuer = settings.issuer ?? `http://localhost:${port}`;
 
-    const store = new MemoryStore();
+    const store = await openStore(settings).catch((error: Error) => {
+      throw error instanceof StoreUnavailableError ? new StartupError(error.message) : error;
+    });
     closers.push(() => store.close());
     const mailbox = new Mailbox(store);
     const mail = settings.mail === 'embedded' ? await startEmbeddedMail(mailbox, settings, logger, closers) : undefined;
@@ -77,13 +79,15 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     const seed = async () => {
       await seedStore(store, fixtures);
       await store.set(clientKey(ACCOUNT_SETTINGS_CLIENT_ID), accountSettingsClient(issuer));
+      await store.set(SEEDED_KEY, new Date().toISOString());
     };
     const reset = async () => {
       await store.clear();
       clock.reset();
       await seed();
     };
-    await seed();
+    // A shared store that already holds this prefix's state (a restart, a second replica) keeps it.
+    if ((await store.get(SEEDED_KEY)) === undefined) await seed();
 
     const app = compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: mail ? `Embedded catcher: SMTP on port ${mail.smtpPort}, MailHog API at ${mail.apiUrl}` : `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.` });
     await validateClients(app, fixtures.clients, fixturesPath);
@@ -149,9 +153,10 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   provider.on('server_error', (_ctx, error) => logger.error(`oidc-provider: ${error.stack ?? error.message}`));
   provider.on('backchannel.error', (_ctx, error, client) => logger.warn(`back-channel logout to ${client.clientId} failed: ${error.message}`));
 
+  const sharedClock = new SharedClock(store);
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
   const routers = [
-    controlRoutes({ clock, controlToken: settings.controlToken, logger, reset, accounts, gate, overrides, decisions, store }),
+    controlRoutes({ clock: sharedClock, controlToken: settings.controlToken, logger, reset, accounts, gate, overrides, decisions, store }),
     mailboxPage(mailbox, () => mailMode),
     apiRoutes({ issuer, signingKeys: keys, logger, provisioning, accounts, mails }),
     loginRoutes({ pages, gate, devices, attempts, lockout, tokens, mails }),
@@ -159,8 +164,8 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
     accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost }),
   ];
 
+  provider.use(storeGuard(store, sharedClock, describeStore(settings)));
   provider.use(lastResort(logger));
-  provider.use(healthCheck());
   provider.use(staticAssets());
   for (const router of routers) provider.use(router.routes());
   return provider;

@@ -43,6 +43,7 @@ export const settingsSchema = z.object({
   FIXTURES: z.string().min(1).optional(),
   STORE: oneOf('STORE', ['memory', 'redis'], 'memory'),
   REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, { error: 'REDIS_PREFIX must be 1 to 64 letters, digits or _ : . -' }).default('mvc:'),
   MAIL: oneOf('MAIL', ['embedded', 'smtp'], 'embedded'),
   SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
   SMTP_PORT: port('SMTP_PORT', 1025),
@@ -74,6 +75,8 @@ export interface Settings {
   fixturesPath: string | undefined;
   store: 'memory' | 'redis';
   redisUrl: string;
+  /** Every key of this emulator starts with it, so emulators can share one Redis. */
+  redisPrefix: string;
   mail: 'embedded' | 'smtp';
   smtpUrl: string;
   smtpPort: number;
@@ -119,6 +122,7 @@ export function toSettings(raw: RawSettings): Settings {
     fixturesPath: raw.FIXTURES,
     store: raw.STORE,
     redisUrl: raw.REDIS_URL,
+    redisPrefix: raw.REDIS_PREFIX,
     mail: raw.MAIL,
     smtpUrl: raw.SMTP_URL,
     smtpPort: raw.SMTP_PORT,

@@ -1,13 +1,13 @@
 import { Router } from '@koa/router';
 import type { Logger } from '../http/index.js';
 import { jsonErrors, readJson } from '../http/index.js';
-import type { Clock } from '../time/index.js';
+import type { SharedClock } from '../time/index.js';
 import { parseClockMove } from './clock-request.js';
 import { controlAuth } from './control-auth.js';
 import { twoFactorControlRoutes, type TwoFactorControlDependencies } from './two-factor-routes.js';
 
 export interface ControlDependencies extends TwoFactorControlDependencies {
-  clock: Clock;
+  clock: SharedClock;
   controlToken: string | undefined;
   logger: Logger;
   /** Back to the loaded fixtures: accounts, sessions, grants, clock, risk, decisions. */
@@ -26,8 +26,8 @@ export function controlRoutes(deps: ControlDependencies): Router {
 
   router.post('/clock', async (ctx) => {
     const move = parseClockMove(await readJson(ctx));
-    if ('advanceSeconds' in move) clock.advance(move.advanceSeconds);
-    else clock.travelTo(move.nowMs);
+    if ('advanceSeconds' in move) await clock.advance(move.advanceSeconds);
+    else await clock.travelTo(move.nowMs);
     logger.info(`clock moved: now ${clock.read().iso}`);
     ctx.body = clock.read();
   });

@@ -4,7 +4,7 @@ export { jsonErrors } from './json-errors.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { staticAssets } from './static-assets.js';
 export { renderPage, renderTemplate, type PageData } from './views.js';
-export { healthCheck } from './health.js';
+export { storeGuard } from './store-guard.js';
 export { lastResort } from './last-resort.js';
 export { onlyFields, optionalBoolean, optionalString, requiredString } from './request-fields.js';
 export { showMessage, type MessagePage } from './message-page.js';

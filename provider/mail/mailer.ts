@@ -55,12 +55,13 @@ export class Mailer {
     }
   }
 
-  /** Retries every waiting mail once, oldest first. */
+  /** Retries every waiting mail once, oldest first; a store outage just waits for the next round. */
   async flush(): Promise<void> {
     if (this.#flushing) return;
     this.#flushing = true;
     try {
-      for (const mail of await this.#outbox.pending()) {
+      const pending = await this.#outbox.pending().catch(() => []);
+      for (const mail of pending) {
         try {
           await this.#deliver(mail);
           await this.#outbox.sent(mail);

@@ -70,6 +70,10 @@ export class MemoryStore implements Store {
     clearInterval(this.#sweeper);
   }
 
+  isAvailable(): boolean {
+    return true;
+  }
+
   get size(): number {
     return this.#entries.size;
   }

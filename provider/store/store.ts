@@ -17,4 +17,6 @@ export interface Store {
   readList<T>(key: string): Promise<T[]>;
   clear(): Promise<void>;
   close(): Promise<void>;
+  /** False while a backing service is unreachable: requests then get a 503 instead of failing midway. */
+  isAvailable(): boolean;
 }

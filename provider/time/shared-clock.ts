@@ -1,0 +1,31 @@
+import type { Store } from '../store/index.js';
+import { clock } from './clock.js';
+
+const KEY = 'clock-offset';
+
+/**
+ * The clock's offset lives in the store, so replicas sharing a Redis see one time: every request
+ * takes the offset from the store before anything reads the clock, and a move writes it back.
+ */
+export class SharedClock {
+  constructor(private readonly store: Store) {}
+
+  async sync(): Promise<void> {
+    clock.setOffsetMs((await this.store.get<number>(KEY)) ?? 0);
+  }
+
+  async advance(seconds: number): Promise<void> {
+    await this.sync();
+    clock.advance(seconds);
+    await this.store.set(KEY, clock.offsetMs);
+  }
+
+  async travelTo(epochMs: number): Promise<void> {
+    clock.travelTo(epochMs);
+    await this.store.set(KEY, clock.offsetMs);
+  }
+
+  read() {
+    return clock.read();
+  }
+}

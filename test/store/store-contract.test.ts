@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOidcAdapter, MemoryStore, type Store } from '../../provider/store/index.js';
+import { RedisStore } from '../../provider/store/redis-store.js';
+import { clock } from '../../provider/time/index.js';
+import { REDIS_URL, requireRedis, uniquePrefix } from '../support/redis.js';
+
+clock.install();
+
+const implementations: [string, () => Promise<Store>][] = [
+  ['memory', async () => new MemoryStore()],
+  [
+    'redis',
+    async () => {
+      await requireRedis();
+      return RedisStore.connect(REDIS_URL, uniquePrefix());
+    },
+  ],
+];
+
+describe.each(implementations)('the %s store', (_name, open) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await open();
+  });
+  afterAll(async () => {
+    await store.clear();
+    await store.close();
+  });
+  beforeEach(async () => {
+    clock.reset();
+    await store.clear();
+  });
+
+  it('keeps JSON values and returns copies', async () => {
+    await store.set('a', { n: 1, list: ['x'] });
+    const read = await store.get<{ n: number; list: string[] }>('a');
+    expect(read).toEqual({ n: 1, list: ['x'] });
+    read!.list.push('y');
+    expect(await store.get('a')).toEqual({ n: 1, list: ['x'] });
+    expect(await store.get('missing')).toBeUndefined();
+  });
+
+  it('forgets an entry when its TTL has passed on the emulator clock', async () => {
+    await store.set('short', 'v', 60);
+    await store.set('forever', 'v');
+    clock.advance(59);
+    expect(await store.get('short')).toBe('v');
+    clock.advance(2);
+    expect(await store.get('short')).toBeUndefined();
+    expect(await store.get('forever')).toBe('v');
+  });
+
+  it('deletes several keys at once', async () => {
+    await store.set('a', 1);
+    await store.set('b', 2);
+    await store.delete('a', 'b', 'never-there');
+    expect([await store.get('a'), await store.get('b')]).toEqual([undefined, undefined]);
+  });
+
+  it('keeps sets of members', async () => {
+    await store.addToSet('s', 'one', 60);
+    await store.addToSet('s', 'two', 120);
+    await store.addToSet('s', 'one');
+    expect((await store.setMembers('s')).sort()).toEqual(['one', 'two']);
+    await store.removeFromSet('s', 'one');
+    expect(await store.setMembers('s')).toEqual(['two']);
+    expect(await store.setMembers('none')).toEqual([]);
+  });
+
+  it('keeps capped lists, oldest first', async () => {
+    for (const n of [1, 2, 3, 4]) await store.appendToList('l', { n }, 3);
+    expect(await store.readList('l')).toEqual([{ n: 2 }, { n: 3 }, { n: 4 }]);
+    expect(await store.readList('none')).toEqual([]);
+  });
+
+  it('clears everything it holds', async () => {
+    await store.set('a', 1);
+    await store.addToSet('s', 'x');
+    await store.appendToList('l', 1, 10);
+    await store.clear();
+    expect([await store.get('a'), await store.setMembers('s'), await store.readList('l')]).toEqual([undefined, [], []]);
+  });
+
+  it('says it is available', () => {
+    expect(store.isAvailable()).toBe(true);
+  });
+
+  describe("as oidc-provider's adapter", () => {
+    const adapterFor = (model: string) => new (createOidcAdapter(store, { refreshTokenGraceSeconds: 5 }))(model);
+
+    it('stores, finds and destroys a model by id, with its TTL', async () => {
+      const codes = adapterFor('AuthorizationCode');
+      await codes.upsert('c1', { accountId: 'a', exp: clock.nowSeconds() + 60 }, 60);
+      expect(await codes.find('c1')).toMatchObject({ accountId: 'a' });
+      await codes.destroy('c1');
+      expect(await codes.find('c1')).toBeUndefined();
+      await codes.upsert('c2', { accountId: 'a' }, 60);
+      clock.advance(61);
+      expect(await codes.find('c2')).toBeUndefined();
+    });
+
+    it('finds interactions by uid and device codes by user code', async () => {
+      await adapterFor('Session').upsert('s1', { uid: 'uid-1', accountId: 'a' }, 60);
+      expect(await adapterFor('Session').findByUid('uid-1')).toMatchObject({ accountId: 'a' });
+      await adapterFor('DeviceCode').upsert('d1', { userCode: 'ABCD-EFGH' }, 60);
+      expect(await adapterFor('DeviceCode').findByUserCode('ABCD-EFGH')).toMatchObject({ userCode: 'ABCD-EFGH' });
+    });
+
+    it('marks a model consumed, keeping its expiry', async () => {
+      const codes = adapterFor('AuthorizationCode');
+      await codes.upsert('c1', { exp: clock.nowSeconds() + 60 }, 60);
+      await codes.consume('c1');
+      expect((await codes.find('c1'))!.consumed).toEqual(expect.any(Number));
+      clock.advance(61);
+      expect(await codes.find('c1')).toBeUndefined();
+    });
+
+    it('lets a consumed refresh token through for its grace period only', async () => {
+      const tokens = adapterFor('RefreshToken');
+      await tokens.upsert('r1', { exp: clock.nowSeconds() + 3600 }, 3600);
+      await tokens.consume('r1');
+      expect((await tokens.find('r1'))!.consumed).toBeUndefined();
+      clock.advance(6);
+      expect((await tokens.find('r1'))!.consumed).toEqual(expect.any(Number));
+    });
+
+    it('revokes everything issued under a grant', async () => {
+      await adapterFor('AccessToken').upsert('at', { grantId: 'g1' }, 60);
+      await adapterFor('RefreshToken').upsert('rt', { grantId: 'g1' }, 60);
+      await adapterFor('AccessToken').upsert('other', { grantId: 'g2' }, 60);
+      await adapterFor('AccessToken').revokeByGrantId('g1');
+      expect(await adapterFor('AccessToken').find('at')).toBeUndefined();
+      expect(await adapterFor('RefreshToken').find('rt')).toBeUndefined();
+      expect(await adapterFor('AccessToken').find('other')).toBeDefined();
+    });
+
+    it('reads clients from the fixtures', async () => {
+      await store.set('client:app', { client_id: 'app' });
+      expect(await adapterFor('Client').find('app')).toEqual({ client_id: 'app' });
+    });
+  });
+});
+
+describe('two Redis stores with different prefixes', () => {
+  it('share one Redis without seeing or clearing each other', async () => {
+    await requireRedis();
+    const [a, b] = await Promise.all([RedisStore.connect(REDIS_URL, uniquePrefix()), RedisStore.connect(REDIS_URL, uniquePrefix())]);
+    try {
+      await a.set('k', 'a');
+      await b.set('k', 'b');
+      await a.clear();
+      expect(await a.get('k')).toBeUndefined();
+      expect(await b.get('k')).toBe('b');
+    } finally {
+      await b.clear();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
