@@ -12,8 +12,8 @@ export default defineConfig({
     outputFile: { junit: 'test-artifacts/junit.xml' },
     // The suites that start emulators run twice: on the memory store and on Redis.
     projects: [
-      { extends: true, test: { name: 'memory', include: ['test/**/*.test.ts'], env: { TEST_STORE: 'memory' } } },
-      { extends: true, test: { name: 'redis', include: STORE_DEPENDENT, env: { TEST_STORE: 'redis' } } },
+      { extends: true, test: { name: 'memory', include: ['test/**/*.test.ts'], exclude: ['test/redis/**'], env: { TEST_STORE: 'memory' } } },
+      { extends: true, test: { name: 'redis', include: [...STORE_DEPENDENT, 'test/redis/**/*.test.ts'], env: { TEST_STORE: 'redis' } } },
     ],
   },
 });

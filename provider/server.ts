@@ -86,8 +86,16 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
       clock.reset();
       await seed();
     };
-    // A shared store that already holds this prefix's state (a restart, a second replica) keeps it.
-    if ((await store.get(SEEDED_KEY)) === undefined) await seed();
+    // A shared store that already holds this prefix's state (a restart, a second replica) keeps it;
+    // one that comes back empty after an outage is seeded again.
+    const seedIfEmpty = async () => {
+      if ((await store.get(SEEDED_KEY)) === undefined) await seed();
+    };
+    await seedIfEmpty();
+    store.onReconnect(() => {
+      logger.info(`${describeStore(settings)} answers again`);
+      seedIfEmpty().catch((error: Error) => logger.warn(`re-seeding after the outage failed: ${error.message}`));
+    });
 
     const app = compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: mail ? `Embedded catcher: SMTP on port ${mail.smtpPort}, MailHog API at ${mail.apiUrl}` : `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.` });
     await validateClients(app, fixtures.clients, fixturesPath);

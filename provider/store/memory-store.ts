@@ -74,6 +74,10 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  onReconnect(): void {
+    // Memory never goes away.
+  }
+
   get size(): number {
     return this.#entries.size;
   }

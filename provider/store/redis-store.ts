@@ -52,6 +52,15 @@ export class RedisStore implements Store {
     return this.#redis.status === 'ready';
   }
 
+  onReconnect(listener: () => void): void {
+    let lost = false;
+    this.#redis.on('close', () => (lost = true));
+    this.#redis.on('ready', () => {
+      if (lost) listener();
+      lost = false;
+    });
+  }
+
   async get<T>(key: string): Promise<T | undefined> {
     const raw = await this.#redis.get(this.#key(key));
     if (raw === null) return undefined;

@@ -19,4 +19,6 @@ export interface Store {
   close(): Promise<void>;
   /** False while a backing service is unreachable: requests then get a 503 instead of failing midway. */
   isAvailable(): boolean;
+  /** Called when a backing service answers again after an outage (it may have come back empty). */
+  onReconnect(listener: () => void): void;
 }

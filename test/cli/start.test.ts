@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { writeFixtures } from '../support/emulator.js';
+import { freePort } from '../support/redis-server.js';
 
 const START = fileURLToPath(new URL('../../scripts/start.js', import.meta.url));
 const running: ChildProcess[] = [];
@@ -69,6 +70,15 @@ describe('starting the server from the command line', () => {
     const server = start(['--port', '0', '--fixtures', path]);
     expect(await server.exited).toBe(2);
     expect(server.output().stderr.trim().split('\n').at(-1)).toBe(`mock-visma-connect: ${path}: clients[0].twoFactor: must be one of default, bypass, adaptive, required`);
+  });
+
+  it('refuses to start when Redis does not answer, in one line', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const server = start(['--port', '0', '--store', 'redis'], { REDIS_URL: `redis://127.0.0.1:${port}` });
+    expect(await server.exited).toBe(2);
+    expect(server.output().stderr.trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^mock-visma-connect: Redis at redis://127\\.0\\.0\\.1:${port} does not answer \\(.+\\); start Redis or use STORE=memory$`),
+    );
   });
 
   it('refuses a port that is taken, saying so', { timeout: 60_000 }, async () => {

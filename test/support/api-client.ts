@@ -3,7 +3,7 @@ import type { RunningEmulator } from '../../provider/index.js';
 
 /** A client_credentials token for the provisioning API, got over HTTP as the HRM does. */
 export async function apiToken(emulator: RunningEmulator, clientId: string, secret: string, extra: Record<string, string> = {}): Promise<string> {
-  const response = await fetch(`${emulator.issuer}/connect/token`, {
+  const response = await fetch(`${emulator.url}/connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` },
     body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'connect:users', ...extra }),
