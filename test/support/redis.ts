@@ -19,3 +19,18 @@ export async function requireRedis(url = REDIS_URL): Promise<void> {
 
 /** Each test run gets its own key prefix, cleared after. */
 export const uniquePrefix = (): string => `mvc-test:${randomUUID().slice(0, 8)}:`;
+
+/** Deletes every key under a prefix (for tests that run the server as a process). */
+export async function clearPrefix(prefix: string, url = REDIS_URL): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 0 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
