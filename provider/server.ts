@@ -4,9 +4,9 @@ import { accountSettingsClient, accountSettingsRoutes, ACCOUNT_SETTINGS_CLIENT_I
 import { AccountRepository, EmailVerifications, LinkTokens, LoginLockout, TwoFactorAttempts } from './accounts/index.js';
 import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, type Settings } from './config/index.js';
-import { controlRoutes } from './control/index.js';
+import { controlAuth, controlRoutes, faultInjection, Faults } from './control/index.js';
 import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
-import { createLogger, lastResort, staticAssets, storeGuard, type Logger } from './http/index.js';
+import { createLogger, jsonErrors, lastResort, staticAssets, storeGuard, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import { createFindAccount, createOidcProvider, loadSigningKeys, validateClients } from './oidc/index.js';
@@ -162,10 +162,13 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   provider.on('backchannel.error', (_ctx, error, client) => logger.warn(`back-channel logout to ${client.clientId} failed: ${error.message}`));
 
   const sharedClock = new SharedClock(store);
+  const faults = new Faults(store);
+  const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
+  if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the /_mock control plane is off`);
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
   const routers = [
-    controlRoutes({ clock: sharedClock, controlToken: settings.controlToken, logger, reset, accounts, gate, overrides, decisions, store }),
-    mailboxPage(mailbox, () => mailMode),
+    controlRoutes({ clock: sharedClock, controlToken: settings.controlToken, exposedWithoutToken, logger, reset, accounts, gate, overrides, decisions, store, provider, faults, passwordHashCost: settings.passwordHashCost }),
+    mailboxPage(mailbox, () => mailMode, [jsonErrors(logger), controlAuth(settings.controlToken, exposedWithoutToken)]),
     apiRoutes({ issuer, signingKeys: keys, logger, provisioning, accounts, mails }),
     loginRoutes({ pages, gate, devices, attempts, lockout, tokens, mails }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
@@ -174,6 +177,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
 
   provider.use(storeGuard(store, sharedClock, describeStore(settings)));
   provider.use(lastResort(logger));
+  provider.use(faultInjection(faults, provider));
   provider.use(staticAssets());
   for (const router of routers) provider.use(router.routes());
   return provider;
@@ -186,6 +190,10 @@ function listen(server: Server, port: number, host: string, setting: string): Pr
     );
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 function urlHost(host: string): string {

@@ -4,11 +4,14 @@ import { jsonErrors, readJson } from '../http/index.js';
 import type { SharedClock } from '../time/index.js';
 import { parseClockMove } from './clock-request.js';
 import { controlAuth } from './control-auth.js';
+import { fixtureAndFaultRoutes, type FixtureAndFaultDependencies } from './fixture-and-fault-routes.js';
 import { twoFactorControlRoutes, type TwoFactorControlDependencies } from './two-factor-routes.js';
 
-export interface ControlDependencies extends TwoFactorControlDependencies {
+export interface ControlDependencies extends TwoFactorControlDependencies, FixtureAndFaultDependencies {
   clock: SharedClock;
   controlToken: string | undefined;
+  /** Off (403) when the server listens beyond loopback without CONTROL_TOKEN. */
+  exposedWithoutToken: boolean;
   logger: Logger;
   /** Back to the loaded fixtures: accounts, sessions, grants, clock, risk, decisions. */
   reset: () => Promise<void>;
@@ -18,7 +21,7 @@ export interface ControlDependencies extends TwoFactorControlDependencies {
 export function controlRoutes(deps: ControlDependencies): Router {
   const { clock, controlToken, logger, reset } = deps;
   const router = new Router({ prefix: '/_mock' });
-  router.use(jsonErrors(logger), controlAuth(controlToken));
+  router.use(jsonErrors(logger), controlAuth(controlToken, deps.exposedWithoutToken));
 
   router.get('/clock', (ctx) => {
     ctx.body = clock.read();
@@ -39,5 +42,6 @@ export function controlRoutes(deps: ControlDependencies): Router {
   });
 
   twoFactorControlRoutes(router, deps);
+  fixtureAndFaultRoutes(router, deps);
   return router;
 }

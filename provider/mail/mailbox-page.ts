@@ -1,12 +1,14 @@
 import { Router } from '@koa/router';
+import type { Middleware } from 'koa';
 import { simpleParser } from 'mailparser';
 import { renderPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { Mailbox } from './mailbox.js';
 
 /** `/_mock/mail`: the caught mails for a developer to read and click through (parsed with mailparser). */
-export function mailboxPage(mailbox: Mailbox, describeMode: () => string): Router {
+export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards: Middleware[]): Router {
   const router = new Router({ prefix: '/_mock/mail' });
+  router.use(...guards);
 
   router.get('/', async (ctx) => {
     const messages = await Promise.all(
