@@ -6,8 +6,13 @@ import { DEFAULT_FIXTURES_PATH, startEmulator, StartupError } from './server.js'
 
 const KNOWN_ERRORS = [SettingsError, FixtureError, SigningKeysError, StartupError];
 
-/** `mock-visma-connect [--port N] [--host H] [--issuer URL] [--fixtures FILE] [--store S] [--mail M]` */
+/** `mock-visma-connect [--port N] [--host H] [--issuer URL] [--fixtures FILE] [--store S] [--mail M]`, or `mock-visma-connect scenarios run …` */
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<void> {
+  if (argv[0] === 'scenarios') {
+    const { scenariosCli } = await import('../scenarios/runner/cli.js');
+    process.exitCode = await scenariosCli(argv.slice(1));
+    return;
+  }
   try {
     const settings = readSettings(argv, env);
     const logger = createLogger(settings.logLevel);

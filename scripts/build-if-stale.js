@@ -9,8 +9,10 @@ const stamp = join(root, 'dist', '.build-stamp');
 
 function newestSource() {
   const files = ['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((file) => join(root, file));
-  for (const entry of readdirSync(join(root, 'provider'), { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files.push(join(entry.parentPath, entry.name));
+  for (const dir of ['provider', join('scenarios', 'runner')]) {
+    for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) files.push(join(entry.parentPath, entry.name));
+    }
   }
   return Math.max(...files.map((file) => statSync(file).mtimeMs));
 }

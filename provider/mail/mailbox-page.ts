@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import { simpleParser } from 'mailparser';
-import { renderPage } from '../http/index.js';
+import { HttpError, renderPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { Mailbox } from './mailbox.js';
 
@@ -19,6 +19,26 @@ export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards
     );
     ctx.type = 'html';
     ctx.body = renderPage('mailbox', { title: 'Mailbox', language: negotiateLanguage(ctx), messages, mode: describeMode() });
+  });
+
+  // For scripts (the scenario runner, the testing library): the newest mail to an address, decoded.
+  router.get('/latest', async (ctx) => {
+    const to = typeof ctx.query['to'] === 'string' ? ctx.query['to'].toLowerCase() : '';
+    if (to === '') throw new HttpError(400, 'invalid_request', 'to is required: GET /_mock/mail/latest?to=<address>');
+    const message = (await mailbox.all()).find((m) => m.Raw.To.some((address) => address.toLowerCase() === to));
+    if (!message) throw new HttpError(404, 'not_found', `no mail to ${to} in the embedded mailbox (${describeMode()})`);
+    const parsed = await simpleParser(message.Raw.Data);
+    const text = parsed.text ?? '';
+    ctx.body = {
+      id: message.ID,
+      to: message.Raw.To,
+      subject: parsed.subject ?? '',
+      text,
+      html: typeof parsed.html === 'string' ? parsed.html : '',
+      code: /\b(\d{6})\b/.exec(text)?.[1] ?? null,
+      links: [...new Set(text.match(/https?:\/\/\S+/g) ?? [])],
+      created: message.Created,
+    };
   });
 
   router.get('/:id', async (ctx) => {

@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Browser } from './browser.js';
+
+/** An emulator the runner drives: where it answers, its issuer, and the control token if one is set. */
+export interface Target {
+  url: string;
+  issuer: string;
+  controlToken: string | undefined;
+}
+
+export interface PendingLogin {
+  clientId: string;
+  redirectUri: string;
+  verifier: string;
+  challenge: string;
+  nonce: string;
+  state: string;
+}
+
+export interface Tokens {
+  clientId: string;
+  idToken: string | undefined;
+  accessToken: string;
+  refreshToken: string | undefined;
+  claims: Record<string, unknown>;
+}
+
+export interface BrowserState {
+  browser: Browser;
+  login: PendingLogin | undefined;
+  user: string | undefined;
+  tokens: Tokens | undefined;
+}
+
+export interface ClientInfo {
+  secret: string | undefined;
+  redirectUri: string | undefined;
+}
+
+/** What one scenario run knows: its browsers, saved values, and the secrets its fixtures gave. */
+export class World {
+  readonly vars: Record<string, string> = {};
+  readonly #browsers = new Map<string, BrowserState>();
+  readonly passwords = new Map<string, string>();
+  readonly emergencyCodes = new Map<string, string>();
+  readonly lastCodes = new Map<string, string>();
+  readonly clients = new Map<string, ClientInfo>();
+
+  constructor(readonly target: Target) {}
+
+  browser(name = 'default'): BrowserState {
+    let state = this.#browsers.get(name);
+    if (!state) {
+      const origins = [new URL(this.target.url).origin, new URL(this.target.issuer).origin];
+      state = { browser: new Browser(origins), login: undefined, user: undefined, tokens: undefined };
+      this.#browsers.set(name, state);
+    }
+    return state;
+  }
+
+  learnFixtures(fixtures: Record<string, unknown> | undefined): void {
+    for (const user of (fixtures?.['users'] as { email: string; password?: string; emergencyCode?: string }[] | undefined) ?? []) {
+      if (user.password) this.passwords.set(user.email.toLowerCase(), user.password);
+      if (user.emergencyCode) this.emergencyCodes.set(user.email.toLowerCase(), user.emergencyCode);
+    }
+    for (const client of (fixtures?.['clients'] as { clientId: string; clientSecret?: string; redirectUris?: string[] }[] | undefined) ?? []) {
+      this.clients.set(client.clientId, { secret: client.clientSecret, redirectUri: client.redirectUris?.[0] });
+    }
+  }
+
+  client(clientId: string): ClientInfo {
+    const client = this.clients.get(clientId);
+    if (!client) throw new Error(`client ${clientId} is not in the scenario's fixtures: add it there (the runner needs its secret and redirect URI)`);
+    return client;
+  }
+
+  newLogin(clientId: string): PendingLogin {
+    const verifier = randomBytes(32).toString('base64url');
+    return {
+      clientId,
+      redirectUri: this.client(clientId).redirectUri ?? '',
+      verifier,
+      challenge: createHash('sha256').update(verifier).digest('base64url'),
+      nonce: randomBytes(12).toString('base64url'),
+      state: randomBytes(12).toString('base64url'),
+    };
+  }
+
+  /** A control-plane or API call: JSON in and out. */
+  async call(method: string, path: string, body?: unknown, bearer?: string): Promise<{ status: number; body: any }> {
+    const token = bearer ?? (path.startsWith('/_mock/') ? this.target.controlToken : undefined);
+    const response = await fetch(`${this.target.url}${path}`, {
+      method,
+      headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed };
+  }
+}
