@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { LoadedScenario } from './run-scenario.js';
 import { scenarioSchema } from './schema.js';
@@ -13,7 +13,7 @@ const isScenarioFile = (path: string) => /\.ya?ml$/.test(path);
 /** Every scenario file under the given files and folders, sorted, each validated: a bad one names file, step and reason. */
 export async function loadScenarios(paths: string[], cwd = process.cwd()): Promise<LoadedScenario[]> {
   const files: string[] = [];
-  for (const path of paths) files.push(...(await expand(join(cwd, path)).catch(() => Promise.reject(new ScenarioFileError(`${path}: no such file or folder`)))));
+  for (const path of paths) files.push(...(await expand(resolve(cwd, path)).catch(() => Promise.reject(new ScenarioFileError(`${path}: no such file or folder`)))));
   if (files.length === 0) throw new ScenarioFileError(`no scenario files (.yaml) in ${paths.join(', ')}`);
   return Promise.all([...new Set(files)].sort().map(async (file) => ({ file: relative(cwd, file), scenario: await parseScenario(file, relative(cwd, file)) })));
 }

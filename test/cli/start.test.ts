@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -88,6 +90,30 @@ describe('starting the server from the command line', () => {
     const second = start(['--port', port]);
     expect(await second.exited).toBe(2);
     expect(second.output().stderr).toContain(`mock-visma-connect: PORT ${port} on 127.0.0.1 is already in use (set PORT, or 0 for a free one)`);
+  });
+});
+
+describe('the scenario runner from the command line', () => {
+  it('runs the whole library on two emulators of its own and writes JUnit', { timeout: 120_000 }, async () => {
+    const junit = join(mkdtempSync(join(tmpdir(), 'mvc-junit-')), 'out.xml');
+    const run = start(['scenarios', 'run', 'scenarios/library', '--parallel', '2', '--junit', junit]);
+    expect(await run.exited).toBe(0);
+    expect(run.output().stdout).toMatch(/^(\d+) passed, 0 failed \(\1 scenarios in [\d.]+ s\)$/m);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testsuites name="mock-visma-connect scenarios" tests="(\d+)" failures="0"/);
+    expect((xml.match(/<testcase /g) ?? []).length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('exits 1 when a scenario fails, naming the step, and 2 for a bad file', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mvc-scenarios-'));
+    writeFileSync(join(dir, 'wrong.yaml'), 'name: wrong\nfixtures:\n  clients: [{ clientId: a, clientSecret: s, redirectUris: ["http://l/cb"], twoFactor: bypass }]\n  users: [{ email: a@b.se, password: "Sommar2025!x" }]\nsteps:\n  - login: { client: a, user: a@b.se }\n    expect: { prompt: enroll }\n');
+    const failing = start(['scenarios', 'run', dir]);
+    expect(await failing.exited).toBe(1);
+    expect(failing.output().stdout).toContain('step 1 (login) failed:\n      expected prompt enroll, got none');
+    writeFileSync(join(dir, 'wrong.yaml'), 'name: bad\nsteps:\n  - fly: {}\n');
+    const bad = start(['scenarios', 'run', dir]);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output().stderr).toContain('wrong.yaml: step 1: is not a known step');
   });
 });
 
