@@ -69,7 +69,7 @@ export async function verifyIdToken(world: World, idToken: string, clientId: str
   const jwksUrl = `${world.target.url}/.well-known/openid-configuration/jwks`;
   let keys = keySets.get(jwksUrl);
   if (!keys) keySets.set(jwksUrl, (keys = createRemoteJWKSet(new URL(jwksUrl))));
-  const { payload } = await jwtVerify(idToken, keys, { issuer: world.target.issuer, audience: clientId });
+  const { payload } = await jwtVerify(idToken, keys, { issuer: world.target.issuer, audience: clientId, currentDate: new Date((await world.now()) * 1000) });
   if (nonce !== undefined && payload['nonce'] !== nonce) throw new Error('the ID token carries another nonce');
   return payload as Record<string, unknown>;
 }

@@ -120,7 +120,7 @@ export const actions: Record<string, (world: World, step: any) => Promise<void>>
       if (!later) throw new StepFailure(['the enrollment page offers no "Remind me later"']);
       await state.browser.post(later.action, {});
     } else {
-      const right = await generate({ secret, epoch: Math.floor(Date.now() / 1000), guardrails });
+      const right = await generate({ secret, epoch: await world.now(), guardrails });
       await state.browser.post(forms.find((form) => 'AuthCode' in form.fields)!.action, { AuthCode: enroll.code === 'wrong' ? (right === '000000' ? '111111' : '000000') : right });
       if (enroll.code !== 'wrong' && state.user) world.lastCodes.set(state.user, right);
     }

@@ -20,8 +20,10 @@ export async function remoteTarget(url: string, controlToken: string | undefined
 /** An emulator in this process: the fastest start, for one scenario at a time. */
 export async function inProcessTarget(fixturesPath: string | undefined): Promise<RunningTarget> {
   const { startEmulator, defaultSettings } = await import('../../provider/index.js');
+  const { clock } = await import('../../provider/time/index.js');
   const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, logLevel: 'error', mailRetrySeconds: 0.5, ...(fixturesPath && { fixturesPath }) }));
-  return { url: emulator.url, issuer: emulator.issuer, controlToken: undefined, stop: () => emulator.close() };
+  // The emulator moves this process's clock; leave it as it was found.
+  return { url: emulator.url, issuer: emulator.issuer, controlToken: undefined, stop: () => emulator.close().then(() => clock.reset()) };
 }
 
 const BIN = fileURLToPath(new URL('../../../bin/mock-visma-connect.js', import.meta.url));

@@ -86,6 +86,13 @@ export class World {
     };
   }
 
+  /** The target's time (epoch seconds): the emulator may run in another process with its clock moved. */
+  async now(): Promise<number> {
+    const answer = await this.call('GET', '/_mock/clock');
+    if (answer.status !== 200) throw new Error(`GET /_mock/clock answered ${answer.status}`);
+    return answer.body.now as number;
+  }
+
   /** A control-plane or API call: JSON in and out. */
   async call(method: string, path: string, body?: unknown, bearer?: string): Promise<{ status: number; body: any }> {
     const token = bearer ?? (path.startsWith('/_mock/') ? this.target.controlToken : undefined);
