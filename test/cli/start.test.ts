@@ -117,6 +117,24 @@ describe('the scenario runner from the command line', () => {
   });
 });
 
+describe('the package', () => {
+  it("exports the testing library as mock-visma-connect/testing, built and typed", { timeout: 60_000 }, async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const build = start(['--port', '0']); // builds dist/ when the sources are newer
+    await build.ready;
+    build.child.kill('SIGTERM');
+    await build.exited;
+    const script = "import { startMockVismaConnect } from 'mock-visma-connect/testing'; const idp = await startMockVismaConnect(); console.log(JSON.stringify({ issuer: idp.issuer, clients: Object.keys(idp.clients) })); await idp.stop();";
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ issuer: expect.stringMatching(/^http:\/\/localhost:\d+$/), clients: expect.arrayContaining(['flex-hrm', 'hrm-api']) });
+    expect(existsSync(`${root}dist/provider/testing/index.d.ts`)).toBe(true);
+  });
+});
+
 describe('the container configuration (run without Docker, as the image would run it)', () => {
   const root = fileURLToPath(new URL('../../', import.meta.url));
 
