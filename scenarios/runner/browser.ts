@@ -1,3 +1,5 @@
+import { CookieJar } from './cookie-jar.js';
+
 /** A browser without JavaScript: cookies, redirects followed while they stay on the emulator, forms read from the HTML. */
 export interface Page {
   status: number;
@@ -13,7 +15,7 @@ export interface Form {
 }
 
 export class Browser {
-  readonly #cookies = new Map<string, string>();
+  readonly #cookies = new CookieJar();
   page: Page | undefined;
 
   constructor(private readonly origins: string[]) {}
@@ -26,16 +28,12 @@ export class Browser {
     return this.#follow(url, { method: 'POST', body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   }
 
-  forget(): void {
-    this.#cookies.clear();
-  }
-
   async #follow(url: string, init: RequestInit): Promise<Page> {
     let current = url;
     let request = init;
     for (let hop = 0; hop < 15; hop += 1) {
-      const response = await fetch(current, { ...request, headers: { ...(request.headers as Record<string, string>), cookie: this.#cookieHeader(), accept: 'text/html' }, redirect: 'manual' });
-      this.#remember(response.headers.getSetCookie());
+      const response = await fetch(current, { ...request, headers: { ...(request.headers as Record<string, string>), cookie: this.#cookies.header(), accept: 'text/html' }, redirect: 'manual' });
+      this.#cookies.remember(response.headers.getSetCookie());
       const location = response.headers.get('location');
       if (location) {
         const next = new URL(location, current).href;
@@ -48,21 +46,6 @@ export class Browser {
       return (this.page = { status: response.status, url: current, leftTo: undefined, html: await response.text() });
     }
     throw new Error(`too many redirects from ${url}`);
-  }
-
-  #cookieHeader(): string {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  #remember(setCookies: string[]): void {
-    for (const line of setCookies) {
-      const [pair = ''] = line.split(';');
-      const i = pair.indexOf('=');
-      const name = pair.slice(0, i).trim();
-      const value = pair.slice(i + 1).trim();
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
-    }
   }
 }
 

@@ -1,3 +1,5 @@
+import { CookieJar } from '../../scenarios/runner/cookie-jar.js';
+
 /**
  * A cookie-keeping HTTP client that walks the login pages the way a browser without JavaScript
  * would: it follows redirects itself so tests can look at each hop, and fills in forms.
@@ -10,7 +12,7 @@ export interface Page {
 }
 
 export class UserAgent {
-  readonly #cookies = new Map<string, string>();
+  readonly #cookies = new CookieJar();
   readonly #acceptLanguage: string | undefined;
   readonly #headers: Record<string, string>;
 
@@ -43,17 +45,10 @@ export class UserAgent {
 
   async #request(url: string, init: RequestInit): Promise<Page> {
     const headers = new Headers({ ...this.#headers, ...(init.headers as Record<string, string> | undefined) });
-    if (this.#cookies.size) headers.set('cookie', [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; '));
+    if (this.#cookies.size) headers.set('cookie', this.#cookies.header());
     if (this.#acceptLanguage) headers.set('accept-language', this.#acceptLanguage);
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair = ''] = cookie.split(';');
-      const index = pair.indexOf('=');
-      const name = pair.slice(0, index).trim();
-      const value = pair.slice(index + 1).trim();
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(cookie)) this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
-    }
+    this.#cookies.remember(response.headers.getSetCookie());
     const location = response.headers.get('location') ?? undefined;
     return { status: response.status, url, location: location && new URL(location, url).href, html: await response.text() };
   }
