@@ -72,8 +72,13 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     });
     closers.push(() => store.close());
     const mailbox = new Mailbox(store);
-    const mail = settings.mail === 'embedded' ? await startEmbeddedMail(mailbox, settings, logger, closers) : undefined;
-    const mailer = new Mailer(mail ? `smtp://127.0.0.1:${mail.smtpPort}` : settings.smtpUrl, new Outbox(store), logger, settings.mailRetrySeconds * 1000);
+    // The embedded catcher starts once the server answers (its modules are not needed before); mails wait for it.
+    let catcherStarted: (mail: EmbeddedMail) => void = () => {};
+    let catcherFailed: (error: Error) => void = () => {};
+    const embedded = new Promise<EmbeddedMail>((resolve, reject) => ((catcherStarted = resolve), (catcherFailed = reject)));
+    embedded.catch(() => {});
+    const smtpUrl = settings.mail === 'embedded' ? embedded.then((mail) => `smtp://127.0.0.1:${mail.smtpPort}`) : Promise.resolve(settings.smtpUrl);
+    const mailer = new Mailer(smtpUrl, new Outbox(store), logger, settings.mailRetrySeconds * 1000);
     closers.push(() => mailer.close());
 
     const seed = async () => {
@@ -97,9 +102,20 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
       seedIfEmpty().catch((error: Error) => logger.warn(`re-seeding after the outage failed: ${error.message}`));
     });
 
-    const app = compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: mail ? `Embedded catcher: SMTP on port ${mail.smtpPort}, MailHog API at ${mail.apiUrl}` : `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.` });
+    let mailMode = `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.`;
+    const app = compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode });
     await validateClients(app, fixtures.clients, fixturesPath);
     handle = app.callback();
+
+    let mail: EmbeddedMail | undefined;
+    if (settings.mail === 'embedded') {
+      await startEmbeddedMail(mailbox, settings, logger, closers).then(catcherStarted, (error: Error) => {
+        catcherFailed(error);
+        throw error;
+      });
+      mail = await embedded;
+      mailMode = `Embedded catcher: SMTP on port ${mail.smtpPort}, MailHog API at ${mail.apiUrl}`;
+    }
     return { url, issuer, port, mail, store, reset, close: closeAll };
   } catch (error) {
     await closeAll();
@@ -107,7 +123,12 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
   }
 }
 
-async function startEmbeddedMail(mailbox: Mailbox, settings: Settings, logger: Logger, closers: Closer[]) {
+interface EmbeddedMail {
+  smtpPort: number;
+  apiUrl: string;
+}
+
+async function startEmbeddedMail(mailbox: Mailbox, settings: Settings, logger: Logger, closers: Closer[]): Promise<EmbeddedMail> {
   const catcher = await startSmtpCatcher(mailbox, settings.smtpPort, settings.host, logger).catch((error: NodeJS.ErrnoException) => {
     throw new StartupError(error.code === 'EADDRINUSE' ? `SMTP_PORT ${settings.smtpPort} is already in use (set SMTP_PORT, or 0 for a free one)` : error.message);
   });
@@ -129,7 +150,7 @@ interface Parts {
   reset: () => Promise<void>;
   mailbox: Mailbox;
   mailer: Mailer;
-  mailMode: string;
+  mailMode: () => string;
 }
 
 /** Every route, in the order a request meets them; oidc-provider's own endpoints come last. */
@@ -168,7 +189,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
   const routers = [
     controlRoutes({ clock: sharedClock, controlToken: settings.controlToken, exposedWithoutToken, logger, reset, accounts, gate, overrides, decisions, store, provider, faults, passwordHashCost: settings.passwordHashCost }),
-    mailboxPage(mailbox, () => mailMode, [jsonErrors(logger), controlAuth(settings.controlToken, exposedWithoutToken)]),
+    mailboxPage(mailbox, mailMode, [jsonErrors(logger), controlAuth(settings.controlToken, exposedWithoutToken)]),
     apiRoutes({ issuer, signingKeys: keys, logger, provisioning, accounts, mails }),
     loginRoutes({ pages, gate, devices, attempts, lockout, tokens, mails }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),

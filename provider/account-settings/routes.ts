@@ -1,8 +1,7 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import QRCode from 'qrcode';
-import { hashEmergencyCode, matchTotp, newEmergencyCode, newPasswordProblems, newTotpSecret, otpauthUri, verifyPassword, withNewPassword, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
+import { hashEmergencyCode, matchTotp, newEmergencyCode, newPasswordProblems, newTotpSecret, otpauthUri, qrCodeDataUrl, verifyPassword, withNewPassword, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
 import { domainKey, type DomainFixture } from '../fixtures/index.js';
 import { readForm, renderPage } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
@@ -62,7 +61,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
   }
 
   async function setupPage(ctx: Context, account: Account, secret: string, problem?: MessageKey) {
-    const uri = otpauthUri(account.email, secret);
+    const uri = await otpauthUri(account.email, secret);
     ctx.type = 'html';
     ctx.body = renderPage('enroll', {
       title: 'Two-step verification',
@@ -70,7 +69,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
       optional: true,
       action: `${ACCOUNT_PATH}/two-factor/setup`,
       laterAction: undefined,
-      qrCode: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 220 }),
+      qrCode: await qrCodeDataUrl(uri),
       uri,
       secret: secret.replace(/(.{4})/g, '$1 ').trim(),
       errors: problem ? [{ field: 'AuthCode', message: problem }] : [],
@@ -94,7 +93,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     const account = await signedIn(ctx);
     if (!account) return;
     if (account.totpSecret) return overview(ctx, account, undefined, ['twoFactorAlreadyOn']);
-    const secret = (await store.get<string>(setupKey(account.sub))) ?? newTotpSecret();
+    const secret = (await store.get<string>(setupKey(account.sub))) ?? (await newTotpSecret());
     await store.set(setupKey(account.sub), secret, SETUP_SECONDS);
     await setupPage(ctx, account, secret);
   });

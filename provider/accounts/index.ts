@@ -11,3 +11,4 @@ export { LoginLockout, MAX_FAILED_PASSWORDS, LOCKOUT_SECONDS } from './login-loc
 export { EmailVerifications, statusOf, CODE_SECONDS, LINK_SECONDS, MAX_WRONG_VERIFICATION_CODES, type EmailVerification, type Delivery, type VerificationStatus } from './email-verifications.js';
 export { LinkTokens, LINK_TOKEN_SECONDS, type LinkKind, type LinkToken } from './link-tokens.js';
 export { linkOrCreateAccount, type LinkRequest } from './linking.js';
+export { qrCodeDataUrl } from './qr-code.js';

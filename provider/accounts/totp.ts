@@ -1,4 +1,12 @@
-import { createGuardrails, generate, generateSecret, generateURI, verify } from 'otplib';
+type Otplib = typeof import('otplib');
+
+let loaded: Promise<{ otplib: Otplib; guardrails: ReturnType<Otplib['createGuardrails']> }> | undefined;
+
+/** otplib is loaded on the first 2FA step, not at start-up. */
+function otp() {
+  loaded ??= import('otplib').then((otplib) => ({ otplib, guardrails: otplib.createGuardrails({ MIN_SECRET_BYTES: 10 }) }));
+  return loaded;
+}
 
 /**
  * TOTP as every authenticator app does it (SHA-1, 6 digits, 30 s), with one step of tolerance either
@@ -6,22 +14,25 @@ import { createGuardrails, generate, generateSecret, generateURI, verify } from 
  * is lowered to 10 bytes; secrets made here are 160 bits.
  */
 const PERIOD = 30;
-const guardrails = createGuardrails({ MIN_SECRET_BYTES: 10 });
 export const TOTP_ISSUER = 'Visma Connect';
 
-export const newTotpSecret = (): string => generateSecret({ length: 20 });
-
-export function otpauthUri(email: string, secret: string): string {
-  return generateURI({ issuer: TOTP_ISSUER, label: email, secret, period: PERIOD, digits: 6, algorithm: 'sha1' });
+export async function newTotpSecret(): Promise<string> {
+  return (await otp()).otplib.generateSecret({ length: 20 });
 }
 
-export function currentTotp(secret: string, nowSeconds: number): Promise<string> {
-  return generate({ secret, epoch: nowSeconds, period: PERIOD, guardrails });
+export async function otpauthUri(email: string, secret: string): Promise<string> {
+  return (await otp()).otplib.generateURI({ issuer: TOTP_ISSUER, label: email, secret, period: PERIOD, digits: 6, algorithm: 'sha1' });
+}
+
+export async function currentTotp(secret: string, nowSeconds: number): Promise<string> {
+  const { otplib, guardrails } = await otp();
+  return otplib.generate({ secret, epoch: nowSeconds, period: PERIOD, guardrails });
 }
 
 /** The time step the code belongs to, or undefined when it matches none within the tolerance. */
 export async function matchTotp(secret: string, code: string, nowSeconds: number): Promise<number | undefined> {
   if (!/^\d{6}$/.test(code)) return undefined;
-  const result = await verify({ secret, token: code, epoch: nowSeconds, period: PERIOD, epochTolerance: PERIOD, guardrails });
+  const { otplib, guardrails } = await otp();
+  const result = await otplib.verify({ secret, token: code, epoch: nowSeconds, period: PERIOD, epochTolerance: PERIOD, guardrails });
   return result.valid && 'timeStep' in result ? result.timeStep : undefined;
 }

@@ -12,7 +12,8 @@ function template(name: string): Template {
   let fn = compiled.get(name);
   if (!fn) {
     const filename = projectPath('views', `${name}.ejs`);
-    fn = ejs.compile(readFileSync(filename, 'utf8'), { filename, async: false }) as Template;
+    // cache: includes (the validation summary) are compiled once too, not at every render.
+    fn = ejs.compile(readFileSync(filename, 'utf8'), { filename, async: false, cache: true }) as Template;
     compiled.set(name, fn);
   }
   return fn;

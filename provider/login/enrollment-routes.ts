@@ -1,7 +1,6 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import QRCode from 'qrcode';
-import { hashEmergencyCode, matchTotp, newEmergencyCode, newTotpSecret, otpauthUri, type Account, type TwoFactorAttempts } from '../accounts/index.js';
+import { hashEmergencyCode, matchTotp, newEmergencyCode, newTotpSecret, otpauthUri, qrCodeDataUrl, type Account, type TwoFactorAttempts } from '../accounts/index.js';
 import { readForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import { stepPath, type Details, type InteractionPages } from './interaction-pages.js';
@@ -28,18 +27,18 @@ export function enrollmentRoutes(router: Router, { pages, attempts }: Enrollment
       return undefined;
     }
     if (!state.pendingSecret) {
-      state.pendingSecret = newTotpSecret();
+      state.pendingSecret = await newTotpSecret();
       await pages.states.save(found.uid, state);
     }
     return { found, state, account };
   }
 
   async function show(ctx: Context, found: Details, state: LoginState, message?: MessageKey) {
-    const uri = otpauthUri(state.email, state.pendingSecret!);
+    const uri = await otpauthUri(state.email, state.pendingSecret!);
     await pages.render(ctx, found, 'enroll', '/enroll', {
       optional: state.decision?.outcome === 'enroll-optional',
       laterAction: state.decision?.outcome === 'enroll-optional' ? stepPath(found.uid, '/enroll/later') : undefined,
-      qrCode: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 220 }),
+      qrCode: await qrCodeDataUrl(uri),
       uri,
       secret: state.pendingSecret!.replace(/(.{4})/g, '$1 ').trim(),
       errors: message ? [{ field: 'AuthCode', message }] : [],

@@ -1,9 +1,11 @@
 import { Router } from '@koa/router';
 import type { Middleware } from 'koa';
-import { simpleParser } from 'mailparser';
 import { HttpError, renderPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { Mailbox } from './mailbox.js';
+
+/** mailparser is loaded when the mailbox is first read, not at start-up. */
+const simpleParser = async (raw: string) => (await import('mailparser')).simpleParser(raw);
 
 /** `/_mock/mail`: the caught mails for a developer to read and click through (parsed with mailparser). */
 export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards: Middleware[]): Router {

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../http/index.js';
 import { renderTemplate } from '../http/index.js';
 import { mailContent, type Language, type MailData, type MailKind } from '../i18n/index.js';
@@ -17,18 +17,19 @@ export interface MailRequest {
 /**
  * Renders a mail (HTML and text parts) and hands it to SMTP. When SMTP is unreachable the mail waits
  * in the outbox and is retried every `retryMs`, so the request that caused it still succeeds and no
- * mail is lost. `send` never throws.
+ * mail is lost. `send` never throws. The SMTP URL may still be coming (the embedded catcher starts
+ * after the server answers): sending waits for it, and nodemailer is loaded on the first mail.
  */
 export class Mailer {
-  readonly #transport: Transporter;
+  readonly #smtpUrl: Promise<string>;
+  #transport: Promise<Transporter> | undefined;
   readonly #outbox: Outbox;
   readonly #logger: Logger;
   readonly #timer: NodeJS.Timeout;
   #flushing = false;
 
-  constructor(smtpUrl: string, outbox: Outbox, logger: Logger, retryMs: number) {
-    this.#transport = nodemailer.createTransport(smtpUrl, { from: SENDER });
-    this.#transport.set('connectionTimeout', 3000);
+  constructor(smtpUrl: Promise<string>, outbox: Outbox, logger: Logger, retryMs: number) {
+    this.#smtpUrl = smtpUrl;
     this.#outbox = outbox;
     this.#logger = logger;
     this.#timer = setInterval(() => void this.flush(), retryMs);
@@ -77,13 +78,22 @@ export class Mailer {
 
   close(): void {
     clearInterval(this.#timer);
-    this.#transport.close();
+    void this.#transport?.then((transport) => transport.close(), () => {});
+  }
+
+  #transporter(): Promise<Transporter> {
+    this.#transport ??= Promise.all([this.#smtpUrl, import('nodemailer')]).then(([url, nodemailer]) => {
+      const transport = nodemailer.default.createTransport(url, { from: SENDER });
+      transport.set('connectionTimeout', 3000);
+      return transport;
+    });
+    return this.#transport;
   }
 
   async #deliver(mail: RenderedMail): Promise<void> {
     // Base64 parts and a B-encoded subject: MailHog clients decode those right, but leave `_` in the
     // Q-encoded words nodemailer would otherwise pick.
-    await this.#transport.sendMail({ from: SENDER, to: mail.to, ...subjectHeader(mail.subject), html: mail.html, text: mail.text, textEncoding: 'base64' });
+    await (await this.#transporter()).sendMail({ from: SENDER, to: mail.to, ...subjectHeader(mail.subject), html: mail.html, text: mail.text, textEncoding: 'base64' });
     this.#logger.debug(`mail "${mail.subject}" sent to ${mail.to}`);
   }
 }

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import type { Logger } from '../http/index.js';
 import type { Mailbox } from './mailbox.js';
 import { toMailHogMessage } from './mailhog-message.js';
@@ -14,6 +13,7 @@ export interface RunningCatcher {
 
 /** The embedded catcher's SMTP side: accepts every message (no auth, no TLS) into the mailbox. */
 export async function startSmtpCatcher(mailbox: Mailbox, port: number, host: string, logger: Logger): Promise<RunningCatcher> {
+  const { SMTPServer } = await import('smtp-server');
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],

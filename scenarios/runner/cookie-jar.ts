@@ -23,7 +23,4 @@ export class CookieJar {
     return this.#cookies.size;
   }
 
-  clear(): void {
-    this.#cookies.clear();
-  }
 }
