@@ -73,11 +73,8 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     closers.push(() => store.close());
     const mailbox = new Mailbox(store);
     // The embedded catcher starts once the server answers (its modules are not needed before); mails wait for it.
-    let catcherStarted: (mail: EmbeddedMail) => void = () => {};
-    let catcherFailed: (error: Error) => void = () => {};
-    const embedded = new Promise<EmbeddedMail>((resolve, reject) => ((catcherStarted = resolve), (catcherFailed = reject)));
-    embedded.catch(() => {});
-    const smtpUrl = settings.mail === 'embedded' ? embedded.then((mail) => `smtp://127.0.0.1:${mail.smtpPort}`) : Promise.resolve(settings.smtpUrl);
+    let catcherUrl: (url: string) => void = () => {};
+    const smtpUrl = settings.mail === 'embedded' ? new Promise<string>((resolve) => (catcherUrl = resolve)) : Promise.resolve(settings.smtpUrl);
     const mailer = new Mailer(smtpUrl, new Outbox(store), logger, settings.mailRetrySeconds * 1000);
     closers.push(() => mailer.close());
 
@@ -109,11 +106,8 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
 
     let mail: EmbeddedMail | undefined;
     if (settings.mail === 'embedded') {
-      await startEmbeddedMail(mailbox, settings, logger, closers).then(catcherStarted, (error: Error) => {
-        catcherFailed(error);
-        throw error;
-      });
-      mail = await embedded;
+      mail = await startEmbeddedMail(mailbox, settings, logger, closers);
+      catcherUrl(`smtp://127.0.0.1:${mail.smtpPort}`);
       mailMode = `Embedded catcher: SMTP on port ${mail.smtpPort}, MailHog API at ${mail.apiUrl}`;
     }
     return { url, issuer, port, mail, store, reset, close: closeAll };
