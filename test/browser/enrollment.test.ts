@@ -2,35 +2,22 @@ import { join } from 'node:path';
 import { createGuardrails, generate } from 'otplib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../provider/index.js';
-import { ARTIFACTS, launchChromium } from '../support/browser.js';
-import { DemoApp } from '../support/demo-app.js';
-import { startTestEmulator } from '../support/emulator.js';
+import { ARTIFACTS, startBrowserStage, type BrowserStage } from '../support/browser.js';
 
 describe('the 2FA enrollment wizard in a real browser', () => {
-  let emulator: RunningEmulator;
-  let app: DemoApp;
+  let stage: BrowserStage;
   let appUrl: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    app = new DemoApp();
-    appUrl = await app.listen();
-    emulator = await startTestEmulator({
-      fixtures: {
-        domains: [{ name: 'foretaget.se', twoFactor: 'required' }],
-        clients: [{ clientId: 'flex-hrm', name: 'Flex HRM', clientSecret: 'dev-secret', redirectUris: [app.redirectUri], includeCoreIdentityClaims: true }],
-        users: [{ email: 'erik.johansson@foretaget.se', password: 'Sommar2025!x', givenName: 'Erik', familyName: 'Johansson' }],
-      },
-    });
-    await app.connect(emulator.issuer, 'flex-hrm', 'dev-secret');
-    browser = await launchChromium();
+    stage = await startBrowserStage((redirectUri) => ({
+      domains: [{ name: 'foretaget.se', twoFactor: 'required' }],
+      clients: [{ clientId: 'flex-hrm', name: 'Flex HRM', clientSecret: 'dev-secret', redirectUris: [redirectUri], includeCoreIdentityClaims: true }],
+      users: [{ email: 'erik.johansson@foretaget.se', password: 'Sommar2025!x', givenName: 'Erik', familyName: 'Johansson' }],
+    }));
+    ({ appUrl, browser } = stage);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await emulator?.close();
-    app?.close();
-  });
+  afterAll(() => stage?.close());
 
   it('enrolls a user whose domain requires 2FA: QR code, confirm code, emergency code, back at the app with two factors', async () => {
     const page = await browser.newPage({ locale: 'en-GB' });

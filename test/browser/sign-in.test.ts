@@ -1,34 +1,21 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../provider/index.js';
-import { ARTIFACTS, launchChromium } from '../support/browser.js';
-import { DemoApp } from '../support/demo-app.js';
-import { startTestEmulator } from '../support/emulator.js';
+import { ARTIFACTS, startBrowserStage, type BrowserStage } from '../support/browser.js';
 
 describe('signing in with a real browser', () => {
-  let emulator: RunningEmulator;
-  let app: DemoApp;
+  let stage: BrowserStage;
   let appUrl: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    app = new DemoApp();
-    appUrl = await app.listen();
-    emulator = await startTestEmulator({
-      fixtures: {
-        clients: [{ clientId: 'flex-hrm', name: 'Flex HRM', clientSecret: 'dev-secret', redirectUris: [app.redirectUri], includeCoreIdentityClaims: true }],
-        users: [{ email: 'anna.svensson@foretaget.se', password: 'Sommar2025!x', givenName: 'Anna', familyName: 'Svensson' }],
-      },
-    });
-    await app.connect(emulator.issuer, 'flex-hrm', 'dev-secret');
-    browser = await launchChromium();
+    stage = await startBrowserStage((redirectUri) => ({
+      clients: [{ clientId: 'flex-hrm', name: 'Flex HRM', clientSecret: 'dev-secret', redirectUris: [redirectUri], includeCoreIdentityClaims: true }],
+      users: [{ email: 'anna.svensson@foretaget.se', password: 'Sommar2025!x', givenName: 'Anna', familyName: 'Svensson' }],
+    }));
+    ({ appUrl, browser } = stage);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await emulator?.close();
-    app?.close();
-  });
+  afterAll(() => stage?.close());
 
   it('goes from the app through the identifier and password pages and back to the app signed in', async () => {
     const page = await browser.newPage({ locale: 'sv-SE' });
