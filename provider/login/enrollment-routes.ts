@@ -1,9 +1,9 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { hashEmergencyCode, matchTotp, newEmergencyCode, newTotpSecret, otpauthUri, qrCodeDataUrl, type Account, type TwoFactorAttempts } from '../accounts/index.js';
+import { hashEmergencyCode, matchTotp, newEmergencyCode, newTotpSecret, otpauthUri, qrCodeDataUrl, type TwoFactorAttempts } from '../accounts/index.js';
 import { readForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
-import { stepPath, type Details, type InteractionPages } from './interaction-pages.js';
+import { stepPath, type Details, type InteractionPages, type PendingStep } from './interaction-pages.js';
 import type { LoginState } from './login-state.js';
 
 export interface EnrollmentRouteDependencies {
@@ -17,20 +17,14 @@ export interface EnrollmentRouteDependencies {
  * is optional, "Remind me later" signs in with the password alone.
  */
 export function enrollmentRoutes(router: Router, { pages, attempts }: EnrollmentRouteDependencies): void {
-  async function pending(ctx: Context): Promise<{ found: Details; state: LoginState; account: Account } | undefined> {
-    const found = await pages.details(ctx);
-    const state = await pages.states.get(found.uid);
-    const account = state?.sub ? await pages.accounts.findBySub(state.sub) : undefined;
-    const outcome = state?.decision?.outcome;
-    if (!state || !account || (outcome !== 'enroll' && outcome !== 'enroll-optional')) {
-      pages.go(ctx, found.uid, '');
-      return undefined;
+  /** The wizard's interaction, with the secret being set up made on first sight. */
+  async function pending(ctx: Context): Promise<PendingStep | undefined> {
+    const step = await pages.pendingStep(ctx, ['enroll', 'enroll-optional']);
+    if (step && !step.state.pendingSecret) {
+      step.state.pendingSecret = await newTotpSecret();
+      await pages.states.save(step.found.uid, step.state);
     }
-    if (!state.pendingSecret) {
-      state.pendingSecret = await newTotpSecret();
-      await pages.states.save(found.uid, state);
-    }
-    return { found, state, account };
+    return step;
   }
 
   async function show(ctx: Context, found: Details, state: LoginState, message?: MessageKey) {

@@ -6,7 +6,15 @@ import type { AcrSettings } from '../fixtures/index.js';
 import { renderPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import { interactionPath } from '../oidc/index.js';
-import type { FirstFactor, LoginStates } from './login-state.js';
+import type { Outcome } from '../policy/index.js';
+import type { FirstFactor, LoginState, LoginStates } from './login-state.js';
+
+/** An interaction in the middle of a 2FA step: the user is known and the decision sent them here. */
+export interface PendingStep {
+  found: Details;
+  state: LoginState;
+  account: Account;
+}
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 export type Step = '' | '/password' | '/two-factor' | '/enroll' | '/enroll/later' | '/emergency-code' | '/forgot';
@@ -26,6 +34,19 @@ export class InteractionPages {
     const found = await this.provider.interactionDetails(ctx.req, ctx.res);
     if (found.uid !== ctx['params'].uid) throw new errors.SessionNotFound('interaction mismatch');
     return found;
+  }
+
+  /** The interaction, if its decision is one of `outcomes`; otherwise the browser goes back to the start. */
+  async pendingStep(ctx: Context, outcomes: Outcome[]): Promise<PendingStep | undefined> {
+    const found = await this.details(ctx);
+    const state = await this.states.get(found.uid);
+    const account = state?.sub ? await this.accounts.findBySub(state.sub) : undefined;
+    const outcome = state?.decision?.outcome;
+    if (!state || !account || outcome === undefined || !outcomes.includes(outcome)) {
+      this.go(ctx, found.uid, '');
+      return undefined;
+    }
+    return { found, state, account };
   }
 
   async render(ctx: Context, found: Details, page: string, step: Step, data: Record<string, unknown> = {}): Promise<void> {

@@ -1,10 +1,10 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { hashEmergencyCode, looksLikeEmergencyCode, matchTotp, newEmergencyCode, type Account, type TwoFactorAttempts } from '../accounts/index.js';
+import { hashEmergencyCode, looksLikeEmergencyCode, matchTotp, newEmergencyCode, type TwoFactorAttempts } from '../accounts/index.js';
 import { readForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { RememberedDevices } from '../risk/index.js';
-import type { Details, InteractionPages } from './interaction-pages.js';
+import type { Details, InteractionPages, PendingStep } from './interaction-pages.js';
 import type { LoginState } from './login-state.js';
 
 export interface TwoFactorRouteDependencies {
@@ -20,15 +20,14 @@ export interface TwoFactorRouteDependencies {
  * code is good once; the emergency code is good once and replaced by a new one shown right away.
  */
 export function twoFactorRoutes(router: Router, { pages, attempts, devices }: TwoFactorRouteDependencies): void {
-  async function pending(ctx: Context): Promise<{ found: Details; state: LoginState; account: Account } | undefined> {
-    const found = await pages.details(ctx);
-    const state = await pages.states.get(found.uid);
-    const account = state?.sub ? await pages.accounts.findBySub(state.sub) : undefined;
-    if (!state || !account?.totpSecret || state.decision?.outcome !== 'challenge') {
-      pages.go(ctx, found.uid, '');
+  /** The code page's interaction; a user without an authenticator (removed meanwhile) starts over. */
+  async function pending(ctx: Context): Promise<PendingStep | undefined> {
+    const step = await pages.pendingStep(ctx, ['challenge']);
+    if (step && !step.account.totpSecret) {
+      pages.go(ctx, step.found.uid, '');
       return undefined;
     }
-    return { found, state, account };
+    return step;
   }
 
   const show = (ctx: Context, found: Details, state: LoginState, message?: MessageKey) =>
