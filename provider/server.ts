@@ -182,7 +182,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the /_mock control plane is off`);
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
   const routers = [
-    controlRoutes({ clock: sharedClock, controlToken: settings.controlToken, exposedWithoutToken, logger, reset, accounts, gate, overrides, decisions, store, provider, faults, passwordHashCost: settings.passwordHashCost }),
+    controlRoutes({ clock: sharedClock, controlToken: settings.controlToken, exposedWithoutToken, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
     mailboxPage(mailbox, mailMode, [jsonErrors(logger), controlAuth(settings.controlToken, exposedWithoutToken)]),
     apiRoutes({ issuer, signingKeys: keys, logger, provisioning, accounts, mails }),
     loginRoutes({ pages, gate, devices, attempts, lockout, tokens, mails }),

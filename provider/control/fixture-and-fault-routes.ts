@@ -2,7 +2,7 @@ import type { Router } from '@koa/router';
 import type Provider from 'oidc-provider';
 import { parse as parseYaml } from 'yaml';
 import { FixtureError, mergeFixtures, tenantKey, validateFixtures, type FixtureFile } from '../fixtures/index.js';
-import { prepareFixtures } from '../fixtures/prepare.js';
+import { toClientMetadata } from '../fixtures/prepare.js';
 import { HttpError, readJson } from '../http/index.js';
 import { validateClients } from '../oidc/index.js';
 import type { Store } from '../store/index.js';
@@ -24,7 +24,7 @@ export function fixtureAndFaultRoutes(router: Router, { store, provider, faults,
     let overlay: FixtureFile;
     try {
       overlay = validateFixtures(document, SOURCE, await knownTenants(store, document));
-      await validateClients(provider, (await prepareFixtures({ ...overlay, users: [] }, passwordHashCost)).clients, SOURCE);
+      await validateClients(provider, overlay.clients.map(toClientMetadata), SOURCE);
     } catch (error) {
       if (error instanceof FixtureError) throw new HttpError(400, 'invalid_fixtures', error.message);
       throw error;

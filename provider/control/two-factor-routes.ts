@@ -2,12 +2,11 @@ import { isIP } from 'node:net';
 import type { Router } from '@koa/router';
 import type { ClientMetadata } from 'oidc-provider';
 import { currentTotp, type AccountRepository } from '../accounts/index.js';
-import { ACR_SETTINGS_KEY, DEFAULT_ACR, type AcrSettings } from '../fixtures/index.js';
+import type { AcrSettings } from '../fixtures/index.js';
 import { HttpError, onlyFields, optionalBoolean, optionalString, readJson, requiredString } from '../http/index.js';
-import type { AppPolicy } from '../policy/index.js';
 import type { RiskOverrides } from '../risk/index.js';
 import { clientKey, type Store } from '../store/index.js';
-import { readAcrRequest, type DecisionLog, type TwoFactorGate } from '../twofactor/index.js';
+import { appPolicyOf, readAcrRequest, type DecisionLog, type TwoFactorGate } from '../twofactor/index.js';
 
 
 export interface TwoFactorControlDependencies {
@@ -16,10 +15,11 @@ export interface TwoFactorControlDependencies {
   overrides: RiskOverrides;
   decisions: DecisionLog;
   store: Store;
+  acrSettings: () => Promise<AcrSettings>;
 }
 
 /** What QA needs for 2FA: force the network risk, read codes, and have every decision explained. */
-export function twoFactorControlRoutes(router: Router, { accounts, gate, overrides, decisions, store }: TwoFactorControlDependencies): void {
+export function twoFactorControlRoutes(router: Router, { accounts, gate, overrides, decisions, store, acrSettings }: TwoFactorControlDependencies): void {
   router.get('/risk', async (ctx) => {
     ctx.body = await overrides.get();
   });
@@ -58,22 +58,17 @@ export function twoFactorControlRoutes(router: Router, { accounts, gate, overrid
     if (!account) throw new HttpError(404, 'not_found', `no user has the e-mail ${email}`);
     const client = await store.get<ClientMetadata>(clientKey(clientId));
     if (!client) throw new HttpError(404, 'not_found', `no client has the id ${clientId}`);
-    const acr = (await store.get<AcrSettings>(ACR_SETTINGS_KEY)) ?? DEFAULT_ACR;
-
-    const situation = {
+    ctx.body = await gate.decide({
       stage: 'explain' as const,
       account,
       clientId,
-      appPolicy: (client['twoFactor'] as AppPolicy | undefined) ?? 'default',
-      request: readAcrRequest({ acr_values: acrValues }, undefined, acr),
+      appPolicy: appPolicyOf(client),
+      request: readAcrRequest({ acr_values: acrValues }, undefined, await acrSettings()),
       sessionTwoFactorAt: undefined,
       clientIp: undefined,
       deviceId: undefined,
       risk: { trustedNetwork: trustedNetwork ?? false, rememberedDevice: rememberedDevice ?? false },
-    };
-    const decision = await gate.decide(situation);
-    const { now: _now, ...input } = await gate.inputs(situation);
-    ctx.body = { ...decision, input };
+    });
   });
 
   router.get('/decisions', async (ctx) => {

@@ -1,8 +1,7 @@
 import type { Context } from 'koa';
 import type { Account } from '../accounts/index.js';
-import type { AppPolicy, Decision } from '../policy/index.js';
 import type { RememberedDevices } from '../risk/index.js';
-import { readAcrRequest, sessionTwoFactorAt, type TwoFactorGate } from '../twofactor/index.js';
+import { appPolicyOf, readAcrRequest, sessionTwoFactorAt, type ExplainedDecision, type TwoFactorGate } from '../twofactor/index.js';
 import type { Details, InteractionPages } from './interaction-pages.js';
 
 /**
@@ -17,14 +16,14 @@ export async function decideForSignIn(
   found: Details,
   stage: 'password' | 'authorize',
   account: Account,
-): Promise<Decision> {
+): Promise<ExplainedDecision> {
   const clientId = String(found.params['client_id']);
   const client = await pages.provider.Client.find(clientId);
   return gate.decide({
     stage,
     account,
     clientId,
-    appPolicy: (client?.['twoFactor'] as AppPolicy | undefined) ?? 'default',
+    appPolicy: appPolicyOf(client),
     request: readAcrRequest(found.params, essentialAcrClaim(found.params['claims']), await pages.acrSettings()),
     sessionTwoFactorAt: stage === 'authorize' ? sessionTwoFactorAt(found.session as { amr?: string[]; loginTs?: number } | undefined) : undefined,
     clientIp: ctx.ip,

@@ -19,6 +19,15 @@ export interface Situation {
   risk?: { trustedNetwork?: boolean | undefined; rememberedDevice?: boolean | undefined };
 }
 
+export interface ExplainedDecision extends Decision {
+  input: Omit<PolicyInput, 'now'>;
+}
+
+/** The app policy a client's metadata carries (`twoFactor`), `default` when it has none. */
+export function appPolicyOf(client: object | undefined): AppPolicy {
+  return ((client as { twoFactor?: AppPolicy } | undefined)?.twoFactor) ?? 'default';
+}
+
 export interface GateDependencies {
   store: Store;
   devices: RememberedDevices;
@@ -34,22 +43,22 @@ export class TwoFactorGate {
     this.#deps = deps;
   }
 
-  async decide(situation: Situation): Promise<Decision> {
-    const input = await this.inputs(situation);
-    const decision = decideTwoFactor(input);
-    const { now: _now, ...logged } = input;
+  /** The decision, with the inputs it was taken on. */
+  async decide(situation: Situation): Promise<ExplainedDecision> {
+    const { now, ...input } = await this.#inputs(situation);
+    const decision = decideTwoFactor({ ...input, now });
     await this.#deps.log.record({
       ...decision,
-      at: new Date(input.now * 1000).toISOString(),
+      at: new Date(now * 1000).toISOString(),
       stage: situation.stage,
       email: situation.account.email,
       clientId: situation.clientId,
-      input: logged,
+      input,
     });
-    return decision;
+    return { ...decision, input };
   }
 
-  async inputs(situation: Situation): Promise<PolicyInput> {
+  async #inputs(situation: Situation): Promise<PolicyInput> {
     const { account, request, risk } = situation;
     const [domainPolicy, trustedNetwork, rememberedDevice] = await Promise.all([
       this.#domainPolicy(account.email),

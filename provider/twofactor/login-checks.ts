@@ -1,11 +1,11 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/index.js';
 import type { LoginChecks } from '../oidc/interaction-policy.js';
-import { blocksSignIn, type AppPolicy } from '../policy/index.js';
+import { blocksSignIn } from '../policy/index.js';
 import type { RememberedDevices } from '../risk/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
 import { readAcrRequest, type EssentialAcrClaim } from './acr-request.js';
-import type { TwoFactorGate } from './gate.js';
+import { appPolicyOf, type TwoFactorGate } from './gate.js';
 import { sessionTwoFactorAt } from './session-factors.js';
 
 export interface LoginCheckDependencies {
@@ -36,7 +36,7 @@ export function createLoginChecks({ accounts, gate, devices, acrSettings }: Logi
         stage: 'authorize',
         account,
         clientId: client.clientId,
-        appPolicy: (client['twoFactor'] as AppPolicy | undefined) ?? 'default',
+        appPolicy: appPolicyOf(client),
         request: acrRequestOf(ctx, await acrSettings()),
         sessionTwoFactorAt: sessionTwoFactorAt(session as { amr?: string[]; loginTs?: number }),
         clientIp: ctx.ip,

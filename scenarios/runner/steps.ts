@@ -2,7 +2,7 @@ import { createGuardrails, generate } from 'otplib';
 import { formsOf, textOf, validationMessages } from './browser.js';
 import { differences, pick } from './expectations.js';
 import type { Step } from './schema.js';
-import { outcomeOf, type Outcome } from './sign-in.js';
+import { outcomeOf, verifyIdToken, type Outcome } from './sign-in.js';
 import type { BrowserState, World } from './world.js';
 
 type StepOf<K extends string> = Extract<Step, Record<K, unknown>>;
@@ -234,7 +234,6 @@ export const actions: Record<string, (world: World, step: any) => Promise<void>>
     if (response.status !== 200) throw new StepFailure([`the refresh failed: ${body['error']} ${body['error_description'] ?? ''}`]);
     const rotated = body['refresh_token'] !== undefined && body['refresh_token'] !== tokens.refreshToken;
     if (expect?.rotated !== undefined && rotated !== expect.rotated) problems.push(`expected the refresh token ${expect.rotated ? 'to rotate' : 'to stay'}, it ${rotated ? 'rotated' : 'stayed'}`);
-    const { verifyIdToken } = await import('./sign-in.js');
     const claims = body['id_token'] ? await verifyIdToken(world, body['id_token'], tokens.clientId) : {};
     if (expect?.claims) problems.push(...differences(claims, expect.claims, 'claims'));
     state.tokens = { ...tokens, accessToken: body['access_token']!, refreshToken: body['refresh_token'] ?? tokens.refreshToken, idToken: body['id_token'] ?? tokens.idToken, claims };
