@@ -111,7 +111,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     await accounts.save({ ...account, totpSecret: secret, emergencyCodeHash: hashEmergencyCode(emergencyCode) });
     await store.delete(setupKey(account.sub));
     await attempts.forget(account.sub);
-    await attempts.recordSuccess(account.sub, timeStep);
+    await attempts.useTimeStep(account.sub, timeStep);
     showEmergencyCode(ctx, emergencyCode);
   });
 

@@ -4,7 +4,7 @@ import type { Account } from './account.js';
 const bySub = (sub: string): string => `account:${sub}`;
 const byEmail = (email: string): string => `account-email:${email.toLowerCase()}`;
 
-/** Accounts by `sub`, with a case-insensitive e-mail index. */
+/** Accounts by `sub`, with a case-insensitive e-mail index that holds one account per address. */
 export class AccountRepository {
   readonly #store: Store;
 
@@ -21,13 +21,34 @@ export class AccountRepository {
     return sub === undefined ? undefined : this.findBySub(sub);
   }
 
+  /** Writes an account as a whole (fixtures, tests); code that changes one should use `update`. */
   async save(account: Account): Promise<void> {
     await this.#store.set(bySub(account.sub), account);
     await this.#store.set(byEmail(account.email), account.sub);
   }
 
+  /**
+   * Adds a new account unless its address already has one: of concurrent creations for one address,
+   * exactly one is kept. Answers the account that has the address.
+   */
+  async create(account: Account): Promise<{ account: Account; created: boolean }> {
+    await this.#store.set(bySub(account.sub), account);
+    if (await this.#store.setIfAbsent(byEmail(account.email), account.sub)) return { account, created: true };
+    await this.#store.delete(bySub(account.sub));
+    const existing = await this.findByEmail(account.email);
+    if (!existing) throw new Error(`the e-mail index names an account that does not exist: ${account.email}`);
+    return { account: existing, created: false };
+  }
+
+  /**
+   * Changes an account with no concurrent change lost; `change` returns the new account, or undefined to
+   * leave it (it may run more than once). Answers the account as stored afterwards.
+   */
+  update(sub: string, change: (account: Account) => Account | undefined): Promise<Account | undefined> {
+    return this.#store.update<Account>(bySub(sub), (account) => (account === undefined ? undefined : change(account)));
+  }
+
   async recordLogin(sub: string, atSeconds: number): Promise<void> {
-    const account = await this.findBySub(sub);
-    if (account) await this.save({ ...account, lastLoginAt: atSeconds });
+    await this.update(sub, (account) => ({ ...account, lastLoginAt: atSeconds }));
   }
 }

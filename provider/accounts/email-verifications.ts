@@ -22,11 +22,11 @@ export interface EmailVerification {
   linkToken: string | undefined;
   createdAt: number;
   expiresAt: number;
-  wrongCodes: number;
   verified: { userId: string; created: boolean } | undefined;
 }
 
 const key = (id: string) => `verification:${id}`;
+const codeTriesKey = (id: string) => `verification-code-tries:${id}`;
 const linkKey = (token: string) => `verification-link:${token}`;
 const now = () => Math.floor(Date.now() / 1000);
 const hashCode = (code: string) => createHash('sha256').update(code).digest('base64url');
@@ -54,7 +54,6 @@ export class EmailVerifications {
       linkToken: request.delivery === 'link' ? secret : undefined,
       createdAt,
       expiresAt: createdAt + (request.delivery === 'code' ? CODE_SECONDS : LINK_SECONDS),
-      wrongCodes: 0,
       verified: undefined,
     };
     await this.save(verification);
@@ -71,11 +70,28 @@ export class EmailVerifications {
     return id === undefined ? undefined : this.find(id);
   }
 
-  codeMatches(verification: EmailVerification, code: string): boolean {
-    return verification.codeHash !== undefined && verification.codeHash === hashCode(code);
+  /**
+   * Checks a code against the one mailed, counting the try first: of any number of concurrent tries,
+   * at most MAX_WRONG_VERIFICATION_CODES are checked. 'used-up' once that many were given.
+   */
+  async tryCode(verification: EmailVerification, code: string): Promise<'right' | 'wrong' | 'used-up'> {
+    const tries = await this.#store.increment(codeTriesKey(verification.id), this.#ttl(verification), MAX_WRONG_VERIFICATION_CODES);
+    if (tries === undefined) return 'used-up';
+    if (verification.codeHash !== undefined && verification.codeHash === hashCode(code)) return 'right';
+    return 'wrong';
+  }
+
+  /** Records who the address was confirmed for, once: a verification confirmed before keeps its result. */
+  async markVerified(verification: EmailVerification, verified: { userId: string; created: boolean }): Promise<EmailVerification> {
+    const stored = await this.#store.update<EmailVerification>(key(verification.id), (current) => (current && !current.verified ? { ...current, verified } : undefined));
+    return stored ?? { ...verification, verified };
   }
 
   save(verification: EmailVerification): Promise<void> {
-    return this.#store.set(key(verification.id), verification, Math.max(1, verification.expiresAt - now()) + RETENTION_SECONDS);
+    return this.#store.set(key(verification.id), verification, this.#ttl(verification));
+  }
+
+  #ttl(verification: EmailVerification): number {
+    return Math.max(1, verification.expiresAt - now()) + RETENTION_SECONDS;
   }
 }

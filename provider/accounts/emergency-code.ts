@@ -1,4 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
+import type { AccountRepository } from './account-repository.js';
 
 /** Letters and digits that cannot be mistaken for each other when read off a screen or paper. */
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -17,3 +18,18 @@ export function hashEmergencyCode(code: string): string {
 }
 
 export const looksLikeEmergencyCode = (input: string): boolean => normaliseEmergencyCode(input).length >= 8 && !/^\d{6}$/.test(input.trim());
+
+/**
+ * Signs in with the emergency code, which is good once: it is replaced by a new one (answered, to be
+ * shown right away) in the same step that checks it, so of concurrent uses exactly one gets a code.
+ */
+export async function useEmergencyCode(accounts: AccountRepository, sub: string, code: string): Promise<string | undefined> {
+  const used = hashEmergencyCode(code);
+  const replacement = newEmergencyCode();
+  let matched = false;
+  await accounts.update(sub, (account) => {
+    matched = account.emergencyCodeHash === used;
+    return matched ? { ...account, emergencyCodeHash: hashEmergencyCode(replacement) } : undefined;
+  });
+  return matched ? replacement : undefined;
+}

@@ -12,7 +12,7 @@ export interface LinkToken {
   interactionUid: string | undefined;
 }
 
-const key = (token: string) => `link-token:${token}`;
+const key = (kind: LinkKind, token: string) => `link-token:${kind}:${token}`;
 
 export class LinkTokens {
   readonly #store: Store;
@@ -23,19 +23,16 @@ export class LinkTokens {
 
   async issue(kind: LinkKind, sub: string, interactionUid?: string): Promise<string> {
     const token = randomBytes(24).toString('base64url');
-    await this.#store.set(key(token), { kind, sub, interactionUid } satisfies LinkToken, LINK_TOKEN_SECONDS[kind]);
+    await this.#store.set(key(kind, token), { kind, sub, interactionUid } satisfies LinkToken, LINK_TOKEN_SECONDS[kind]);
     return token;
   }
 
-  async peek(token: string, kind: LinkKind): Promise<LinkToken | undefined> {
-    const found = await this.#store.get<LinkToken>(key(token));
-    return found?.kind === kind ? found : undefined;
+  peek(token: string, kind: LinkKind): Promise<LinkToken | undefined> {
+    return this.#store.get<LinkToken>(key(kind, token));
   }
 
-  /** Uses the token up: a second use finds nothing. */
-  async consume(token: string, kind: LinkKind): Promise<LinkToken | undefined> {
-    const found = await this.peek(token, kind);
-    if (found) await this.#store.delete(key(token));
-    return found;
+  /** Uses the token up: of concurrent uses exactly one finds it. */
+  consume(token: string, kind: LinkKind): Promise<LinkToken | undefined> {
+    return this.#store.take<LinkToken>(key(kind, token));
   }
 }

@@ -12,11 +12,17 @@ export interface LinkRequest {
 /**
  * Connects an e-mail address to an application: the existing account with that address (any case)
  * is linked, or a new one is created (a random UUID `sub`, no password yet; the user sets one
- * through "Forgot your password?").
+ * through "Forgot your password?"). Concurrent calls for one new address create one account.
  */
 export async function linkOrCreateAccount(accounts: AccountRepository, request: LinkRequest): Promise<{ account: Account; created: boolean }> {
   const existing = await accounts.findByEmail(request.email);
-  const base: Account = existing ?? {
+  const { account: found, created } = existing ? { account: existing, created: false } : await accounts.create(newAccount(request));
+  const linked = await accounts.update(found.sub, (account) => withApplication(account, request));
+  return { account: linked ?? found, created };
+}
+
+function newAccount(request: LinkRequest): Account {
+  return {
     sub: randomUUID(),
     email: request.email,
     emailVerified: true,
@@ -31,13 +37,15 @@ export async function linkOrCreateAccount(accounts: AccountRepository, request: 
     passwordHistory: [],
     applications: [],
   };
-  const linked = base.applications.some((app) => app.clientId === request.clientId && app.tenantId === request.tenantId);
-  const account: Account = {
-    ...base,
+}
+
+/** The account, verified, in the request's tenant and linked to its application (once). */
+function withApplication(account: Account, request: LinkRequest): Account {
+  const linked = account.applications.some((app) => app.clientId === request.clientId && app.tenantId === request.tenantId);
+  return {
+    ...account,
     emailVerified: true,
-    tenants: request.tenantId && !base.tenants.includes(request.tenantId) ? [...base.tenants, request.tenantId] : base.tenants,
-    applications: linked ? base.applications : [...base.applications, { clientId: request.clientId, tenantId: request.tenantId, linkedAt: Math.floor(Date.now() / 1000) }],
+    tenants: request.tenantId && !account.tenants.includes(request.tenantId) ? [...account.tenants, request.tenantId] : account.tenants,
+    applications: linked ? account.applications : [...account.applications, { clientId: request.clientId, tenantId: request.tenantId, linkedAt: Math.floor(Date.now() / 1000) }],
   };
-  await accounts.save(account);
-  return { account, created: existing === undefined };
 }

@@ -17,14 +17,21 @@ export class TwoFactorAttempts extends AttemptLimit {
     this.#store = store;
   }
 
-  override async recordSuccess(sub: string, timeStep?: number): Promise<void> {
-    await super.recordSuccess(sub);
-    if (timeStep !== undefined) await this.#store.set(lastStepKey(sub), timeStep, STEP_MEMORY_SECONDS);
-  }
-
-  async wasUsed(sub: string, timeStep: number): Promise<boolean> {
-    const last = await this.#store.get<number>(lastStepKey(sub));
-    return last !== undefined && timeStep <= last;
+  /**
+   * Uses up the authenticator code of a time step: true for exactly one caller, and only when no code of
+   * this or a later step was used before (an older code cannot follow a newer one).
+   */
+  async useTimeStep(sub: string, timeStep: number): Promise<boolean> {
+    let used = false;
+    await this.#store.update<number>(
+      lastStepKey(sub),
+      (last) => {
+        used = last === undefined || timeStep > last;
+        return used ? timeStep : undefined;
+      },
+      STEP_MEMORY_SECONDS,
+    );
+    return used;
   }
 
   /** Forgets failures, the lock and the last step (a new authenticator starts clean). */

@@ -79,18 +79,18 @@ export class Provisioning {
     if (verification.verified) return { status: 200, body: { status: 'verified', ...verification.verified } };
     if (verification.delivery !== 'code') throw new HttpError(400, 'invalid_request', 'this verification was sent as a link: the user confirms it by opening the link');
     if (statusOf(verification) === 'expired') throw new HttpError(410, 'expired', `the code expired at ${iso(verification.expiresAt)}; start a new verification`);
-    if (verification.wrongCodes >= MAX_WRONG_VERIFICATION_CODES) {
-      throw new HttpError(429, 'too_many_attempts', `${MAX_WRONG_VERIFICATION_CODES} wrong codes were given; start a new verification`);
-    }
-    if (!this.deps.verifications.codeMatches(verification, code)) {
-      await this.deps.verifications.save({ ...verification, wrongCodes: verification.wrongCodes + 1 });
-      throw new HttpError(400, 'invalid_code', 'the code is not the one that was sent');
-    }
+    const outcome = await this.deps.verifications.tryCode(verification, code);
+    if (outcome === 'used-up') throw new HttpError(429, 'too_many_attempts', `${MAX_WRONG_VERIFICATION_CODES} wrong codes were given; start a new verification`);
+    if (outcome === 'wrong') throw new HttpError(400, 'invalid_code', 'the code is not the one that was sent');
     const verified = await this.complete(verification);
     return { status: 200, body: { status: 'verified', ...verified } };
   }
 
-  /** The address is confirmed (code or link): link the existing account or create one. */
+  /**
+   * The address is confirmed (code or link): link the existing account or create one. Concurrent
+   * confirmations (of this verification or of others for the same new address) make one account and
+   * send one "account created" mail.
+   */
   async complete(verification: EmailVerification): Promise<{ userId: string; created: boolean }> {
     const { account, created } = await linkOrCreateAccount(this.deps.accounts, {
       email: verification.email,
@@ -98,10 +98,9 @@ export class Provisioning {
       tenantId: verification.tenantId,
       locale: verification.locale,
     });
-    const verified = { userId: account.sub, created };
-    await this.deps.verifications.save({ ...verification, verified });
+    const { verified } = await this.deps.verifications.markVerified(verification, { userId: account.sub, created });
     if (created) await this.deps.mails.accountCreated(account);
-    return verified;
+    return verified!;
   }
 
   async user(userId: string): Promise<Account> {

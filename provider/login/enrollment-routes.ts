@@ -56,7 +56,7 @@ export function enrollmentRoutes(router: Router, { pages, attempts }: Enrollment
     const emergencyCode = newEmergencyCode();
     await pages.accounts.save({ ...account, totpSecret: state.pendingSecret, emergencyCodeHash: hashEmergencyCode(emergencyCode) });
     await attempts.forget(account.sub);
-    await attempts.recordSuccess(account.sub, timeStep);
+    await attempts.useTimeStep(account.sub, timeStep);
     const { pendingSecret: _done, ...rest } = state;
     await pages.states.save(found.uid, { ...rest, emergencyCode: { code: emergencyCode, afterUse: false } });
     pages.go(ctx, found.uid, '/emergency-code');

@@ -77,12 +77,11 @@ export function passwordRoutes(router: Router, { pages, gate, devices, lockout, 
     if (password === '') return rejected('passwordRequired');
 
     const account = await pages.accounts.findByEmail(state.email);
-    if (account && (await lockout.isLocked(account.sub))) return rejected('accountLocked');
-    if (!account || !(await verifyPassword(password, account.passwordHash))) {
-      const locked = account ? await lockout.recordFailure(account.sub) : false;
-      return rejected(locked ? 'accountLocked' : 'wrongCredentials');
-    }
-    await lockout.recordSuccess(account.sub);
+    if (!account) return rejected('wrongCredentials');
+    const attempt = await lockout.begin(account.sub);
+    if (!attempt) return rejected('accountLocked');
+    if (!(await verifyPassword(password, account.passwordHash))) return rejected((await attempt.failed()) ? 'accountLocked' : 'wrongCredentials');
+    await attempt.succeeded();
 
     const decision = await decideForSignIn(pages, gate, devices, ctx, found, 'password', account);
     await proceed(pages, ctx, found, { ...state, firstFactor: 'pwd' }, account, decision);

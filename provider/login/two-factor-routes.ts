@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { hashEmergencyCode, looksLikeEmergencyCode, matchTotp, newEmergencyCode, type TwoFactorAttempts } from '../accounts/index.js';
+import { looksLikeEmergencyCode, matchTotp, useEmergencyCode, type TwoFactorAttempts } from '../accounts/index.js';
 import { readForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { RememberedDevices } from '../risk/index.js';
@@ -51,28 +51,26 @@ export function twoFactorRoutes(router: Router, { pages, attempts, devices }: Tw
     const code = (form['AuthCode'] ?? '').trim();
 
     if (code === '') return show(ctx, found, state, 'codeRequired');
-    if (await attempts.isLocked(account.sub)) return show(ctx, found, state, 'codeLocked');
+    const attempt = await attempts.begin(account.sub);
+    if (!attempt) return show(ctx, found, state, 'codeLocked');
 
-    const now = Math.floor(Date.now() / 1000);
-    const timeStep = await matchTotp(account.totpSecret!, code, now);
+    const timeStep = await matchTotp(account.totpSecret!, code, Math.floor(Date.now() / 1000));
     if (timeStep !== undefined) {
-      if (await attempts.wasUsed(account.sub, timeStep)) return show(ctx, found, state, 'codeReplayed');
-      await attempts.recordSuccess(account.sub, timeStep);
+      if (!(await attempts.useTimeStep(account.sub, timeStep))) return show(ctx, found, state, (await attempt.failed()) ? 'codeLocked' : 'codeReplayed');
+      await attempt.succeeded();
       if (state.rememberDevice) await devices.remember(ctx, account.sub);
       return pages.complete(ctx, found, account, true, state.firstFactor);
     }
 
-    if (looksLikeEmergencyCode(code) && account.emergencyCodeHash === hashEmergencyCode(code)) {
-      const replacement = newEmergencyCode();
-      await pages.accounts.save({ ...account, emergencyCodeHash: hashEmergencyCode(replacement) });
-      await attempts.recordSuccess(account.sub);
+    const replacement = looksLikeEmergencyCode(code) ? await useEmergencyCode(pages.accounts, account.sub, code) : undefined;
+    if (replacement) {
+      await attempt.succeeded();
       if (state.rememberDevice) await devices.remember(ctx, account.sub);
       await pages.states.save(found.uid, { ...state, emergencyCode: { code: replacement, afterUse: true } });
       return pages.go(ctx, found.uid, '/emergency-code');
     }
 
-    const locked = await attempts.recordFailure(account.sub);
-    return show(ctx, found, state, locked ? 'codeLocked' : 'codeWrong');
+    return show(ctx, found, state, (await attempt.failed()) ? 'codeLocked' : 'codeWrong');
   });
 
   router.get('/interaction/:uid/emergency-code', async (ctx) => {

@@ -39,11 +39,14 @@ export class Mailbox {
     return (await this.all()).find((message) => message.ID === id);
   }
 
+  /** One message, or all; mail that arrives meanwhile is kept. */
   async delete(id?: string): Promise<boolean> {
     const all = await this.#store.readList<MailHogMessage>(KEY);
-    const kept = id === undefined ? [] : all.filter((message) => message.ID !== id);
-    await this.#store.delete(KEY);
-    for (const message of kept) await this.#store.appendToList(KEY, message, KEEP);
-    return kept.length !== all.length;
+    if (id === undefined) {
+      await this.#store.delete(KEY);
+      return all.length > 0;
+    }
+    const message = all.find((candidate) => candidate.ID === id);
+    return message !== undefined && this.#store.removeFromList(KEY, message);
   }
 }

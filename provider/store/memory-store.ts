@@ -10,6 +10,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 /**
  * The embedded default. Values are copied in and out, so a caller that mutates what it read cannot
  * change stored state behind the store's back (the Redis store behaves the same by serialising).
+ * Every method reads and writes without awaiting in between, which is what makes each one atomic.
  */
 export class MemoryStore implements Store {
   readonly #entries = new Map<string, Entry>();
@@ -31,6 +32,33 @@ export class MemoryStore implements Store {
 
   async delete(...keys: string[]): Promise<void> {
     for (const key of keys) this.#entries.delete(key);
+  }
+
+  async take<T>(key: string): Promise<T | undefined> {
+    const entry = this.#live(key);
+    this.#entries.delete(key);
+    return entry === undefined ? undefined : (entry.value as T);
+  }
+
+  async setIfAbsent(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
+    if (this.#live(key)) return false;
+    this.#entries.set(key, { value: structuredClone(value), expiresAt: expiry(ttlSeconds) });
+    return true;
+  }
+
+  async increment(key: string, ttlSeconds: number, max?: number): Promise<number | undefined> {
+    const count = (this.#live(key)?.value as number | undefined) ?? 0;
+    if (max !== undefined && count >= max) return undefined;
+    this.#entries.set(key, { value: count + 1, expiresAt: expiry(ttlSeconds) });
+    return count + 1;
+  }
+
+  async update<T>(key: string, change: (current: T | undefined) => T | undefined, ttlSeconds?: number): Promise<T | undefined> {
+    const entry = this.#live(key);
+    const next = change(entry === undefined ? undefined : (structuredClone(entry.value) as T));
+    if (next === undefined) return entry === undefined ? undefined : (structuredClone(entry.value) as T);
+    this.#entries.set(key, { value: structuredClone(next), expiresAt: ttlSeconds === undefined ? entry?.expiresAt : expiry(ttlSeconds) });
+    return structuredClone(next);
   }
 
   async addToSet(key: string, member: string, ttlSeconds?: number): Promise<void> {
@@ -60,6 +88,14 @@ export class MemoryStore implements Store {
 
   async readList<T>(key: string): Promise<T[]> {
     return structuredClone((this.#live(key)?.value as T[] | undefined) ?? []);
+  }
+
+  async removeFromList(key: string, value: unknown): Promise<boolean> {
+    const list = this.#live(key)?.value as unknown[] | undefined;
+    const wanted = JSON.stringify(value);
+    const at = list?.findIndex((item) => JSON.stringify(item) === wanted) ?? -1;
+    if (at >= 0) list!.splice(at, 1);
+    return at >= 0;
   }
 
   async clear(): Promise<void> {

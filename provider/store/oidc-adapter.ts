@@ -1,4 +1,4 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Store } from './store.js';
 
 export interface OidcAdapterOptions {
@@ -56,12 +56,21 @@ export function createOidcAdapter(store: Store, options: OidcAdapterOptions): ne
       return id === undefined ? undefined : this.find(id);
     }
 
+    /**
+     * Marks the model consumed, once: oidc-provider checks `consumed` before it calls this, so two requests
+     * racing with one code both pass that check, and here exactly one of them wins. A refresh token
+     * consumed again within its grace period is the documented exception.
+     */
     async consume(id: string): Promise<void> {
-      const key = modelKey(this.#model, id);
-      const payload = await store.get<AdapterPayload>(key);
-      if (!payload) return;
-      payload.consumed = nowSeconds();
-      await store.set(key, payload, remainingTtl(payload));
+      const now = nowSeconds();
+      let consumedBefore: unknown;
+      await store.update<AdapterPayload>(modelKey(this.#model, id), (payload) => {
+        consumedBefore = payload?.consumed;
+        return payload && payload.consumed === undefined ? { ...payload, consumed: now } : undefined;
+      });
+      if (typeof consumedBefore !== 'number') return;
+      if (this.#model === 'RefreshToken' && withinGrace({ consumed: consumedBefore }, options.refreshTokenGraceSeconds)) return;
+      throw new errors.InvalidGrant(`${this.#model} already consumed`);
     }
 
     async destroy(id: string): Promise<void> {
@@ -81,8 +90,4 @@ function nowSeconds(): number {
 
 function withinGrace(payload: AdapterPayload, graceSeconds: number): boolean {
   return typeof payload.consumed === 'number' && nowSeconds() - payload.consumed <= graceSeconds;
-}
-
-function remainingTtl(payload: AdapterPayload): number | undefined {
-  return typeof payload.exp === 'number' ? Math.max(1, payload.exp - nowSeconds()) : undefined;
 }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import type { Store } from './store.js';
+import { defineScripts, type RedisScripts } from './redis-scripts.js';
+import { StoreContentionError, type Store } from './store.js';
 
 /** A stored value and when it lapses on the emulator clock (which tests move; Redis's TTLs do not). */
 interface Envelope {
@@ -11,6 +12,9 @@ export class RedisUnavailableError extends Error {
   override name = 'RedisUnavailableError';
 }
 
+/** An update that lost to other writers of the same key this many times in a row gives up. */
+const MAX_UPDATE_ROUNDS = 500;
+
 const RECONNECT_CAP_MS = 2000;
 
 /**
@@ -19,12 +23,12 @@ const RECONNECT_CAP_MS = 2000;
  * Commands fail at once while Redis is away (no offline queue) and the client reconnects by itself.
  */
 export class RedisStore implements Store {
-  readonly #redis: Redis;
+  readonly #redis: Redis & RedisScripts;
   readonly #prefix: string;
   readonly url: string;
 
   private constructor(redis: Redis, url: string, prefix: string) {
-    this.#redis = redis;
+    this.#redis = defineScripts(redis);
     this.url = url;
     this.#prefix = prefix;
   }
@@ -62,20 +66,45 @@ export class RedisStore implements Store {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const raw = await this.#redis.get(this.#key(key));
-    if (raw === null) return undefined;
-    const envelope = JSON.parse(raw) as Envelope;
-    return envelope.e !== undefined && envelope.e <= Date.now() ? undefined : (envelope.v as T);
+    return live<T>(await this.#redis.get(this.#key(key)))?.v;
   }
 
   async set(key: string, value: unknown, ttlSeconds?: number): Promise<void> {
-    const envelope: Envelope = ttlSeconds === undefined ? { v: value } : { v: value, e: Date.now() + ttlSeconds * 1000 };
-    if (ttlSeconds === undefined) await this.#redis.set(this.#key(key), JSON.stringify(envelope));
-    else await this.#redis.set(this.#key(key), JSON.stringify(envelope), 'PX', Math.max(1, Math.ceil(ttlSeconds * 1000)));
+    const { envelope, px } = wrap(value, expiresAt(ttlSeconds));
+    if (px === '') await this.#redis.set(this.#key(key), envelope);
+    else await this.#redis.set(this.#key(key), envelope, 'PX', px);
   }
 
   async delete(...keys: string[]): Promise<void> {
     if (keys.length) await this.#redis.unlink(...keys.map((key) => this.#key(key)));
+  }
+
+  async take<T>(key: string): Promise<T | undefined> {
+    return live<T>(await this.#redis.getdel(this.#key(key)))?.v;
+  }
+
+  async setIfAbsent(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
+    const { envelope, px } = wrap(value, expiresAt(ttlSeconds));
+    return (await this.#redis.mvcSetIfAbsent(this.#key(key), Date.now(), envelope, px)) === 1;
+  }
+
+  async increment(key: string, ttlSeconds: number, max?: number): Promise<number | undefined> {
+    const expiry = Math.ceil(expiresAt(ttlSeconds)!);
+    const count = await this.#redis.mvcIncrement(this.#key(key), Date.now(), expiry, millisecondsFrom(expiry), max === undefined ? '' : String(max));
+    return count < 0 ? undefined : count;
+  }
+
+  async update<T>(key: string, change: (current: T | undefined) => T | undefined, ttlSeconds?: number): Promise<T | undefined> {
+    const full = this.#key(key);
+    for (let round = 0; round < MAX_UPDATE_ROUNDS; round += 1) {
+      const raw = await this.#redis.get(full);
+      const current = live<T>(raw);
+      const next = change(current?.v);
+      if (next === undefined) return current?.v;
+      const { envelope, px } = wrap(next, ttlSeconds === undefined ? current?.e : expiresAt(ttlSeconds));
+      if ((await this.#redis.mvcCompareAndSet(full, raw ?? '', envelope, px)) === 1) return next;
+    }
+    throw new StoreContentionError(`${key} was changed by others ${MAX_UPDATE_ROUNDS} times in a row; try again`);
   }
 
   async addToSet(key: string, member: string, ttlSeconds?: number): Promise<void> {
@@ -105,6 +134,10 @@ export class RedisStore implements Store {
     return (await this.#redis.lrange(this.#key(key), 0, -1)).map((raw) => JSON.parse(raw) as T);
   }
 
+  async removeFromList(key: string, value: unknown): Promise<boolean> {
+    return (await this.#redis.lrem(this.#key(key), 1, JSON.stringify(value))) > 0;
+  }
+
   /** Empties this prefix only: other emulators sharing the Redis keep theirs. */
   async clear(): Promise<void> {
     let cursor = '0';
@@ -122,6 +155,23 @@ export class RedisStore implements Store {
   #key(key: string): string {
     return `${this.#prefix}${key}`;
   }
+}
+
+const expiresAt = (ttlSeconds: number | undefined): number | undefined => (ttlSeconds === undefined ? undefined : Date.now() + ttlSeconds * 1000);
+
+/** Redis's own expiry (real time) for an emulator-clock expiry, so that nothing piles up. */
+const millisecondsFrom = (expiry: number): number => Math.max(1, Math.ceil(expiry - Date.now()));
+
+function wrap(value: unknown, expiry: number | undefined): { envelope: string; px: string } {
+  if (expiry === undefined) return { envelope: JSON.stringify({ v: value } satisfies Envelope), px: '' };
+  return { envelope: JSON.stringify({ v: value, e: expiry } satisfies Envelope), px: String(millisecondsFrom(expiry)) };
+}
+
+/** The envelope of a stored value that has not lapsed on the emulator clock. */
+function live<T>(raw: string | null): { v: T; e: number | undefined } | undefined {
+  if (raw === null) return undefined;
+  const envelope = JSON.parse(raw) as Envelope;
+  return envelope.e !== undefined && envelope.e <= Date.now() ? undefined : { v: envelope.v as T, e: envelope.e };
 }
 
 function escapeGlob(text: string): string {

@@ -7,6 +7,23 @@ export interface Store {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSeconds?: number): Promise<void>;
   delete(...keys: string[]): Promise<void>;
+  /** Reads and deletes in one step: of concurrent callers, exactly one gets the value. */
+  take<T>(key: string): Promise<T | undefined>;
+  /** Writes only where nothing live is stored; true for the one caller that wrote. */
+  setIfAbsent(key: string, value: unknown, ttlSeconds?: number): Promise<boolean>;
+  /**
+   * Adds one to a count and returns the new count; the count lapses `ttlSeconds` after the increment.
+   * With `max`, a count that has reached it stays as it is (expiry included) and the answer is undefined:
+   * of concurrent callers, exactly `max` get a number.
+   */
+  increment(key: string, ttlSeconds: number, max?: number): Promise<number | undefined>;
+  /**
+   * Read, change and write with no other write in between. `change` gets the live value and returns the
+   * new one, or undefined to leave it as it is; it may run more than once (another writer got there
+   * first), so it must only compute. Without `ttlSeconds` the entry keeps the expiry it had. Answers the
+   * value stored afterwards.
+   */
+  update<T>(key: string, change: (current: T | undefined) => T | undefined, ttlSeconds?: number): Promise<T | undefined>;
   /** Adds a member to a set; the set lives at least `ttlSeconds` from now. */
   addToSet(key: string, member: string, ttlSeconds?: number): Promise<void>;
   removeFromSet(key: string, member: string): Promise<void>;
@@ -15,10 +32,17 @@ export interface Store {
   appendToList(key: string, value: unknown, maxLength: number): Promise<void>;
   /** The list, oldest first. */
   readList<T>(key: string): Promise<T[]>;
+  /** Removes the first entry equal (as JSON) to `value`; true when one was there. */
+  removeFromList(key: string, value: unknown): Promise<boolean>;
   clear(): Promise<void>;
   close(): Promise<void>;
   /** False while a backing service is unreachable: requests then get a 503 instead of failing midway. */
   isAvailable(): boolean;
   /** Called when a backing service answers again after an outage (it may have come back empty). */
   onReconnect(listener: () => void): void;
+}
+
+/** An `update` that kept losing to other writers of the same key: the request may be tried again (503). */
+export class StoreContentionError extends Error {
+  override name = 'StoreContentionError';
 }

@@ -157,3 +157,137 @@ describe('two Redis stores with different prefixes', () => {
     }
   });
 });
+
+/** Memory is one process; on Redis the callers alternate between two connections, as two replicas would. */
+const replicaSets: [string, () => Promise<Store[]>][] = [
+  ['memory', async () => [new MemoryStore()]],
+  [
+    'redis, across two replicas,',
+    async () => {
+      await requireRedis();
+      const prefix = uniquePrefix();
+      return Promise.all([RedisStore.connect(REDIS_URL, prefix), RedisStore.connect(REDIS_URL, prefix)]);
+    },
+  ],
+];
+
+const CALLERS = 40;
+
+describe.each(replicaSets)('the %s store with concurrent callers', (_name, open) => {
+  let replicas: Store[];
+  /** N callers at once, each on the next replica. */
+  const concurrently = <T>(n: number, call: (store: Store, i: number) => Promise<T>): Promise<T[]> =>
+    Promise.all(Array.from({ length: n }, (_, i) => call(replicas[i % replicas.length]!, i)));
+
+  beforeAll(async () => {
+    replicas = await open();
+  });
+  afterAll(async () => {
+    await replicas[0]!.clear();
+    await Promise.all(replicas.map((store) => store.close()));
+  });
+  beforeEach(async () => {
+    clock.reset();
+    await replicas[0]!.clear();
+  });
+
+  it('gives a taken value to exactly one caller', async () => {
+    await replicas[0]!.set('link', { sub: 'anna' }, 60);
+    const taken = await concurrently(CALLERS, (store) => store.take<{ sub: string }>('link'));
+    expect(taken.filter(Boolean)).toEqual([{ sub: 'anna' }]);
+    expect(await replicas[0]!.get('link')).toBeUndefined();
+  });
+
+  it('takes nothing from an entry that lapsed on the emulator clock', async () => {
+    await replicas[0]!.set('link', 'v', 60);
+    clock.advance(61);
+    expect(await replicas[0]!.take('link')).toBeUndefined();
+  });
+
+  it('lets exactly one caller add what is absent', async () => {
+    const won = await concurrently(CALLERS, (store, i) => store.setIfAbsent('claim', { by: i }, 60));
+    expect(won.filter((w) => w)).toHaveLength(1);
+    expect(await replicas[0]!.get('claim')).toEqual({ by: won.indexOf(true) });
+  });
+
+  it('treats a lapsed entry as absent when adding', async () => {
+    expect(await replicas[0]!.setIfAbsent('claim', 'first', 60)).toBe(true);
+    expect(await replicas[0]!.setIfAbsent('claim', 'second', 60)).toBe(false);
+    clock.advance(61);
+    expect(await replicas[0]!.setIfAbsent('claim', 'third', 60)).toBe(true);
+    expect(await replicas[0]!.get('claim')).toBe('third');
+  });
+
+  it('counts every concurrent increment once', async () => {
+    const counts = await concurrently(CALLERS, (store) => store.increment('count', 60));
+    expect(counts.sort((a, b) => a! - b!)).toEqual(Array.from({ length: CALLERS }, (_, i) => i + 1));
+    expect(await replicas[0]!.get('count')).toBe(CALLERS);
+  });
+
+  it('lets exactly max increments through a limit, leaving the rest undefined', async () => {
+    const counts = await concurrently(CALLERS, (store) => store.increment('limited', 60, 7));
+    expect(counts.filter((c) => c !== undefined).sort((a, b) => a! - b!)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(await replicas[0]!.get('limited')).toBe(7);
+  });
+
+  it('starts a count over once it lapsed, the TTL counting from the latest increment', async () => {
+    await replicas[0]!.increment('count', 60);
+    clock.advance(50);
+    await replicas[0]!.increment('count', 60);
+    clock.advance(50);
+    expect(await replicas[0]!.increment('count', 60)).toBe(3);
+    clock.advance(61);
+    expect(await replicas[0]!.increment('count', 60)).toBe(1);
+  });
+
+  it('loses no update when callers change one entry at once', async () => {
+    await replicas[0]!.set('list', { items: [] as number[] });
+    await concurrently(CALLERS, (store, i) => store.update<{ items: number[] }>('list', (current) => ({ items: [...(current?.items ?? []), i] })));
+    const { items } = (await replicas[0]!.get<{ items: number[] }>('list'))!;
+    expect(items.sort((a, b) => a - b)).toEqual(Array.from({ length: CALLERS }, (_, i) => i));
+  });
+
+  it('lets exactly one caller win a conditional update', async () => {
+    await replicas[0]!.set('code', { consumed: false });
+    const winners: number[] = [];
+    await concurrently(CALLERS, async (store, i) => {
+      let won = false;
+      await store.update<{ consumed: boolean }>('code', (current) => {
+        won = current?.consumed === false;
+        return won ? { consumed: true } : undefined;
+      });
+      if (won) winners.push(i);
+    });
+    expect(winners).toHaveLength(1);
+  });
+
+  it('keeps the expiry an updated entry had, unless given a new one', async () => {
+    await replicas[0]!.set('e', 1, 60);
+    clock.advance(30);
+    expect(await replicas[0]!.update<number>('e', (n) => n! + 1)).toBe(2);
+    clock.advance(31);
+    expect(await replicas[0]!.get('e')).toBeUndefined();
+    expect(await replicas[0]!.update<number>('e', (n) => (n ?? 0) + 1, 60)).toBe(1);
+    expect(await replicas[0]!.update<number>('e', () => undefined)).toBe(1);
+  });
+
+  it('removes one list entry while others are appended, losing none of them', async () => {
+    for (const n of [1, 2, 3]) await replicas[0]!.appendToList('mail', { n }, 1000);
+    await concurrently(CALLERS, async (store, i) => {
+      if (i === 0) await store.removeFromList('mail', { n: 2 });
+      else await store.appendToList('mail', { n: 100 + i }, 1000);
+    });
+    const left = (await replicas[0]!.readList<{ n: number }>('mail')).map(({ n }) => n);
+    expect(left).not.toContain(2);
+    expect(left.sort((a, b) => a - b)).toEqual([1, 3, ...Array.from({ length: CALLERS - 1 }, (_, i) => 101 + i)]);
+    expect(await replicas[0]!.removeFromList('mail', { n: 2 })).toBe(false);
+  });
+
+  it("consumes an authorization code for exactly one of oidc-provider's concurrent exchanges", async () => {
+    const adapters = replicas.map((store) => new (createOidcAdapter(store, { refreshTokenGraceSeconds: 5 }))('AuthorizationCode'));
+    await adapters[0]!.upsert('code', { exp: clock.nowSeconds() + 60 }, 60);
+    const outcomes = await Promise.allSettled(Array.from({ length: CALLERS }, (_, i) => adapters[i % adapters.length]!.consume('code')));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.error)).toEqual(Array(CALLERS - 1).fill('invalid_grant'));
+  });
+});

@@ -1,0 +1,52 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * The Redis store's atomic steps, as Lua scripts (Redis runs each one with nothing else in between, across
+ * every client: that is what makes them hold for replicas sharing a Redis). Values are the store's
+ * envelope `{"v": value, "e": expiry ms on the emulator clock}`; the caller passes the emulator's now,
+ * since Redis's own clock is real time.
+ */
+const LIVE = `
+local function live(raw, now)
+  if not raw then return false end
+  local e = cjson.decode(raw).e
+  return e == nil or e > now
+end
+local function write(key, value, px)
+  if px == '' then redis.call('SET', key, value) else redis.call('SET', key, value, 'PX', px) end
+end
+`;
+
+const SCRIPTS = {
+  /** KEYS: key. ARGV: now, envelope, px. 1 when written. */
+  mvcSetIfAbsent: `${LIVE}
+if live(redis.call('GET', KEYS[1]), tonumber(ARGV[1])) then return 0 end
+write(KEYS[1], ARGV[2], ARGV[3])
+return 1`,
+  /** KEYS: key. ARGV: now, expiry ms, px, max ('' for none). The new count, or -1 when at max. */
+  mvcIncrement: `${LIVE}
+local raw = redis.call('GET', KEYS[1])
+local count = 0
+if live(raw, tonumber(ARGV[1])) then count = tonumber(cjson.decode(raw).v) or 0 end
+local max = tonumber(ARGV[4])
+if max and count >= max then return -1 end
+count = count + 1
+write(KEYS[1], '{"v":' .. count .. ',"e":' .. ARGV[2] .. '}', ARGV[3])
+return count`,
+  /** KEYS: key. ARGV: the raw value read ('' for none), new envelope, px. 1 when nothing changed it meanwhile. */
+  mvcCompareAndSet: `${LIVE}
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+write(KEYS[1], ARGV[2], ARGV[3])
+return 1`,
+} as const;
+
+export interface RedisScripts {
+  mvcSetIfAbsent(key: string, now: number, envelope: string, px: string): Promise<number>;
+  mvcIncrement(key: string, now: number, expiresAt: number, px: number, max: string): Promise<number>;
+  mvcCompareAndSet(key: string, expected: string, envelope: string, px: string): Promise<number>;
+}
+
+export function defineScripts(redis: Redis): Redis & RedisScripts {
+  for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 1, lua });
+  return redis as Redis & RedisScripts;
+}
