@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import { hashEmergencyCode, matchTotp, newEmergencyCode, newPasswordProblems, newTotpSecret, otpauthUri, qrCodeDataUrl, verifyPassword, withNewPassword, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
+import { hashEmergencyCode, matchTotp, newEmergencyCode, newPasswordProblems, newTotpSecret, otpauthUri, qrCodeDataUrl, hashPassword, verifyPassword, withPasswordHash, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
 import { domainKey, type DomainFixture } from '../fixtures/index.js';
 import { readForm, renderPage } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
@@ -108,7 +108,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     const timeStep = await matchTotp(secret, code, Math.floor(Date.now() / 1000));
     if (timeStep === undefined) return setupPage(ctx, account, secret, 'codeWrong');
     const emergencyCode = newEmergencyCode();
-    await accounts.save({ ...account, totpSecret: secret, emergencyCodeHash: hashEmergencyCode(emergencyCode) });
+    await accounts.update(account.sub, (current) => ({ ...current, totpSecret: secret, emergencyCodeHash: hashEmergencyCode(emergencyCode) }));
     await store.delete(setupKey(account.sub));
     await attempts.forget(account.sub);
     await attempts.useTimeStep(account.sub, timeStep);
@@ -120,7 +120,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     if (!account) return;
     if (!account.totpSecret) return overview(ctx, account);
     if (await domainRequiresTwoFactor(account)) return overview(ctx, account, undefined, ['twoFactorRequiredByDomain']);
-    await accounts.save({ ...account, totpSecret: undefined, emergencyCodeHash: undefined });
+    await accounts.update(account.sub, (current) => ({ ...current, totpSecret: undefined, emergencyCodeHash: undefined }));
     await attempts.forget(account.sub);
     await overview(ctx, { ...account, totpSecret: undefined }, 'twoFactorRemoved');
   });
@@ -130,7 +130,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     if (!account) return;
     if (!account.totpSecret) return overview(ctx, account, undefined, ['twoFactorOffNoEmergencyCode']);
     const emergencyCode = newEmergencyCode();
-    await accounts.save({ ...account, emergencyCodeHash: hashEmergencyCode(emergencyCode) });
+    await accounts.update(account.sub, (current) => ({ ...current, emergencyCodeHash: hashEmergencyCode(emergencyCode) }));
     showEmergencyCode(ctx, emergencyCode);
   });
 
@@ -143,8 +143,8 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     }
     const problems = await newPasswordProblems(account, form['Password'] ?? '', form['ConfirmPassword'] ?? '');
     if (problems.length) return overview(ctx, account, undefined, problems, 'Password');
-    const changed = await withNewPassword(account, form['Password']!, passwordHashCost);
-    await accounts.save(changed);
+    const passwordHash = await hashPassword(form['Password']!, passwordHashCost);
+    const changed = (await accounts.update(account.sub, (current) => withPasswordHash(current, passwordHash)))!;
     await lockout.unlock(account.sub);
     await overview(ctx, changed, 'passwordChangedNotice');
   });

@@ -60,8 +60,8 @@ export async function newPasswordProblems(account: Account, password: string, co
   return problems;
 }
 
-/** The account with the new password, the old one moved into the history. */
-export async function withNewPassword(account: Account, password: string, hashCost: number): Promise<Account> {
+/** The account with a new password (its hash), the old one moved into the history. */
+export function withPasswordHash(account: Account, passwordHash: string): Account {
   const history = account.passwordHash === undefined ? account.passwordHistory : [account.passwordHash, ...account.passwordHistory];
-  return { ...account, passwordHash: await hashPassword(password, hashCost), passwordHistory: history.slice(0, REMEMBERED_PASSWORDS - 1) };
+  return { ...account, passwordHash, passwordHistory: history.slice(0, REMEMBERED_PASSWORDS - 1) };
 }

@@ -4,7 +4,7 @@ import type { JWK } from 'oidc-provider';
 import { HttpError, jsonErrors, readJson, type Logger } from '../http/index.js';
 import { apiResource } from '../oidc/index.js';
 import { bearerAuth, type ApiCaller } from './bearer-auth.js';
-import type { AccountRepository } from '../accounts/index.js';
+import type { AccountRepository, LinkedApplication } from '../accounts/index.js';
 import type { AccountMails } from '../mail/index.js';
 import { describeUser, type Provisioning } from './provisioning.js';
 import { parseBatch, parseCode, parseVerificationRequest } from './requests.js';
@@ -86,9 +86,9 @@ export function apiRoutes(deps: ApiDependencies): Router {
     const account = await provisioning.user(ctx.params['userId']!);
     const clientId = ctx.params['clientId']!;
     const { tenantId } = caller(ctx);
-    const kept = account.applications.filter((app) => !(app.clientId === clientId && (tenantId === undefined || app.tenantId === tenantId)));
-    if (kept.length === account.applications.length) throw new HttpError(404, 'not_linked', `${account.email} is not linked to ${clientId}`);
-    await deps.accounts.save({ ...account, applications: kept });
+    const isTheLink = (app: LinkedApplication) => app.clientId === clientId && (tenantId === undefined || app.tenantId === tenantId);
+    if (!account.applications.some(isTheLink)) throw new HttpError(404, 'not_linked', `${account.email} is not linked to ${clientId}`);
+    await deps.accounts.update(account.sub, (current) => ({ ...current, applications: current.applications.filter((app) => !isTheLink(app)) }));
     ctx.status = 204;
   });
 

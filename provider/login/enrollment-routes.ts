@@ -54,7 +54,7 @@ export function enrollmentRoutes(router: Router, { pages, attempts }: Enrollment
     if (timeStep === undefined) return show(ctx, found, state, 'codeWrong');
 
     const emergencyCode = newEmergencyCode();
-    await pages.accounts.save({ ...account, totpSecret: state.pendingSecret, emergencyCodeHash: hashEmergencyCode(emergencyCode) });
+    await pages.accounts.update(account.sub, (current) => ({ ...current, totpSecret: state.pendingSecret, emergencyCodeHash: hashEmergencyCode(emergencyCode) }));
     await attempts.forget(account.sub);
     await attempts.useTimeStep(account.sub, timeStep);
     const { pendingSecret: _done, ...rest } = state;

@@ -1,6 +1,6 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { newPasswordProblems, withNewPassword, statusOf, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
+import { hashPassword, newPasswordProblems, withPasswordHash, statusOf, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
 import { signInUrl } from '../account-settings/internal-client.js';
 import { readForm, renderPage, showMessage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
@@ -65,7 +65,8 @@ export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
       return page(ctx, 'set-password', { action: `/reset-password?token=${encodeURIComponent(token)}`, username: account.email, errors: problems.map((message) => ({ field: 'Password', message })) });
     }
     if (!(await deps.tokens.consume(token, 'password-reset'))) return linkInvalid(ctx);
-    await deps.accounts.save(await withNewPassword(account, form['Password']!, deps.passwordHashCost));
+    const passwordHash = await hashPassword(form['Password']!, deps.passwordHashCost);
+    await deps.accounts.update(account.sub, (current) => withPasswordHash(current, passwordHash));
     await deps.lockout.unlock(account.sub);
     showMessage(ctx, { heading: 'passwordChangedTitle', lines: ['passwordChangedText'], link: { url: '/account', label: 'goToAccount' } });
   });

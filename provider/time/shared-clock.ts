@@ -14,10 +14,9 @@ export class SharedClock {
     clock.setOffsetMs((await this.store.get<number>(KEY)) ?? 0);
   }
 
+  /** Moves on from the offset in the store, so concurrent moves (from any replica) add up. */
   async advance(seconds: number): Promise<void> {
-    await this.sync();
-    clock.advance(seconds);
-    await this.store.set(KEY, clock.offsetMs);
+    clock.setOffsetMs((await this.store.update<number>(KEY, (offset) => (offset ?? 0) + seconds * 1000))!);
   }
 
   async travelTo(epochMs: number): Promise<void> {

@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { apiClient, apiToken, linkIn, mailClient } from '../support/api-client.js';
+import { startReplicas, type Replicas } from '../support/replicas.js';
+import { readForm, UserAgent, validationMessages, type Page } from '../support/user-agent.js';
+
+/**
+ * Single use and limits hold when the callers come at once, spread over replicas (two emulators on one
+ * Redis in the redis project; the one emulator on the memory store).
+ */
+const CALLBACK = 'http://localhost:3000/signin-oidc';
+const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+const TENANT = 'c0ffee00-0000-4000-8000-000000000001';
+const OLLE_TOTP = 'KRUGS4ZANFZSA3LPMNVSAYLDMNXXK3TU';
+const fixtures = {
+  tenants: [{ id: TENANT, name: 'Samtidigt AB' }],
+  domains: [{ name: 'fri.se', twoFactor: 'optional' }],
+  clients: [
+    { clientId: 'hrm', clientSecret: 'hrm-secret', redirectUris: [CALLBACK] },
+    { clientId: 'hrm-api', clientSecret: 'api-secret', grantTypes: ['client_credentials'], scopes: ['connect:users'] },
+  ],
+  users: [
+    { email: 'lena@example.se', password: 'Start&Pass2025' },
+    { email: 'olle@fri.se', password: 'Olle&Pass2025', totpSecret: OLLE_TOTP, emergencyCode: 'AAAA-BBBB-CCCC-DDDD' },
+  ],
+};
+
+const MESSAGES = {
+  wrongPassword: 'The email address or password is incorrect.',
+  accountLocked: 'Too many failed sign-in attempts. The account is locked for 30 minutes.',
+  codeLocked: 'Too many wrong codes. Two-step verification is locked for 5 minutes.',
+};
+
+const count = <T>(items: T[], predicate: (item: T) => boolean) => items.filter(predicate).length;
+
+describe('guarantees under concurrent callers', () => {
+  let replicas: Replicas;
+
+  beforeAll(async () => {
+    replicas = await startReplicas(fixtures);
+  });
+  afterAll(() => replicas.close());
+  beforeEach(() => replicas.reset());
+
+  const authorizeUrl = () =>
+    `${replicas.at(0).url}/connect/authorize?${new URLSearchParams({ client_id: 'hrm', response_type: 'code', scope: 'openid', redirect_uri: CALLBACK, code_challenge: CHALLENGE, code_challenge_method: 'S256' })}`;
+
+  /** A browser at the password page of a new sign-in. */
+  async function atPasswordPage(email: string): Promise<{ agent: UserAgent; page: Page }> {
+    const agent = new UserAgent();
+    const identifier = await agent.follow(await agent.get(authorizeUrl()), CALLBACK);
+    return { agent, page: await agent.follow(await agent.post(readForm(identifier).action, { Username: email }), CALLBACK) };
+  }
+
+  /** A browser at the 2FA code page, the password given. */
+  async function atCodePage(email: string, password: string): Promise<{ agent: UserAgent; page: Page }> {
+    const { agent, page } = await atPasswordPage(email);
+    const codePage = await agent.follow(await agent.post(readForm(page).action, { Password: password }), CALLBACK);
+    expect(codePage.html).toContain('name="AuthCode"');
+    return { agent, page: codePage };
+  }
+
+  /** The same form posted by every browser at once, the i-th to the i-th replica. */
+  const postAllAtOnce = (browsers: { agent: UserAgent; page: Page }[], fields: Record<string, string>) =>
+    Promise.all(browsers.map(({ agent, page }, i) => agent.post(replicas.on(i, readForm(page).action), fields)));
+
+  it('exchanges an authorization code once, whichever replica each of ten concurrent requests reaches', async () => {
+    const { agent, page } = await atPasswordPage('lena@example.se');
+    const answer = await agent.follow(await agent.post(readForm(page).action, { Password: 'Start&Pass2025' }), CALLBACK);
+    const code = new URL(answer.location!).searchParams.get('code')!;
+    const exchanges = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        fetch(`${replicas.at(i).url}/connect/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: 'hrm', client_secret: 'hrm-secret', code_verifier: VERIFIER }),
+        }).then(async (response) => ({ status: response.status, body: (await response.json()) as { error?: string } })),
+      ),
+    );
+    expect(count(exchanges, (e) => e.status === 200)).toBe(1);
+    expect(exchanges.filter((e) => e.status !== 200).map((e) => [e.status, e.body.error])).toEqual(Array(9).fill([400, 'invalid_grant']));
+  });
+
+  it('checks 8 of 60 concurrent wrong passwords: 7 are wrong, the 8th locks, the rest meet the lock', async () => {
+    const { agent, page } = await atPasswordPage('lena@example.se');
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => agent.post(replicas.on(i, readForm(page).action), { Password: 'Wrong&Pass1' })));
+    const messages = answers.map((answer) => validationMessages(answer)[0]);
+    expect(count(messages, (m) => m === MESSAGES.wrongPassword)).toBe(7);
+    expect(count(messages, (m) => m === MESSAGES.accountLocked)).toBe(53);
+    const rightPassword = await agent.post(readForm(page).action, { Password: 'Start&Pass2025' });
+    expect(validationMessages(rightPassword)).toEqual([MESSAGES.accountLocked]);
+  });
+
+  it('accepts one authenticator code once when eight sign-ins send it at the same moment', async () => {
+    const browsers = await Promise.all(Array.from({ length: 8 }, () => atCodePage('olle@fri.se', 'Olle&Pass2025')));
+    const { code } = (await (await fetch(`${replicas.at(0).url}/_mock/totp?email=olle@fri.se`)).json()) as { code: string };
+    const answers = await postAllAtOnce(browsers, { AuthCode: code });
+    expect(count(answers, (answer) => answer.status === 303 || answer.status === 302)).toBe(1);
+    expect(answers.filter((answer) => answer.status === 200).map((answer) => validationMessages(answer)[0])).toEqual(
+      Array(7).fill(expect.stringMatching(/already been used|locked/)),
+    );
+  });
+
+  it('accepts the emergency code once when eight sign-ins send it at the same moment', async () => {
+    const browsers = await Promise.all(Array.from({ length: 8 }, () => atCodePage('olle@fri.se', 'Olle&Pass2025')));
+    const answers = await postAllAtOnce(browsers, { AuthCode: 'AAAA-BBBB-CCCC-DDDD' });
+    expect(answers.filter((answer) => answer.location?.endsWith('/emergency-code'))).toHaveLength(1);
+    expect(count(answers, (answer) => answer.status === 200 && validationMessages(answer).length === 1)).toBe(7);
+  });
+
+  it('checks 5 of 20 concurrent wrong authenticator codes and then locks two-step verification', async () => {
+    const browser = await atCodePage('olle@fri.se', 'Olle&Pass2025');
+    const answers = await postAllAtOnce(Array(20).fill(browser), { AuthCode: '000000' });
+    const messages = answers.map((answer) => validationMessages(answer)[0]);
+    expect(count(messages, (m) => m === MESSAGES.codeLocked)).toBe(16);
+    expect(count(messages, (m) => m !== MESSAGES.codeLocked)).toBe(4);
+  });
+
+  it('changes the password through a reset link once when it is submitted ten times at once', async () => {
+    const forgot = new UserAgent();
+    await forgot.post(`${replicas.at(0).url}/forgot-password`, { Username: 'lena@example.se', Choice: 'reset' });
+    const link = linkIn((await waitForMail('lena@example.se', 1))[0]!, '/reset-password');
+    const browsers = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const agent = new UserAgent({ acceptLanguage: 'en-GB' });
+        return { agent, page: await agent.get(replicas.on(i, link)) };
+      }),
+    );
+    const answers = await postAllAtOnce(browsers, { Password: 'Ny&Vinter2026', ConfirmPassword: 'Ny&Vinter2026' });
+    expect(count(answers, (answer) => answer.html.includes('Your password is changed'))).toBe(1);
+    expect(count(answers, (answer) => answer.html.includes('This link does not work any more'))).toBe(9);
+  });
+
+  it('checks 5 of 30 concurrent wrong verification codes and answers 429 to the rest', async () => {
+    const api = apiClient(replicas.at(0), await apiToken(replicas.at(0), 'hrm-api', 'api-secret', { tenant_id: TENANT }));
+    const started = await api('POST', '/email-verifications', { email: 'ny@annan.se', delivery: 'code' });
+    expect(started.status).toBe(202);
+    const token = await apiToken(replicas.at(0), 'hrm-api', 'api-secret', { tenant_id: TENANT });
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => apiClient(replicas.at(i), token)('POST', `/email-verifications/${started.body.id}/verify`, { code: '000000' })));
+    expect(count(answers, (answer) => answer.status === 400 && answer.body.error === 'invalid_code')).toBe(5);
+    expect(count(answers, (answer) => answer.status === 429 && answer.body.error === 'too_many_attempts')).toBe(25);
+  });
+
+  it('creates one account when two verifications of one new address are confirmed at the same moment', async () => {
+    const token = await apiToken(replicas.at(0), 'hrm-api', 'api-secret', { tenant_id: TENANT });
+    const api = apiClient(replicas.at(0), token);
+    const first = await api('POST', '/email-verifications', { email: 'tvilling@annan.se', delivery: 'code' });
+    const second = await api('POST', '/email-verifications', { email: 'tvilling@annan.se', delivery: 'code' });
+    const codes = (await waitForMail('tvilling@annan.se', 2)).map((text) => /\b(\d{6})\b/.exec(text)![1]!);
+    // Newest mail first: the second verification's code, then the first's.
+    const answers = await Promise.all([
+      apiClient(replicas.at(0), token)('POST', `/email-verifications/${first.body.id}/verify`, { code: codes[1] }),
+      apiClient(replicas.at(1), token)('POST', `/email-verifications/${second.body.id}/verify`, { code: codes[0] }),
+      apiClient(replicas.at(1), token)('POST', `/email-verifications/${first.body.id}/verify`, { code: codes[1] }),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(new Set(answers.map((answer) => answer.body.userId)).size).toBe(1);
+    const user = await api('GET', `/users/${answers[0]!.body.userId}`);
+    expect(user.body).toMatchObject({ email: 'tvilling@annan.se', applications: [{ clientId: 'hrm-api', tenantId: TENANT }] });
+    const welcomeMails = (await waitForMail('tvilling@annan.se', 3)).filter((text) => !/\b\d{6}\b/.test(text));
+    expect(welcomeMails).toHaveLength(1);
+  });
+
+  it('adds up clock moves made at the same moment on different replicas', async () => {
+    const moves = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => fetch(`${replicas.at(i).url}/_mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: 60 }) })),
+    );
+    expect(moves.map((move) => move.status)).toEqual(Array(10).fill(200));
+    const reading = (await (await fetch(`${replicas.at(1).url}/_mock/clock`)).json()) as { offsetSeconds: number };
+    expect(reading.offsetSeconds).toBe(600);
+  });
+
+  /** The texts of the mails to `to`, newest first, once at least `atLeast` have arrived. */
+  async function waitForMail(to: string, atLeast: number): Promise<string[]> {
+    const mail = mailClient(replicas.at(0));
+    for (let tries = 0; tries < 100; tries += 1) {
+      const found = (await mail.messages())!.items.filter((message) => message.to.includes(to));
+      if (found.length >= atLeast) return found.map((message) => message.text!);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`fewer than ${atLeast} mails to ${to} arrived`);
+  }
+});
