@@ -9,14 +9,33 @@ import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedSt
 import { createLogger, jsonErrors, lastResort, staticAssets, storeGuard, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
-import { createFindAccount, createOidcProvider, loadSigningKeys, validateClients } from './oidc/index.js';
+import {
+  accessTokensByIdAtIntrospection,
+  createFindAccount,
+  createOidcProvider,
+  formPostAsQuery,
+  frontchannelLogout,
+  IssuerKey,
+  loadSigningKeys,
+  logoutEndedSession,
+  PROMPT_VALUES,
+  refreshTokenGrace,
+  SESSION_SECONDS,
+  SessionExpiry,
+  SessionManagement,
+  tokenErrorsAsBadRequest,
+  unsignedRequestObjects,
+  validateClients,
+  vismaDiscovery,
+} from './oidc/index.js';
 import { RememberedDevices, RiskOverrides } from './risk/index.js';
 import { clientKey, createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
 import { clock, SharedClock } from './time/index.js';
 import { createLoginChecks, DecisionLog, TwoFactorGate } from './twofactor/index.js';
 
 export const DEFAULT_FIXTURES_PATH = projectPath('fixtures', 'default.yaml');
-const REFRESH_TOKEN_GRACE_SECONDS = 5;
+/** Sessions that ended are looked for on requests and, when none come, this often (real time). */
+const SESSION_SWEEP_MS = 30_000;
 /** Test-only, like the dev signing key: sessions survive restarts and replicas agree. COOKIE_KEYS overrides it. */
 const DEV_COOKIE_KEY = 'mock-visma-connect development cookie key (test-only)';
 const SEEDED_KEY = 'seeded';
@@ -100,7 +119,7 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     });
 
     let mailMode = `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.`;
-    const app = compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode });
+    const app = compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode, closers });
     await validateClients(app, fixtures.clients, fixturesPath);
     handle = app.callback();
 
@@ -145,10 +164,11 @@ interface Parts {
   mailbox: Mailbox;
   mailer: Mailer;
   mailMode: () => string;
+  closers: Closer[];
 }
 
 /** Every route, in the order a request meets them; oidc-provider's own endpoints come last. */
-function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode }: Parts) {
+function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts) {
   const accounts = new AccountRepository(store);
   const acrSettings = async () => (await store.get<AcrSettings>(ACR_SETTINGS_KEY)) ?? DEFAULT_ACR;
   const devices = new RememberedDevices(store);
@@ -162,19 +182,28 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const mails = new AccountMails(issuer, mailer, tokens);
   const provisioning = new Provisioning({ store, accounts, verifications, mails });
 
+  const cookieKeys = settings.cookieKeys ?? [DEV_COOKIE_KEY];
+  const sessionExpiry = new SessionExpiry(store, SESSION_SECONDS, (session) => logoutEndedSession(provider, session));
+  const sessions = new SessionManagement(cookieKeys[0]!, SESSION_SECONDS);
+  const issuerKey = new IssuerKey(issuer, keys[0]!);
   const provider = createOidcProvider({
     issuer,
     keys,
-    cookieKeys: settings.cookieKeys ?? [DEV_COOKIE_KEY],
-    adapter: createOidcAdapter(store, { refreshTokenGraceSeconds: REFRESH_TOKEN_GRACE_SECONDS }),
+    cookieKeys,
+    adapter: sessionExpiry.trackingAdapter(createOidcAdapter(store, { refreshTokenGraceSeconds: refreshTokenGrace(store) })),
     findAccount: createFindAccount(accounts),
+    accounts,
     tenantExists: async (tenantId) => (await store.get(tenantKey(tenantId))) !== undefined,
     loginChecks: createLoginChecks({ accounts, gate, devices, acrSettings }),
     acr: fixtures.acr,
+    issuerKey,
+    sessions,
   });
   provider.proxy = settings.trustProxy;
   provider.on('server_error', (_ctx, error) => logger.error(`oidc-provider: ${error.stack ?? error.message}`));
   provider.on('backchannel.error', (_ctx, error, client) => logger.warn(`back-channel logout to ${client.clientId} failed: ${error.message}`));
+  const sweepFailed = (error: Error) => logger.warn(`looking for ended sessions failed: ${error.message}`);
+  closers.push(sessionExpiry.sweepEvery(SESSION_SWEEP_MS, sweepFailed));
 
   const sharedClock = new SharedClock(store);
   const faults = new Faults(store);
@@ -191,9 +220,19 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   ];
 
   provider.use(storeGuard(store, sharedClock, describeStore(settings)));
+  provider.use(sessionExpiry.sweepOnRequests(sweepFailed));
   provider.use(lastResort(logger));
+  provider.use(formPostAsQuery());
   provider.use(faultInjection(faults, provider));
   provider.use(staticAssets());
+  // The protocol as Visma Connect (IdentityServer) speaks it, around oidc-provider's own endpoints.
+  provider.use(unsignedRequestObjects());
+  provider.use(accessTokensByIdAtIntrospection(issuerKey));
+  provider.use(vismaDiscovery(PROMPT_VALUES));
+  provider.use(tokenErrorsAsBadRequest());
+  provider.use(sessions.checkSessionIframe());
+  provider.use(sessions.clearOnSignOut());
+  provider.use(frontchannelLogout(provider));
   for (const router of routers) provider.use(router.routes());
   return provider;
 }

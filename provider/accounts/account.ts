@@ -17,6 +17,8 @@ export interface Account {
   passwordHistory: string[];
   /** The applications (clients) this account is linked to, per tenant: Flex HRM's "Koppling till Visma Connect". */
   applications: LinkedApplication[];
+  /** Application roles per client id (the `roles` claim), when the fixtures give any. */
+  roles?: Record<string, string[]>;
 }
 
 export interface LinkedApplication {

@@ -3,7 +3,8 @@ import { HttpError } from './http-error.js';
 
 const LIMIT_BYTES = 64 * 1024;
 
-async function readText(ctx: Context): Promise<string> {
+/** The raw body as text, at most 64 KiB (413 beyond). */
+export async function readText(ctx: Context): Promise<string> {
   const declared = Number(ctx.get('content-length') || 0);
   if (declared > LIMIT_BYTES) throw new HttpError(413, 'invalid_request', `the request body is larger than ${LIMIT_BYTES} bytes`);
   const chunks: Buffer[] = [];

@@ -1,5 +1,5 @@
 export { HttpError } from './http-error.js';
-export { readForm, readJson } from './body.js';
+export { readForm, readJson, readText } from './body.js';
 export { jsonErrors } from './json-errors.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { staticAssets } from './static-assets.js';

@@ -15,9 +15,24 @@ export const CLAIMS_BY_SCOPE = {
   openid: ['sub', 'idp', 'llt', 'acr', 'amr', 'auth_time'],
   profile: ['name', 'given_name', 'family_name', 'locale', 'email', 'email_verified'],
   email: ['email', 'email_verified'],
+  tenants: ['tenant_id', 'tenants'],
+  roles: ['roles'],
 };
 
 const CORE_IDENTITY_CLAIMS = new Set(['name', 'given_name', 'family_name', 'locale', 'email', 'email_verified']);
+
+/**
+ * With the `tenants` scope, the user's tenants (`tenant_id` is the current tenant: Visma asks a user
+ * with several which one; the emulator takes the first the fixtures list); with `roles`, the user's
+ * application roles for this client. Absent when the user has none.
+ */
+export function tenantAndRoleClaims(account: Account, clientId: string, scopes: ReadonlySet<string>): Record<string, unknown> {
+  const roles = account.roles?.[clientId] ?? [];
+  return {
+    ...(scopes.has('tenants') && account.tenants.length > 0 && { tenant_id: account.tenants[0], tenants: account.tenants }),
+    ...(scopes.has('roles') && roles.length > 0 && { roles }),
+  };
+}
 
 export function accountClaims(account: Account): Record<string, unknown> {
   return {
@@ -33,15 +48,19 @@ export function accountClaims(account: Account): Record<string, unknown> {
   };
 }
 
-/** Core identity claims go into the ID token only for clients with `includeCoreIdentityClaims`. */
+/** Core identity claims go into the ID token only for clients with `includeCoreIdentityClaims`; tenants and roles never do. */
 export function createFindAccount(accounts: AccountRepository): FindAccount {
   return async (ctx: KoaContextWithOIDC, sub: string): Promise<OidcAccount | undefined> => {
     const account = await accounts.findBySub(sub);
     if (!account) return undefined;
     return {
       accountId: account.sub,
-      claims(use) {
-        const claims = accountClaims(account);
+      claims(use, scope) {
+        const clientId = ctx.oidc.client?.clientId;
+        const claims = {
+          ...accountClaims(account),
+          ...(use !== 'id_token' && clientId !== undefined && tenantAndRoleClaims(account, clientId, new Set(scope.split(' ')))),
+        };
         if (use === 'id_token' && ctx.oidc.client?.['includeCoreIdentityClaims'] !== true) {
           for (const name of CORE_IDENTITY_CLAIMS) delete claims[name];
         }

@@ -1,12 +1,16 @@
-import type { Configuration, FindAccount, JWK, KoaContextWithOIDC } from 'oidc-provider';
+import type { AsymmetricSigningAlgorithm, Configuration, FindAccount, JWK, KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import type { AccountRepository } from '../accounts/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
 import { EXTRA_CLIENT_METADATA } from '../fixtures/index.js';
+import { createExtraTokenClaims } from './access-token-claims.js';
 import { CLAIMS_BY_SCOPE } from './claims.js';
 import { loadOrCreateGrant } from './grants.js';
+import { refuseUnknownScopes, UNKNOWN_SCOPE_HOOK } from './identity-server-errors.js';
 import { createInteractionPolicy, type LoginChecks } from './interaction-policy.js';
 import { OFFLINE_ACCESS_HOOK, restoreOfflineAccess } from './offline-access.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
+import { grantTtl, refreshTokenTtl, rotateRefreshToken } from './refresh-tokens.js';
 import { API_SCOPES, apiResource, interactionPath, OIDC_ROUTES } from './routes.js';
 
 export interface OidcOptions {
@@ -15,6 +19,7 @@ export interface OidcOptions {
   cookieKeys: string[];
   adapter: NonNullable<Configuration['adapter']>;
   findAccount: FindAccount;
+  accounts: AccountRepository;
   tenantExists: (tenantId: string) => Promise<boolean>;
   loginChecks: LoginChecks;
   /** The fixtures' acr settings at start-up: what discovery lists as acr_values_supported. */
@@ -22,11 +27,15 @@ export interface OidcOptions {
 }
 
 const HOUR = 60 * 60;
-const SESSION_SECONDS = 10 * HOUR;
+export const SESSION_SECONDS = 10 * HOUR;
+export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'tenants', 'roles', ...API_SCOPES];
+/** Visma Connect's algorithms for request objects and DPoP proofs (its discovery document). */
+const ASYMMETRIC_ALGS: AsymmetricSigningAlgorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 
 /** oidc-provider 9 configured as Visma Connect behaves (DESIGN.md section 4). */
 export function oidcConfiguration(options: OidcOptions): Configuration {
   const api = apiResource(options.issuer);
+  const knownScopes = new Set(SCOPES);
   return {
     adapter: options.adapter,
     findAccount: options.findAccount,
@@ -34,19 +43,20 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
     cookies: { keys: options.cookieKeys },
     routes: OIDC_ROUTES,
     claims: CLAIMS_BY_SCOPE,
-    scopes: ['openid', 'offline_access', 'profile', 'email', ...API_SCOPES],
+    scopes: SCOPES,
     acrValues: [...new Set([options.acr.password, options.acr.twoFactor, ...options.acr.stepUp, ...options.acr.reauthenticate])],
     // Scope claims go into the ID token; findAccount keeps the core identity claims out of it for
     // clients without includeCoreIdentityClaims.
     conformIdTokenClaims: false,
     extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA] },
-    enabledJWA: { idTokenSigningAlgValues: ['RS256'] },
-    responseTypes: ['code'],
+    enabledJWA: { idTokenSigningAlgValues: ['RS256'], requestObjectSigningAlgValues: ASYMMETRIC_ALGS, dPoPSigningAlgValues: ASYMMETRIC_ALGS },
+    // Visma Connect's list but `token` alone (plain OAuth implicit), which oidc-provider does not offer.
+    responseTypes: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     clientBasedCORS: () => true,
     interactions: { policy: createInteractionPolicy(options.loginChecks), url: (_ctx, interaction) => interactionPath(interaction.uid) },
     loadExistingGrant: loadOrCreateGrant,
-    extraParams: { [OFFLINE_ACCESS_HOOK]: restoreOfflineAccess },
+    extraParams: { [OFFLINE_ACCESS_HOOK]: restoreOfflineAccess, [UNKNOWN_SCOPE_HOOK]: refuseUnknownScopes(knownScopes) },
     renderError,
     features: {
       devInteractions: { enabled: false },
@@ -56,11 +66,12 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
       revocation: { enabled: true },
       backchannelLogout: { enabled: true },
       pushedAuthorizationRequests: { enabled: false },
+      requestObjects: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       resourceIndicators: {
         enabled: true,
-        // client_credentials always gets a token for the provisioning API; code flow keeps opaque
-        // access tokens for userinfo, as oidc-provider cannot read JWT access tokens at userinfo.
+        // client_credentials always gets a token for the provisioning API; sign-in gets oidc-provider's
+        // opaque access token for userinfo, which the client receives as a JWT (jwt-access-tokens.ts).
         defaultResource: async (ctx: KoaContextWithOIDC, _client, oneOf) =>
           oneOf ?? (ctx.oidc.params?.['grant_type'] === 'client_credentials' ? api : undefined),
         getResourceServerInfo: async (_ctx, resource) => {
@@ -78,23 +89,15 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
         },
       },
     },
-    async extraTokenClaims(ctx, token) {
-      if (token.kind !== 'ClientCredentials') return undefined;
-      const tenantId = (ctx.oidc.body as Record<string, unknown> | undefined)?.['tenant_id'];
-      if (tenantId === undefined) return undefined;
-      if (typeof tenantId !== 'string' || !(await options.tenantExists(tenantId))) {
-        throw new errors.InvalidRequest('tenant_id does not name a known tenant');
-      }
-      return { tenant_id: tenantId };
-    },
-    rotateRefreshToken: (ctx) => ctx.oidc.client?.['refreshTokens'] !== 'reuse',
+    extraTokenClaims: createExtraTokenClaims({ accounts: options.accounts, tenantExists: options.tenantExists, knownScopes }),
+    rotateRefreshToken,
     ttl: {
       AccessToken: HOUR,
       ClientCredentials: HOUR,
       AuthorizationCode: 5 * 60,
       Interaction: HOUR,
-      Grant: 14 * 24 * HOUR,
-      RefreshToken: 14 * 24 * HOUR,
+      Grant: grantTtl,
+      RefreshToken: refreshTokenTtl,
       IdToken: HOUR,
       // Ten hours from sign-in, however often the session is used.
       Session: (_ctx, session) => {

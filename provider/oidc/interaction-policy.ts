@@ -35,3 +35,9 @@ export function createInteractionPolicy(checks: LoginChecks) {
   policy.add(new Prompt({ name: 'select_account', requestable: true }), 0);
   return policy;
 }
+
+/** What `prompt` may say, as discovery lists it: oidc-provider's own `none`, and the prompts of the policy. */
+export const PROMPT_VALUES: readonly string[] = [
+  'none',
+  ...createInteractionPolicy({ reauthenticationRequested: async () => false, twoFactorPending: async () => false }).map((prompt) => prompt.name),
+];

@@ -3,10 +3,10 @@ import type { Store } from './store.js';
 
 export interface OidcAdapterOptions {
   /**
-   * Seconds during which a rotated (consumed) refresh token still works, so that two requests racing
-   * with the same token both succeed, as Visma Connect's one-time refresh tokens allow.
+   * Seconds during which a rotated (consumed) refresh token of this client still works, so that two
+   * requests racing with the same token both succeed, as Visma Connect's one-time refresh tokens allow.
    */
-  refreshTokenGraceSeconds: number;
+  refreshTokenGraceSeconds(clientId: string): Promise<number>;
 }
 
 /** Where the fixture loader keeps each client's oidc-provider metadata. */
@@ -40,7 +40,7 @@ export function createOidcAdapter(store: Store, options: OidcAdapterOptions): ne
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.#model === 'Client') return store.get<AdapterPayload>(clientKey(id));
       const payload = await store.get<AdapterPayload>(modelKey(this.#model, id));
-      if (payload && this.#model === 'RefreshToken' && withinGrace(payload, options.refreshTokenGraceSeconds)) {
+      if (payload && this.#model === 'RefreshToken' && (await this.#withinGrace(payload.consumed, payload.clientId))) {
         delete payload.consumed;
       }
       return payload;
@@ -64,13 +64,20 @@ export function createOidcAdapter(store: Store, options: OidcAdapterOptions): ne
     async consume(id: string): Promise<void> {
       const now = nowSeconds();
       let consumedBefore: unknown;
+      let clientId: unknown;
       await store.update<AdapterPayload>(modelKey(this.#model, id), (payload) => {
         consumedBefore = payload?.consumed;
+        clientId = payload?.clientId;
         return payload && payload.consumed === undefined ? { ...payload, consumed: now } : undefined;
       });
       if (typeof consumedBefore !== 'number') return;
-      if (this.#model === 'RefreshToken' && withinGrace({ consumed: consumedBefore }, options.refreshTokenGraceSeconds)) return;
+      if (this.#model === 'RefreshToken' && (await this.#withinGrace(consumedBefore, clientId))) return;
       throw new errors.InvalidGrant(`${this.#model} already consumed`);
+    }
+
+    async #withinGrace(consumed: unknown, clientId: unknown): Promise<boolean> {
+      if (typeof consumed !== 'number' || typeof clientId !== 'string') return false;
+      return nowSeconds() - consumed <= (await options.refreshTokenGraceSeconds(clientId));
     }
 
     async destroy(id: string): Promise<void> {
@@ -86,8 +93,4 @@ export function createOidcAdapter(store: Store, options: OidcAdapterOptions): ne
 
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
-}
-
-function withinGrace(payload: AdapterPayload, graceSeconds: number): boolean {
-  return typeof payload.consumed === 'number' && nowSeconds() - payload.consumed <= graceSeconds;
 }

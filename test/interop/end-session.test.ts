@@ -1,32 +1,17 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { logoutReceiver, type LogoutReceiver } from '../support/logout-receiver.js';
 import { buildLogin, callbackRequest, completeLogin, discover, signInThroughPages } from '../support/relying-party.js';
 import { readForm, UserAgent } from '../support/user-agent.js';
 
 const CALLBACK = 'http://localhost:3000/signin-oidc';
 
-/** A relying party's back-channel logout endpoint that records what it receives. */
-function logoutReceiver(): Promise<{ server: Server; url: string; tokens: string[] }> {
-  const tokens: string[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      tokens.push(new URLSearchParams(body).get('logout_token') ?? '');
-      res.writeHead(200).end();
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bcl`, tokens })));
-}
-
 describe('end session', () => {
   let emulator: RunningEmulator;
-  let receiver: Awaited<ReturnType<typeof logoutReceiver>>;
+  let receiver: LogoutReceiver;
   let hrm: oidc.Configuration;
 
   beforeAll(async () => {
@@ -78,6 +63,7 @@ describe('end session', () => {
     expect(payload.events).toEqual({ 'http://schemas.openid.net/event/backchannel-logout': {} });
     expect(payload.jti).toEqual(expect.any(String));
     expect(payload.exp! - payload.iat!).toBe(300);
+    expect(payload.nbf).toBe(payload.iat);
 
     const again = await buildLogin(hrm, { redirectUri: CALLBACK });
     const page = await agent.follow(await agent.get(again.url.href), CALLBACK);

@@ -86,7 +86,7 @@ describe.each(implementations)('the %s store', (_name, open) => {
   });
 
   describe("as oidc-provider's adapter", () => {
-    const adapterFor = (model: string) => new (createOidcAdapter(store, { refreshTokenGraceSeconds: 5 }))(model);
+    const adapterFor = (model: string) => new (createOidcAdapter(store, { refreshTokenGraceSeconds: async () => 5 }))(model);
 
     it('stores, finds and destroys a model by id, with its TTL', async () => {
       const codes = adapterFor('AuthorizationCode');
@@ -117,7 +117,7 @@ describe.each(implementations)('the %s store', (_name, open) => {
 
     it('lets a consumed refresh token through for its grace period only', async () => {
       const tokens = adapterFor('RefreshToken');
-      await tokens.upsert('r1', { exp: clock.nowSeconds() + 3600 }, 3600);
+      await tokens.upsert('r1', { clientId: 'app', exp: clock.nowSeconds() + 3600 }, 3600);
       await tokens.consume('r1');
       expect((await tokens.find('r1'))!.consumed).toBeUndefined();
       clock.advance(6);
@@ -284,7 +284,7 @@ describe.each(replicaSets)('the %s store with concurrent callers', (_name, open)
   });
 
   it("consumes an authorization code for exactly one of oidc-provider's concurrent exchanges", async () => {
-    const adapters = replicas.map((store) => new (createOidcAdapter(store, { refreshTokenGraceSeconds: 5 }))('AuthorizationCode'));
+    const adapters = replicas.map((store) => new (createOidcAdapter(store, { refreshTokenGraceSeconds: async () => 5 }))('AuthorizationCode'));
     await adapters[0]!.upsert('code', { exp: clock.nowSeconds() + 60 }, 60);
     const outcomes = await Promise.allSettled(Array.from({ length: CALLERS }, (_, i) => adapters[i % adapters.length]!.consume('code')));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);

@@ -34,6 +34,12 @@ describe('the fixture file', () => {
     expect(fixtures.users[0]).toMatchObject({ locale: 'sv-SE', tenants: [] });
   });
 
+  it("fills in Visma Connect's refresh-token defaults: one-time with a 5 s grace, 14 days, not sliding", async () => {
+    const [client] = (await prepareFixtures(parse('clients:\n  - clientId: app\n    redirectUris: [http://localhost/cb]\n'), 4)).clients;
+    expect(client).toMatchObject({ refreshTokens: 'one-time', refreshTokenGraceSeconds: 5, refreshTokenLifetimeDays: 14 });
+    expect(client).not.toHaveProperty('refreshTokenSlidingDays');
+  });
+
   it('reads JSON as well as YAML', () => {
     expect(parse('{"domains":[{"name":"Foretaget.SE","twoFactor":"required"}]}').domains).toEqual([{ name: 'foretaget.se', twoFactor: 'required' }]);
   });
@@ -55,6 +61,15 @@ describe('the fixture file', () => {
     ['a client without scopes', 'clients:\n  - clientId: x\n    redirectUris: [http://l/cb]\n    scopes: []', 'test.yaml: clients[0].scopes: must list at least one scope'],
     ['a short TOTP secret', 'users:\n  - email: a@b.se\n    totpSecret: ABC', 'test.yaml: users[0].totpSecret: must be at least 16 base32 characters (80 bits)'],
     ['a list where an object belongs', 'users: {email: a@b.se}', 'test.yaml: users: Invalid input: expected array, received object'],
+    ['a refresh-token grace under 5 s', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokenGraceSeconds: 4}', 'test.yaml: clients[0].refreshTokenGraceSeconds: must be at least 5 seconds'],
+    ['a refresh-token grace over 60 s', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokenGraceSeconds: 61}', 'test.yaml: clients[0].refreshTokenGraceSeconds: must be at most 60 seconds'],
+    ['a grace for reusable refresh tokens', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokens: reuse, refreshTokenGraceSeconds: 10}', 'test.yaml: clients[0].refreshTokenGraceSeconds: applies only to one-time refresh tokens (reuse never spends a token)'],
+    ['a refresh-token lifetime over a year', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokenLifetimeDays: 366}', 'test.yaml: clients[0].refreshTokenLifetimeDays: must be at most 365 days'],
+    ['a fractional lifetime', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokenLifetimeDays: 1.5}', 'test.yaml: clients[0].refreshTokenLifetimeDays: must be a whole number of days'],
+    ['a sliding window longer than the lifetime', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokenLifetimeDays: 7, refreshTokenSlidingDays: 8}', 'test.yaml: clients[0].refreshTokenSlidingDays: must not exceed refreshTokenLifetimeDays (7)'],
+    ['the implicit grant without authorization_code', 'clients:\n  - {clientId: x, clientSecret: s, redirectUris: [http://l/cb], grantTypes: [implicit]}', 'test.yaml: clients[0].grantTypes: implicit (the hybrid and implicit response types) needs authorization_code beside it'],
+    ['a relative front-channel logout URI', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], frontchannelLogoutUri: /fcl}', 'test.yaml: clients[0].frontchannelLogoutUri: must be an absolute http(s) URL'],
+    ['roles that are not a list', 'users:\n  - {email: a@b.se, roles: {flex-hrm: admin}}', 'test.yaml: users[0].roles.flex-hrm: Invalid input: expected array, received string'],
   ])('rejects %s, naming file, path and reason', (_name, yaml, message) => {
     expect(() => parse(yaml)).toThrow(FixtureError);
     expect(() => parse(yaml)).toThrow(message);

@@ -1,0 +1,120 @@
+import { IncomingMessage } from 'node:http';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import type { Context, Middleware } from 'koa';
+import type Provider from 'oidc-provider';
+import type { AdapterPayload } from 'oidc-provider';
+import { readText } from '../http/index.js';
+import type { IssuerKey } from './issuer-key.js';
+import { OIDC_ROUTES } from './routes.js';
+
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+/** The `aud` of access tokens from sign-in: IdentityServer's static audience, `<issuer>/resources`. */
+export const resourcesAudience = (issuer: string): string => `${issuer}/resources`;
+
+/**
+ * Access tokens from sign-in are JWTs at Visma Connect, and still work at userinfo, introspection and
+ * revocation. oidc-provider's own JWT format (resource indicators with `accessTokenFormat: 'jwt'`) keeps
+ * no state and is refused at userinfo (it carries an audience), so instead its opaque access token
+ * stays as it is (state in the adapter under its id, the userinfo semantics unchanged) and what the
+ * client receives is a JWT signed by the issuer whose `jti` is that id. Looking a token up goes the
+ * other way: a JWT we signed stands for its `jti`. Revoking the token (or its grant) deletes that state,
+ * so the JWT stops working at userinfo and introspects as inactive, as at Visma Connect.
+ * Tokens bound to a resource (client_credentials for the provisioning API) keep oidc-provider's JWT.
+ */
+export function installJwtAccessTokens(provider: Provider, key: IssuerKey): void {
+  const AccessToken = provider.AccessToken;
+  const audience = resourcesAudience(provider.issuer);
+
+  type ValueAndPayload = (this: unknown) => Promise<{ value: string; payload?: AdapterPayload }>;
+  const valueAndPayload = (AccessToken.prototype as unknown as { getValueAndPayload: ValueAndPayload }).getValueAndPayload;
+  Object.defineProperty(AccessToken.prototype, 'getValueAndPayload', {
+    async value(this: InstanceType<typeof AccessToken> & { format?: string }) {
+      const result = await valueAndPayload.call(this);
+      if (this.format !== 'opaque' || !result.payload) return result;
+      return { value: await key.sign(jwtClaims(result.payload, audience), ACCESS_TOKEN_TYP), payload: result.payload };
+    },
+  });
+
+  const findById = AccessToken.find;
+  Object.defineProperty(AccessToken, 'find', {
+    async value(this: typeof AccessToken, value: unknown, options?: object) {
+      const jti = typeof value === 'string' ? (await key.read(value, ACCESS_TOKEN_TYP))?.jti : undefined;
+      return findById.call(this, (jti ?? value) as string, options as never);
+    },
+  });
+}
+
+/** Stands for an access token whose signature does not verify: no stored token has this id (theirs have 43 characters). */
+const UNKNOWN_TOKEN = 'unknown';
+
+/**
+ * oidc-provider's introspection and revocation refuse any JWT before looking it up ("structured
+ * tokens"), so there a `token` shaped as one of our sign-in access tokens is replaced by its id (or,
+ * when its signature does not verify, by an id no token has: inactive) before oidc-provider reads the
+ * body. Other JWTs (client_credentials tokens) are left to oidc-provider.
+ */
+export function accessTokensByIdAtIntrospection(key: IssuerKey): Middleware {
+  const paths = new Set<string>([OIDC_ROUTES.introspection, OIDC_ROUTES.revocation]);
+  const audience = resourcesAudience(key.issuer);
+  return async function accessTokenById(ctx, next) {
+    if (ctx.method === 'POST' && paths.has(ctx.path) && ctx.is('application/x-www-form-urlencoded')) {
+      const form = new URLSearchParams(await readText(ctx));
+      const tokens = form.getAll('token');
+      if (tokens.length === 1 && shapedAsAccessToken(tokens[0]!, audience)) {
+        const jti = (await key.read(tokens[0]!, ACCESS_TOKEN_TYP))?.jti;
+        form.set('token', typeof jti === 'string' ? jti : UNKNOWN_TOKEN);
+      }
+      replaceBody(ctx, form.toString());
+    }
+    await next();
+  };
+}
+
+function shapedAsAccessToken(token: string, audience: string): boolean {
+  try {
+    return decodeProtectedHeader(token).typ === ACCESS_TOKEN_TYP && decodeJwt(token).aud === audience;
+  } catch {
+    return false;
+  }
+}
+
+/** The request as it came, with another (already read) body for the handlers after this one. */
+function replaceBody(ctx: Context, body: string): void {
+  const original = ctx.req;
+  const request = new IncomingMessage(original.socket);
+  request.method = original.method;
+  request.url = original.url;
+  request.httpVersion = original.httpVersion;
+  request.headers = { ...original.headers, 'content-length': String(Buffer.byteLength(body)) };
+  delete request.headers['transfer-encoding'];
+  // Complete, so that ending it (once read) does not count as an aborted request and close the socket.
+  request.complete = true;
+  request.push(body);
+  request.push(null);
+  ctx.req = request;
+  ctx.request.req = request;
+}
+
+/**
+ * Visma Connect's access token claims: `scope` is a list (IdentityServer's default; Visma's own
+ * example shows one), `nbf` is the issue time, `jti` always (Visma includes it when the app enables
+ * it; here it names the token's state), and the sign-in's `auth_time`, `idp`, `acr`, `amr` and
+ * the tenant and role claims come from `extraTokenClaims` (see access-token-claims.ts).
+ */
+function jwtClaims(payload: AdapterPayload, audience: string): JWTPayload {
+  const { iat, exp, jti, clientId, accountId, scope, extra, jkt } = payload;
+  return {
+    nbf: iat,
+    iat,
+    exp,
+    aud: audience,
+    scope: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
+    client_id: clientId,
+    sub: accountId,
+    ...(extra as Record<string, unknown> | undefined),
+    // A DPoP-bound token names its key (RFC 9449), so a resource server can check the proof.
+    ...(typeof jkt === 'string' && { cnf: { jkt } }),
+    jti,
+  };
+}

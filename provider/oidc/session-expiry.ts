@@ -1,0 +1,143 @@
+import type { Middleware } from 'koa';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { Store } from '../store/index.js';
+
+const BUCKET_SECONDS = 60;
+/** How long after its end a session is still remembered for its logout, should no sweep run before. */
+const REMEMBER_AFTER_END_SECONDS = 30 * 24 * 60 * 60;
+
+const recordKey = (sessionId: string) => `session-end:${sessionId}`;
+const bucketKey = (bucket: number) => `session-end:bucket:${bucket}`;
+const BUCKETS_KEY = 'session-end:buckets';
+
+/** A signed-in session as its end needs it: when, who, and the sid each client got. */
+export interface EndingSession {
+  endsAt: number;
+  accountId: string;
+  sids: Record<string, string>;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Visma Connect ends a session 10 hours after sign-in and then sends a back-channel logout to every
+ * app of the session that has a back-channel logout URI. oidc-provider lets an expired session lapse
+ * silently, so the end of every signed-in session is kept in the store, in one-minute buckets, and a
+ * sweep hands the ended ones to `notify`.
+ *
+ * Everything is in the Store, so it works on memory and Redis, and across replicas: each sweep reads
+ * the due buckets, and `take` gives each ended session to exactly one replica. Time is the emulator
+ * clock: a sweep runs on the first request once 5 emulator seconds have passed since the last one (so
+ * moving the clock past the end triggers it on the next request, which answers once the logout tokens
+ * are sent) and, for an emulator no one calls, every 30 s of real time.
+ */
+export class SessionExpiry {
+  constructor(
+    private readonly store: Store,
+    private readonly sessionSeconds: number,
+    private readonly notify: (session: EndingSession) => Promise<void>,
+  ) {}
+
+  /** Called when oidc-provider saves a session. */
+  async track(sessionId: string, payload: AdapterPayload): Promise<void> {
+    const { accountId, loginTs, authorizations } = payload as AdapterPayload & { loginTs?: number; authorizations?: Record<string, { sid?: string }> };
+    if (typeof accountId !== 'string' || typeof loginTs !== 'number') return;
+    const sids = Object.fromEntries(Object.entries(authorizations ?? {}).flatMap(([clientId, { sid }]) => (sid ? [[clientId, sid]] : [])));
+    await this.#remember(sessionId, { endsAt: loginTs + this.sessionSeconds, accountId, sids });
+  }
+
+  async #remember(sessionId: string, session: EndingSession): Promise<void> {
+    const ttl = Math.max(1, session.endsAt - nowSeconds() + REMEMBER_AFTER_END_SECONDS);
+    const bucket = Math.floor(session.endsAt / BUCKET_SECONDS);
+    await this.store.set(recordKey(sessionId), session, ttl);
+    await this.store.addToSet(bucketKey(bucket), sessionId, ttl);
+    await this.store.addToSet(BUCKETS_KEY, String(bucket), ttl);
+  }
+
+  /** Called when oidc-provider destroys a session (sign-out, a new session id): it ends without notice. */
+  async forget(sessionId: string): Promise<void> {
+    await this.store.delete(recordKey(sessionId));
+  }
+
+  /**
+   * Claims every session that has ended and notifies for each; resolves when the notices are sent, so
+   * the request that found them answers after its apps heard (failures go to `onError`).
+   */
+  async sweep(onError: (error: Error) => void): Promise<void> {
+    const now = nowSeconds();
+    const due = (await this.store.setMembers(BUCKETS_KEY)).map(Number).filter((bucket) => bucket * BUCKET_SECONDS <= now);
+    const notices: Promise<void>[] = [];
+    for (const bucket of due) {
+      for (const sessionId of await this.store.setMembers(bucketKey(bucket))) {
+        const ended = await this.#claim(sessionId, bucket, now);
+        if (ended) notices.push(this.notify(ended).catch(onError));
+      }
+      if ((bucket + 1) * BUCKET_SECONDS <= now) {
+        await this.store.delete(bucketKey(bucket));
+        await this.store.removeFromSet(BUCKETS_KEY, String(bucket));
+      }
+    }
+    await Promise.all(notices);
+  }
+
+  async #claim(sessionId: string, bucket: number, now: number): Promise<EndingSession | undefined> {
+    const record = await this.store.get<EndingSession>(recordKey(sessionId));
+    // Gone (signed out) or moved to a later bucket (signed in again): nothing for this bucket.
+    if (!record || Math.floor(record.endsAt / BUCKET_SECONDS) !== bucket) {
+      await this.store.removeFromSet(bucketKey(bucket), sessionId);
+      return undefined;
+    }
+    if (record.endsAt > now) return undefined;
+    const ended = await this.store.take<EndingSession>(recordKey(sessionId));
+    await this.store.removeFromSet(bucketKey(bucket), sessionId);
+    if (ended && ended.endsAt > now) {
+      // Signed in again between the read and the take: that session goes on.
+      await this.#remember(sessionId, ended);
+      return undefined;
+    }
+    return ended;
+  }
+
+  /** The adapter class, tracking sessions as oidc-provider saves and destroys them. */
+  trackingAdapter(Base: new (model: string) => Adapter): new (model: string) => Adapter {
+    const expiry = this;
+    return class SessionTrackingAdapter extends (Base as new (model: string) => Adapter & object) {
+      readonly #tracked: boolean;
+
+      constructor(model: string) {
+        super(model);
+        this.#tracked = model === 'Session';
+      }
+
+      override async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+        await super.upsert(id, payload, expiresIn);
+        if (this.#tracked) await expiry.track(id, payload);
+      }
+
+      override async destroy(id: string): Promise<void> {
+        await super.destroy(id);
+        if (this.#tracked) await expiry.forget(id);
+      }
+    };
+  }
+
+  /** The request-driven sweep, at most once per 5 emulator seconds per replica. */
+  sweepOnRequests(onError: (error: Error) => void): Middleware {
+    let lastSweep = Number.NEGATIVE_INFINITY;
+    return async (_ctx, next) => {
+      const now = nowSeconds();
+      if (now - lastSweep >= 5 || now < lastSweep) {
+        lastSweep = now;
+        await this.sweep(onError).catch(onError);
+      }
+      await next();
+    };
+  }
+
+  /** The real-time sweep; returns the function that stops it. */
+  sweepEvery(milliseconds: number, onError: (error: Error) => void): () => void {
+    const timer = setInterval(() => void this.sweep(onError).catch(onError), milliseconds);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+}
