@@ -6,7 +6,7 @@ import { renderTemplate } from '../http/index.js';
 
 /** The check_session_iframe, at Visma Connect's path. */
 export const CHECK_SESSION_PATH = '/connect/checksession';
-/** The OP browser state, readable by the iframe's script (IdentityServer's cookie name). */
+/** The OP browser state, readable by the iframe's script, views/assets/check-session.js (IdentityServer's cookie name). */
 export const BROWSER_STATE_COOKIE = 'idsrv.session';
 
 type Session = NonNullable<KoaContextWithOIDC['oidc']['session']>;
@@ -63,7 +63,7 @@ export class SessionManagement {
       if (ctx.path !== CHECK_SESSION_PATH || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
       ctx.set('cache-control', 'no-store');
       ctx.type = 'html';
-      ctx.body = renderTemplate('check-session', { cookieName: BROWSER_STATE_COOKIE });
+      ctx.body = renderTemplate('check-session', {});
     };
   }
 

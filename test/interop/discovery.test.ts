@@ -124,6 +124,9 @@ describe('the discovery document, compared with the one Visma Connect publishes'
     expect(response.headers.get('content-type')).toContain('text/html');
     expect(response.headers.get('x-frame-options')).toBeNull();
     expect(response.headers.get('content-security-policy') ?? '').not.toContain('frame-ancestors');
-    expect(await response.text()).toContain("addEventListener('message'");
+    expect(await response.text()).toContain('<script src="/assets/check-session.js"></script>');
+    const script = await fetch(`${emulator.issuer}/assets/check-session.js`);
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect(await script.text()).toContain("addEventListener('message'");
   });
 });
