@@ -49,9 +49,12 @@ export class SessionExpiry {
   async #remember(sessionId: string, session: EndingSession): Promise<void> {
     const ttl = Math.max(1, session.endsAt - nowSeconds() + REMEMBER_AFTER_END_SECONDS);
     const bucket = Math.floor(session.endsAt / BUCKET_SECONDS);
-    await this.store.set(recordKey(sessionId), session, ttl);
-    await this.store.addToSet(bucketKey(bucket), sessionId, ttl);
-    await this.store.addToSet(BUCKETS_KEY, String(bucket), ttl);
+    // Together: a bucket is swept only once due, and a session being saved ends in the future.
+    await Promise.all([
+      this.store.set(recordKey(sessionId), session, ttl),
+      this.store.addToSet(bucketKey(bucket), sessionId, ttl),
+      this.store.addToSet(BUCKETS_KEY, String(bucket), ttl),
+    ]);
   }
 
   /** Called when oidc-provider destroys a session (sign-out, a new session id): it ends without notice. */
