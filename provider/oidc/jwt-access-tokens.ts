@@ -7,10 +7,10 @@ import { readText } from '../http/index.js';
 import type { IssuerKey } from './issuer-key.js';
 import { OIDC_ROUTES } from './routes.js';
 
-export const ACCESS_TOKEN_TYP = 'at+jwt';
+const ACCESS_TOKEN_TYP = 'at+jwt';
 
 /** The `aud` of access tokens from sign-in: IdentityServer's static audience, `<issuer>/resources`. */
-export const resourcesAudience = (issuer: string): string => `${issuer}/resources`;
+const resourcesAudience = (issuer: string): string => `${issuer}/resources`;
 
 /**
  * Access tokens from sign-in are JWTs at Visma Connect, and still work at userinfo, introspection and

@@ -7,7 +7,7 @@ import { renderTemplate } from '../http/index.js';
 /** The check_session_iframe, at Visma Connect's path. */
 export const CHECK_SESSION_PATH = '/connect/checksession';
 /** The OP browser state, readable by the iframe's script, views/assets/check-session.js (IdentityServer's cookie name). */
-export const BROWSER_STATE_COOKIE = 'idsrv.session';
+const BROWSER_STATE_COOKIE = 'idsrv.session';
 
 type Session = NonNullable<KoaContextWithOIDC['oidc']['session']>;
 
@@ -72,7 +72,8 @@ export class SessionManagement {
   }
 }
 
-export function sessionState(clientId: string, redirectUri: string, browserState: string, salt = randomBytes(16).toString('base64url')): string {
+function sessionState(clientId: string, redirectUri: string, browserState: string): string {
+  const salt = randomBytes(16).toString('base64url');
   const hash = createHash('sha256').update(`${clientId} ${new URL(redirectUri).origin} ${browserState} ${salt}`).digest('base64url');
   return `${hash}.${salt}`;
 }
