@@ -58,18 +58,22 @@ export function createOidcAdapter(store: Store, options: OidcAdapterOptions): ne
 
     /**
      * Marks the model consumed, once: oidc-provider checks `consumed` before it calls this, so two requests
-     * racing with one code both pass that check, and here exactly one of them wins. A refresh token
-     * consumed again within its grace period is the documented exception.
+     * racing with one code both pass that check, and here exactly one of them wins. A model gone by now
+     * was revoked meanwhile (a third request saw the code consumed and revoked its grant): that loses
+     * too. A refresh token consumed again within its grace period is the documented exception.
      */
     async consume(id: string): Promise<void> {
       const now = nowSeconds();
+      let found = false;
       let consumedBefore: unknown;
       let clientId: unknown;
       await store.update<AdapterPayload>(modelKey(this.#model, id), (payload) => {
+        found = payload !== undefined;
         consumedBefore = payload?.consumed;
         clientId = payload?.clientId;
         return payload && payload.consumed === undefined ? { ...payload, consumed: now } : undefined;
       });
+      if (!found) throw new errors.InvalidGrant(`${this.#model} was revoked`);
       if (typeof consumedBefore !== 'number') return;
       if (this.#model === 'RefreshToken' && (await this.#withinGrace(consumedBefore, clientId))) return;
       throw new errors.InvalidGrant(`${this.#model} already consumed`);

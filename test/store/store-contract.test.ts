@@ -115,6 +115,13 @@ describe.each(implementations)('the %s store', (_name, open) => {
       expect(await codes.find('c1')).toBeUndefined();
     });
 
+    it('refuses to consume a model revoked meanwhile, as when a racing reuse of the code revoked its grant', async () => {
+      const codes = adapterFor('AuthorizationCode');
+      await codes.upsert('c1', { grantId: 'g1', exp: clock.nowSeconds() + 60 }, 60);
+      await codes.revokeByGrantId('g1');
+      await expect(codes.consume('c1')).rejects.toMatchObject({ error: 'invalid_grant' });
+    });
+
     it('lets a consumed refresh token through for its grace period only', async () => {
       const tokens = adapterFor('RefreshToken');
       await tokens.upsert('r1', { clientId: 'app', exp: clock.nowSeconds() + 3600 }, 3600);
