@@ -48,6 +48,7 @@ describe('the fixture file', () => {
     ['a bad trusted network', 'tenants:\n  - id: t\n    name: T\n    trustedNetworks: [10.0.0.0/33]', 'test.yaml: tenants[0].trustedNetworks[0]: must be an IPv4 or IPv6 network in CIDR notation, such as 192.0.2.0/24'],
     ['a code client without redirect URIs', 'clients:\n  - clientId: x', 'test.yaml: clients[0].redirectUris: must list at least one URI for a client with the authorization_code grant'],
     ['client_credentials without a secret', 'clients:\n  - clientId: x\n    grantTypes: [client_credentials]', 'test.yaml: clients[0].clientSecret: is required for the client_credentials grant (a public client cannot authenticate)'],
+    ['a resource server without a secret', 'clients:\n  - clientId: x\n    redirectUris: [http://l/cb]\n    resourceServer: true', "test.yaml: clients[0].resourceServer: needs a clientSecret (introspecting other clients' tokens requires client authentication)"],
     ['a relative redirect URI', 'clients:\n  - clientId: x\n    redirectUris: [/cb]', 'test.yaml: clients[0].redirectUris[0]: must be an absolute http(s) URL'],
     ['a user in an unknown tenant', 'users:\n  - email: a@b.se\n    tenants: [nope]', 'test.yaml: users[0].tenants[0]: no tenant has id "nope"'],
     ['the same e-mail twice, in other case', 'users:\n  - email: a@b.se\n  - email: A@B.se', 'test.yaml: users[1].email: "a@b.se" appears twice'],
