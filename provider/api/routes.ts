@@ -6,7 +6,7 @@ import { apiResource } from '../oidc/index.js';
 import { bearerAuth, type ApiCaller } from './bearer-auth.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Provisioning } from './provisioning.js';
-import { parseBatch, parseCode, parseVerificationRequest } from './requests.js';
+import { parseBatch, parseCode, parseEmail, parseVerificationRequest } from './requests.js';
 import type { TenantView } from './tenant-view.js';
 
 export interface ApiDependencies {
@@ -62,7 +62,7 @@ export function apiRoutes(deps: ApiDependencies): Router {
     const email = typeof ctx.query['email'] === 'string' ? ctx.query['email'].trim() : '';
     if (email === '') throw new HttpError(400, 'invalid_request', 'email is required: GET /api/v1/users?email=<address>');
     const view = viewOf(ctx);
-    ctx.body = view.describeUser(await view.userByEmail(email));
+    ctx.body = view.describeUser(await view.userByEmail(parseEmail(email)));
   });
 
   router.get('/users/:userId', async (ctx) => {

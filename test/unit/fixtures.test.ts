@@ -52,6 +52,8 @@ describe('the fixture file', () => {
     ['a relative redirect URI', 'clients:\n  - clientId: x\n    redirectUris: [/cb]', 'test.yaml: clients[0].redirectUris[0]: must be an absolute http(s) URL'],
     ['a user in an unknown tenant', 'users:\n  - email: a@b.se\n    tenants: [nope]', 'test.yaml: users[0].tenants[0]: no tenant has id "nope"'],
     ['the same e-mail twice, in other case', 'users:\n  - email: a@b.se\n  - email: A@B.se', 'test.yaml: users[1].email: "a@b.se" appears twice'],
+    ['the same e-mail twice, its domain once in Unicode', 'users:\n  - email: a@xn--exmple-cua.se\n  - email: A@Exämple.se', 'test.yaml: users[1].email: "a@xn--exmple-cua.se" appears twice'],
+    ['an e-mail with a non-ASCII local part', 'users:\n  - email: märta@example.se', 'test.yaml: users[0].email: must be an e-mail address'],
     ['the same client twice', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb]}\n  - {clientId: x, redirectUris: [http://l/cb]}', 'test.yaml: clients[1].clientId: "x" appears twice'],
     ['a client without scopes', 'clients:\n  - clientId: x\n    redirectUris: [http://l/cb]\n    scopes: []', 'test.yaml: clients[0].scopes: must list at least one scope'],
     ['a short TOTP secret', 'users:\n  - email: a@b.se\n    totpSecret: ABC', 'test.yaml: users[0].totpSecret: must be at least 16 base32 characters (80 bits)'],
