@@ -22,6 +22,7 @@ export interface OidcOptions {
 }
 
 const HOUR = 60 * 60;
+const SESSION_SECONDS = 10 * HOUR;
 
 /**
  * RFC 7662: a token's own client may introspect it, and so may a resource server (a fixture client
@@ -32,7 +33,6 @@ async function mayIntrospect(_ctx: KoaContextWithOIDC, client: Client, token: Ac
   if (token.clientId === client.clientId) return true;
   return client['resourceServer'] === true && token.kind !== 'RefreshToken';
 }
-const SESSION_SECONDS = 10 * HOUR;
 
 /** oidc-provider 9 configured as Visma Connect behaves (DESIGN.md section 4). */
 export function oidcConfiguration(options: OidcOptions): Configuration {
