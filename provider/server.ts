@@ -184,7 +184,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const routers = [
     controlRoutes({ clock: sharedClock, controlToken: settings.controlToken, exposedWithoutToken, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
     mailboxPage(mailbox, mailMode, [jsonErrors(logger), controlAuth(settings.controlToken, exposedWithoutToken)]),
-    apiRoutes({ issuer, signingKeys: keys, logger, provisioning, accounts, mails }),
+    apiRoutes({ issuer, signingKeys: keys, logger, provisioning, mails }),
     loginRoutes({ pages, gate, devices, attempts, lockout, tokens, mails }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
     accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost }),

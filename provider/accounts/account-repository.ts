@@ -1,10 +1,11 @@
 import type { Store } from '../store/index.js';
 import type { Account } from './account.js';
+import { canonicalEmail, emailKey } from './email-address.js';
 
 const bySub = (sub: string): string => `account:${sub}`;
-const byEmail = (email: string): string => `account-email:${email.toLowerCase()}`;
+const byEmail = (canonical: string): string => `account-email:${emailKey(canonical)}`;
 
-/** Accounts by `sub`, with a case-insensitive e-mail index that holds one account per address. */
+/** Accounts by `sub`, with an e-mail index that holds one account per address, found in any case and either form of its domain. */
 export class AccountRepository {
   readonly #store: Store;
 
@@ -17,7 +18,9 @@ export class AccountRepository {
   }
 
   async findByEmail(email: string): Promise<Account | undefined> {
-    const sub = await this.#store.get<string>(byEmail(email));
+    const canonical = canonicalEmail(email);
+    if (canonical === undefined) return undefined;
+    const sub = await this.#store.get<string>(byEmail(canonical));
     return sub === undefined ? undefined : this.findBySub(sub);
   }
 

@@ -1,6 +1,7 @@
 /** A Visma Connect account as the emulator stores it. `sub` is an immutable UUID. */
 export interface Account {
   sub: string;
+  /** Canonical (canonicalEmail): every way an address comes in is made so first. */
   email: string;
   emailVerified: boolean;
   passwordHash: string | undefined;

@@ -6,7 +6,7 @@ import { readForm, showMessage } from '../http/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { TwoFactorGate } from '../twofactor/index.js';
 import type { RememberedDevices } from '../risk/index.js';
-import { checkEmail } from './email.js';
+import { readEmailField } from './email.js';
 import { stepPath, type InteractionPages } from './interaction-pages.js';
 import { decideForSignIn } from './decide-for-sign-in.js';
 import { proceed } from './proceed.js';
@@ -31,13 +31,13 @@ export function forgotRoutes(router: Router, { pages, mails, tokens, gate, devic
     const found = await pages.details(ctx);
     const form = await readForm(ctx);
     const username = (form['Username'] ?? '').trim();
-    const problem = checkEmail(username);
+    const { email, problem } = readEmailField(username);
     const backUrl = stepPath(found.uid, '');
     if (problem) return pages.render(ctx, found, 'forgot', '/forgot', { username, backUrl, errors: [{ field: 'Username', message: problem }] });
-    const account = await pages.accounts.findByEmail(username);
+    const account = await pages.accounts.findByEmail(email);
     if (account && form['Choice'] === 'link') await mails.oneTimeLink(account, found.uid);
     else if (account) await mails.passwordReset(account);
-    await pages.render(ctx, found, 'check-inbox', '/forgot', { username, backUrl });
+    await pages.render(ctx, found, 'check-inbox', '/forgot', { username: email, backUrl });
   });
 
   router.get('/interaction/:uid/one-time-link', async (ctx) => {

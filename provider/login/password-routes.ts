@@ -6,7 +6,7 @@ import { REASONS } from '../oidc/index.js';
 import type { RememberedDevices } from '../risk/index.js';
 import type { TwoFactorGate } from '../twofactor/index.js';
 import { decideForSignIn } from './decide-for-sign-in.js';
-import { checkEmail } from './email.js';
+import { readEmailField } from './email.js';
 import { stepPath, type InteractionPages } from './interaction-pages.js';
 import { takeParkedOneTimeToken } from './one-time-sign-in.js';
 import { proceed } from './proceed.js';
@@ -54,9 +54,9 @@ export function passwordRoutes(router: Router, { pages, gate, devices, lockout, 
   router.post('/interaction/:uid', async (ctx) => {
     const found = await pages.details(ctx);
     const { Username: username = '' } = await readForm(ctx);
-    const problem = checkEmail(username);
+    const { email, problem } = readEmailField(username);
     if (problem) return pages.render(ctx, found, 'identifier', '', { username, errors: [{ field: 'Username', message: problem }] });
-    await pages.states.save(found.uid, { email: username.trim() });
+    await pages.states.save(found.uid, { email });
     pages.go(ctx, found.uid, '/password');
   });
 

@@ -5,7 +5,7 @@ import { signInUrl } from '../account-settings/internal-client.js';
 import { readForm, renderPage, showMessage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
-import { checkEmail } from './email.js';
+import { readEmailField } from './email.js';
 import { linkInvalid } from './forgot-routes.js';
 import { parkOneTimeToken } from './one-time-sign-in.js';
 
@@ -38,12 +38,12 @@ export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
   router.post('/forgot-password', async (ctx) => {
     const form = await readForm(ctx);
     const username = (form['Username'] ?? '').trim();
-    const problem = checkEmail(username);
+    const { email, problem } = readEmailField(username);
     if (problem) return page(ctx, 'forgot', { action: '/forgot-password', username, errors: [{ field: 'Username', message: problem }] });
-    const account = await deps.accounts.findByEmail(username);
+    const account = await deps.accounts.findByEmail(email);
     if (account && form['Choice'] === 'link') await deps.mails.oneTimeLink(account);
     else if (account) await deps.mails.passwordReset(account);
-    page(ctx, 'check-inbox', { username });
+    page(ctx, 'check-inbox', { username: email });
   });
 
   router.get('/reset-password', async (ctx) => {

@@ -1,10 +1,21 @@
 import type { AddressInfo } from 'node:net';
+import { domainToASCII } from 'node:url';
 import type { Logger } from '../http/index.js';
 import type { Mailbox } from './mailbox.js';
 import { toMailHogMessage } from './mailhog-message.js';
 
 const HOSTNAME = 'mailhog.example';
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * smtp-server decodes an internationalized domain in MAIL FROM and RCPT TO to Unicode. MailHog shows
+ * the address as it came over SMTP, and our mail (no SMTPUTF8) sends the ASCII (xn--) form: put it back.
+ */
+function asSent(address: string): string {
+  const at = address.lastIndexOf('@');
+  const domain = address.slice(at + 1);
+  return at === -1 || /^[\x00-\x7f]*$/.test(domain) ? address : `${address.slice(0, at)}@${domainToASCII(domain) || domain}`;
+}
 
 export interface RunningCatcher {
   port: number;
@@ -25,8 +36,8 @@ export async function startSmtpCatcher(mailbox: Mailbox, port: number, host: str
       stream.on('end', () => {
         const message = toMailHogMessage(
           {
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+            from: session.envelope.mailFrom ? asSent(session.envelope.mailFrom.address) : '',
+            to: session.envelope.rcptTo.map((rcpt) => asSent(rcpt.address)),
             data: Buffer.concat(chunks).toString('utf8'),
             helo: session.hostNameAppearsAs,
           },

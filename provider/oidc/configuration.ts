@@ -1,4 +1,4 @@
-import type { Configuration, FindAccount, JWK, KoaContextWithOIDC } from 'oidc-provider';
+import type { AccessToken, Client, ClientCredentials, Configuration, FindAccount, JWK, KoaContextWithOIDC, RefreshToken } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { AcrSettings } from '../fixtures/index.js';
 import { EXTRA_CLIENT_METADATA } from '../fixtures/index.js';
@@ -23,6 +23,16 @@ export interface OidcOptions {
 
 const HOUR = 60 * 60;
 const SESSION_SECONDS = 10 * HOUR;
+
+/**
+ * RFC 7662: a token's own client may introspect it, and so may a resource server (a fixture client
+ * with `resourceServer: true`), for access tokens only: refresh tokens never go to a resource server.
+ * Anyone else gets `{active: false}`, as for a token that does not exist.
+ */
+async function mayIntrospect(_ctx: KoaContextWithOIDC, client: Client, token: AccessToken | ClientCredentials | RefreshToken): Promise<boolean> {
+  if (token.clientId === client.clientId) return true;
+  return client['resourceServer'] === true && token.kind !== 'RefreshToken';
+}
 
 /** oidc-provider 9 configured as Visma Connect behaves (DESIGN.md section 4). */
 export function oidcConfiguration(options: OidcOptions): Configuration {
@@ -52,7 +62,9 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: mayIntrospect },
+      // oidc-provider's own allowedPolicy lets a client revoke only its own tokens: another client's
+      // gets invalid_request (a public client's request is ignored), as RFC 7009 section 2.1 says.
       revocation: { enabled: true },
       backchannelLogout: { enabled: true },
       pushedAuthorizationRequests: { enabled: false },
