@@ -2,14 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { writeFixtures } from '../support/emulator.js';
+import { OLD_NODE_VERSION, oldNodeBin } from '../support/old-node.js';
 import { freePort } from '../support/redis-server.js';
 import { clearPrefix, REDIS_URL, requireRedis, uniquePrefix } from '../support/redis.js';
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const START = fileURLToPath(new URL('../../scripts/start.js', import.meta.url));
 const running: ChildProcess[] = [];
 
@@ -171,3 +173,63 @@ describe('the container configuration (run without Docker, as the image would ru
     for (const needed of ['bin', 'views', 'fixtures']) expect(copied).toContain(needed);
   });
 });
+
+describe('on a Node older than 22.12', () => {
+  let bin: string;
+  beforeAll(() => {
+    bin = oldNodeBin();
+  }, 300_000);
+  const expected = () =>
+    `mock-visma-connect: needs Node.js 22.12 or newer, and this is Node.js ${OLD_NODE_VERSION} (${join(bin, 'node')}); ` +
+    'install it with nvm (`nvm install 22`, or `nvm install` in a checkout, which reads .nvmrc), from https://nodejs.org, or use the official node:22 Docker image';
+
+  /** Runs a command as a user whose PATH finds the old Node first. */
+  async function withOldNode(command: string, args: string[]) {
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, PATH: `${bin}${delimiter}${process.env['PATH']}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    return { code, stdout, stderr };
+  }
+
+  /** What the command itself printed on stderr, without npm's own warnings (EBADENGINE and the like). */
+  const ownLines = (stderr: string) => stderr.split('\n').filter((line) => line !== '' && !line.startsWith('npm '));
+
+  it('`npm start` says in one line which Node it needs, which one runs and how to get one, and exits 2', { timeout: 60_000 }, async () => {
+    const run = await withOldNode('npm', ['start']);
+    expect(ownLines(run.stderr)).toEqual([expected()]);
+    expect(run.code).toBe(2);
+  });
+
+  it('`npx mock-visma-connect` says the same', { timeout: 60_000 }, async () => {
+    const run = await withOldNode('npx', ['--offline', 'mock-visma-connect', '--port', '0']);
+    expect(ownLines(run.stderr)).toEqual([expected()]);
+    expect(run.code).toBe(2);
+  });
+
+  it('`npm test` says the same before type-checking or running anything', { timeout: 60_000 }, async () => {
+    const run = await withOldNode('npm', ['test']);
+    expect(ownLines(run.stderr)).toEqual([expected()]);
+    expect(run.stdout).not.toContain('> tsc -p');
+    expect(run.code).toBe(2);
+  });
+
+  it('importing the testing library throws an Error with that line before loading anything else, and leaves the host process running', { timeout: 60_000 }, async () => {
+    await buildDist();
+    const script = "try { await import('mock-visma-connect/testing'); console.log('imported'); } catch (error) { console.log(`${error.constructor.name}: ${error.message}`); } console.log('still running');";
+    const run = await withOldNode('node', ['--input-type=module', '-e', script]);
+    expect(run.stdout).toBe(`Error: ${expected()}\nstill running\n`);
+    expect(run.stderr).toBe(''); // no warning from a dependency that got loaded first
+    expect(run.code).toBe(0);
+  });
+});
+
+/** Compiles dist/ when the sources are newer, as `npm start` does. */
+async function buildDist() {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', "import('./scripts/build-if-stale.js').then((build) => build.buildIfStale())"], { cwd: ROOT, stdio: 'inherit' });
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`the build failed (${code})`);
+}
