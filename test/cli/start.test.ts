@@ -5,11 +5,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { writeFixtures } from '../support/emulator.js';
 import { OLD_NODE_VERSION, oldNodeBin } from '../support/old-node.js';
 import { freePort } from '../support/redis-server.js';
-import { clearPrefix, REDIS_URL, requireRedis, uniquePrefix } from '../support/redis.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const START = fileURLToPath(new URL('../../scripts/start.js', import.meta.url));
@@ -134,43 +132,6 @@ describe('the package', () => {
     expect(code).toBe(0);
     expect(JSON.parse(out)).toMatchObject({ issuer: expect.stringMatching(/^http:\/\/localhost:\d+$/), clients: expect.arrayContaining(['flex-hrm', 'hrm-api']) });
     expect(existsSync(`${root}dist/provider/testing/index.d.ts`)).toBe(true);
-  });
-});
-
-describe('the container configuration (run without Docker, as the image would run it)', () => {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
-
-  it('starts with the environment docker-compose.yml gives the provider (Redis and SMTP on this machine) and serves its issuer', { timeout: 60_000 }, async () => {
-    const compose = parseYaml(readFileSync(`${root}docker-compose.yml`, 'utf8')) as { services: Record<string, { environment: Record<string, string> }> };
-    const environment = compose.services['mock-visma-connect']!.environment;
-    expect(environment).toMatchObject({ HOST: '0.0.0.0', PORT: '5080', STORE: 'redis', REDIS_URL: 'redis://redis:6379', MAIL: 'smtp', SMTP_URL: 'smtp://mailhog:1025' });
-    expect(Object.keys(compose.services).sort()).toEqual(['mailhog', 'mock-visma-connect', 'redis']);
-    await requireRedis();
-    // The same configuration, with the services' host names pointed at this machine's.
-    const prefix = uniquePrefix();
-    const server = start([], { ...environment, PORT: '0', REDIS_URL, REDIS_PREFIX: prefix, SMTP_URL: 'smtp://127.0.0.1:1' });
-    try {
-      const url = await server.ready;
-      expect(url).toMatch(/^http:\/\/localhost:\d+$/);
-      const discovery = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as { issuer: string };
-      expect(discovery.issuer).toBe(environment['ISSUER']);
-      expect(server.output().stdout).toContain('store      redis');
-    } finally {
-      server.child.kill('SIGTERM');
-      await server.exited;
-      await clearPrefix(prefix);
-    }
-  });
-
-  it('copies into the image everything the server needs, and runs the bin the package declares', () => {
-    const dockerfile = readFileSync(`${root}Dockerfile`, 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:22-slim/m);
-    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((match) => match[1]!.split(' '));
-    for (const path of copied) expect(existsSync(`${root}${path}`), `${path} exists`).toBe(true);
-    const command = JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1]!) as string[];
-    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { bin: Record<string, string>; files: string[] };
-    expect(command).toEqual(['node', pkg.bin['mock-visma-connect']]);
-    for (const needed of ['bin', 'views', 'fixtures']) expect(copied).toContain(needed);
   });
 });
 
