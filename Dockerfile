@@ -7,8 +7,8 @@ COPY . .
 # The image holds what the npm package holds (package.json "files": the server, the scenario library,
 # fixtures, views) and the production dependencies, so the two cannot drift apart.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
- && npm pack --ignore-scripts --silent \
- && mkdir package && tar xzf mock-visma-connect-*.tgz -C package --strip-components=1 && mv node_modules package/
+ && mkdir package && tar xzf "$(npm pack --ignore-scripts --silent)" -C package --strip-components=1 \
+ && mv node_modules package/
 
 FROM node:22-slim
 WORKDIR /app
