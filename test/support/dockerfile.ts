@@ -62,8 +62,8 @@ export interface ReplayedImage {
  * Builds an image without Docker: each stage's `/` is a directory under `into`, COPY copies from the
  * build context (less .dockerignore) or an earlier stage, RUN runs the command with `sh` in the
  * working directory, with this process's Node first on the PATH standing in for the base image's.
- * Commands get the stage's ENV and no other environment than PATH and HOME (npm's cache, used
- * offline-first). An instruction this replay does not know fails it, so a new one is not ignored.
+ * Commands get the stage's ENV and little else (see `sh`). An instruction this replay does not
+ * know fails it, so a new one is not silently skipped.
  */
 export async function replayDockerfile(context: string, into: string): Promise<ReplayedImage> {
   const stages = parseDockerfile(readFileSync(join(context, 'Dockerfile'), 'utf8'));
@@ -135,7 +135,10 @@ export async function replayDockerfile(context: string, into: string): Promise<R
   return image;
 }
 
-/** Runs a command as the image's `sh` would, with only PATH, HOME and the given environment. */
+/**
+ * Runs a command as the image's `sh` would, with the given environment and only PATH and HOME of
+ * this machine's (HOME for npm's cache, which npm uses offline-first here: no needless registry trips).
+ */
 export async function sh(command: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn('sh', ['-c', command], {
     cwd,
