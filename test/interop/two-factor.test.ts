@@ -282,6 +282,64 @@ describe('two-factor sign-in through the pages', () => {
     ]);
   });
 
+  describe('one decision per sign-in step, in /_mock/decisions', () => {
+    const decisions = async () => (await control('GET', '/decisions')).body['decisions'] as Record<string, unknown>[];
+    const taken = (stage: string, clientId: string, outcome: string, rule: string) => expect.objectContaining({ stage, clientId, outcome, rule, trace: expect.any(Array) });
+
+    it('keeps exactly one decision for a sign-in with a code: the one taken after the password', async () => {
+      await tokensOf(await submitCode(await signIn('required-app', 'olle@fri.se'), await totp('olle@fri.se')));
+      expect(await decisions()).toEqual([taken('password', 'required-app', 'challenge', 'required')]);
+    });
+
+    it('keeps exactly one decision for a sign-in without a code, and one for a single sign-on to the next app, taken at authorize', async () => {
+      const first = await signIn('bypass-app', 'maja@fri.se');
+      await tokensOf(first);
+      const sso = await signIn('default-app', 'maja@fri.se', { agent: first.agent });
+      expect((await tokensOf(sso)).claims()).toMatchObject({ acr: '2', amr: ['pwd'] });
+      expect(await decisions()).toEqual([taken('password', 'bypass-app', 'none', 'bypass'), taken('authorize', 'default-app', 'none', 'default')]);
+    });
+
+    it('keeps exactly one decision for a step-up: the one at authorize that sent the signed-in user to the code', async () => {
+      const first = await signIn('bypass-app', 'olle@fri.se');
+      await tokensOf(first);
+      const stepUp = await signIn('bypass-app', 'olle@fri.se', { agent: first.agent, extra: { acr_values: 'urn:idp:vismaconnect:mfa' } });
+      await tokensOf(await submitCode(stepUp, await totp('olle@fri.se')));
+      expect(await decisions()).toEqual([taken('password', 'bypass-app', 'none', 'bypass'), taken('authorize', 'bypass-app', 'challenge', 'step-up')]);
+    });
+
+    it('keeps only the password decision when the session is too old for max_age and the whole sign-in is asked for', async () => {
+      const first = await submitCode(await signIn('required-app', 'olle@fri.se'), await totp('olle@fri.se'));
+      await tokensOf(first);
+      await control('POST', '/clock', { advanceSeconds: 400 });
+      const stale = await signIn('default-app', 'olle@fri.se', { agent: first.agent, extra: { acr_values: 'urn:idp:vismaconnect:mfa', max_age: '300' } });
+      await tokensOf(await submitCode(stale, await totp('olle@fri.se')));
+      expect(await decisions()).toEqual([taken('password', 'required-app', 'challenge', 'required'), taken('password', 'default-app', 'challenge', 'step-up')]);
+    });
+
+    it('keeps one decision for a step-up that enrolls the user, and none more for the emergency code page', async () => {
+      const first = await signIn('bypass-app', 'maja@fri.se');
+      await tokensOf(first);
+      const stepUp = await signIn('bypass-app', 'maja@fri.se', { agent: first.agent, extra: { acr_values: 'urn:idp:vismaconnect:mfa' } });
+      expect(isEnrollPage(stepUp.page)).toBe(true);
+      const secret = /id="totp-secret"[^>]*>([^<]+)</.exec(stepUp.page.html)![1]!.replace(/\s/g, '');
+      const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000), guardrails: createGuardrails({ MIN_SECRET_BYTES: 10 }) });
+      const emergency = await submitCode(stepUp, code);
+      const done = { ...emergency, page: await emergency.agent.follow(await emergency.agent.post(readForm(emergency.page).action, {}), cb(4001)) };
+      expect((await tokensOf(done)).claims()).toMatchObject({ acr: '3' });
+      expect(await decisions()).toEqual([taken('password', 'bypass-app', 'none', 'bypass'), taken('authorize', 'bypass-app', 'enroll', 'step-up')]);
+    });
+
+    it('reads an essential acr claim as a step-up at authorize too', async () => {
+      const first = await signIn('bypass-app', 'olle@fri.se');
+      await tokensOf(first);
+      const claims = JSON.stringify({ id_token: { acr: { essential: true, values: ['urn:idp:vismaconnect:mfa'] } } });
+      const stepUp = await signIn('bypass-app', 'olle@fri.se', { agent: first.agent, extra: { claims } });
+      expect(isCodePage(stepUp.page)).toBe(true);
+      await tokensOf(await submitCode(stepUp, await totp('olle@fri.se')));
+      expect(await decisions()).toEqual([taken('password', 'bypass-app', 'none', 'bypass'), taken('authorize', 'bypass-app', 'challenge', 'step-up')]);
+    });
+  });
+
   it.each([
     ['an unknown user', { email: 'nobody@fri.se', clientId: 'default-app' }, 404, 'no user has the e-mail nobody@fri.se'],
     ['an unknown client', { email: 'olle@fri.se', clientId: 'nope' }, 404, 'no client has the id nope'],
