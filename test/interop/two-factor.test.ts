@@ -329,6 +329,22 @@ describe('two-factor sign-in through the pages', () => {
       expect(await decisions()).toEqual([taken('password', 'bypass-app', 'none', 'bypass'), taken('authorize', 'bypass-app', 'enroll', 'step-up')]);
     });
 
+    it('keeps one decision for a silent sign-in that a second factor would stop, and answers login_required', async () => {
+      const first = await signIn('bypass-app', 'olle@fri.se');
+      await tokensOf(first);
+      const silent = await signIn('required-app', 'olle@fri.se', { agent: first.agent, extra: { prompt: 'none', response_mode: 'query' } });
+      expect(new URL(silent.page.location!).searchParams.get('error')).toBe('login_required');
+      expect(await decisions()).toEqual([taken('password', 'bypass-app', 'none', 'bypass'), taken('authorize', 'required-app', 'challenge', 'required')]);
+    });
+
+    it('keeps one decision for a single sign-on that prompt=consent interrupts after the decision', async () => {
+      const first = await signIn('bypass-app', 'maja@fri.se');
+      await tokensOf(first);
+      const sso = await signIn('default-app', 'maja@fri.se', { agent: first.agent, extra: { prompt: 'consent' } });
+      expect((await tokensOf(sso)).claims()).toMatchObject({ acr: '2' });
+      expect(await decisions()).toEqual([taken('password', 'bypass-app', 'none', 'bypass'), taken('authorize', 'default-app', 'none', 'default')]);
+    });
+
     it('reads an essential acr claim as a step-up at authorize too', async () => {
       const first = await signIn('bypass-app', 'olle@fri.se');
       await tokensOf(first);
