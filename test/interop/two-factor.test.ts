@@ -171,6 +171,20 @@ describe('two-factor sign-in through the pages', () => {
     expect((await tokensOf(done)).claims()).toMatchObject({ acr: '3', amr: ['pwd', 'otp', 'mfa'] });
   });
 
+  it('sends a signed-in user whose authenticator was removed during a step-up back to sign in afresh', async () => {
+    const first = await signIn('bypass-app', 'olle@fri.se');
+    await tokensOf(first);
+    const stepUp = await signIn('bypass-app', 'olle@fri.se', { agent: first.agent, extra: { acr_values: 'urn:idp:vismaconnect:mfa' } });
+    expect(isCodePage(stepUp.page)).toBe(true);
+    await control('POST', '/fixtures', { users: [{ email: 'olle@fri.se', password: PASSWORDS['olle@fri.se'], tenants: [TENANT] }] });
+
+    const again = await stepUp.agent.follow(await stepUp.agent.get(stepUp.page.url), cb(4001));
+    expect(again.html).toContain('name="Username"');
+    const password = await stepUp.agent.follow(await stepUp.agent.post(readForm(again).action, { Username: 'olle@fri.se' }));
+    const enroll = await stepUp.agent.follow(await stepUp.agent.post(readForm(password).action, { Password: PASSWORDS['olle@fri.se']! }), cb(4001));
+    expect(isEnrollPage(enroll)).toBe(true);
+  });
+
   it('steps up for an acr level of 3 and for an essential acr claim', async () => {
     const level = await signIn('bypass-app', 'olle@fri.se', { extra: { acr_values: '3' } });
     expect(isCodePage(level.page)).toBe(true);
