@@ -13,7 +13,7 @@ import { createFindAccount, createOidcProvider, loadSigningKeys, validateClients
 import { RememberedDevices, RiskOverrides } from './risk/index.js';
 import { clientKey, createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
 import { clock, SharedClock } from './time/index.js';
-import { createLoginChecks, DecisionLog, TwoFactorGate } from './twofactor/index.js';
+import { DecisionLog, SignInDecisions, TwoFactorGate } from './twofactor/index.js';
 
 export const DEFAULT_FIXTURES_PATH = projectPath('fixtures', 'default.yaml');
 const REFRESH_TOKEN_GRACE_SECONDS = 5;
@@ -155,6 +155,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const overrides = new RiskOverrides(store);
   const decisions = new DecisionLog(store, logger);
   const gate = new TwoFactorGate({ store, devices, overrides, log: decisions });
+  const signIn = new SignInDecisions({ accounts, gate, devices, acrSettings });
   const attempts = new TwoFactorAttempts(store);
   const lockout = new LoginLockout(store);
   const tokens = new LinkTokens(store);
@@ -169,7 +170,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
     adapter: createOidcAdapter(store, { refreshTokenGraceSeconds: REFRESH_TOKEN_GRACE_SECONDS }),
     findAccount: createFindAccount(accounts),
     tenantExists: async (tenantId) => (await store.get(tenantKey(tenantId))) !== undefined,
-    loginChecks: createLoginChecks({ accounts, gate, devices, acrSettings }),
+    loginChecks: signIn.checks,
     acr: fixtures.acr,
   });
   provider.proxy = settings.trustProxy;
@@ -185,7 +186,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
     controlRoutes({ clock: sharedClock, controlToken: settings.controlToken, exposedWithoutToken, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
     mailboxPage(mailbox, mailMode, [jsonErrors(logger), controlAuth(settings.controlToken, exposedWithoutToken)]),
     apiRoutes({ issuer, signingKeys: keys, logger, provisioning, mails }),
-    loginRoutes({ pages, gate, devices, attempts, lockout, tokens, mails }),
+    loginRoutes({ pages, signIn, devices, attempts, lockout, tokens, mails }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
     accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost }),
   ];

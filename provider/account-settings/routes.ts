@@ -49,7 +49,6 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
   async function overview(ctx: Context, account: Account, notice?: MessageKey, problems: MessageKey[] = [], field = 'two-factor') {
     ctx.type = 'html';
     ctx.body = renderPage('account', {
-      title: 'Account',
       language: negotiateLanguage(ctx),
       email: account.email,
       hasPassword: account.passwordHash !== undefined,
@@ -64,7 +63,6 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     const uri = await otpauthUri(account.email, secret);
     ctx.type = 'html';
     ctx.body = renderPage('enroll', {
-      title: 'Two-step verification',
       language: negotiateLanguage(ctx),
       optional: true,
       action: `${ACCOUNT_PATH}/two-factor/setup`,
@@ -78,7 +76,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
 
   function showEmergencyCode(ctx: Context, code: string) {
     ctx.type = 'html';
-    ctx.body = renderPage('emergency-code', { title: 'Emergency code', language: negotiateLanguage(ctx), code, afterUse: false, action: ACCOUNT_PATH, method: 'get' });
+    ctx.body = renderPage('emergency-code', { language: negotiateLanguage(ctx), code, afterUse: false, action: ACCOUNT_PATH, method: 'get' });
   }
 
   router.get('/', async (ctx) => {

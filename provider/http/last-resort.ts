@@ -18,7 +18,7 @@ export function lastResort(logger: Logger): Middleware {
       logger.error(`${ctx.method} ${ctx.path} failed: ${(error as Error).stack ?? String(error)}`);
       ctx.status = 500;
       ctx.type = 'html';
-      ctx.body = renderPage('error', { title: 'Error', language: negotiateLanguage(ctx), error: 'server_error', description: 'The emulator failed; see its log.' });
+      ctx.body = renderPage('error', { language: negotiateLanguage(ctx), error: 'server_error', description: 'The emulator failed; see its log.' });
     }
   };
 }

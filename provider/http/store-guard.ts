@@ -25,7 +25,7 @@ export function storeGuard(store: Store, clock: SharedClock, describe: string): 
         ctx.body = { error: 'temporarily_unavailable', error_description: `${describe} does not answer; try again shortly` };
       } else {
         ctx.type = 'html';
-        ctx.body = renderPage('error', { title: 'Error', language: negotiateLanguage(ctx), error: 'temporarily_unavailable', description: `${describe} does not answer; try again shortly.` });
+        ctx.body = renderPage('error', { language: negotiateLanguage(ctx), error: 'temporarily_unavailable', description: `${describe} does not answer; try again shortly.` });
       }
       return;
     }

@@ -47,7 +47,7 @@ const en = {
   emergencyLead: 'Keep this code somewhere safe. If you lose your phone you can sign in with it, once. It is shown only now.',
   emergencyAfterUseLead: 'You signed in with your emergency code, so it no longer works. This is your new one; it is shown only now.',
   continue: 'Continue',
-  accountTitle: 'Account settings',
+  accountTitle: 'Account Settings',
   signedInAs: 'Signed in as',
   twoFactorSection: 'Two-step verification',
   twoFactorIsOn: 'Two-step verification is on: signing in asks for a code from your authenticator app when the app or your organisation requires it.',
@@ -101,6 +101,8 @@ const en = {
   sendResetMail: 'Send a password reset e-mail',
   sendOneTimeMail: 'Send a one-time sign-in link',
   mailSentNotice: 'An e-mail is on its way to you.',
+  mailboxTitle: 'Mailbox',
+  mailTitle: 'Mail: {subject}',
 };
 
 export type MessageKey = keyof typeof en;
@@ -154,7 +156,7 @@ const sv: Messages = {
   emergencyLead: 'Spara koden på ett säkert ställe. Om du tappar bort telefonen kan du logga in med den, en gång. Den visas bara nu.',
   emergencyAfterUseLead: 'Du loggade in med din nödkod, så den fungerar inte längre. Här är din nya; den visas bara nu.',
   continue: 'Fortsätt',
-  accountTitle: 'Kontoinställningar',
+  accountTitle: 'Account Settings',
   signedInAs: 'Inloggad som',
   twoFactorSection: 'Tvåstegsverifiering',
   twoFactorIsOn: 'Tvåstegsverifiering är på: inloggningen ber om en kod från din autentiseringsapp när tjänsten eller din organisation kräver det.',
@@ -208,6 +210,8 @@ const sv: Messages = {
   sendResetMail: 'Skicka e-post för att återställa lösenordet',
   sendOneTimeMail: 'Skicka en engångslänk för inloggning',
   mailSentNotice: 'Ett e-postmeddelande är på väg till dig.',
+  mailboxTitle: 'E-postlåda',
+  mailTitle: 'E-post: {subject}',
 };
 
 export const LANGUAGES = ['en', 'sv'] as const;

@@ -14,7 +14,6 @@ export function interactionErrors(): Middleware {
       ctx.status = 400;
       ctx.type = 'html';
       ctx.body = renderPage('error', {
-        title: 'Error',
         language,
         error: 'invalid_request',
         description: null,

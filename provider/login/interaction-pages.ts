@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Account, AccountRepository } from '../accounts/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
-import { renderPage } from '../http/index.js';
+import { renderPage, type PageName } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import { interactionPath } from '../oidc/index.js';
 import type { Outcome } from '../policy/index.js';
@@ -17,6 +17,7 @@ export interface PendingStep {
 }
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+export type InteractionPage = Extract<PageName, 'identifier' | 'password' | 'two-factor' | 'enroll' | 'emergency-code' | 'forgot' | 'check-inbox'>;
 export type Step = '' | '/password' | '/two-factor' | '/enroll' | '/enroll/later' | '/emergency-code' | '/forgot';
 
 export const stepPath = (uid: string, step: Step): string => `${interactionPath(uid)}${step}`;
@@ -49,11 +50,10 @@ export class InteractionPages {
     return { found, state, account };
   }
 
-  async render(ctx: Context, found: Details, page: string, step: Step, data: Record<string, unknown> = {}): Promise<void> {
+  async render(ctx: Context, found: Details, page: InteractionPage, step: Step, data: Record<string, unknown> = {}): Promise<void> {
     const client = await this.provider.Client.find(String(found.params['client_id']));
     ctx.type = 'html';
     ctx.body = renderPage(page, {
-      title: page,
       language: negotiateLanguage(ctx, found.params['ui_locales']),
       clientName: client?.clientName ?? found.params['client_id'],
       action: stepPath(found.uid, step),

@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import type { LinkTokens, LoginLockout, TwoFactorAttempts } from '../accounts/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { RememberedDevices } from '../risk/index.js';
-import type { TwoFactorGate } from '../twofactor/index.js';
+import type { SignInDecisions } from '../twofactor/index.js';
 import { enrollmentRoutes } from './enrollment-routes.js';
 import { forgotRoutes } from './forgot-routes.js';
 import type { InteractionPages } from './interaction-pages.js';
@@ -12,7 +12,7 @@ import { twoFactorRoutes } from './two-factor-routes.js';
 
 export interface LoginDependencies {
   pages: InteractionPages;
-  gate: TwoFactorGate;
+  signIn: SignInDecisions;
   devices: RememberedDevices;
   attempts: TwoFactorAttempts;
   lockout: LoginLockout;

@@ -28,9 +28,9 @@ export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
     await next();
   });
 
-  const page = (ctx: Context, name: string, data: Record<string, unknown>) => {
+  const page = (ctx: Context, name: 'forgot' | 'check-inbox' | 'set-password', data: Record<string, unknown>) => {
     ctx.type = 'html';
-    ctx.body = renderPage(name, { title: name, language: negotiateLanguage(ctx), errors: [], backUrl: '/account', ...data });
+    ctx.body = renderPage(name, { language: negotiateLanguage(ctx), errors: [], backUrl: '/account', ...data });
   };
 
   router.get('/forgot-password', (ctx) => page(ctx, 'forgot', { action: '/forgot-password', username: String(ctx.query['email'] ?? '') }));

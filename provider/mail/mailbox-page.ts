@@ -20,7 +20,7 @@ export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards
       }),
     );
     ctx.type = 'html';
-    ctx.body = renderPage('mailbox', { title: 'Mailbox', language: negotiateLanguage(ctx), messages, mode: describeMode() });
+    ctx.body = renderPage('mailbox', { language: negotiateLanguage(ctx), messages, mode: describeMode() });
   });
 
   // For scripts (the scenario runner, the testing library): the newest mail to an address, decoded.
@@ -48,13 +48,13 @@ export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards
     if (!message) {
       ctx.status = 404;
       ctx.type = 'html';
-      ctx.body = renderPage('mailbox', { title: 'Mailbox', language: negotiateLanguage(ctx), messages: [], mode: 'No mail has that id.' });
+      ctx.body = renderPage('mailbox', { language: negotiateLanguage(ctx), messages: [], mode: 'No mail has that id.' });
       return;
     }
     const parsed = await simpleParser(message.Raw.Data);
     ctx.type = 'html';
     ctx.body = renderPage('mail', {
-      title: parsed.subject ?? 'Mail',
+      title: { key: 'mailTitle', vars: { subject: parsed.subject ?? '' } },
       language: negotiateLanguage(ctx),
       from: parsed.from?.text ?? message.Raw.From,
       to: message.Raw.To.join(', '),

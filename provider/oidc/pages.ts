@@ -7,15 +7,15 @@ const language = (ctx: KoaContextWithOIDC) => negotiateLanguage(ctx, ctx.oidc?.p
 
 export async function renderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): Promise<void> {
   ctx.type = 'html';
-  ctx.body = renderPage('error', { title: 'Error', language: language(ctx), error: out.error, description: out.error_description });
+  ctx.body = renderPage('error', { language: language(ctx), error: out.error, description: out.error_description });
 }
 
 export async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
   ctx.type = 'html';
-  ctx.body = renderPage('logout', { title: 'Sign out', language: language(ctx), form });
+  ctx.body = renderPage('logout', { language: language(ctx), form });
 }
 
 export async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
   ctx.type = 'html';
-  ctx.body = renderPage('logged-out', { title: 'Signed out', language: language(ctx) });
+  ctx.body = renderPage('logged-out', { language: language(ctx) });
 }
