@@ -68,6 +68,7 @@ export async function startMockVismaConnect(options: MockVismaConnectOptions = {
   return {
     issuer: emulator.issuer,
     url: emulator.url,
+    publicApiUrl: emulator.publicApiUrl,
     clients: Object.fromEntries(fixtureClients.map((client) => [client.clientId, { clientId: client.clientId, clientSecret: client.clientSecret, redirectUris: client.redirectUris }])),
     async totp(email) {
       const account = await accounts.findByEmail(email);
