@@ -21,6 +21,8 @@ describe('the fixture file', () => {
     );
     expect(fixtures.clients.find((c) => c.clientId === 'hrm-api')!.grantTypes).toEqual(['client_credentials']);
     expect(fixtures.users.filter((u) => u.totpSecret)).toHaveLength(1);
+    expect(fixtures.clients.find((c) => c.clientId === 'hrm-public-api')!.scopes).toContain('publicapi:user:create');
+    expect(fixtures.tenants[0]!.applications).toEqual(['flex-hrm']);
   });
 
   it('fills in the documented defaults', () => {
