@@ -17,7 +17,7 @@ ENV NODE_ENV=production \
     PORT=5080
 COPY --from=build /app/package ./
 USER node
-EXPOSE 5080
+EXPOSE 5080 5081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 5080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 CMD ["node", "bin/mock-visma-connect.js"]

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import type Provider from 'oidc-provider';
 import { accountSettingsClient, accountSettingsRoutes, ACCOUNT_SETTINGS_CLIENT_ID } from './account-settings/index.js';
 import { AccountRepository, EmailVerifications, LinkTokens, LoginLockout, TwoFactorAttempts } from './accounts/index.js';
 import { apiRoutes, Provisioning } from './api/index.js';
@@ -10,6 +12,7 @@ import { createLogger, jsonErrors, lastResort, staticAssets, storeGuard, type Lo
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import { createFindAccount, createOidcProvider, loadSigningKeys, validateClients } from './oidc/index.js';
+import { Directory, notFound, publicApiErrors, publicApiRoutes, requireToken } from './public-api/index.js';
 import { RememberedDevices, RiskOverrides } from './risk/index.js';
 import { clientKey, createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
 import { clock, SharedClock } from './time/index.js';
@@ -28,6 +31,8 @@ export interface RunningEmulator {
   port: number;
   /** With MAIL=embedded: the catcher's SMTP port and its MailHog API's base URL. */
   mail: { smtpPort: number; apiUrl: string } | undefined;
+  /** The Visma Connect Public API's base URL (its own listener; operations under `/v1.0`). */
+  publicApiUrl: string;
   store: Store;
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -42,7 +47,8 @@ type Closer = () => Promise<void> | void;
 
 /**
  * Starts the emulator: reads fixtures and keys, seeds the store, starts the mail catcher, and serves
- * oidc-provider with our routes mounted in front of it. Until everything is ready the port answers 503.
+ * oidc-provider with our routes mounted in front of it, and the Public API on its own port. Until
+ * everything is ready the ports answer 503.
  */
 export async function startEmulator(settings: Settings, logger: Logger = createLogger(settings.logLevel)): Promise<RunningEmulator> {
   clock.install();
@@ -58,13 +64,19 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     for (const close of closers.splice(0).reverse()) await close();
   };
   try {
-    let handle: Handler = (_req, res) => {
+    const starting: Handler = (_req, res) => {
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"status":"starting"}');
     };
+    let handle = starting;
     const server = createServer((req, res) => handle(req, res));
     const port = await listen(server, settings.port, settings.host, 'PORT');
     closers.push(() => closeServer(server));
     const url = `http://${urlHost(settings.host)}:${port}`;
+    let handlePublicApi = starting;
+    const publicApiServer = createServer((req, res) => handlePublicApi(req, res));
+    const publicApiPort = await listen(publicApiServer, settings.publicApiPort, settings.host, 'PUBLIC_API_PORT');
+    closers.push(() => closeServer(publicApiServer));
+    const publicApiUrl = `http://${urlHost(settings.host)}:${publicApiPort}`;
     const issuer = settings.issuer ?? `http://localhost:${port}`;
 
     const store = await openStore(settings).catch((error: Error) => {
@@ -100,9 +112,10 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     });
 
     let mailMode = `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.`;
-    const app = compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode });
+    const { provider: app, publicApi } = compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode });
     await validateClients(app, fixtures.clients, fixturesPath);
     handle = app.callback();
+    handlePublicApi = publicApi.callback();
 
     let mail: EmbeddedMail | undefined;
     if (settings.mail === 'embedded') {
@@ -110,7 +123,7 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
       catcherUrl(`smtp://127.0.0.1:${mail.smtpPort}`);
       mailMode = `Embedded catcher: SMTP on port ${mail.smtpPort}, MailHog API at ${mail.apiUrl}`;
     }
-    return { url, issuer, port, mail, store, reset, close: closeAll };
+    return { url, issuer, port, mail, publicApiUrl, store, reset, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
@@ -147,8 +160,11 @@ interface Parts {
   mailMode: () => string;
 }
 
-/** Every route, in the order a request meets them; oidc-provider's own endpoints come last. */
-function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode }: Parts) {
+/**
+ * Every route, in the order a request meets them; oidc-provider's own endpoints come last. The Public
+ * API is an app of its own (its own listener), over the same accounts.
+ */
+function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode }: Parts): { provider: Provider; publicApi: Koa } {
   const accounts = new AccountRepository(store);
   const acrSettings = async () => (await store.get<AcrSettings>(ACR_SETTINGS_KEY)) ?? DEFAULT_ACR;
   const devices = new RememberedDevices(store);
@@ -196,7 +212,14 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   provider.use(faultInjection(faults, provider));
   provider.use(staticAssets());
   for (const router of routers) provider.use(router.routes());
-  return provider;
+
+  const publicApi = new Koa();
+  publicApi.use(publicApiErrors(logger));
+  publicApi.use(storeGuard(store, sharedClock, describeStore(settings)));
+  publicApi.use(requireToken(issuer, keys));
+  publicApi.use(publicApiRoutes(new Directory({ store, accounts, lockout, mails }), settings.passwordHashCost).routes());
+  publicApi.use(notFound);
+  return { provider, publicApi };
 }
 
 function listen(server: Server, port: number, host: string, setting: string): Promise<number> {

@@ -18,6 +18,29 @@ export interface Account {
   passwordHistory: string[];
   /** The applications (clients) this account is linked to, per tenant: Flex HRM's "Koppling till Visma Connect". */
   applications: LinkedApplication[];
+
+  // Kept by the Public API (DESIGN.md section 6b). Optional: accounts stored before it read as the defaults.
+  /** A suspended account cannot sign in (false when absent). */
+  suspended?: boolean;
+  /** ISO 3166-1 alpha-2, upper case. */
+  countryCode?: string;
+  /** The user may change their own e-mail address (false when absent). */
+  emailChangeAllowed?: boolean;
+  twoStepEnforced?: boolean;
+  unverifiedPhoneNumber?: string;
+  /** The user's roles in an application on a tenant. */
+  applicationRoles?: ApplicationRoles[];
+  /** Successful sign-ins (0 when absent). */
+  loginCount?: number;
+  /** Epoch seconds. */
+  createdAt?: number;
+  updatedAt?: number;
+}
+
+export interface ApplicationRoles {
+  tenantId: string;
+  clientId: string;
+  roles: string[];
 }
 
 export interface LinkedApplication {

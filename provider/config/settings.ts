@@ -48,6 +48,7 @@ export const settingsSchema = z.object({
   SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
   SMTP_PORT: port('SMTP_PORT', 1025),
   MAIL_API_PORT: port('MAIL_API_PORT', 8025),
+  PUBLIC_API_PORT: port('PUBLIC_API_PORT', 5081),
   CONTROL_TOKEN: z.string().min(1).optional(),
   LOG_LEVEL: oneOf('LOG_LEVEL', ['silent', 'error', 'warn', 'info', 'debug'], 'info'),
   SIGNING_KEYS: z.string().min(1).optional(),
@@ -81,6 +82,8 @@ export interface Settings {
   smtpUrl: string;
   smtpPort: number;
   mailApiPort: number;
+  /** The Visma Connect Public API's own listener (on HOST, like the main one). */
+  publicApiPort: number;
   /** How often mails waiting in the outbox are retried. */
   mailRetrySeconds: number;
   controlToken: string | undefined;
@@ -127,6 +130,7 @@ export function toSettings(raw: RawSettings): Settings {
     smtpUrl: raw.SMTP_URL,
     smtpPort: raw.SMTP_PORT,
     mailApiPort: raw.MAIL_API_PORT,
+    publicApiPort: raw.PUBLIC_API_PORT,
     mailRetrySeconds: raw.MAIL_RETRY_SECONDS,
     controlToken: raw.CONTROL_TOKEN,
     logLevel: raw.LOG_LEVEL,

@@ -70,6 +70,8 @@ export class InteractionPages {
 
   /** Ends the sign-in: the tokens will say which factors were used. Choosing the account also answers prompt=select_account. */
   async complete(ctx: Context, found: Details, account: Account, withTwoFactor: boolean, firstFactor: FirstFactor = 'pwd'): Promise<void> {
+    // Suspended (through the Public API) while signing in.
+    if ((await this.accounts.findBySub(account.sub))?.suspended) return this.refuseSuspended(ctx, found, account);
     const acr = await this.acrSettings();
     const now = Math.floor(Date.now() / 1000);
     await this.accounts.recordLogin(account.sub, now);
@@ -85,6 +87,12 @@ export class InteractionPages {
     );
     ctx.status = 303;
     ctx.redirect(redirectTo);
+  }
+
+  /** A suspended account cannot sign in, whatever its first factor: the sign-in starts over with a message. */
+  async refuseSuspended(ctx: Context, found: Details, account: Account): Promise<void> {
+    await this.states.forget(found.uid);
+    await this.render(ctx, found, 'identifier', '', { username: account.email, errors: [{ field: 'Username', message: 'accountSuspended' }] });
   }
 
   /** The prompt=consent interaction needs no screen: the grant is made on the way back. */

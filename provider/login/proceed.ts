@@ -7,6 +7,7 @@ import type { LoginState } from './login-state.js';
 
 /** Where a 2FA decision sends the user: straight through, to the code, or to the enrollment wizard. */
 export async function proceed(pages: InteractionPages, ctx: Context, found: Details, state: LoginState, account: Account, decision: Decision): Promise<void> {
+  if (account.suspended) return pages.refuseSuspended(ctx, found, account);
   if (decision.outcome === 'none') return pages.complete(ctx, found, account, false, state.firstFactor);
   await pages.states.save(found.uid, { ...state, sub: account.sub, email: account.email, decision });
   pages.go(ctx, found.uid, decision.outcome === 'challenge' ? '/two-factor' : '/enroll');

@@ -33,11 +33,12 @@ export function accountClaims(account: Account): Record<string, unknown> {
   };
 }
 
-/** Core identity claims go into the ID token only for clients with `includeCoreIdentityClaims`. */
+/** Core identity claims go into the ID token only for clients with `includeCoreIdentityClaims`. Suspended accounts are not found. */
 export function createFindAccount(accounts: AccountRepository): FindAccount {
   return async (ctx: KoaContextWithOIDC, sub: string): Promise<OidcAccount | undefined> => {
     const account = await accounts.findBySub(sub);
-    if (!account) return undefined;
+    // A suspended account gets no tokens: codes, refresh tokens and userinfo fail as for a deleted one.
+    if (!account || account.suspended) return undefined;
     return {
       accountId: account.sub,
       claims(use) {

@@ -7,7 +7,7 @@ import { loadOrCreateGrant } from './grants.js';
 import { createInteractionPolicy, type LoginChecks } from './interaction-policy.js';
 import { OFFLINE_ACCESS_HOOK, restoreOfflineAccess } from './offline-access.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
-import { API_SCOPES, apiResource, interactionPath, OIDC_ROUTES } from './routes.js';
+import { API_SCOPES, apiResource, interactionPath, OIDC_ROUTES, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES, publicApiResource } from './routes.js';
 
 export interface OidcOptions {
   issuer: string;
@@ -37,6 +37,7 @@ async function mayIntrospect(_ctx: KoaContextWithOIDC, client: Client, token: Ac
 /** oidc-provider 9 configured as Visma Connect behaves (DESIGN.md section 4). */
 export function oidcConfiguration(options: OidcOptions): Configuration {
   const api = apiResource(options.issuer);
+  const publicApi = publicApiResource(options.issuer);
   return {
     adapter: options.adapter,
     findAccount: options.findAccount,
@@ -44,7 +45,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
     cookies: { keys: options.cookieKeys },
     routes: OIDC_ROUTES,
     claims: CLAIMS_BY_SCOPE,
-    scopes: ['openid', 'offline_access', 'profile', 'email', ...API_SCOPES],
+    scopes: ['openid', 'offline_access', 'profile', 'email', ...API_SCOPES, ...PUBLIC_API_SCOPES],
     acrValues: [...new Set([options.acr.password, options.acr.twoFactor, ...options.acr.stepUp, ...options.acr.reauthenticate])],
     // Scope claims go into the ID token; findAccount keeps the core identity claims out of it for
     // clients without includeCoreIdentityClaims.
@@ -71,13 +72,19 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       resourceIndicators: {
         enabled: true,
-        // client_credentials always gets a token for the provisioning API; code flow keeps opaque
-        // access tokens for userinfo, as oidc-provider cannot read JWT access tokens at userinfo.
-        defaultResource: async (ctx: KoaContextWithOIDC, _client, oneOf) =>
-          oneOf ?? (ctx.oidc.params?.['grant_type'] === 'client_credentials' ? api : undefined),
+        // client_credentials always gets a token for an API: the Public API when it asks for publicapi:*
+        // scopes, otherwise the provisioning API. Code flow keeps opaque access tokens for userinfo, as
+        // oidc-provider cannot read JWT access tokens at userinfo.
+        defaultResource: async (ctx: KoaContextWithOIDC, _client, oneOf) => {
+          if (oneOf || ctx.oidc.params?.['grant_type'] !== 'client_credentials') return oneOf;
+          const scopes = String(ctx.oidc.params['scope'] ?? '').split(' ');
+          return scopes.some((scope) => scope.startsWith('publicapi:')) ? publicApi : api;
+        },
         getResourceServerInfo: async (_ctx, resource) => {
-          if (resource !== api) throw new errors.InvalidTarget(`unknown resource; the only resource is ${api}`);
-          return { scope: API_SCOPES.join(' '), audience: api, accessTokenFormat: 'jwt', accessTokenTTL: HOUR, jwt: { sign: { alg: 'RS256' } } };
+          const jwt = { accessTokenFormat: 'jwt', accessTokenTTL: HOUR, jwt: { sign: { alg: 'RS256' } } } as const;
+          if (resource === api) return { scope: API_SCOPES.join(' '), audience: api, ...jwt };
+          if (resource === publicApi) return { scope: PUBLIC_API_SCOPES.join(' '), audience: PUBLIC_API_AUDIENCE, ...jwt };
+          throw new errors.InvalidTarget(`unknown resource; the resources are ${api} and ${publicApi}`);
         },
         useGrantedResource: async () => false,
       },

@@ -5,6 +5,7 @@ import { interactionPolicy } from 'oidc-provider';
 export const REASONS = {
   twoFactor: 'two_factor',
   reauthenticate: 'password_reauthentication',
+  accountUnavailable: 'account_unavailable',
 } as const;
 
 /** The prompt of a signed-in session that the 2FA decision sends to the code page (or enrollment). */
@@ -33,6 +34,12 @@ const { Check, Prompt, base } = interactionPolicy;
 export function createInteractionPolicy(checks: LoginChecks) {
   const policy = base();
   const login = policy.get('login')!;
+  // The session's account was deleted or suspended since: sign in again (oidc-provider would otherwise fail on the missing account).
+  login.checks.add(
+    new Check(REASONS.accountUnavailable, 'the signed-in account can no longer sign in', (ctx) =>
+      ctx.oidc.session?.accountId !== undefined && ctx.oidc.account === undefined ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+    ),
+  );
   login.checks.remove('essential_acr');
   login.checks.remove('essential_acrs');
   login.checks.add(

@@ -15,7 +15,7 @@ const running: ChildProcess[] = [];
 
 /** Runs `npm start`'s script (it builds dist/ when the sources are newer) with the given env. */
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [START, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', SMTP_PORT: '0', MAIL_API_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [START, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', SMTP_PORT: '0', MAIL_API_PORT: '0', PUBLIC_API_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let stdout = '';
   let stderr = '';
@@ -45,6 +45,8 @@ describe('starting the server from the command line', () => {
     expect(port).not.toBe('0');
     expect(server.output().stdout).toContain(`issuer     http://localhost:${port}\n`);
     expect(server.output().stdout).toContain(`discovery  http://localhost:${port}/.well-known/openid-configuration`);
+    const publicApi = /public API (http:\/\/127\.0\.0\.1:\d+)\/v1\.0\n/.exec(server.output().stdout)![1]!;
+    expect((await fetch(`${publicApi}/v1.0/tenants`)).status).toBe(401);
 
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);

@@ -21,6 +21,8 @@ describe('the fixture file', () => {
     );
     expect(fixtures.clients.find((c) => c.clientId === 'hrm-api')!.grantTypes).toEqual(['client_credentials']);
     expect(fixtures.users.filter((u) => u.totpSecret)).toHaveLength(1);
+    expect(fixtures.clients.find((c) => c.clientId === 'hrm-public-api')!.scopes).toContain('publicapi:user:create');
+    expect(fixtures.tenants[0]!.applications).toEqual(['flex-hrm']);
   });
 
   it('fills in the documented defaults', () => {
@@ -58,6 +60,13 @@ describe('the fixture file', () => {
     ['a client without scopes', 'clients:\n  - clientId: x\n    redirectUris: [http://l/cb]\n    scopes: []', 'test.yaml: clients[0].scopes: must list at least one scope'],
     ['a short TOTP secret', 'users:\n  - email: a@b.se\n    totpSecret: ABC', 'test.yaml: users[0].totpSecret: must be at least 16 base32 characters (80 bits)'],
     ['a list where an object belongs', 'users: {email: a@b.se}', 'test.yaml: users: Invalid input: expected array, received object'],
+    ['an application on a tenant that is no client', 'tenants:\n  - id: t\n    name: T\n    applications: [nope]', 'test.yaml: tenants[0].applications[0]: no client has clientId "nope"'],
+    ['an application twice on a tenant', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app, app]}', 'test.yaml: tenants[0].applications: must not name an application twice'],
+    ['a role twice on a client', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin, Admin]}', 'test.yaml: clients[0].roles: must not name a role twice'],
+    ['roles in a tenant the user is not in', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [u], applicationRoles: [{tenant: t, application: app, roles: [Admin]}]}', 'test.yaml: users[0].applicationRoles[0].tenant: "t" is not one of this user\'s tenants'],
+    ['roles in an application not on the tenant', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [u], applicationRoles: [{tenant: u, application: app, roles: [Admin]}]}', 'test.yaml: users[0].applicationRoles[0].application: "app" is not an application of tenant "u" (add it to the tenant\'s applications)'],
+    ['a role the application does not define', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [t], applicationRoles: [{tenant: t, application: app, roles: [Owner]}]}', 'test.yaml: users[0].applicationRoles[0].roles[0]: "Owner" is not a role of app (its roles: Admin)'],
+    ['roles in one application on one tenant given twice', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [t], applicationRoles: [{tenant: t, application: app, roles: [Admin]}, {tenant: t, application: app, roles: []}]}', 'test.yaml: users[0].applicationRoles[1]: the roles in "app" on "t" are given twice'],
   ])('rejects %s, naming file, path and reason', (_name, yaml, message) => {
     expect(() => parse(yaml)).toThrow(FixtureError);
     expect(() => parse(yaml)).toThrow(message);

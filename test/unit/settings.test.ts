@@ -11,6 +11,7 @@ describe('settings from flags and environment', () => {
       mail: 'embedded',
       smtpPort: 1025,
       mailApiPort: 8025,
+      publicApiPort: 5081,
       redisUrl: 'redis://127.0.0.1:6379',
       logLevel: 'info',
       passwordHashCost: 8,
@@ -35,6 +36,7 @@ describe('settings from flags and environment', () => {
     [{ ISSUER: 'connect.visma.com' }, 'ISSUER="connect.visma.com" is not valid: ISSUER must be a URL starting with http:// or https://'],
     [{ ISSUER: 'https://connect.visma.com/' }, 'ISSUER="https://connect.visma.com/" is not valid: ISSUER must not end with a slash (Visma Connect: https://connect.visma.com)'],
     [{ REDIS_URL: 'http://redis' }, 'REDIS_URL="http://redis" is not valid: REDIS_URL must be a URL starting with redis:// or rediss://'],
+    [{ PUBLIC_API_PORT: '-1' }, 'PUBLIC_API_PORT="-1" is not valid: PUBLIC_API_PORT must be a port number from 0 to 65535'],
     [{ PASSWORD_HASH_COST: '40' }, 'PASSWORD_HASH_COST="40" is not valid: PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)'],
   ])('names the setting and the accepted values for %o', (env, message) => {
     expect(() => readSettings([], env)).toThrow(new SettingsError(message));
