@@ -110,6 +110,10 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
   onReconnect(): void {
     // Memory never goes away.
   }
