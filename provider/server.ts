@@ -72,10 +72,8 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     });
     closers.push(() => store.close());
     const mailbox = new Mailbox(store);
-    // The embedded catcher starts once the server answers (its modules are not needed before); mails wait for it.
-    let catcherUrl: (url: string) => void = () => {};
-    const smtpUrl = settings.mail === 'embedded' ? new Promise<string>((resolve) => (catcherUrl = resolve)) : Promise.resolve(settings.smtpUrl);
-    const mailer = new Mailer(smtpUrl, new Outbox(store), logger, settings.mailRetrySeconds * 1000);
+    const mailRoute = settings.mail === 'embedded' ? { mailbox } : { smtpUrl: settings.smtpUrl };
+    const mailer = new Mailer(mailRoute, new Outbox(store), logger, settings.mailRetrySeconds * 1000);
     closers.push(() => mailer.close());
 
     const seed = async () => {
@@ -104,10 +102,10 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     await validateClients(app, fixtures.clients, fixturesPath);
     handle = app.callback();
 
+    // The embedded catcher starts once the server answers: its modules are not needed before.
     let mail: EmbeddedMail | undefined;
     if (settings.mail === 'embedded') {
       mail = await startEmbeddedMail(mailbox, settings, logger, closers);
-      catcherUrl(`smtp://127.0.0.1:${mail.smtpPort}`);
       mailMode = `Embedded catcher: SMTP on port ${mail.smtpPort}, MailHog API at ${mail.apiUrl}`;
     }
     return { url, issuer, port, mail, store, reset, close: closeAll };

@@ -6,7 +6,7 @@ import { Mailbox } from '../../provider/mail/index.js';
 import { toMailHogMessage } from '../../provider/mail/mailhog-message.js';
 import { MemoryStore, type Store } from '../../provider/store/index.js';
 import { RedisStore } from '../../provider/store/redis-store.js';
-import { mailClient } from '../support/api-client.js';
+import { apiClient, apiToken, mailClient } from '../support/api-client.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { clearPrefix, REDIS_URL, requireRedis, uniquePrefix } from '../support/redis.js';
 
@@ -64,6 +64,20 @@ describe('the embedded catcher keeps its size limits', () => {
 
     expect(await sendRaw(emulator.mail!.smtpPort, 'small@example.com', 'hello')).toMatch(/^250 /);
     expect((await mailClient(emulator).messages())!.items.map((mail) => mail.to)).toEqual(['small@example.com']);
+  });
+
+  it('sends the 100 mails of a batch of verifications, each readable when the batch answers', async () => {
+    const api = apiClient(emulator, await apiToken(emulator, 'hrm-api', 'api-secret'));
+    const items = Array.from({ length: 100 }, (_, i) => ({ email: `batch-${i}@privat.example`, delivery: 'code' }));
+    const batch = await api('POST', '/email-verifications/batch', { items });
+    expect(batch.status).toBe(200);
+    expect(batch.body.results.map((result: { email: string; httpStatus: number }) => [result.email, result.httpStatus])).toEqual(items.map(({ email }) => [email, 202]));
+
+    const client = mailClient(emulator);
+    expect((await client.messages(0, 250))!.total).toBe(100);
+    const last = batch.body.results[99] as { id: string };
+    const code = /\b(\d{6})\b/.exec((await client.latestTo('batch-99@privat.example'))!.text!)![1]!;
+    expect((await api('POST', `/email-verifications/${last.id}/verify`, { code })).body).toMatchObject({ status: 'verified', created: true });
   });
 });
 
