@@ -125,7 +125,11 @@ async function startEmbeddedMail(mailbox: Mailbox, settings: Settings, logger: L
     throw new StartupError(error.code === 'EADDRINUSE' ? `SMTP_PORT ${settings.smtpPort} is already in use (set SMTP_PORT, or 0 for a free one)` : error.message);
   });
   closers.push(() => catcher.close());
-  const api = await startMailHogApi(mailbox, settings.mailApiPort, settings.host).catch((error: NodeJS.ErrnoException) => {
+  // Receiving mail stays open on HOST (other containers send to it); reading it is guarded as /_mock is.
+  const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
+  if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the embedded MailHog API is off`);
+  const access = { controlToken: settings.controlToken, exposedWithoutToken, corsOrigin: settings.mailApiCorsOrigin };
+  const api = await startMailHogApi(mailbox, access, settings.mailApiPort, settings.host).catch((error: NodeJS.ErrnoException) => {
     throw new StartupError(error.code === 'EADDRINUSE' ? `MAIL_API_PORT ${settings.mailApiPort} is already in use (set MAIL_API_PORT, or 0 for a free one)` : error.message);
   });
   closers.push(() => api.close());

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { Router } from '@koa/router';
 import Koa, { type Context } from 'koa';
 import { StoreOutageError } from '../store/index.js';
+import { mailApiAccess, type MailApiAccess } from './mail-api-access.js';
 import { MAILBOX_MAX_MESSAGES, type Mailbox, type MailPage } from './mailbox.js';
 
 const DEFAULT_LIMIT = 50;
@@ -30,7 +31,7 @@ function sendList(ctx: Context, type: string, items: string[], around: [string, 
 const pageOf = ({ total, start, items }: MailPage): [string, string] => [`{"total":${total},"count":${items.length},"start":${start},"items":[`, ']}'];
 
 /** MailHog's HTTP API as its server really answers (v2 list and search, v1 message and delete). */
-export function mailHogApi(mailbox: Mailbox): Koa {
+export function mailHogApi(mailbox: Mailbox, access: MailApiAccess): Koa {
   const app = new Koa();
   const router = new Router({ prefix: '/api' });
 
@@ -44,16 +45,7 @@ export function mailHogApi(mailbox: Mailbox): Koa {
       ctx.body = { error: error.message, error_description: error.error_description };
     }
   });
-  app.use(async (ctx, next) => {
-    ctx.set('access-control-allow-origin', '*');
-    ctx.set('access-control-allow-methods', 'OPTIONS,GET,PUT,POST,DELETE');
-    ctx.set('access-control-allow-headers', 'Content-Type');
-    if (ctx.method === 'OPTIONS') {
-      ctx.status = 200;
-      return;
-    }
-    await next();
-  });
+  app.use(mailApiAccess(access));
 
   router.get('/v2/messages', async (ctx) => {
     const { start, limit } = startLimit(ctx.query);
@@ -104,8 +96,8 @@ export function mailHogApi(mailbox: Mailbox): Koa {
   return app;
 }
 
-export async function startMailHogApi(mailbox: Mailbox, port: number, host: string): Promise<{ port: number; close(): Promise<void> }> {
-  const server: Server = createServer(mailHogApi(mailbox).callback());
+export async function startMailHogApi(mailbox: Mailbox, access: MailApiAccess, port: number, host: string): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = createServer(mailHogApi(mailbox, access).callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
