@@ -84,10 +84,8 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     });
     closers.push(() => store.close());
     const mailbox = new Mailbox(store);
-    // The embedded catcher starts once the server answers (its modules are not needed before); mails wait for it.
-    let catcherUrl: (url: string) => void = () => {};
-    const smtpUrl = settings.mail === 'embedded' ? new Promise<string>((resolve) => (catcherUrl = resolve)) : Promise.resolve(settings.smtpUrl);
-    const mailer = new Mailer(smtpUrl, new Outbox(store), logger, settings.mailRetrySeconds * 1000);
+    const mailRoute = settings.mail === 'embedded' ? { mailbox } : { smtpUrl: settings.smtpUrl };
+    const mailer = new Mailer(mailRoute, new Outbox(store), logger, settings.mailRetrySeconds * 1000);
     closers.push(() => mailer.close());
 
     const seed = async () => {
@@ -117,10 +115,10 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     handle = app.callback();
     handlePublicApi = publicApi.callback();
 
+    // The embedded catcher starts once the server answers: its modules are not needed before.
     let mail: EmbeddedMail | undefined;
     if (settings.mail === 'embedded') {
       mail = await startEmbeddedMail(mailbox, settings, logger, closers);
-      catcherUrl(`smtp://127.0.0.1:${mail.smtpPort}`);
       mailMode = `Embedded catcher: SMTP on port ${mail.smtpPort}, MailHog API at ${mail.apiUrl}`;
     }
     return { url, issuer, port, mail, publicApiUrl, store, reset, close: closeAll };
@@ -140,7 +138,11 @@ async function startEmbeddedMail(mailbox: Mailbox, settings: Settings, logger: L
     throw new StartupError(error.code === 'EADDRINUSE' ? `SMTP_PORT ${settings.smtpPort} is already in use (set SMTP_PORT, or 0 for a free one)` : error.message);
   });
   closers.push(() => catcher.close());
-  const api = await startMailHogApi(mailbox, settings.mailApiPort, settings.host).catch((error: NodeJS.ErrnoException) => {
+  // Receiving mail stays open on HOST (other containers send to it); reading it is guarded as /_mock is.
+  const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
+  if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the embedded MailHog API is off`);
+  const access = { controlToken: settings.controlToken, exposedWithoutToken, corsOrigin: settings.mailApiCorsOrigin };
+  const api = await startMailHogApi(mailbox, access, settings.mailApiPort, settings.host).catch((error: NodeJS.ErrnoException) => {
     throw new StartupError(error.code === 'EADDRINUSE' ? `MAIL_API_PORT ${settings.mailApiPort} is already in use (set MAIL_API_PORT, or 0 for a free one)` : error.message);
   });
   closers.push(() => api.close());

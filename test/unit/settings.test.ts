@@ -23,6 +23,11 @@ describe('settings from flags and environment', () => {
     expect(settings).toMatchObject({ port: 0, host: '0.0.0.0', issuer: 'http://idp.test:9000', controlToken: 't' });
   });
 
+  it('sends CORS headers from the MailHog API only for the one origin MAIL_API_CORS_ORIGIN names', () => {
+    expect(readSettings([], {}).mailApiCorsOrigin).toBeUndefined();
+    expect(readSettings([], { MAIL_API_CORS_ORIGIN: 'https://mail-ui.test:8443' }).mailApiCorsOrigin).toBe('https://mail-ui.test:8443');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(readSettings([], { PORT: '' }).port).toBe(5080);
   });
@@ -38,6 +43,10 @@ describe('settings from flags and environment', () => {
     [{ REDIS_URL: 'http://redis' }, 'REDIS_URL="http://redis" is not valid: REDIS_URL must be a URL starting with redis:// or rediss://'],
     [{ PUBLIC_API_PORT: '-1' }, 'PUBLIC_API_PORT="-1" is not valid: PUBLIC_API_PORT must be a port number from 0 to 65535'],
     [{ PASSWORD_HASH_COST: '40' }, 'PASSWORD_HASH_COST="40" is not valid: PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)'],
+    ...['*', 'http://localhost:3000/', 'localhost:3000', 'http://localhost:3000/app', 'file:///tmp'].map((origin): [Record<string, string>, string] => [
+      { MAIL_API_CORS_ORIGIN: origin },
+      `MAIL_API_CORS_ORIGIN=${JSON.stringify(origin)} is not valid: MAIL_API_CORS_ORIGIN must be one origin, scheme, host and port only, such as http://localhost:3000 (not *: any page could read the mail)`,
+    ]),
   ])('names the setting and the accepted values for %o', (env, message) => {
     expect(() => readSettings([], env)).toThrow(new SettingsError(message));
   });
