@@ -1,9 +1,9 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { hashEmergencyCode, matchTotp, newEmergencyCode, newPasswordProblems, newTotpSecret, otpauthUri, qrCodeDataUrl, verifyPassword, withNewPassword, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
 import { domainKey, type DomainFixture } from '../fixtures/index.js';
-import { readForm, renderPage } from '../http/index.js';
+import { guardedRouter, noStore, readForm, renderPage } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Store } from '../store/index.js';
@@ -28,11 +28,7 @@ const setupKey = (sub: string) => `account-setup:${sub}`;
  * it) and show a new emergency code. Forms post to the same origin with SameSite=Lax session cookies.
  */
 export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost }: AccountSettingsDependencies): Router {
-  const router = new Router({ prefix: ACCOUNT_PATH });
-  router.use(async (ctx, next) => {
-    ctx.set('cache-control', 'no-store');
-    await next();
-  });
+  const router = guardedRouter(ACCOUNT_PATH, noStore());
 
   async function signedIn(ctx: Context): Promise<Account | undefined> {
     const session = await provider.Session.get(ctx);

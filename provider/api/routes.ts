@@ -1,7 +1,7 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { JWK } from 'oidc-provider';
-import { HttpError, jsonErrors, readJson, type Logger } from '../http/index.js';
+import { guardedRouter, HttpError, jsonErrors, readJson, type Logger } from '../http/index.js';
 import { apiResource } from '../oidc/index.js';
 import { bearerAuth, type ApiCaller } from './bearer-auth.js';
 import type { AccountRepository } from '../accounts/index.js';
@@ -23,8 +23,7 @@ const caller = (ctx: Context): ApiCaller => ctx.state['caller'] as ApiCaller;
 /** The provisioning API the HRM calls (DESIGN.md section 6, a contract), under /api/v1. */
 export function apiRoutes(deps: ApiDependencies): Router {
   const { provisioning } = deps;
-  const router = new Router({ prefix: '/api/v1' });
-  router.use(jsonErrors(deps.logger), bearerAuth(deps.issuer, apiResource(deps.issuer), deps.signingKeys));
+  const router = guardedRouter('/api/v1', jsonErrors(deps.logger), bearerAuth(deps.issuer, apiResource(deps.issuer), deps.signingKeys));
 
   router.post('/email-verifications', async (ctx) => {
     const result = await provisioning.startVerification(caller(ctx), parseVerificationRequest(await readJson(ctx)));

@@ -1,6 +1,6 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
 import type { Logger } from '../http/index.js';
-import { jsonErrors, readJson } from '../http/index.js';
+import { guardedRouter, jsonErrors, readJson } from '../http/index.js';
 import type { SharedClock } from '../time/index.js';
 import { parseClockMove } from './clock-request.js';
 import { controlAuth } from './control-auth.js';
@@ -20,8 +20,7 @@ export interface ControlDependencies extends TwoFactorControlDependencies, Fixtu
 /** The control plane for tests, under `/_mock` (DESIGN.md section 7, a contract). */
 export function controlRoutes(deps: ControlDependencies): Router {
   const { clock, controlToken, logger, reset } = deps;
-  const router = new Router({ prefix: '/_mock' });
-  router.use(jsonErrors(logger), controlAuth(controlToken, deps.exposedWithoutToken));
+  const router = guardedRouter('/_mock', jsonErrors(logger), controlAuth(controlToken, deps.exposedWithoutToken));
 
   router.get('/clock', (ctx) => {
     ctx.body = clock.read();

@@ -8,3 +8,5 @@ export { storeGuard } from './store-guard.js';
 export { lastResort } from './last-resort.js';
 export { onlyFields, optionalBoolean, optionalString, requiredString } from './request-fields.js';
 export { showMessage, type MessagePage } from './message-page.js';
+export { guardedRouter } from './guarded-router.js';
+export { noStore } from './no-store.js';

@@ -1,4 +1,5 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
+import { guardedRouter, noStore } from '../http/index.js';
 import type { LinkTokens, LoginLockout, TwoFactorAttempts } from '../accounts/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { RememberedDevices } from '../risk/index.js';
@@ -22,12 +23,7 @@ export interface LoginDependencies {
 
 /** The interaction pages: identifier → password (or a mailed link) → 2FA code or enrollment → back to the app. */
 export function loginRoutes(deps: LoginDependencies): Router {
-  const router = new Router();
-  router.use(interactionErrors());
-  router.use(async (ctx, next) => {
-    ctx.set('cache-control', 'no-store');
-    await next();
-  });
+  const router = guardedRouter(undefined, interactionErrors(), noStore());
   passwordRoutes(router, deps);
   forgotRoutes(router, deps);
   twoFactorRoutes(router, deps);

@@ -1,8 +1,8 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { newPasswordProblems, withNewPassword, statusOf, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
 import { signInUrl } from '../account-settings/internal-client.js';
-import { readForm, renderPage, showMessage } from '../http/index.js';
+import { guardedRouter, noStore, readForm, renderPage, showMessage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import { checkEmail } from './email.js';
@@ -22,11 +22,7 @@ export interface SelfServiceDependencies {
 
 /** The pages mailed links open, and "Forgot your password?" outside a sign-in (as in Account Settings). */
 export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
-  const router = new Router();
-  router.use(async (ctx, next) => {
-    ctx.set('cache-control', 'no-store');
-    await next();
-  });
+  const router = guardedRouter(undefined, noStore());
 
   const page = (ctx: Context, name: string, data: Record<string, unknown>) => {
     ctx.type = 'html';

@@ -1,6 +1,6 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
-import { HttpError, renderPage } from '../http/index.js';
+import { guardedRouter, HttpError, renderPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { Mailbox } from './mailbox.js';
 
@@ -9,8 +9,7 @@ const simpleParser = async (raw: string) => (await import('mailparser')).simpleP
 
 /** `/_mock/mail`: the caught mails for a developer to read and click through (parsed with mailparser). */
 export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards: Middleware[]): Router {
-  const router = new Router({ prefix: '/_mock/mail' });
-  router.use(...guards);
+  const router = guardedRouter('/_mock/mail', ...guards);
 
   router.get('/', async (ctx) => {
     const messages = await Promise.all(
