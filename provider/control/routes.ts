@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
 import type { Logger } from '../http/index.js';
-import { guardedRouter, jsonErrors, readJson } from '../http/index.js';
-import type { SharedClock } from '../time/index.js';
+import { guardedRouter, HttpError, jsonErrors, readJson } from '../http/index.js';
+import { ClockRangeError, type SharedClock } from '../time/index.js';
 import { parseClockMove } from './clock-request.js';
 import { controlAuth } from './control-auth.js';
 import { fixtureAndFaultRoutes, type FixtureAndFaultDependencies } from './fixture-and-fault-routes.js';
@@ -28,8 +28,13 @@ export function controlRoutes(deps: ControlDependencies): Router {
 
   router.post('/clock', async (ctx) => {
     const move = parseClockMove(await readJson(ctx));
-    if ('advanceSeconds' in move) await clock.advance(move.advanceSeconds);
-    else await clock.travelTo(move.nowMs);
+    try {
+      if ('advanceSeconds' in move) await clock.advance(move.advanceSeconds);
+      else await clock.travelTo(move.nowMs);
+    } catch (error) {
+      if (error instanceof ClockRangeError) throw new HttpError(400, 'invalid_request', `${'advanceSeconds' in move ? 'advanceSeconds' : 'now'} would move the clock out of range: ${error.message}`);
+      throw error;
+    }
     logger.info(`clock moved: now ${clock.read().iso}`);
     ctx.body = clock.read();
   });

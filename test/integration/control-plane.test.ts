@@ -61,6 +61,22 @@ describe('the control plane', () => {
     expect(await call(emulator, 'POST', '/_mock/clock', body)).toEqual({ status: 400, body: { error: 'invalid_request', error_description: description } });
   });
 
+  it.each([
+    ['advanceSeconds far beyond year 9999', { advanceSeconds: 1e300 }, 'advanceSeconds'],
+    ['advanceSeconds back before 1970', { advanceSeconds: -1e11 }, 'advanceSeconds'],
+    ['now beyond the range of dates', { now: 1e300 }, 'now'],
+    ['now before 1970', { now: -1 }, 'now'],
+    ['an ISO date after year 9999', { now: '+275760-09-13T00:00:00.000Z' }, 'now'],
+  ])('refuses %s with 400, leaving the clock where it was', async (_name, body, field) => {
+    await emulator.reset();
+    await call(emulator, 'POST', '/_mock/clock', { advanceSeconds: 60 });
+    expect(await call(emulator, 'POST', '/_mock/clock', body)).toEqual({
+      status: 400,
+      body: { error: 'invalid_request', error_description: `${field} would move the clock out of range: the clock shows instants from 1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z only` },
+    });
+    expect(await call(emulator, 'GET', '/_mock/clock')).toMatchObject({ status: 200, body: { offsetSeconds: 60 } });
+  });
+
   it('refuses a body that is not JSON with 400', async () => {
     const result = await call(emulator, 'POST', '/_mock/clock', '{"advanceSeconds": ');
     expect(result.status).toBe(400);
