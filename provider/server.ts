@@ -6,7 +6,7 @@ import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, type Settings } from './config/index.js';
 import { controlAuth, controlRoutes, faultInjection, Faults } from './control/index.js';
 import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
-import { createLogger, jsonErrors, lastResort, staticAssets, storeGuard, type Logger } from './http/index.js';
+import { createLogger, jsonErrors, lastResort, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import { createFindAccount, createOidcProvider, loadSigningKeys, validateClients } from './oidc/index.js';
@@ -190,6 +190,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
     accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost }),
   ];
 
+  provider.use(validHost());
   provider.use(storeGuard(store, sharedClock, describeStore(settings)));
   provider.use(lastResort(logger));
   provider.use(faultInjection(faults, provider));

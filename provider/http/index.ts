@@ -10,3 +10,4 @@ export { onlyFields, optionalBoolean, optionalString, requiredString } from './r
 export { showMessage, type MessagePage } from './message-page.js';
 export { guardedRouter } from './guarded-router.js';
 export { noStore } from './no-store.js';
+export { validHost } from './valid-host.js';

@@ -5,7 +5,7 @@ import { negotiateLanguage } from '../i18n/index.js';
 import { renderPage } from './views.js';
 
 /**
- * The first thing every request meets: `/healthz`, then a clear 503 (JSON for machines, a page for
+ * What every request meets after the Host check: `/healthz`, then a clear 503 (JSON for machines, a page for
  * people) while the store is unreachable, then the shared clock brought up to date.
  */
 export function storeGuard(store: Store, clock: SharedClock, describe: string): Middleware {

@@ -7,13 +7,13 @@ export interface RawAnswer {
 }
 
 /**
- * One HTTP request sent exactly as written: the path is not normalised (fetch resolves `..` and
- * re-encodes), and any header, Host included, goes as given.
+ * One HTTP request sent exactly as written, on its own connection: the path is not normalised
+ * (fetch resolves `..` and re-encodes), and any header, Host included, goes as given.
  */
 export function rawRequest(baseUrl: string, method: string, path: string, options: { headers?: Record<string, string>; body?: string } = {}): Promise<RawAnswer> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const outgoing = request({ hostname, port, method, path, headers: { ...options.headers, ...(options.body !== undefined && { 'content-length': String(Buffer.byteLength(options.body)) }) } }, (response) => {
+    const outgoing = request({ hostname, port, method, path, agent: false, setHost: !(options.headers && 'host' in options.headers), headers: { ...options.headers, ...(options.body !== undefined && { 'content-length': String(Buffer.byteLength(options.body)) }) } }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
