@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { hashEmergencyCode, matchTotp, newEmergencyCode, newPasswordProblems, newTotpSecret, otpauthUri, qrCodeDataUrl, verifyPassword, withNewPassword, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
 import { domainKey, type DomainFixture } from '../fixtures/index.js';
-import { guardedRouter, noStore, readForm, renderPage } from '../http/index.js';
+import { guardedRouter, noStore, readForm, sendPage } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Store } from '../store/index.js';
@@ -43,8 +43,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
   }
 
   async function overview(ctx: Context, account: Account, notice?: MessageKey, problems: MessageKey[] = [], field = 'two-factor') {
-    ctx.type = 'html';
-    ctx.body = renderPage('account', {
+    sendPage(ctx, 'account', {
       title: 'Account',
       language: negotiateLanguage(ctx),
       email: account.email,
@@ -58,8 +57,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
 
   async function setupPage(ctx: Context, account: Account, secret: string, problem?: MessageKey) {
     const uri = await otpauthUri(account.email, secret);
-    ctx.type = 'html';
-    ctx.body = renderPage('enroll', {
+    sendPage(ctx, 'enroll', {
       title: 'Two-step verification',
       language: negotiateLanguage(ctx),
       optional: true,
@@ -73,8 +71,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
   }
 
   function showEmergencyCode(ctx: Context, code: string) {
-    ctx.type = 'html';
-    ctx.body = renderPage('emergency-code', { title: 'Emergency code', language: negotiateLanguage(ctx), code, afterUse: false, action: ACCOUNT_PATH, method: 'get' });
+    sendPage(ctx, 'emergency-code', { title: 'Emergency code', language: negotiateLanguage(ctx), code, afterUse: false, action: ACCOUNT_PATH, method: 'get' });
   }
 
   router.get('/', async (ctx) => {

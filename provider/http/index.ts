@@ -3,7 +3,7 @@ export { readForm, readJson } from './body.js';
 export { jsonErrors } from './json-errors.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { staticAssets } from './static-assets.js';
-export { renderPage, renderTemplate, type PageData } from './views.js';
+export { renderTemplate, sendPage, type PageData } from './views.js';
 export { storeGuard } from './store-guard.js';
 export { lastResort } from './last-resort.js';
 export { onlyFields, optionalBoolean, optionalString, requiredString } from './request-fields.js';

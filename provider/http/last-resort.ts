@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import { HttpError } from './http-error.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { Logger } from './logger.js';
-import { renderPage } from './views.js';
+import { sendPage } from './views.js';
 
 /** A client error that escaped its route keeps its status; anything else is logged and shown as an error page. */
 export function lastResort(logger: Logger): Middleware {
@@ -16,9 +16,7 @@ export function lastResort(logger: Logger): Middleware {
         return;
       }
       logger.error(`${ctx.method} ${ctx.path} failed: ${(error as Error).stack ?? String(error)}`);
-      ctx.status = 500;
-      ctx.type = 'html';
-      ctx.body = renderPage('error', { title: 'Error', language: negotiateLanguage(ctx), error: 'server_error', description: 'The emulator failed; see its log.' });
+      sendPage(ctx, 'error', { title: 'Error', language: negotiateLanguage(ctx), error: 'server_error', description: 'The emulator failed; see its log.' }, 500);
     }
   };
 }

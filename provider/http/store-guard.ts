@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import type { Store } from '../store/index.js';
 import type { SharedClock } from '../time/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
-import { renderPage } from './views.js';
+import { sendPage } from './views.js';
 
 /**
  * What every request meets after the Host check: `/healthz`, then a clear 503 (JSON for machines, a page for
@@ -18,14 +18,13 @@ export function storeGuard(store: Store, clock: SharedClock, describe: string): 
       return;
     }
     if (!available) {
-      ctx.status = 503;
       ctx.set('retry-after', '2');
       // Browsers ask for text/html; API clients, curl and fetch do not.
       if (!ctx.get('accept').includes('text/html')) {
+        ctx.status = 503;
         ctx.body = { error: 'temporarily_unavailable', error_description: `${describe} does not answer; try again shortly` };
       } else {
-        ctx.type = 'html';
-        ctx.body = renderPage('error', { title: 'Error', language: negotiateLanguage(ctx), error: 'temporarily_unavailable', description: `${describe} does not answer; try again shortly.` });
+        sendPage(ctx, 'error', { title: 'Error', language: negotiateLanguage(ctx), error: 'temporarily_unavailable', description: `${describe} does not answer; try again shortly.` }, 503);
       }
       return;
     }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import ejs from 'ejs';
+import type { Context } from 'koa';
 import { projectPath } from '../config/index.js';
 import { MESSAGES, type Language } from '../i18n/index.js';
 
@@ -30,9 +31,29 @@ export function renderTemplate(name: string, data: Record<string, unknown>): str
   return template(name)(data);
 }
 
-/** Renders a page inside the shared layout, with `t` (the page's messages) available to both. */
-export function renderPage(page: string, data: PageData): string {
+/**
+ * `{name}` in a message replaced by `vars.name`. A replacer function, not a replacement string: in
+ * one, `$'`, `$&` and `$$` in a client's name or a typed address would be expanded.
+ */
+export function fill(text: string, vars: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(vars, name) ? vars[name]! : whole));
+}
+
+/** Renders a page inside the shared layout, with `t` (the page's messages) and `fill` available to both. */
+function renderPage(page: string, data: PageData): string {
   const t = MESSAGES[data.language];
-  const body = template(page)({ ...data, t });
-  return template('layout')({ ...data, t, body });
+  const body = template(page)({ ...data, t, fill });
+  return template('layout')({ ...data, t, fill, body });
+}
+
+/**
+ * Answers with one of our HTML pages. Each says it must not be framed (clickjacking): per page, not
+ * for the whole server, so a page meant for an RP's iframe can say otherwise.
+ */
+export function sendPage(ctx: Context, page: string, data: PageData, status = 200): void {
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.set('x-frame-options', 'DENY');
+  ctx.set('content-security-policy', "frame-ancestors 'none'");
+  ctx.body = renderPage(page, data);
 }

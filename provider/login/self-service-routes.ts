@@ -2,7 +2,7 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { newPasswordProblems, withNewPassword, statusOf, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
 import { signInUrl } from '../account-settings/internal-client.js';
-import { guardedRouter, noStore, readForm, renderPage, showMessage } from '../http/index.js';
+import { guardedRouter, noStore, readForm, sendPage, showMessage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import { checkEmail } from './email.js';
@@ -24,10 +24,8 @@ export interface SelfServiceDependencies {
 export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
   const router = guardedRouter(undefined, noStore());
 
-  const page = (ctx: Context, name: string, data: Record<string, unknown>) => {
-    ctx.type = 'html';
-    ctx.body = renderPage(name, { title: name, language: negotiateLanguage(ctx), errors: [], backUrl: '/account', ...data });
-  };
+  const page = (ctx: Context, name: string, data: Record<string, unknown>) =>
+    sendPage(ctx, name, { title: name, language: negotiateLanguage(ctx), errors: [], backUrl: '/account', ...data });
 
   router.get('/forgot-password', (ctx) => page(ctx, 'forgot', { action: '/forgot-password', username: String(ctx.query['email'] ?? '') }));
 

@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
-import { guardedRouter, HttpError, renderPage } from '../http/index.js';
+import { guardedRouter, HttpError, sendPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { Mailbox } from './mailbox.js';
 
@@ -18,8 +18,7 @@ export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards
         return { id: message.ID, to: message.Raw.To.join(', '), subject: parsed.subject ?? '', created: message.Created };
       }),
     );
-    ctx.type = 'html';
-    ctx.body = renderPage('mailbox', { title: 'Mailbox', language: negotiateLanguage(ctx), messages, mode: describeMode() });
+    sendPage(ctx, 'mailbox', { title: 'Mailbox', language: negotiateLanguage(ctx), messages, mode: describeMode() });
   });
 
   // For scripts (the scenario runner, the testing library): the newest mail to an address, decoded.
@@ -45,14 +44,11 @@ export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards
   router.get('/:id', async (ctx) => {
     const message = await mailbox.find(ctx.params['id']!);
     if (!message) {
-      ctx.status = 404;
-      ctx.type = 'html';
-      ctx.body = renderPage('mailbox', { title: 'Mailbox', language: negotiateLanguage(ctx), messages: [], mode: 'No mail has that id.' });
+      sendPage(ctx, 'mailbox', { title: 'Mailbox', language: negotiateLanguage(ctx), messages: [], mode: 'No mail has that id.' }, 404);
       return;
     }
     const parsed = await simpleParser(message.Raw.Data);
-    ctx.type = 'html';
-    ctx.body = renderPage('mail', {
+    sendPage(ctx, 'mail', {
       title: parsed.subject ?? 'Mail',
       language: negotiateLanguage(ctx),
       from: parsed.from?.text ?? message.Raw.From,
