@@ -11,3 +11,4 @@ export { showMessage, type MessagePage } from './message-page.js';
 export { guardedRouter } from './guarded-router.js';
 export { noStore } from './no-store.js';
 export { validHost } from './valid-host.js';
+export { isSafeMethod, sentFromAnotherSite } from './cross-site.js';
