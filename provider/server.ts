@@ -6,7 +6,7 @@ import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, type Settings } from './config/index.js';
 import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
 import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
-import { createLogger, lastResort, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
+import { createLogger, CsrfTokens, lastResort, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import { createFindAccount, createOidcProvider, loadSigningKeys, validateClients } from './oidc/index.js';
@@ -162,10 +162,11 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const mails = new AccountMails(issuer, mailer, tokens);
   const provisioning = new Provisioning({ store, accounts, verifications, mails });
 
+  const cookieKeys = settings.cookieKeys ?? [DEV_COOKIE_KEY];
   const provider = createOidcProvider({
     issuer,
     keys,
-    cookieKeys: settings.cookieKeys ?? [DEV_COOKIE_KEY],
+    cookieKeys,
     adapter: createOidcAdapter(store, { refreshTokenGraceSeconds: REFRESH_TOKEN_GRACE_SECONDS }),
     findAccount: createFindAccount(accounts),
     tenantExists: async (tenantId) => (await store.get(tenantKey(tenantId))) !== undefined,
@@ -186,9 +187,9 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
     controlRoutes({ guards: control, clock: sharedClock, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
     mailboxPage(mailbox, mailMode, control),
     apiRoutes({ issuer, signingKeys: keys, logger, provisioning, accounts, mails }),
-    loginRoutes({ pages, gate, devices, attempts, lockout, tokens, mails }),
+    loginRoutes({ issuer, pages, gate, devices, attempts, lockout, tokens, mails }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost }),
+    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys) }),
   ];
 
   provider.use(validHost());

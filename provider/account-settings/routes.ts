@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { hashEmergencyCode, matchTotp, newEmergencyCode, newPasswordProblems, newTotpSecret, otpauthUri, qrCodeDataUrl, verifyPassword, withNewPassword, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
 import { domainKey, type DomainFixture } from '../fixtures/index.js';
-import { guardedRouter, noStore, readForm, sendPage } from '../http/index.js';
+import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Store } from '../store/index.js';
@@ -18,6 +18,7 @@ export interface AccountSettingsDependencies {
   mails: AccountMails;
   lockout: LoginLockout;
   passwordHashCost: number;
+  formTokens: CsrfTokens;
 }
 
 const SETUP_SECONDS = 30 * 60;
@@ -25,10 +26,14 @@ const setupKey = (sub: string) => `account-setup:${sub}`;
 
 /**
  * Account settings for the signed-in user: set up or remove 2FA (not when the e-mail domain requires
- * it) and show a new emergency code. Forms post to the same origin with SameSite=Lax session cookies.
+ * it) and show a new emergency code. The session cookie alone authenticates, and SameSite=Lax does
+ * not keep out a page on another localhost port: every form carries a token bound to the session,
+ * and a post from another site is refused before that.
  */
-export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost }: AccountSettingsDependencies): Router {
-  const router = guardedRouter(ACCOUNT_PATH, noStore());
+export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost, formTokens }: AccountSettingsDependencies): Router {
+  const sessionId = async (ctx: Context): Promise<string> => (ctx.state['sessionId'] ??= (await provider.Session.get(ctx)).jti);
+  const back = { url: ACCOUNT_PATH, label: 'goToAccount' } as const;
+  const router = guardedRouter(ACCOUNT_PATH, noStore(), sameSiteForms(issuer, back), formTokens.guard(sessionId, back));
 
   async function signedIn(ctx: Context): Promise<Account | undefined> {
     const session = await provider.Session.get(ctx);
@@ -50,6 +55,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
       hasPassword: account.passwordHash !== undefined,
       enrolled: account.totpSecret !== undefined,
       removable: !(await domainRequiresTwoFactor(account)),
+      csrfToken: formTokens.tokenFor(await sessionId(ctx)),
       notice,
       errors: problems.map((message) => ({ field, message })),
     });
@@ -66,6 +72,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
       qrCode: await qrCodeDataUrl(uri),
       uri,
       secret: secret.replace(/(.{4})/g, '$1 ').trim(),
+      csrfToken: formTokens.tokenFor(await sessionId(ctx)),
       errors: problem ? [{ field: 'AuthCode', message: problem }] : [],
     });
   }

@@ -12,3 +12,4 @@ export { guardedRouter } from './guarded-router.js';
 export { noStore } from './no-store.js';
 export { validHost } from './valid-host.js';
 export { isSafeMethod, sentFromAnotherSite } from './cross-site.js';
+export { CsrfTokens, sameSiteForms } from './form-guards.js';

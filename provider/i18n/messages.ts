@@ -101,6 +101,8 @@ const en = {
   sendResetMail: 'Send a password reset e-mail',
   sendOneTimeMail: 'Send a one-time sign-in link',
   mailSentNotice: 'An e-mail is on its way to you.',
+  formRefusedTitle: 'The form was not accepted',
+  formRefusedText: 'It came from another site, or the page it was on has expired. Open the page again and retry.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -208,6 +210,8 @@ const sv: Messages = {
   sendResetMail: 'Skicka e-post för att återställa lösenordet',
   sendOneTimeMail: 'Skicka en engångslänk för inloggning',
   mailSentNotice: 'Ett e-postmeddelande är på väg till dig.',
+  formRefusedTitle: 'Formuläret togs inte emot',
+  formRefusedText: 'Det kom från en annan webbplats, eller så har sidan det låg på gått ut. Öppna sidan igen och försök på nytt.',
 };
 
 export const LANGUAGES = ['en', 'sv'] as const;

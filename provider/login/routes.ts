@@ -1,5 +1,5 @@
 import type { Router } from '@koa/router';
-import { guardedRouter, noStore } from '../http/index.js';
+import { guardedRouter, noStore, sameSiteForms } from '../http/index.js';
 import type { LinkTokens, LoginLockout, TwoFactorAttempts } from '../accounts/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { RememberedDevices } from '../risk/index.js';
@@ -12,6 +12,7 @@ import { passwordRoutes } from './password-routes.js';
 import { twoFactorRoutes } from './two-factor-routes.js';
 
 export interface LoginDependencies {
+  issuer: string;
   pages: InteractionPages;
   gate: TwoFactorGate;
   devices: RememberedDevices;
@@ -21,9 +22,14 @@ export interface LoginDependencies {
   mails: AccountMails;
 }
 
-/** The interaction pages: identifier → password (or a mailed link) → 2FA code or enrollment → back to the app. */
+/**
+ * The interaction pages: identifier → password (or a mailed link) → 2FA code or enrollment → back to
+ * the app. Each form posts to its interaction's own URL, whose uid another site cannot know, and
+ * oidc-provider's interaction cookie binds it to this browser: that is their protection against
+ * forged posts. A post from another site's page is refused as well.
+ */
 export function loginRoutes(deps: LoginDependencies): Router {
-  const router = guardedRouter(undefined, interactionErrors(), noStore());
+  const router = guardedRouter(undefined, interactionErrors(), noStore(), sameSiteForms(deps.issuer));
   passwordRoutes(router, deps);
   forgotRoutes(router, deps);
   twoFactorRoutes(router, deps);

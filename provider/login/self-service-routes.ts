@@ -2,7 +2,7 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { newPasswordProblems, withNewPassword, statusOf, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
 import { signInUrl } from '../account-settings/internal-client.js';
-import { guardedRouter, noStore, readForm, sendPage, showMessage } from '../http/index.js';
+import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, showMessage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import { checkEmail } from './email.js';
@@ -22,7 +22,7 @@ export interface SelfServiceDependencies {
 
 /** The pages mailed links open, and "Forgot your password?" outside a sign-in (as in Account Settings). */
 export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
-  const router = guardedRouter(undefined, noStore());
+  const router = guardedRouter(undefined, noStore(), sameSiteForms(deps.issuer));
 
   const page = (ctx: Context, name: string, data: Record<string, unknown>) =>
     sendPage(ctx, name, { title: name, language: negotiateLanguage(ctx), errors: [], backUrl: '/account', ...data });
