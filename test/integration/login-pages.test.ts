@@ -106,6 +106,15 @@ describe('the login pages', () => {
     expect(elsewhere.html).toContain('This sign-in has expired or was opened in another browser');
   });
 
+  it('answers a form too large to read with a 413 page that says so', async () => {
+    const agent = new UserAgent({ headers: { accept: 'text/html' } });
+    const identifier = await identifierPage(agent);
+    const refused = await agent.post(readForm(identifier).action, { Username: 'x'.repeat(70_000) });
+    expect(refused.status).toBe(413);
+    expect(refused.headers.get('content-type')).toContain('text/html');
+    expect(refused.html).toContain('the request body is larger than 65536 bytes');
+  });
+
   it('asks for the password when it is left empty', async () => {
     const agent = new UserAgent();
     const page = await passwordPage(agent, 'sara.ek@example.se');
