@@ -14,7 +14,8 @@ FROM node:22-slim
 WORKDIR /app
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=5080
+    PORT=5080 \
+    PUBLIC_API_PORT=5081
 COPY --from=build /app/package ./
 USER node
 EXPOSE 5080 5081

@@ -6,9 +6,9 @@ import { accountSettingsClient, accountSettingsRoutes, ACCOUNT_SETTINGS_CLIENT_I
 import { AccountRepository, EmailVerifications, LinkTokens, LoginLockout, TwoFactorAttempts } from './accounts/index.js';
 import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, type Settings } from './config/index.js';
-import { controlAuth, controlRoutes, faultInjection, Faults } from './control/index.js';
+import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
 import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
-import { createLogger, jsonErrors, lastResort, staticAssets, storeGuard, type Logger } from './http/index.js';
+import { createLogger, CsrfTokens, lastResort, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import { createFindAccount, createOidcProvider, loadSigningKeys, validateClients } from './oidc/index.js';
@@ -181,10 +181,11 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const mails = new AccountMails(issuer, mailer, tokens);
   const provisioning = new Provisioning({ store, accounts, verifications, mails });
 
+  const cookieKeys = settings.cookieKeys ?? [DEV_COOKIE_KEY];
   const provider = createOidcProvider({
     issuer,
     keys,
-    cookieKeys: settings.cookieKeys ?? [DEV_COOKIE_KEY],
+    cookieKeys,
     adapter: createOidcAdapter(store, { refreshTokenGraceSeconds: REFRESH_TOKEN_GRACE_SECONDS }),
     findAccount: createFindAccount(accounts),
     tenantExists: async (tenantId) => (await store.get(tenantKey(tenantId))) !== undefined,
@@ -199,16 +200,18 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const faults = new Faults(store);
   const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
   if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the /_mock control plane is off`);
+  const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer, logger });
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
   const routers = [
-    controlRoutes({ clock: sharedClock, controlToken: settings.controlToken, exposedWithoutToken, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
-    mailboxPage(mailbox, mailMode, [jsonErrors(logger), controlAuth(settings.controlToken, exposedWithoutToken)]),
+    controlRoutes({ guards: control, clock: sharedClock, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
+    mailboxPage(mailbox, mailMode, control),
     apiRoutes({ issuer, signingKeys: keys, logger, provisioning, mails }),
-    loginRoutes({ pages, signIn, devices, attempts, lockout, tokens, mails }),
+    loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost }),
+    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys) }),
   ];
 
+  provider.use(validHost());
   provider.use(storeGuard(store, sharedClock, describeStore(settings)));
   provider.use(lastResort(logger));
   provider.use(faultInjection(faults, provider));

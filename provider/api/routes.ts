@@ -1,7 +1,7 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { JWK } from 'oidc-provider';
-import { HttpError, jsonErrors, readJson, type Logger } from '../http/index.js';
+import { guardedRouter, HttpError, jsonErrors, readJson, type Logger } from '../http/index.js';
 import { apiResource } from '../oidc/index.js';
 import { bearerAuth, type ApiCaller } from './bearer-auth.js';
 import type { AccountMails } from '../mail/index.js';
@@ -22,8 +22,7 @@ export function apiRoutes(deps: ApiDependencies): Router {
   const { provisioning } = deps;
   // Every route sees users, verifications and tenants through the caller's view, never the store.
   const viewOf = (ctx: Context): TenantView => provisioning.viewFor(ctx.state['caller'] as ApiCaller);
-  const router = new Router({ prefix: '/api/v1' });
-  router.use(jsonErrors(deps.logger), bearerAuth(deps.issuer, apiResource(deps.issuer), deps.signingKeys));
+  const router = guardedRouter('/api/v1', jsonErrors(deps.logger), bearerAuth(deps.issuer, apiResource(deps.issuer), deps.signingKeys));
 
   router.post('/email-verifications', async (ctx) => {
     const result = await provisioning.startVerification(viewOf(ctx), parseVerificationRequest(await readJson(ctx)));

@@ -2,10 +2,10 @@ import type { Context, Middleware } from 'koa';
 import { StoreOutageError, type Store } from '../store/index.js';
 import type { SharedClock } from '../time/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
-import { renderPage } from './views.js';
+import { sendPage } from './views.js';
 
 /**
- * The first thing every request meets: `/healthz` (which asks the store), then a clear 503 (JSON for
+ * What every request meets after the Host check: `/healthz` (which asks the store), then a clear 503 (JSON for
  * machines, a page for people) while the store is unreachable or stalled, or when it stops answering
  * during the request; then the shared clock brought up to date.
  */
@@ -36,7 +36,6 @@ function unavailable(ctx: Context, description: string): void {
   if (!ctx.get('accept').includes('text/html')) {
     ctx.body = { error: 'temporarily_unavailable', error_description: description };
   } else {
-    ctx.type = 'html';
-    ctx.body = renderPage('error', { language: negotiateLanguage(ctx), error: 'temporarily_unavailable', description: `${description.replace(/\.$/, '')}.` });
+    sendPage(ctx, 'error', { language: negotiateLanguage(ctx), error: 'temporarily_unavailable', description: `${description.replace(/\.$/, '')}.` }, 503);
   }
 }

@@ -104,6 +104,8 @@ const en = {
   mailSentNotice: 'An e-mail is on its way to you.',
   mailboxTitle: 'Mailbox',
   mailTitle: 'Mail: {subject}',
+  formRefusedTitle: 'The form was not accepted',
+  formRefusedText: 'It came from another site, or the page it was on has expired. Open the page again and retry.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -214,6 +216,8 @@ const sv: Messages = {
   mailSentNotice: 'Ett e-postmeddelande är på väg till dig.',
   mailboxTitle: 'E-postlåda',
   mailTitle: 'E-post: {subject}',
+  formRefusedTitle: 'Formuläret togs inte emot',
+  formRefusedText: 'Det kom från en annan webbplats, eller så har sidan det låg på gått ut. Öppna sidan igen och försök på nytt.',
 };
 
 export const LANGUAGES = ['en', 'sv'] as const;

@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Account, AccountRepository } from '../accounts/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
-import { renderPage, type PageName } from '../http/index.js';
+import { sendPage, type PageName } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import { interactionPath } from '../oidc/index.js';
 import type { Outcome } from '../policy/index.js';
@@ -52,8 +52,7 @@ export class InteractionPages {
 
   async render(ctx: Context, found: Details, page: InteractionPage, step: Step, data: Record<string, unknown> = {}): Promise<void> {
     const client = await this.provider.Client.find(String(found.params['client_id']));
-    ctx.type = 'html';
-    ctx.body = renderPage(page, {
+    sendPage(ctx, page, {
       language: negotiateLanguage(ctx, found.params['ui_locales']),
       clientName: client?.clientName ?? found.params['client_id'],
       action: stepPath(found.uid, step),

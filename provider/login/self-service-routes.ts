@@ -1,8 +1,8 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { hashPassword, newPasswordProblems, withPasswordHash, statusOf, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
 import { signInUrl } from '../account-settings/internal-client.js';
-import { readForm, renderPage, showMessage } from '../http/index.js';
+import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, showMessage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import { readEmailField } from './email.js';
@@ -22,16 +22,10 @@ export interface SelfServiceDependencies {
 
 /** The pages mailed links open, and "Forgot your password?" outside a sign-in (as in Account Settings). */
 export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
-  const router = new Router();
-  router.use(async (ctx, next) => {
-    ctx.set('cache-control', 'no-store');
-    await next();
-  });
+  const router = guardedRouter(undefined, noStore(), sameSiteForms(deps.issuer));
 
-  const page = (ctx: Context, name: 'forgot' | 'check-inbox' | 'set-password', data: Record<string, unknown>) => {
-    ctx.type = 'html';
-    ctx.body = renderPage(name, { language: negotiateLanguage(ctx), errors: [], backUrl: '/account', ...data });
-  };
+  const page = (ctx: Context, name: 'forgot' | 'check-inbox' | 'set-password', data: Record<string, unknown>) =>
+    sendPage(ctx, name, { language: negotiateLanguage(ctx), errors: [], backUrl: '/account', ...data });
 
   router.get('/forgot-password', (ctx) => page(ctx, 'forgot', { action: '/forgot-password', username: String(ctx.query['email'] ?? '') }));
 

@@ -61,11 +61,11 @@ describe('the Docker image, built and run without Docker (its Dockerfile replaye
   }, 300_000);
   afterAll(() => rmSync(into, { recursive: true, force: true }));
 
-  it('is built on a Node we support and runs the bin the package declares', () => {
+  it('is built on a Node we support, runs the bin the package declares and exposes its two HTTP ports', () => {
     expect(Number(/^node:(\d+)/.exec(image.image)?.[1])).toBeGreaterThanOrEqual(22);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     expect(image.cmd).toEqual(['node', pkg.bin['mock-visma-connect']]);
-    expect(image.expose).toEqual([Number(image.env['PORT'])]);
+    expect(image.expose).toEqual([Number(image.env['PORT']), Number(image.env['PUBLIC_API_PORT'])]);
   });
 
   it('starts as its CMD does, passes its health check, and runs a library scenario against itself with the bin inside it', { timeout: 90_000 }, async () => {

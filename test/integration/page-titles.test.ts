@@ -108,7 +108,7 @@ describe('page titles', () => {
 
   it('translates the message a page names as its title', () => {
     const page = renderPage('message', { title: 'linkInvalidTitle', language: 'sv', heading: 'linkInvalidTitle', lines: [], vars: {} });
-    expect(titleOf({ status: 200, url: '', location: undefined, html: page })).toBe('Länken fungerar inte längre – Visma Connect');
+    expect(titleOf({ status: 200, url: '', location: undefined, html: page, headers: new Headers() })).toBe('Länken fungerar inte längre – Visma Connect');
   });
 
   it('walks every page template there is', () => {

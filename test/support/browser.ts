@@ -21,6 +21,7 @@ export async function launchChromium(): Promise<Browser> {
 /** The stage of a browser test: a Flex-HRM-like app, the emulator it signs in with, and Chromium. */
 export interface BrowserStage {
   appUrl: string;
+  issuer: string;
   browser: Browser;
   close(): Promise<void>;
 }
@@ -34,6 +35,7 @@ export async function startBrowserStage(fixtures: (redirectUri: string) => objec
   const browser = await launchChromium();
   return {
     appUrl,
+    issuer: emulator.issuer,
     browser,
     async close() {
       await browser.close();
