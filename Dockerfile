@@ -3,23 +3,22 @@ FROM node:22-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
-COPY provider ./provider
-RUN npm run build && npm prune --omit=dev
+COPY . .
+# The image holds what the npm package holds (package.json "files": the server, the scenario library,
+# fixtures, views) and the production dependencies, so the two cannot drift apart.
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
+ && mkdir package && tar xzf "$(npm pack --ignore-scripts --silent)" -C package --strip-components=1 \
+ && mv node_modules package/
 
 FROM node:22-slim
 WORKDIR /app
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=5080
-COPY package.json ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
-COPY bin ./bin
-COPY views ./views
-COPY fixtures ./fixtures
+    PORT=5080 \
+    PUBLIC_API_PORT=5081
+COPY --from=build /app/package ./
 USER node
-EXPOSE 5080
+EXPOSE 5080 5081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 5080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 CMD ["node", "bin/mock-visma-connect.js"]

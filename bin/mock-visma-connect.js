@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // Runs the compiled server (or `scenarios run …`). In a source checkout it compiles first when the
 // sources are newer than dist/, as `npm start` does; an installed package ships dist/ and no sources.
-import { existsSync } from 'node:fs';
-import { enableCompileCache } from 'node:module';
+// Static imports are linked before any code runs: only the Node check is one, the rest is loaded after it.
+import { exitUnlessSupportedNode } from './supported-node.js';
+
+exitUnlessSupportedNode();
+const { existsSync } = await import('node:fs');
+const { enableCompileCache } = await import('node:module');
 
 // Node keeps compiled bytecode of our modules and oidc-provider's on disk: later starts skip compiling.
-enableCompileCache?.();
+enableCompileCache();
 
 if (existsSync(new URL('../provider/', import.meta.url))) {
   const { buildIfStale } = await import('../scripts/build-if-stale.js');

@@ -21,6 +21,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       `mock-visma-connect ready on ${emulator.url}\n` +
         `  issuer     ${emulator.issuer}\n` +
         `  discovery  ${emulator.issuer}/.well-known/openid-configuration\n` +
+        `  public API ${emulator.publicApiUrl}/v1.0\n` +
         `  fixtures   ${settings.fixturesPath ?? DEFAULT_FIXTURES_PATH}\n` +
         `  store      ${settings.store}${settings.store === 'redis' ? ` (${settings.redisUrl}, prefix ${settings.redisPrefix})` : ''}\n` +
         (emulator.mail

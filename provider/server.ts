@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import type Provider from 'oidc-provider';
 import { accountSettingsClient, accountSettingsRoutes, ACCOUNT_SETTINGS_CLIENT_ID } from './account-settings/index.js';
 import { AccountRepository, EmailVerifications, LinkTokens, LoginLockout, TwoFactorAttempts } from './accounts/index.js';
 import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, type Settings } from './config/index.js';
-import { controlAuth, controlRoutes, faultInjection, Faults } from './control/index.js';
+import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
 import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
-import { createLogger, jsonErrors, lastResort, staticAssets, storeGuard, type Logger } from './http/index.js';
+import { createLogger, CsrfTokens, lastResort, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import {
@@ -28,10 +30,11 @@ import {
   validateClients,
   vismaDiscovery,
 } from './oidc/index.js';
+import { Directory, notFound, publicApiErrors, publicApiRoutes, requireToken } from './public-api/index.js';
 import { RememberedDevices, RiskOverrides } from './risk/index.js';
 import { clientKey, createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
 import { clock, SharedClock } from './time/index.js';
-import { createLoginChecks, DecisionLog, TwoFactorGate } from './twofactor/index.js';
+import { DecisionLog, SignInDecisions, TwoFactorGate } from './twofactor/index.js';
 
 export const DEFAULT_FIXTURES_PATH = projectPath('fixtures', 'default.yaml');
 /** Sessions that ended are looked for on requests and, when none come, this often (real time). */
@@ -47,6 +50,8 @@ export interface RunningEmulator {
   port: number;
   /** With MAIL=embedded: the catcher's SMTP port and its MailHog API's base URL. */
   mail: { smtpPort: number; apiUrl: string } | undefined;
+  /** The Visma Connect Public API's base URL (its own listener; operations under `/v1.0`). */
+  publicApiUrl: string;
   store: Store;
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -61,7 +66,8 @@ type Closer = () => Promise<void> | void;
 
 /**
  * Starts the emulator: reads fixtures and keys, seeds the store, starts the mail catcher, and serves
- * oidc-provider with our routes mounted in front of it. Until everything is ready the port answers 503.
+ * oidc-provider with our routes mounted in front of it, and the Public API on its own port. Until
+ * everything is ready the ports answer 503.
  */
 export async function startEmulator(settings: Settings, logger: Logger = createLogger(settings.logLevel)): Promise<RunningEmulator> {
   clock.install();
@@ -77,13 +83,19 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     for (const close of closers.splice(0).reverse()) await close();
   };
   try {
-    let handle: Handler = (_req, res) => {
+    const starting: Handler = (_req, res) => {
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"status":"starting"}');
     };
+    let handle = starting;
     const server = createServer((req, res) => handle(req, res));
     const port = await listen(server, settings.port, settings.host, 'PORT');
     closers.push(() => closeServer(server));
     const url = `http://${urlHost(settings.host)}:${port}`;
+    let handlePublicApi = starting;
+    const publicApiServer = createServer((req, res) => handlePublicApi(req, res));
+    const publicApiPort = await listen(publicApiServer, settings.publicApiPort, settings.host, 'PUBLIC_API_PORT');
+    closers.push(() => closeServer(publicApiServer));
+    const publicApiUrl = `http://${urlHost(settings.host)}:${publicApiPort}`;
     const issuer = settings.issuer ?? `http://localhost:${port}`;
 
     const store = await openStore(settings).catch((error: Error) => {
@@ -91,10 +103,8 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     });
     closers.push(() => store.close());
     const mailbox = new Mailbox(store);
-    // The embedded catcher starts once the server answers (its modules are not needed before); mails wait for it.
-    let catcherUrl: (url: string) => void = () => {};
-    const smtpUrl = settings.mail === 'embedded' ? new Promise<string>((resolve) => (catcherUrl = resolve)) : Promise.resolve(settings.smtpUrl);
-    const mailer = new Mailer(smtpUrl, new Outbox(store), logger, settings.mailRetrySeconds * 1000);
+    const mailRoute = settings.mail === 'embedded' ? { mailbox } : { smtpUrl: settings.smtpUrl };
+    const mailer = new Mailer(mailRoute, new Outbox(store), logger, settings.mailRetrySeconds * 1000);
     closers.push(() => mailer.close());
 
     const seed = async () => {
@@ -119,17 +129,18 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     });
 
     let mailMode = `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.`;
-    const app = compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode, closers });
+    const { provider: app, publicApi } = compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode, closers });
     await validateClients(app, fixtures.clients, fixturesPath);
     handle = app.callback();
+    handlePublicApi = publicApi.callback();
 
+    // The embedded catcher starts once the server answers: its modules are not needed before.
     let mail: EmbeddedMail | undefined;
     if (settings.mail === 'embedded') {
       mail = await startEmbeddedMail(mailbox, settings, logger, closers);
-      catcherUrl(`smtp://127.0.0.1:${mail.smtpPort}`);
       mailMode = `Embedded catcher: SMTP on port ${mail.smtpPort}, MailHog API at ${mail.apiUrl}`;
     }
-    return { url, issuer, port, mail, store, reset, close: closeAll };
+    return { url, issuer, port, mail, publicApiUrl, store, reset, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
@@ -146,7 +157,11 @@ async function startEmbeddedMail(mailbox: Mailbox, settings: Settings, logger: L
     throw new StartupError(error.code === 'EADDRINUSE' ? `SMTP_PORT ${settings.smtpPort} is already in use (set SMTP_PORT, or 0 for a free one)` : error.message);
   });
   closers.push(() => catcher.close());
-  const api = await startMailHogApi(mailbox, settings.mailApiPort, settings.host).catch((error: NodeJS.ErrnoException) => {
+  // Receiving mail stays open on HOST (other containers send to it); reading it is guarded as /_mock is.
+  const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
+  if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the embedded MailHog API is off`);
+  const access = { controlToken: settings.controlToken, exposedWithoutToken, corsOrigin: settings.mailApiCorsOrigin };
+  const api = await startMailHogApi(mailbox, access, settings.mailApiPort, settings.host).catch((error: NodeJS.ErrnoException) => {
     throw new StartupError(error.code === 'EADDRINUSE' ? `MAIL_API_PORT ${settings.mailApiPort} is already in use (set MAIL_API_PORT, or 0 for a free one)` : error.message);
   });
   closers.push(() => api.close());
@@ -167,14 +182,18 @@ interface Parts {
   closers: Closer[];
 }
 
-/** Every route, in the order a request meets them; oidc-provider's own endpoints come last. */
-function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts) {
+/**
+ * Every route, in the order a request meets them; oidc-provider's own endpoints come last. The Public
+ * API is an app of its own (its own listener), over the same accounts.
+ */
+function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: Koa } {
   const accounts = new AccountRepository(store);
   const acrSettings = async () => (await store.get<AcrSettings>(ACR_SETTINGS_KEY)) ?? DEFAULT_ACR;
   const devices = new RememberedDevices(store);
   const overrides = new RiskOverrides(store);
   const decisions = new DecisionLog(store, logger);
   const gate = new TwoFactorGate({ store, devices, overrides, log: decisions });
+  const signIn = new SignInDecisions({ accounts, gate, devices, acrSettings });
   const attempts = new TwoFactorAttempts(store);
   const lockout = new LoginLockout(store);
   const tokens = new LinkTokens(store);
@@ -194,7 +213,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
     findAccount: createFindAccount(accounts),
     accounts,
     tenantExists: async (tenantId) => (await store.get(tenantKey(tenantId))) !== undefined,
-    loginChecks: createLoginChecks({ accounts, gate, devices, acrSettings }),
+    loginChecks: signIn.checks,
     acr: fixtures.acr,
     issuerKey,
     sessions,
@@ -209,16 +228,18 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const faults = new Faults(store);
   const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
   if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the /_mock control plane is off`);
+  const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer, logger });
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
   const routers = [
-    controlRoutes({ clock: sharedClock, controlToken: settings.controlToken, exposedWithoutToken, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
-    mailboxPage(mailbox, mailMode, [jsonErrors(logger), controlAuth(settings.controlToken, exposedWithoutToken)]),
-    apiRoutes({ issuer, signingKeys: keys, logger, provisioning, accounts, mails }),
-    loginRoutes({ pages, gate, devices, attempts, lockout, tokens, mails }),
+    controlRoutes({ guards: control, clock: sharedClock, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
+    mailboxPage(mailbox, mailMode, control),
+    apiRoutes({ issuer, signingKeys: keys, logger, provisioning, mails }),
+    loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost }),
+    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys) }),
   ];
 
+  provider.use(validHost());
   provider.use(storeGuard(store, sharedClock, describeStore(settings)));
   provider.use(sessionExpiry.sweepOnRequests(sweepFailed));
   provider.use(lastResort(logger));
@@ -234,7 +255,14 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   provider.use(sessions.clearOnSignOut());
   provider.use(frontchannelLogout(provider));
   for (const router of routers) provider.use(router.routes());
-  return provider;
+
+  const publicApi = new Koa();
+  publicApi.use(publicApiErrors(logger));
+  publicApi.use(storeGuard(store, sharedClock, describeStore(settings)));
+  publicApi.use(requireToken(issuer, keys));
+  publicApi.use(publicApiRoutes(new Directory({ store, accounts, lockout, mails }), settings.passwordHashCost).routes());
+  publicApi.use(notFound);
+  return { provider, publicApi };
 }
 
 function listen(server: Server, port: number, host: string, setting: string): Promise<number> {

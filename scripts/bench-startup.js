@@ -23,7 +23,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function once() {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, '--port', String(port)], { stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'error', SMTP_PORT: '0', MAIL_API_PORT: '0' } });
+  const child = spawn(process.execPath, [BIN, '--port', String(port)], { stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'error', SMTP_PORT: '0', MAIL_API_PORT: '0', PUBLIC_API_PORT: '0' } });
   let readyMs;
   while (readyMs === undefined) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);

@@ -23,7 +23,7 @@ export async function startServer(env = {}) {
   const port = await freePort();
   const child = spawn(process.execPath, [BIN, '--port', String(port)], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, LOG_LEVEL: 'error', SMTP_PORT: '0', MAIL_API_PORT: '0', ...env },
+    env: { ...process.env, LOG_LEVEL: 'error', SMTP_PORT: '0', MAIL_API_PORT: '0', PUBLIC_API_PORT: '0', ...env },
   });
   const url = `http://127.0.0.1:${port}`;
   for (;;) {

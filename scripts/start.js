@@ -1,9 +1,12 @@
 // `npm start`: compile only when the sources changed, then run the server in this same process.
-import { enableCompileCache } from 'node:module';
-import { buildIfStale } from './build-if-stale.js';
+// Static imports are linked before any code runs: only the Node check is one, the rest is loaded after it.
+import { exitUnlessSupportedNode } from '../bin/supported-node.js';
 
-enableCompileCache?.();
+exitUnlessSupportedNode();
+const { enableCompileCache } = await import('node:module');
+enableCompileCache();
 
+const { buildIfStale } = await import('./build-if-stale.js');
 buildIfStale();
 const { main } = await import(new URL('../dist/provider/cli.js', import.meta.url).href);
 await main();

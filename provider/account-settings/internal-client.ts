@@ -23,6 +23,7 @@ export function accountSettingsClient(issuer: string): ClientMetadata {
     twoFactor: 'default',
     includeCoreIdentityClaims: false,
     refreshTokens: 'one-time',
+    resourceServer: false,
   };
 }
 

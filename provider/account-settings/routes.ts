@@ -1,9 +1,9 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { hashEmergencyCode, matchTotp, newEmergencyCode, newPasswordProblems, newTotpSecret, otpauthUri, qrCodeDataUrl, hashPassword, verifyPassword, withPasswordHash, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
 import { domainKey, type DomainFixture } from '../fixtures/index.js';
-import { readForm, renderPage } from '../http/index.js';
+import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Store } from '../store/index.js';
@@ -18,6 +18,7 @@ export interface AccountSettingsDependencies {
   mails: AccountMails;
   lockout: LoginLockout;
   passwordHashCost: number;
+  formTokens: CsrfTokens;
 }
 
 const SETUP_SECONDS = 30 * 60;
@@ -25,14 +26,14 @@ const setupKey = (sub: string) => `account-setup:${sub}`;
 
 /**
  * Account settings for the signed-in user: set up or remove 2FA (not when the e-mail domain requires
- * it) and show a new emergency code. Forms post to the same origin with SameSite=Lax session cookies.
+ * it) and show a new emergency code. The session cookie alone authenticates, and SameSite=Lax does
+ * not keep out a page on another localhost port: every form carries a token bound to the session,
+ * and a post from another site is refused before that.
  */
-export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost }: AccountSettingsDependencies): Router {
-  const router = new Router({ prefix: ACCOUNT_PATH });
-  router.use(async (ctx, next) => {
-    ctx.set('cache-control', 'no-store');
-    await next();
-  });
+export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost, formTokens }: AccountSettingsDependencies): Router {
+  const sessionId = async (ctx: Context): Promise<string> => (ctx.state['sessionId'] ??= (await provider.Session.get(ctx)).jti);
+  const back = { url: ACCOUNT_PATH, label: 'goToAccount' } as const;
+  const router = guardedRouter(ACCOUNT_PATH, noStore(), sameSiteForms(issuer, back), formTokens.guard(sessionId, back));
 
   async function signedIn(ctx: Context): Promise<Account | undefined> {
     const session = await provider.Session.get(ctx);
@@ -47,14 +48,13 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
   }
 
   async function overview(ctx: Context, account: Account, notice?: MessageKey, problems: MessageKey[] = [], field = 'two-factor') {
-    ctx.type = 'html';
-    ctx.body = renderPage('account', {
-      title: 'Account',
+    sendPage(ctx, 'account', {
       language: negotiateLanguage(ctx),
       email: account.email,
       hasPassword: account.passwordHash !== undefined,
       enrolled: account.totpSecret !== undefined,
       removable: !(await domainRequiresTwoFactor(account)),
+      csrfToken: formTokens.tokenFor(await sessionId(ctx)),
       notice,
       errors: problems.map((message) => ({ field, message })),
     });
@@ -62,9 +62,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
 
   async function setupPage(ctx: Context, account: Account, secret: string, problem?: MessageKey) {
     const uri = await otpauthUri(account.email, secret);
-    ctx.type = 'html';
-    ctx.body = renderPage('enroll', {
-      title: 'Two-step verification',
+    sendPage(ctx, 'enroll', {
       language: negotiateLanguage(ctx),
       optional: true,
       action: `${ACCOUNT_PATH}/two-factor/setup`,
@@ -72,13 +70,13 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
       qrCode: await qrCodeDataUrl(uri),
       uri,
       secret: secret.replace(/(.{4})/g, '$1 ').trim(),
+      csrfToken: formTokens.tokenFor(await sessionId(ctx)),
       errors: problem ? [{ field: 'AuthCode', message: problem }] : [],
     });
   }
 
   function showEmergencyCode(ctx: Context, code: string) {
-    ctx.type = 'html';
-    ctx.body = renderPage('emergency-code', { title: 'Emergency code', language: negotiateLanguage(ctx), code, afterUse: false, action: ACCOUNT_PATH, method: 'get' });
+    sendPage(ctx, 'emergency-code', { language: negotiateLanguage(ctx), code, afterUse: false, action: ACCOUNT_PATH, method: 'get' });
   }
 
   router.get('/', async (ctx) => {

@@ -1,10 +1,13 @@
 import type { Store } from '../store/index.js';
 import type { Account } from './account.js';
+import { canonicalEmail, emailKey } from './email-address.js';
 
 const bySub = (sub: string): string => `account:${sub}`;
-const byEmail = (email: string): string => `account-email:${email.toLowerCase()}`;
+const byEmail = (canonical: string): string => `account-email:${emailKey(canonical)}`;
+/** Every account's `sub`, so accounts can be listed (the Public API's tenant users). */
+const ALL_SUBS = 'account-subs';
 
-/** Accounts by `sub`, with a case-insensitive e-mail index that holds one account per address. */
+/** Accounts by `sub`, with an e-mail index that holds one account per address, found in any case and either form of its domain. */
 export class AccountRepository {
   readonly #store: Store;
 
@@ -17,7 +20,9 @@ export class AccountRepository {
   }
 
   async findByEmail(email: string): Promise<Account | undefined> {
-    const sub = await this.#store.get<string>(byEmail(email));
+    const canonical = canonicalEmail(email);
+    if (canonical === undefined) return undefined;
+    const sub = await this.#store.get<string>(byEmail(canonical));
     return sub === undefined ? undefined : this.findBySub(sub);
   }
 
@@ -25,6 +30,7 @@ export class AccountRepository {
   async save(account: Account): Promise<void> {
     await this.#store.set(bySub(account.sub), account);
     await this.#store.set(byEmail(account.email), account.sub);
+    await this.#store.addToSet(ALL_SUBS, account.sub);
   }
 
   /**
@@ -33,7 +39,10 @@ export class AccountRepository {
    */
   async create(account: Account): Promise<{ account: Account; created: boolean }> {
     await this.#store.set(bySub(account.sub), account);
-    if (await this.#store.setIfAbsent(byEmail(account.email), account.sub)) return { account, created: true };
+    if (await this.#store.setIfAbsent(byEmail(account.email), account.sub)) {
+      await this.#store.addToSet(ALL_SUBS, account.sub);
+      return { account, created: true };
+    }
     await this.#store.delete(bySub(account.sub));
     const existing = await this.findByEmail(account.email);
     if (!existing) throw new Error(`the e-mail index names an account that does not exist: ${account.email}`);
@@ -49,6 +58,22 @@ export class AccountRepository {
   }
 
   async recordLogin(sub: string, atSeconds: number): Promise<void> {
-    await this.update(sub, (account) => ({ ...account, lastLoginAt: atSeconds }));
+    await this.update(sub, (account) => ({ ...account, lastLoginAt: atSeconds, loginCount: (account.loginCount ?? 0) + 1 }));
+  }
+
+  /** Every account (no order). */
+  async all(): Promise<Account[]> {
+    const accounts = await Promise.all((await this.#store.setMembers(ALL_SUBS)).map((sub) => this.findBySub(sub)));
+    return accounts.filter((account): account is Account => account !== undefined);
+  }
+
+  /** Removes an account: its address is free again. Answers the account as it was, if there was one. */
+  async delete(sub: string): Promise<Account | undefined> {
+    const account = await this.findBySub(sub);
+    if (!account) return undefined;
+    if ((await this.#store.get<string>(byEmail(account.email))) === sub) await this.#store.delete(byEmail(account.email));
+    await this.#store.delete(bySub(sub));
+    await this.#store.removeFromSet(ALL_SUBS, sub);
+    return account;
   }
 }

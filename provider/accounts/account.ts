@@ -1,6 +1,7 @@
 /** A Visma Connect account as the emulator stores it. `sub` is an immutable UUID. */
 export interface Account {
   sub: string;
+  /** Canonical (canonicalEmail): every way an address comes in is made so first. */
   email: string;
   emailVerified: boolean;
   passwordHash: string | undefined;
@@ -17,8 +18,29 @@ export interface Account {
   passwordHistory: string[];
   /** The applications (clients) this account is linked to, per tenant: Flex HRM's "Koppling till Visma Connect". */
   applications: LinkedApplication[];
-  /** Application roles per client id (the `roles` claim), when the fixtures give any. */
-  roles?: Record<string, string[]>;
+
+  // Kept by the Public API (DESIGN.md section 6b). Optional: accounts stored before it read as the defaults.
+  /** A suspended account cannot sign in (false when absent). */
+  suspended?: boolean;
+  /** ISO 3166-1 alpha-2, upper case. */
+  countryCode?: string;
+  /** The user may change their own e-mail address (false when absent). */
+  emailChangeAllowed?: boolean;
+  twoStepEnforced?: boolean;
+  unverifiedPhoneNumber?: string;
+  /** The user's roles in an application on a tenant. */
+  applicationRoles?: ApplicationRoles[];
+  /** Successful sign-ins (0 when absent). */
+  loginCount?: number;
+  /** Epoch seconds. */
+  createdAt?: number;
+  updatedAt?: number;
+}
+
+export interface ApplicationRoles {
+  tenantId: string;
+  clientId: string;
+  roles: string[];
 }
 
 export interface LinkedApplication {

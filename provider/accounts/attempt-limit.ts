@@ -22,7 +22,12 @@ export class AttemptLimit {
   ) {}
 
   async isLocked(subject: string): Promise<boolean> {
-    return ((await this.store.get<number>(this.#key(subject))) ?? 0) >= this.rule.maxFailures;
+    return (await this.failures(subject)) >= this.rule.maxFailures;
+  }
+
+  /** Failures counted now (attempts being checked included). */
+  async failures(subject: string): Promise<number> {
+    return (await this.store.get<number>(this.#key(subject))) ?? 0;
   }
 
   /**

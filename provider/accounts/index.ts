@@ -1,11 +1,12 @@
 export type { Account } from './account.js';
 export { displayName } from './account.js';
+export { canonicalEmail, emailKey, MAX_EMAIL_LENGTH } from './email-address.js';
 export { AccountRepository } from './account-repository.js';
 export { hashPassword, verifyPassword } from './password-hash.js';
 export { newTotpSecret, otpauthUri, currentTotp, matchTotp, TOTP_ISSUER } from './totp.js';
 export { newEmergencyCode, hashEmergencyCode, looksLikeEmergencyCode, useEmergencyCode } from './emergency-code.js';
 export { TwoFactorAttempts, MAX_WRONG_CODES, LOCK_SECONDS } from './two-factor-attempts.js';
-export type { LinkedApplication } from './account.js';
+export type { LinkedApplication, ApplicationRoles } from './account.js';
 export { passwordRuleProblems, newPasswordProblems, withPasswordHash, type PasswordProblem, MIN_PASSWORD_LENGTH } from './password-policy.js';
 export { LoginLockout, MAX_FAILED_PASSWORDS, LOCKOUT_SECONDS } from './login-lockout.js';
 export { EmailVerifications, statusOf, CODE_SECONDS, LINK_SECONDS, MAX_WRONG_VERIFICATION_CODES, type EmailVerification, type Delivery, type VerificationStatus } from './email-verifications.js';

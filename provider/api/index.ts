@@ -1,3 +1,3 @@
 export { apiRoutes, type ApiDependencies } from './routes.js';
 export { API_SCOPE } from './bearer-auth.js';
-export { Provisioning, describeUser } from './provisioning.js';
+export { Provisioning } from './provisioning.js';

@@ -1,10 +1,10 @@
-import { displayName, linkOrCreateAccount, MAX_WRONG_VERIFICATION_CODES, statusOf, type Account, type AccountRepository, type EmailVerification, type EmailVerifications } from '../accounts/index.js';
-import { tenantKey, type TenantFixture } from '../fixtures/index.js';
+import { displayName, linkOrCreateAccount, MAX_WRONG_VERIFICATION_CODES, statusOf, type AccountRepository, type LinkedApplication, type EmailVerification, type EmailVerifications } from '../accounts/index.js';
 import { HttpError } from '../http/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Store } from '../store/index.js';
 import type { ApiCaller } from './bearer-auth.js';
 import type { VerificationRequest } from './requests.js';
+import { TenantView } from './tenant-view.js';
 
 export interface ProvisioningDependencies {
   store: Store;
@@ -25,21 +25,14 @@ const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLo
 export class Provisioning {
   constructor(private readonly deps: ProvisioningDependencies) {}
 
-  /** The caller's tenant, or the one it names (which must be its own when its token has one). */
-  async tenant(caller: ApiCaller, requested: string | undefined): Promise<TenantFixture | undefined> {
-    if (caller.tenantId && requested && requested !== caller.tenantId) {
-      throw new HttpError(403, 'tenant_mismatch', `the access token is for tenant ${caller.tenantId}, not ${requested}`);
-    }
-    const id = requested ?? caller.tenantId;
-    if (id === undefined) return undefined;
-    const tenant = await this.deps.store.get<TenantFixture>(tenantKey(id));
-    if (!tenant) throw new HttpError(404, 'tenant_not_found', `no tenant has the id ${id}`);
-    return tenant;
+  /** The only way the API's routes reach users, verifications and tenants: scoped to the caller's tenant. */
+  viewFor(caller: ApiCaller): TenantView {
+    return new TenantView(caller, this.deps);
   }
 
   /** Verified domain: linked at once, no mail (201). Otherwise a code or link mail (202). */
-  async startVerification(caller: ApiCaller, request: VerificationRequest): Promise<ApiResult> {
-    const tenant = await this.tenant(caller, request.tenantId);
+  async startVerification(view: TenantView, request: VerificationRequest): Promise<ApiResult> {
+    const tenant = await view.actingTenant(request.tenantId);
     const domain = domainOf(request.email);
     if (tenant && tenant.allowedDomains.length > 0 && !tenant.allowedDomains.includes(domain)) {
       throw new HttpError(400, 'domain_not_allowed', `${tenant.name} allows only ${tenant.allowedDomains.join(', ')}, not ${domain}`);
@@ -47,20 +40,14 @@ export class Provisioning {
     const existing = await this.deps.accounts.findByEmail(request.email);
     const locale = request.locale ?? existing?.locale ?? 'sv-SE';
     if (tenant?.verifiedDomains.includes(domain)) {
-      const { account, created } = await linkOrCreateAccount(this.deps.accounts, { email: request.email, clientId: caller.clientId, tenantId: tenant.id, locale });
+      const { account, created } = await linkOrCreateAccount(this.deps.accounts, { email: request.email, clientId: view.clientId, tenantId: tenant.id, locale });
       return { status: 201, body: { status: 'linked', userId: account.sub, created } };
     }
-    const { verification, secret } = await this.deps.verifications.start({ email: request.email, delivery: request.delivery, clientId: caller.clientId, tenantId: tenant?.id, locale });
+    const { verification, secret } = await this.deps.verifications.start({ email: request.email, delivery: request.delivery, clientId: view.clientId, tenantId: tenant?.id, locale });
     const name = existing ? displayName(existing) : request.email;
     if (request.delivery === 'code') await this.deps.mails.verificationCode(verification, secret, name);
     else await this.deps.mails.verificationLink(verification, secret, name);
     return { status: 202, body: { id: verification.id, status: 'pending', expiresAt: iso(verification.expiresAt) } };
-  }
-
-  async verification(id: string): Promise<EmailVerification> {
-    const verification = await this.deps.verifications.find(id);
-    if (!verification) throw new HttpError(404, 'not_found', `no e-mail verification has the id ${id}`);
-    return verification;
   }
 
   describe(verification: EmailVerification): Record<string, unknown> {
@@ -74,8 +61,8 @@ export class Provisioning {
     };
   }
 
-  async verifyCode(id: string, code: string): Promise<ApiResult> {
-    const verification = await this.verification(id);
+  async verifyCode(view: TenantView, id: string, code: string): Promise<ApiResult> {
+    const verification = await view.verification(id);
     if (verification.verified) return { status: 200, body: { status: 'verified', ...verification.verified } };
     if (verification.delivery !== 'code') throw new HttpError(400, 'invalid_request', 'this verification was sent as a link: the user confirms it by opening the link');
     if (statusOf(verification) === 'expired') throw new HttpError(410, 'expired', `the code expired at ${iso(verification.expiresAt)}; start a new verification`);
@@ -103,24 +90,12 @@ export class Provisioning {
     return verified!;
   }
 
-  async user(userId: string): Promise<Account> {
-    const account = await this.deps.accounts.findBySub(userId);
-    if (!account) throw new HttpError(404, 'user_not_found', `no user has the id ${userId}`);
-    return account;
+  /** "Ta bort koppling": removes the account's links to the client that the caller can see. */
+  async unlink(view: TenantView, userId: string, clientId: string): Promise<void> {
+    const account = await view.user(userId);
+    const removed = view.links(account).filter((app) => app.clientId === clientId);
+    if (removed.length === 0) throw new HttpError(404, 'not_linked', `${account.email} is not linked to ${clientId}`);
+    const isRemoved = (app: LinkedApplication) => removed.some((link) => link.clientId === app.clientId && link.tenantId === app.tenantId);
+    await this.deps.accounts.update(account.sub, (current) => ({ ...current, applications: current.applications.filter((app) => !isRemoved(app)) }));
   }
-}
-
-export function describeUser(account: Account): Record<string, unknown> {
-  return {
-    userId: account.sub,
-    email: account.email,
-    emailVerified: account.emailVerified,
-    givenName: account.givenName,
-    familyName: account.familyName,
-    locale: account.locale,
-    tenants: account.tenants,
-    applications: account.applications.map((app) => ({ clientId: app.clientId, tenantId: app.tenantId ?? null, linkedAt: iso(app.linkedAt) })),
-    hasPassword: account.passwordHash !== undefined,
-    twoFactorEnabled: account.totpSecret !== undefined,
-  };
 }

@@ -1,8 +1,5 @@
-import { z } from 'zod';
 import { HttpError, onlyFields } from '../http/index.js';
-import type { Delivery } from '../accounts/index.js';
-
-const emailSchema = z.email().max(254);
+import { canonicalEmail, MAX_EMAIL_LENGTH, type Delivery } from '../accounts/index.js';
 
 export interface VerificationRequest {
   email: string;
@@ -18,14 +15,21 @@ export function parseVerificationRequest(body: unknown): VerificationRequest {
   onlyFields(fields, ['email', 'delivery', 'locale', 'tenantId']);
   const { email, delivery, locale, tenantId } = fields;
   if (typeof email !== 'string' || email.trim() === '') throw new HttpError(400, 'invalid_request', 'email is required');
-  if (email.length > 254) throw new HttpError(400, 'invalid_email', 'email must be at most 254 characters');
-  if (!emailSchema.safeParse(email.trim()).success) throw new HttpError(400, 'invalid_email', `"${email}" is not an e-mail address`);
+  const address = parseEmail(email);
   if (delivery !== 'code' && delivery !== 'link') throw new HttpError(400, 'invalid_request', 'delivery must be "code" or "link"');
   if (locale !== undefined && (typeof locale !== 'string' || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(locale))) {
     throw new HttpError(400, 'invalid_request', 'locale must be a language tag such as sv-SE');
   }
   if (tenantId !== undefined && (typeof tenantId !== 'string' || tenantId === '')) throw new HttpError(400, 'invalid_request', 'tenantId must be a non-empty string');
-  return { email: email.trim(), delivery, locale, tenantId };
+  return { email: address, delivery, locale, tenantId };
+}
+
+/** An address in its canonical form (canonicalEmail), or 400 invalid_email. */
+export function parseEmail(email: string): string {
+  if (email.length > MAX_EMAIL_LENGTH) throw new HttpError(400, 'invalid_email', `email must be at most ${MAX_EMAIL_LENGTH} characters`);
+  const canonical = canonicalEmail(email);
+  if (canonical === undefined) throw new HttpError(400, 'invalid_email', `"${email}" is not an e-mail address`);
+  return canonical;
 }
 
 export function parseCode(body: Record<string, unknown>): string {

@@ -1,2 +1,2 @@
-export { readSettings, defaultSettings, SettingsError, type Settings } from './settings.js';
+export { readSettings, defaultSettings, settingsSchema, SettingsError, type Settings } from './settings.js';
 export { projectRoot, projectPath } from './paths.js';

@@ -48,6 +48,21 @@ export const settingsSchema = z.object({
   SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
   SMTP_PORT: port('SMTP_PORT', 1025),
   MAIL_API_PORT: port('MAIL_API_PORT', 8025),
+  PUBLIC_API_PORT: port('PUBLIC_API_PORT', 5081),
+  MAIL_API_CORS_ORIGIN: z
+    .string()
+    .refine(
+      (value) => {
+        try {
+          const url = new URL(value);
+          return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+        } catch {
+          return false;
+        }
+      },
+      { error: 'MAIL_API_CORS_ORIGIN must be one origin, scheme, host and port only, such as http://localhost:3000 (not *: any page could read the mail)' },
+    )
+    .optional(),
   CONTROL_TOKEN: z.string().min(1).optional(),
   LOG_LEVEL: oneOf('LOG_LEVEL', ['silent', 'error', 'warn', 'info', 'debug'], 'info'),
   SIGNING_KEYS: z.string().min(1).optional(),
@@ -81,6 +96,10 @@ export interface Settings {
   smtpUrl: string;
   smtpPort: number;
   mailApiPort: number;
+  /** The Visma Connect Public API's own listener (on HOST, like the main one). */
+  publicApiPort: number;
+  /** The one origin whose pages may read the embedded MailHog API (CORS); none by default. */
+  mailApiCorsOrigin: string | undefined;
   /** How often mails waiting in the outbox are retried. */
   mailRetrySeconds: number;
   controlToken: string | undefined;
@@ -127,6 +146,8 @@ export function toSettings(raw: RawSettings): Settings {
     smtpUrl: raw.SMTP_URL,
     smtpPort: raw.SMTP_PORT,
     mailApiPort: raw.MAIL_API_PORT,
+    publicApiPort: raw.PUBLIC_API_PORT,
+    mailApiCorsOrigin: raw.MAIL_API_CORS_ORIGIN,
     mailRetrySeconds: raw.MAIL_RETRY_SECONDS,
     controlToken: raw.CONTROL_TOKEN,
     logLevel: raw.LOG_LEVEL,

@@ -1,24 +1,75 @@
 import { timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { Middleware } from 'koa';
-import { HttpError } from '../http/index.js';
+import { HttpError, isSafeMethod, jsonErrors, sentFromAnotherSite, type Logger } from '../http/index.js';
+
+export interface ControlAccess {
+  token: string | undefined;
+  /** The server listens beyond loopback without a token: the control plane is off. */
+  exposedWithoutToken: boolean;
+  issuer: string;
+  logger: Logger;
+}
+
+/** The guards of every control-plane route, the mailbox page's included, in the order they run. */
+export function controlGuards({ token, exposedWithoutToken, issuer, logger }: ControlAccess): Middleware[] {
+  return [jsonErrors(logger), offBeyondLoopback(exposedWithoutToken), token === undefined ? localHostOnly(issuer) : requireControlToken(token), noCrossSiteWrites(issuer)];
+}
+
+function offBeyondLoopback(exposedWithoutToken: boolean): Middleware {
+  return async function controlPlaneOff(_ctx, next) {
+    if (exposedWithoutToken) throw new HttpError(403, 'control_plane_disabled', 'the server listens beyond loopback, so the control plane needs CONTROL_TOKEN to be set');
+    await next();
+  };
+}
 
 /**
- * With CONTROL_TOKEN set, every control-plane call needs `Authorization: Bearer <token>` (or, for the
- * mailbox page in a browser, `?token=`). Without one, the control plane is open only when the server
- * listens on loopback; otherwise it refuses.
+ * Without a token, only requests addressed to this machine (or the issuer's host) are answered: a
+ * web page that rebinds its own name to 127.0.0.1 still sends that name as the Host.
  */
-export function controlAuth(token: string | undefined, exposedWithoutToken: boolean): Middleware {
-  const expected = token === undefined ? undefined : Buffer.from(`Bearer ${token}`);
-  return async function requireControlToken(ctx, next) {
-    if (exposedWithoutToken) {
-      throw new HttpError(403, 'control_plane_disabled', 'the server listens beyond loopback, so the control plane needs CONTROL_TOKEN to be set');
+function localHostOnly(issuer: string): Middleware {
+  const issuerHost = new URL(issuer).hostname.toLowerCase();
+  const allowed = (hostname: string) => hostname === 'localhost' || hostname === '[::1]' || hostname === issuerHost || (isIP(hostname) === 4 && hostname.startsWith('127.'));
+  return async function requireLocalHost(ctx, next) {
+    const hostname = ctx.hostname.toLowerCase();
+    if (!allowed(hostname)) {
+      throw new HttpError(403, 'host_not_allowed', `without CONTROL_TOKEN the control plane answers requests addressed to localhost, 127.x.x.x, [::1] or the issuer's host ${issuerHost} only, not ${hostname}`);
     }
-    if (expected) {
-      const query = typeof ctx.query['token'] === 'string' ? `Bearer ${ctx.query['token']}` : '';
-      const given = Buffer.from(ctx.get('authorization') || query);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        ctx.set('www-authenticate', 'Bearer realm="mock-visma-connect control plane"');
-        throw new HttpError(401, 'unauthorized', 'the control plane needs Authorization: Bearer <CONTROL_TOKEN>');
+    await next();
+  };
+}
+
+/** `Authorization: Bearer <token>` (or, for the mailbox page in a browser, `?token=`). */
+function requireControlToken(token: string): Middleware {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return async function requireToken(ctx, next) {
+    const query = typeof ctx.query['token'] === 'string' ? `Bearer ${ctx.query['token']}` : '';
+    const given = Buffer.from(ctx.get('authorization') || query);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      ctx.set('www-authenticate', 'Bearer realm="mock-visma-connect control plane"');
+      throw new HttpError(401, 'unauthorized', 'the control plane needs Authorization: Bearer <CONTROL_TOKEN>');
+    }
+    await next();
+  };
+}
+
+/** What a page on any site may post without asking first (no CORS preflight). */
+const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+
+/**
+ * A web page open in the developer's browser must not reset or change the emulator: a write sent
+ * from another site, or in a content type any page can post, is refused. curl, scripts, the testing
+ * library and the scenario runner send neither Origin nor a form type.
+ */
+function noCrossSiteWrites(issuer: string): Middleware {
+  const issuerOrigin = new URL(issuer).origin;
+  return async function refuseCrossSiteWrites(ctx, next) {
+    if (!isSafeMethod(ctx.method)) {
+      if (sentFromAnotherSite(ctx, [issuerOrigin])) {
+        throw new HttpError(403, 'cross_site_request', 'the control plane refuses writes sent by a web page on another site; call it from curl, a script or the testing library');
+      }
+      if (FORM_TYPES.has(ctx.request.type.trim().toLowerCase())) {
+        throw new HttpError(415, 'invalid_request', `send control-plane requests as application/json, not ${ctx.request.type} (which any web page can post)`);
       }
     }
     await next();

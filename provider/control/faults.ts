@@ -50,22 +50,22 @@ export class Faults {
   }
 
   async add(fault: Fault): Promise<void> {
-    await this.store.set(KEY, [...(await this.list()), fault]);
+    await this.store.update<Fault[]>(KEY, (faults) => [...(faults ?? []), fault]);
   }
 
   async clear(): Promise<void> {
     await this.store.delete(KEY);
   }
 
-  /** Takes one turn of the first fault for this path, if any. */
+  /** Takes one turn of the first fault for this path, if any: of concurrent requests, `count` get turns. */
   async take(path: string): Promise<Fault | undefined> {
-    const faults = await this.list();
-    if (faults.length === 0) return undefined;
-    const index = faults.findIndex((fault) => FAULT_ENDPOINTS[fault.endpoint](path));
-    if (index === -1) return undefined;
-    const fault = faults[index]!;
-    const rest = fault.remaining > 1 ? faults.map((f, i) => (i === index ? { ...f, remaining: f.remaining - 1 } : f)) : faults.filter((_, i) => i !== index);
-    await this.store.set(KEY, rest);
-    return fault;
+    let taken: Fault | undefined;
+    await this.store.update<Fault[]>(KEY, (faults) => {
+      const index = faults?.findIndex((fault) => FAULT_ENDPOINTS[fault.endpoint](path)) ?? -1;
+      taken = index === -1 ? undefined : faults![index];
+      if (!taken) return undefined;
+      return taken.remaining > 1 ? faults!.map((f, i) => (i === index ? { ...f, remaining: f.remaining - 1 } : f)) : faults!.filter((_, i) => i !== index);
+    });
+    return taken;
   }
 }

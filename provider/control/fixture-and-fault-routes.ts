@@ -1,11 +1,11 @@
 import type { Router } from '@koa/router';
 import type Provider from 'oidc-provider';
 import { parse as parseYaml } from 'yaml';
-import { FixtureError, mergeFixtures, tenantKey, validateFixtures, type FixtureFile } from '../fixtures/index.js';
+import { FixtureError, mergeFixtures, tenantKey, validateFixtures, type FixtureFile, type KnownFixtures, type TenantFixture } from '../fixtures/index.js';
 import { toClientMetadata } from '../fixtures/prepare.js';
 import { HttpError, readJson } from '../http/index.js';
 import { validateClients } from '../oidc/index.js';
-import type { Store } from '../store/index.js';
+import { clientKey, type Store } from '../store/index.js';
 import { Faults, parseFault } from './faults.js';
 
 export interface FixtureAndFaultDependencies {
@@ -23,7 +23,7 @@ export function fixtureAndFaultRoutes(router: Router, { store, provider, faults,
     const document = ctx.is('application/yaml', 'text/yaml') ? await readYaml(ctx.req) : await readJson(ctx);
     let overlay: FixtureFile;
     try {
-      overlay = validateFixtures(document, SOURCE, await knownTenants(store, document));
+      overlay = validateFixtures(document, SOURCE, await knownFixtures(store, document));
       await validateClients(provider, overlay.clients.map(toClientMetadata), SOURCE);
     } catch (error) {
       if (error instanceof FixtureError) throw new HttpError(400, 'invalid_fixtures', error.message);
@@ -50,13 +50,35 @@ export function fixtureAndFaultRoutes(router: Router, { store, provider, faults,
   });
 }
 
-/** The tenants the overlay's users may name: those already loaded. */
-async function knownTenants(store: Store, document: unknown): Promise<string[]> {
-  const users = (document as { users?: { tenants?: unknown }[] } | null)?.users;
-  const named = Array.isArray(users) ? users.flatMap((user) => (Array.isArray(user?.tenants) ? user.tenants.filter((t): t is string => typeof t === 'string') : [])) : [];
-  const found = await Promise.all([...new Set(named)].map(async (id) => ((await store.get(tenantKey(id))) ? id : undefined)));
-  return found.filter((id): id is string => id !== undefined);
+/** The tenants and clients the overlay refers to that are already loaded. */
+async function knownFixtures(store: Store, document: unknown): Promise<KnownFixtures> {
+  const { tenants, users } = (document ?? {}) as { tenants?: unknown; users?: unknown };
+  const tenantIds = new Set(field(users, 'tenants').filter(isString));
+  const clientIds = new Set([...field(tenants, 'applications'), ...field(field(users, 'applicationRoles'), 'application')].filter(isString));
+  const [tenantsFound, clientsFound] = await Promise.all([
+    Promise.all([...tenantIds].map(async (id) => {
+      const tenant = await store.get<Partial<TenantFixture>>(tenantKey(id));
+      return tenant && { id, applications: tenant.applications ?? [] };
+    })),
+    Promise.all([...clientIds].map(async (clientId) => {
+      const client = await store.get<{ roles?: string[] }>(clientKey(clientId));
+      return client && { clientId, roles: client.roles ?? [] };
+    })),
+  ]);
+  return { tenants: tenantsFound.filter(isDefined), clients: clientsFound.filter(isDefined) };
 }
+
+/** `list[*][key]` of a list not yet validated, lists flattened: what is there. */
+function field(list: unknown, key: string): unknown[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item) => {
+    const value = (item as Record<string, unknown> | null)?.[key];
+    return Array.isArray(value) ? value : [value];
+  });
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isDefined = <T>(value: T | undefined): value is T => value !== undefined;
 
 async function readYaml(stream: AsyncIterable<Buffer>): Promise<unknown> {
   const chunks: Buffer[] = [];

@@ -1,4 +1,4 @@
 export { controlRoutes, type ControlDependencies } from './routes.js';
-export { controlAuth } from './control-auth.js';
+export { controlGuards } from './control-auth.js';
 export { Faults } from './faults.js';
 export { faultInjection } from './fault-injection.js';

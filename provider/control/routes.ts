@@ -1,17 +1,16 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
+import type { Middleware } from 'koa';
 import type { Logger } from '../http/index.js';
-import { jsonErrors, readJson } from '../http/index.js';
-import type { SharedClock } from '../time/index.js';
+import { guardedRouter, HttpError, readJson } from '../http/index.js';
+import { ClockRangeError, type SharedClock } from '../time/index.js';
 import { parseClockMove } from './clock-request.js';
-import { controlAuth } from './control-auth.js';
 import { fixtureAndFaultRoutes, type FixtureAndFaultDependencies } from './fixture-and-fault-routes.js';
 import { twoFactorControlRoutes, type TwoFactorControlDependencies } from './two-factor-routes.js';
 
 export interface ControlDependencies extends TwoFactorControlDependencies, FixtureAndFaultDependencies {
   clock: SharedClock;
-  controlToken: string | undefined;
-  /** Off (403) when the server listens beyond loopback without CONTROL_TOKEN. */
-  exposedWithoutToken: boolean;
+  /** controlGuards: run first in every route. */
+  guards: Middleware[];
   logger: Logger;
   /** Back to the loaded fixtures: accounts, sessions, grants, clock, risk, decisions. */
   reset: () => Promise<void>;
@@ -19,9 +18,8 @@ export interface ControlDependencies extends TwoFactorControlDependencies, Fixtu
 
 /** The control plane for tests, under `/_mock` (DESIGN.md section 7, a contract). */
 export function controlRoutes(deps: ControlDependencies): Router {
-  const { clock, controlToken, logger, reset } = deps;
-  const router = new Router({ prefix: '/_mock' });
-  router.use(jsonErrors(logger), controlAuth(controlToken, deps.exposedWithoutToken));
+  const { clock, logger, reset } = deps;
+  const router = guardedRouter('/_mock', ...deps.guards);
 
   router.get('/clock', (ctx) => {
     ctx.body = clock.read();
@@ -29,8 +27,13 @@ export function controlRoutes(deps: ControlDependencies): Router {
 
   router.post('/clock', async (ctx) => {
     const move = parseClockMove(await readJson(ctx));
-    if ('advanceSeconds' in move) await clock.advance(move.advanceSeconds);
-    else await clock.travelTo(move.nowMs);
+    try {
+      if ('advanceSeconds' in move) await clock.advance(move.advanceSeconds);
+      else await clock.travelTo(move.nowMs);
+    } catch (error) {
+      if (error instanceof ClockRangeError) throw new HttpError(400, 'invalid_request', `${'advanceSeconds' in move ? 'advanceSeconds' : 'now'} would move the clock out of range: ${error.message}`);
+      throw error;
+    }
     logger.info(`clock moved: now ${clock.read().iso}`);
     ctx.body = clock.read();
   });

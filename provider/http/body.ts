@@ -17,8 +17,22 @@ export async function readText(ctx: Context): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** An HTML form post (`application/x-www-form-urlencoded`); a field sent twice keeps its first value. */
-export async function readForm(ctx: Context): Promise<Record<string, string>> {
+const forms = new WeakMap<Context['req'], Promise<Record<string, string>>>();
+
+/**
+ * An HTML form post (`application/x-www-form-urlencoded`); a field sent twice keeps its first value.
+ * Read once per request, so a guard and the route both see it.
+ */
+export function readForm(ctx: Context): Promise<Record<string, string>> {
+  let form = forms.get(ctx.req);
+  if (!form) {
+    form = parseForm(ctx);
+    forms.set(ctx.req, form);
+  }
+  return form;
+}
+
+async function parseForm(ctx: Context): Promise<Record<string, string>> {
   if (!ctx.is('application/x-www-form-urlencoded')) return {};
   const form: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(await readText(ctx))) form[key] ??= value;

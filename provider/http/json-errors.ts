@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { StoreOutageError } from '../store/index.js';
 import { HttpError } from './http-error.js';
 import type { Logger } from './logger.js';
 
@@ -8,6 +9,7 @@ export function jsonErrors(logger: Logger): Middleware {
     try {
       await next();
     } catch (error) {
+      if (error instanceof StoreOutageError) throw error; // the store guard answers it (503)
       if (error instanceof HttpError) {
         ctx.status = error.status;
         ctx.body = error.toJSON();

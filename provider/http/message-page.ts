@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
-import { renderPage } from './views.js';
+import { sendPage } from './views.js';
 
 export interface MessagePage {
   heading: MessageKey;
@@ -13,7 +13,5 @@ export interface MessagePage {
 
 /** A page that only tells something: a heading, a few lines, perhaps a link on. */
 export function showMessage(ctx: Context, page: MessagePage): void {
-  ctx.status = page.status ?? 200;
-  ctx.type = 'html';
-  ctx.body = renderPage('message', { title: page.heading, language: negotiateLanguage(ctx), vars: {}, ...page });
+  sendPage(ctx, 'message', { title: page.heading, language: negotiateLanguage(ctx), vars: {}, ...page }, page.status ?? 200);
 }

@@ -1,35 +1,41 @@
-import type { Middleware } from 'koa';
-import type { Store } from '../store/index.js';
+import type { Context, Middleware } from 'koa';
+import { StoreOutageError, type Store } from '../store/index.js';
 import type { SharedClock } from '../time/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
-import { renderPage } from './views.js';
+import { sendPage } from './views.js';
 
 /**
- * The first thing every request meets: `/healthz`, then a clear 503 (JSON for machines, a page for
- * people) while the store is unreachable, then the shared clock brought up to date.
+ * What every request meets after the Host check: `/healthz` (which asks the store), then a clear 503 (JSON for
+ * machines, a page for people) while the store is unreachable or stalled, or when it stops answering
+ * during the request; then the shared clock brought up to date.
  */
 export function storeGuard(store: Store, clock: SharedClock, describe: string): Middleware {
   return async function requireStore(ctx, next) {
-    const available = store.isAvailable();
     if (ctx.path === '/healthz') {
+      const available = await store.ping();
       ctx.set('cache-control', 'no-store');
       ctx.status = available ? 200 : 503;
       ctx.body = available ? { status: 'ok' } : { status: 'unavailable', error: 'store_unavailable', error_description: `${describe} does not answer` };
       return;
     }
-    if (!available) {
-      ctx.status = 503;
-      ctx.set('retry-after', '2');
-      // Browsers ask for text/html; API clients, curl and fetch do not.
-      if (!ctx.get('accept').includes('text/html')) {
-        ctx.body = { error: 'temporarily_unavailable', error_description: `${describe} does not answer; try again shortly` };
-      } else {
-        ctx.type = 'html';
-        ctx.body = renderPage('error', { title: 'Error', language: negotiateLanguage(ctx), error: 'temporarily_unavailable', description: `${describe} does not answer; try again shortly.` });
-      }
-      return;
+    if (!store.isAvailable()) return unavailable(ctx, `${describe} does not answer; try again shortly`);
+    try {
+      await clock.sync();
+      await next();
+    } catch (error) {
+      if (!(error instanceof StoreOutageError)) throw error;
+      unavailable(ctx, error.error_description);
     }
-    await clock.sync();
-    await next();
   };
+}
+
+function unavailable(ctx: Context, description: string): void {
+  ctx.status = 503;
+  ctx.set('retry-after', '2');
+  // Browsers ask for text/html; API clients, curl and fetch do not.
+  if (!ctx.get('accept').includes('text/html')) {
+    ctx.body = { error: 'temporarily_unavailable', error_description: description };
+  } else {
+    sendPage(ctx, 'error', { language: negotiateLanguage(ctx), error: 'temporarily_unavailable', description: `${description.replace(/\.$/, '')}.` }, 503);
+  }
 }

@@ -49,7 +49,7 @@ const en = {
   emergencyLead: 'Keep this code somewhere safe. If you lose your phone you can sign in with it, once. It is shown only now.',
   emergencyAfterUseLead: 'You signed in with your emergency code, so it no longer works. This is your new one; it is shown only now.',
   continue: 'Continue',
-  accountTitle: 'Account settings',
+  accountTitle: 'Account Settings',
   signedInAs: 'Signed in as',
   twoFactorSection: 'Two-step verification',
   twoFactorIsOn: 'Two-step verification is on: signing in asks for a code from your authenticator app when the app or your organisation requires it.',
@@ -96,6 +96,7 @@ const en = {
   passwordsDiffer: 'The two passwords are not the same.',
   currentPasswordWrong: 'The current password is not correct.',
   accountLocked: 'Too many failed sign-in attempts. The account is locked for 30 minutes.',
+  accountSuspended: 'This account is suspended. Contact your administrator.',
   changePasswordSection: 'Password',
   changePassword: 'Change password',
   passwordChangedNotice: 'Your password is changed.',
@@ -103,6 +104,10 @@ const en = {
   sendResetMail: 'Send a password reset e-mail',
   sendOneTimeMail: 'Send a one-time sign-in link',
   mailSentNotice: 'An e-mail is on its way to you.',
+  mailboxTitle: 'Mailbox',
+  mailTitle: 'Mail: {subject}',
+  formRefusedTitle: 'The form was not accepted',
+  formRefusedText: 'It came from another site, or the page it was on has expired. Open the page again and retry.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -158,7 +163,7 @@ const sv: Messages = {
   emergencyLead: 'Spara koden på ett säkert ställe. Om du tappar bort telefonen kan du logga in med den, en gång. Den visas bara nu.',
   emergencyAfterUseLead: 'Du loggade in med din nödkod, så den fungerar inte längre. Här är din nya; den visas bara nu.',
   continue: 'Fortsätt',
-  accountTitle: 'Kontoinställningar',
+  accountTitle: 'Account Settings',
   signedInAs: 'Inloggad som',
   twoFactorSection: 'Tvåstegsverifiering',
   twoFactorIsOn: 'Tvåstegsverifiering är på: inloggningen ber om en kod från din autentiseringsapp när tjänsten eller din organisation kräver det.',
@@ -205,6 +210,7 @@ const sv: Messages = {
   passwordsDiffer: 'Lösenorden är inte likadana.',
   currentPasswordWrong: 'Det nuvarande lösenordet är inte korrekt.',
   accountLocked: 'För många misslyckade inloggningsförsök. Kontot är låst i 30 minuter.',
+  accountSuspended: 'Kontot är spärrat. Kontakta din administratör.',
   changePasswordSection: 'Lösenord',
   changePassword: 'Byt lösenord',
   passwordChangedNotice: 'Ditt lösenord är ändrat.',
@@ -212,6 +218,10 @@ const sv: Messages = {
   sendResetMail: 'Skicka e-post för att återställa lösenordet',
   sendOneTimeMail: 'Skicka en engångslänk för inloggning',
   mailSentNotice: 'Ett e-postmeddelande är på väg till dig.',
+  mailboxTitle: 'E-postlåda',
+  mailTitle: 'E-post: {subject}',
+  formRefusedTitle: 'Formuläret togs inte emot',
+  formRefusedText: 'Det kom från en annan webbplats, eller så har sidan det låg på gått ut. Öppna sidan igen och försök på nytt.',
 };
 
 export const LANGUAGES = ['en', 'sv'] as const;

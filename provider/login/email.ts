@@ -1,12 +1,14 @@
-import { z } from 'zod';
-
-const emailSchema = z.email().max(254);
+import { canonicalEmail } from '../accounts/index.js';
 
 export type EmailProblem = 'emailRequired' | 'emailInvalid';
 
-/** The identifier page accepts any well-formed address: whether an account exists is never revealed. */
-export function checkEmail(value: string | undefined): EmailProblem | undefined {
-  const email = value?.trim() ?? '';
-  if (email === '') return 'emailRequired';
-  return emailSchema.safeParse(email).success ? undefined : 'emailInvalid';
+/**
+ * The Username field: the address in its canonical form, or why it is none. Any well-formed address
+ * is taken: whether an account exists is never revealed.
+ */
+export function readEmailField(value: string | undefined): { email: string; problem?: undefined } | { email?: undefined; problem: EmailProblem } {
+  const given = value?.trim() ?? '';
+  if (given === '') return { problem: 'emailRequired' };
+  const email = canonicalEmail(given);
+  return email === undefined ? { problem: 'emailInvalid' } : { email };
 }

@@ -4,23 +4,20 @@ import { errors } from 'oidc-provider';
 import type { LinkTokens } from '../accounts/index.js';
 import { readForm, showMessage } from '../http/index.js';
 import type { AccountMails } from '../mail/index.js';
-import type { TwoFactorGate } from '../twofactor/index.js';
-import type { RememberedDevices } from '../risk/index.js';
-import { checkEmail } from './email.js';
+import type { SignInDecisions } from '../twofactor/index.js';
+import { readEmailField } from './email.js';
 import { stepPath, type InteractionPages } from './interaction-pages.js';
-import { decideForSignIn } from './decide-for-sign-in.js';
-import { proceed } from './proceed.js';
+import { proceedAfterFirstFactor } from './proceed.js';
 
 export interface ForgotRouteDependencies {
   pages: InteractionPages;
   mails: AccountMails;
   tokens: LinkTokens;
-  gate: TwoFactorGate;
-  devices: RememberedDevices;
+  signIn: SignInDecisions;
 }
 
 /** "Forgot your password?" during a sign-in: a reset mail, or a one-time link that completes this sign-in. */
-export function forgotRoutes(router: Router, { pages, mails, tokens, gate, devices }: ForgotRouteDependencies): void {
+export function forgotRoutes(router: Router, { pages, mails, tokens, signIn }: ForgotRouteDependencies): void {
   router.get('/interaction/:uid/forgot', async (ctx) => {
     const found = await pages.details(ctx);
     const state = await pages.states.get(found.uid);
@@ -31,13 +28,13 @@ export function forgotRoutes(router: Router, { pages, mails, tokens, gate, devic
     const found = await pages.details(ctx);
     const form = await readForm(ctx);
     const username = (form['Username'] ?? '').trim();
-    const problem = checkEmail(username);
+    const { email, problem } = readEmailField(username);
     const backUrl = stepPath(found.uid, '');
     if (problem) return pages.render(ctx, found, 'forgot', '/forgot', { username, backUrl, errors: [{ field: 'Username', message: problem }] });
-    const account = await pages.accounts.findByEmail(username);
+    const account = await pages.accounts.findByEmail(email);
     if (account && form['Choice'] === 'link') await mails.oneTimeLink(account, found.uid);
     else if (account) await mails.passwordReset(account);
-    await pages.render(ctx, found, 'check-inbox', '/forgot', { username, backUrl });
+    await pages.render(ctx, found, 'check-inbox', '/forgot', { username: email, backUrl });
   });
 
   router.get('/interaction/:uid/one-time-link', async (ctx) => {
@@ -53,8 +50,7 @@ export function forgotRoutes(router: Router, { pages, mails, tokens, gate, devic
     const link = await tokens.consume(token, 'one-time-sign-in');
     const account = link ? await pages.accounts.findBySub(link.sub) : undefined;
     if (!account) return linkInvalid(ctx);
-    const decision = await decideForSignIn(pages, gate, devices, ctx, found, 'password', account);
-    await proceed(pages, ctx, found, { email: account.email, firstFactor: 'email' }, account, decision);
+    await proceedAfterFirstFactor(pages, signIn, ctx, found, { email: account.email, firstFactor: 'email' }, account);
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { errors } from 'oidc-provider';
-import { renderPage } from '../http/index.js';
+import { sendPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 
 /** An interaction that expired, or whose cookie is missing, gets a page that says to start again. */
@@ -11,15 +11,7 @@ export function interactionErrors(): Middleware {
     } catch (error) {
       if (!(error instanceof errors.SessionNotFound)) throw error;
       const language = negotiateLanguage(ctx);
-      ctx.status = 400;
-      ctx.type = 'html';
-      ctx.body = renderPage('error', {
-        title: 'Error',
-        language,
-        error: 'invalid_request',
-        description: null,
-        explanation: 'interactionExpired',
-      });
+      sendPage(ctx, 'error', { language, error: 'invalid_request', description: null, explanation: 'interactionExpired' }, 400);
     }
   };
 }

@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Account, AccountRepository } from '../accounts/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
-import { renderPage } from '../http/index.js';
+import { sendPage, type PageName } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import { interactionPath } from '../oidc/index.js';
 import type { Outcome } from '../policy/index.js';
@@ -17,6 +17,7 @@ export interface PendingStep {
 }
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+export type InteractionPage = Extract<PageName, 'identifier' | 'password' | 'two-factor' | 'enroll' | 'emergency-code' | 'forgot' | 'check-inbox'>;
 export type Step = '' | '/password' | '/two-factor' | '/enroll' | '/enroll/later' | '/emergency-code' | '/forgot';
 
 export const stepPath = (uid: string, step: Step): string => `${interactionPath(uid)}${step}`;
@@ -49,11 +50,9 @@ export class InteractionPages {
     return { found, state, account };
   }
 
-  async render(ctx: Context, found: Details, page: string, step: Step, data: Record<string, unknown> = {}): Promise<void> {
+  async render(ctx: Context, found: Details, page: InteractionPage, step: Step, data: Record<string, unknown> = {}): Promise<void> {
     const client = await this.provider.Client.find(String(found.params['client_id']));
-    ctx.type = 'html';
-    ctx.body = renderPage(page, {
-      title: page,
+    sendPage(ctx, page, {
       language: negotiateLanguage(ctx, found.params['ui_locales']),
       clientName: client?.clientName ?? found.params['client_id'],
       action: stepPath(found.uid, step),
@@ -70,6 +69,8 @@ export class InteractionPages {
 
   /** Ends the sign-in: the tokens will say which factors were used. Choosing the account also answers prompt=select_account. */
   async complete(ctx: Context, found: Details, account: Account, withTwoFactor: boolean, firstFactor: FirstFactor = 'pwd'): Promise<void> {
+    // Suspended (through the Public API) while signing in.
+    if ((await this.accounts.findBySub(account.sub))?.suspended) return this.refuseSuspended(ctx, found, account);
     const acr = await this.acrSettings();
     const now = Math.floor(Date.now() / 1000);
     await this.accounts.recordLogin(account.sub, now);
@@ -85,6 +86,12 @@ export class InteractionPages {
     );
     ctx.status = 303;
     ctx.redirect(redirectTo);
+  }
+
+  /** A suspended account cannot sign in, whatever its first factor: the sign-in starts over with a message. */
+  async refuseSuspended(ctx: Context, found: Details, account: Account): Promise<void> {
+    await this.states.forget(found.uid);
+    await this.render(ctx, found, 'identifier', '', { username: account.email, errors: [{ field: 'Username', message: 'accountSuspended' }] });
   }
 
   /** The prompt=consent interaction needs no screen: the grant is made on the way back. */

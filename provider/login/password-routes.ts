@@ -2,19 +2,16 @@ import type { Router } from '@koa/router';
 import { verifyPassword, type LinkTokens, type LoginLockout } from '../accounts/index.js';
 import { readForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
-import { REASONS } from '../oidc/index.js';
-import type { RememberedDevices } from '../risk/index.js';
-import type { TwoFactorGate } from '../twofactor/index.js';
-import { decideForSignIn } from './decide-for-sign-in.js';
-import { checkEmail } from './email.js';
+import { TWO_FACTOR_PROMPT } from '../oidc/index.js';
+import type { SignInDecisions } from '../twofactor/index.js';
+import { readEmailField } from './email.js';
 import { stepPath, type InteractionPages } from './interaction-pages.js';
 import { takeParkedOneTimeToken } from './one-time-sign-in.js';
-import { proceed } from './proceed.js';
+import { proceed, proceedAfterFirstFactor } from './proceed.js';
 
 export interface PasswordRouteDependencies {
   pages: InteractionPages;
-  gate: TwoFactorGate;
-  devices: RememberedDevices;
+  signIn: SignInDecisions;
   lockout: LoginLockout;
   tokens: LinkTokens;
 }
@@ -24,7 +21,7 @@ export interface PasswordRouteDependencies {
  * (200) with a validation summary; an unknown e-mail and a wrong password read the same. Eight wrong
  * passwords lock the account for 30 minutes.
  */
-export function passwordRoutes(router: Router, { pages, gate, devices, lockout, tokens }: PasswordRouteDependencies): void {
+export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens }: PasswordRouteDependencies): void {
   router.get('/interaction/:uid', async (ctx) => {
     const found = await pages.details(ctx);
     if (found.prompt.name === 'consent') return pages.consent(ctx);
@@ -33,20 +30,16 @@ export function passwordRoutes(router: Router, { pages, gate, devices, lockout, 
     const parked = takeParkedOneTimeToken(ctx);
     const link = parked ? await tokens.consume(parked, 'one-time-sign-in') : undefined;
     const linkAccount = link ? await pages.accounts.findBySub(link.sub) : undefined;
-    if (linkAccount) {
-      const decision = await decideForSignIn(pages, gate, devices, ctx, found, 'password', linkAccount);
-      return proceed(pages, ctx, found, { email: linkAccount.email, firstFactor: 'email' }, linkAccount, decision);
-    }
+    if (linkAccount) return proceedAfterFirstFactor(pages, signIn, ctx, found, { email: linkAccount.email, firstFactor: 'email' }, linkAccount);
 
-    // A signed-in session that only lacks the second factor (step-up, or a stricter app) is asked for that alone.
-    const onlyTwoFactor = found.prompt.name === 'login' && found.prompt.reasons.every((reason) => reason === REASONS.twoFactor);
-    const sessionAccount = found.session?.accountId ? await pages.accounts.findBySub(found.session.accountId) : undefined;
-    if (onlyTwoFactor && sessionAccount) {
-      const decision = await decideForSignIn(pages, gate, devices, ctx, found, 'authorize', sessionAccount);
-      return proceed(pages, ctx, found, { email: sessionAccount.email }, sessionAccount, decision);
-    }
-
+    // A signed-in session that only lacks the second factor (step-up, or a stricter app) is asked for that
+    // alone, as the decision taken at authorize says. Sent back here later ("Not you?", or the authenticator
+    // removed meanwhile), the user signs in afresh.
     const remembered = await pages.states.get(found.uid);
+    const sessionAccount = found.session?.accountId ? await pages.accounts.findBySub(found.session.accountId) : undefined;
+    const decided = found.prompt.name === TWO_FACTOR_PROMPT && !remembered ? signIn.takenAtAuthorize(found.prompt.details) : undefined;
+    if (decided && sessionAccount) return proceed(pages, ctx, found, { email: sessionAccount.email }, sessionAccount, decided);
+
     const hint = remembered?.email ?? found.params['login_hint'] ?? sessionAccount?.email ?? '';
     await pages.render(ctx, found, 'identifier', '', { username: hint });
   });
@@ -54,9 +47,9 @@ export function passwordRoutes(router: Router, { pages, gate, devices, lockout, 
   router.post('/interaction/:uid', async (ctx) => {
     const found = await pages.details(ctx);
     const { Username: username = '' } = await readForm(ctx);
-    const problem = checkEmail(username);
+    const { email, problem } = readEmailField(username);
     if (problem) return pages.render(ctx, found, 'identifier', '', { username, errors: [{ field: 'Username', message: problem }] });
-    await pages.states.save(found.uid, { email: username.trim() });
+    await pages.states.save(found.uid, { email });
     pages.go(ctx, found.uid, '/password');
   });
 
@@ -83,7 +76,6 @@ export function passwordRoutes(router: Router, { pages, gate, devices, lockout, 
     if (!(await verifyPassword(password, account.passwordHash))) return rejected((await attempt.failed()) ? 'accountLocked' : 'wrongCredentials');
     await attempt.succeeded();
 
-    const decision = await decideForSignIn(pages, gate, devices, ctx, found, 'password', account);
-    await proceed(pages, ctx, found, { ...state, firstFactor: 'pwd' }, account, decision);
+    await proceedAfterFirstFactor(pages, signIn, ctx, found, { ...state, firstFactor: 'pwd' }, account);
   });
 }

@@ -1,8 +1,9 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
+import { guardedRouter, noStore, sameSiteForms } from '../http/index.js';
 import type { LinkTokens, LoginLockout, TwoFactorAttempts } from '../accounts/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { RememberedDevices } from '../risk/index.js';
-import type { TwoFactorGate } from '../twofactor/index.js';
+import type { SignInDecisions } from '../twofactor/index.js';
 import { enrollmentRoutes } from './enrollment-routes.js';
 import { forgotRoutes } from './forgot-routes.js';
 import type { InteractionPages } from './interaction-pages.js';
@@ -11,8 +12,9 @@ import { passwordRoutes } from './password-routes.js';
 import { twoFactorRoutes } from './two-factor-routes.js';
 
 export interface LoginDependencies {
+  issuer: string;
   pages: InteractionPages;
-  gate: TwoFactorGate;
+  signIn: SignInDecisions;
   devices: RememberedDevices;
   attempts: TwoFactorAttempts;
   lockout: LoginLockout;
@@ -20,14 +22,14 @@ export interface LoginDependencies {
   mails: AccountMails;
 }
 
-/** The interaction pages: identifier → password (or a mailed link) → 2FA code or enrollment → back to the app. */
+/**
+ * The interaction pages: identifier → password (or a mailed link) → 2FA code or enrollment → back to
+ * the app. Each form posts to its interaction's own URL, whose uid another site cannot know, and
+ * oidc-provider's interaction cookie binds it to this browser: that is their protection against
+ * forged posts. A post from another site's page is refused as well.
+ */
 export function loginRoutes(deps: LoginDependencies): Router {
-  const router = new Router();
-  router.use(interactionErrors());
-  router.use(async (ctx, next) => {
-    ctx.set('cache-control', 'no-store');
-    await next();
-  });
+  const router = guardedRouter(undefined, interactionErrors(), noStore(), sameSiteForms(deps.issuer));
   passwordRoutes(router, deps);
   forgotRoutes(router, deps);
   twoFactorRoutes(router, deps);

@@ -1,11 +1,11 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { hashPassword, newPasswordProblems, withPasswordHash, statusOf, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
 import { signInUrl } from '../account-settings/internal-client.js';
-import { readForm, renderPage, showMessage } from '../http/index.js';
+import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, showMessage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
-import { checkEmail } from './email.js';
+import { readEmailField } from './email.js';
 import { linkInvalid } from './forgot-routes.js';
 import { parkOneTimeToken } from './one-time-sign-in.js';
 
@@ -22,28 +22,22 @@ export interface SelfServiceDependencies {
 
 /** The pages mailed links open, and "Forgot your password?" outside a sign-in (as in Account Settings). */
 export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
-  const router = new Router();
-  router.use(async (ctx, next) => {
-    ctx.set('cache-control', 'no-store');
-    await next();
-  });
+  const router = guardedRouter(undefined, noStore(), sameSiteForms(deps.issuer));
 
-  const page = (ctx: Context, name: string, data: Record<string, unknown>) => {
-    ctx.type = 'html';
-    ctx.body = renderPage(name, { title: name, language: negotiateLanguage(ctx), errors: [], backUrl: '/account', ...data });
-  };
+  const page = (ctx: Context, name: 'forgot' | 'check-inbox' | 'set-password', data: Record<string, unknown>) =>
+    sendPage(ctx, name, { language: negotiateLanguage(ctx), errors: [], backUrl: '/account', ...data });
 
   router.get('/forgot-password', (ctx) => page(ctx, 'forgot', { action: '/forgot-password', username: String(ctx.query['email'] ?? '') }));
 
   router.post('/forgot-password', async (ctx) => {
     const form = await readForm(ctx);
     const username = (form['Username'] ?? '').trim();
-    const problem = checkEmail(username);
+    const { email, problem } = readEmailField(username);
     if (problem) return page(ctx, 'forgot', { action: '/forgot-password', username, errors: [{ field: 'Username', message: problem }] });
-    const account = await deps.accounts.findByEmail(username);
+    const account = await deps.accounts.findByEmail(email);
     if (account && form['Choice'] === 'link') await deps.mails.oneTimeLink(account);
     else if (account) await deps.mails.passwordReset(account);
-    page(ctx, 'check-inbox', { username });
+    page(ctx, 'check-inbox', { username: email });
   });
 
   router.get('/reset-password', async (ctx) => {

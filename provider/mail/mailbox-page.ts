@@ -1,6 +1,6 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
-import { HttpError, renderPage } from '../http/index.js';
+import { guardedRouter, HttpError, sendPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { Mailbox } from './mailbox.js';
 
@@ -9,8 +9,7 @@ const simpleParser = async (raw: string) => (await import('mailparser')).simpleP
 
 /** `/_mock/mail`: the caught mails for a developer to read and click through (parsed with mailparser). */
 export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards: Middleware[]): Router {
-  const router = new Router({ prefix: '/_mock/mail' });
-  router.use(...guards);
+  const router = guardedRouter('/_mock/mail', ...guards);
 
   router.get('/', async (ctx) => {
     const messages = await Promise.all(
@@ -19,8 +18,7 @@ export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards
         return { id: message.ID, to: message.Raw.To.join(', '), subject: parsed.subject ?? '', created: message.Created };
       }),
     );
-    ctx.type = 'html';
-    ctx.body = renderPage('mailbox', { title: 'Mailbox', language: negotiateLanguage(ctx), messages, mode: describeMode() });
+    sendPage(ctx, 'mailbox', { language: negotiateLanguage(ctx), messages, mode: describeMode() });
   });
 
   // For scripts (the scenario runner, the testing library): the newest mail to an address, decoded.
@@ -46,15 +44,12 @@ export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards
   router.get('/:id', async (ctx) => {
     const message = await mailbox.find(ctx.params['id']!);
     if (!message) {
-      ctx.status = 404;
-      ctx.type = 'html';
-      ctx.body = renderPage('mailbox', { title: 'Mailbox', language: negotiateLanguage(ctx), messages: [], mode: 'No mail has that id.' });
+      sendPage(ctx, 'mailbox', { language: negotiateLanguage(ctx), messages: [], mode: 'No mail has that id.' }, 404);
       return;
     }
     const parsed = await simpleParser(message.Raw.Data);
-    ctx.type = 'html';
-    ctx.body = renderPage('mail', {
-      title: parsed.subject ?? 'Mail',
+    sendPage(ctx, 'mail', {
+      title: { key: 'mailTitle', vars: { subject: parsed.subject ?? '' } },
       language: negotiateLanguage(ctx),
       from: parsed.from?.text ?? message.Raw.From,
       to: message.Raw.To.join(', '),

@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { Router } from '@koa/router';
-import Koa from 'koa';
-import type { Mailbox } from './mailbox.js';
+import Koa, { type Context } from 'koa';
+import { StoreOutageError } from '../store/index.js';
+import { mailApiAccess, type MailApiAccess } from './mail-api-access.js';
+import { MAILBOX_MAX_MESSAGES, type Mailbox, type MailPage } from './mailbox.js';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 250;
@@ -14,26 +17,40 @@ function startLimit(query: Record<string, unknown>): { start: number; limit: num
   return { start: start > 0 ? start : 0, limit: limit > 0 ? Math.min(limit, MAX_LIMIT) : DEFAULT_LIMIT };
 }
 
+/**
+ * A JSON list of the mails' stored JSON texts, sent piece by piece: nothing is parsed again or joined
+ * into one more string as long as the mails themselves.
+ */
+function sendList(ctx: Context, type: string, items: string[], around: [string, string] = ['[', ']']): void {
+  const pieces = [around[0], ...items.flatMap((item, i) => (i === 0 ? [item] : [',', item])), around[1]];
+  ctx.body = Readable.from(pieces);
+  ctx.type = type;
+  ctx.length = pieces.reduce((bytes, piece) => bytes + Buffer.byteLength(piece), 0);
+}
+
+const pageOf = ({ total, start, items }: MailPage): [string, string] => [`{"total":${total},"count":${items.length},"start":${start},"items":[`, ']}'];
+
 /** MailHog's HTTP API as its server really answers (v2 list and search, v1 message and delete). */
-export function mailHogApi(mailbox: Mailbox): Koa {
+export function mailHogApi(mailbox: Mailbox, access: MailApiAccess): Koa {
   const app = new Koa();
   const router = new Router({ prefix: '/api' });
 
   app.use(async (ctx, next) => {
-    ctx.set('access-control-allow-origin', '*');
-    ctx.set('access-control-allow-methods', 'OPTIONS,GET,PUT,POST,DELETE');
-    ctx.set('access-control-allow-headers', 'Content-Type');
-    if (ctx.method === 'OPTIONS') {
-      ctx.status = 200;
-      return;
+    try {
+      await next();
+    } catch (error) {
+      if (!(error instanceof StoreOutageError)) throw error;
+      ctx.status = 503;
+      ctx.set('retry-after', '2');
+      ctx.body = { error: error.message, error_description: error.error_description };
     }
-    await next();
   });
+  app.use(mailApiAccess(access));
 
   router.get('/v2/messages', async (ctx) => {
     const { start, limit } = startLimit(ctx.query);
-    ctx.type = 'text/json';
-    ctx.body = JSON.stringify(await mailbox.page(start, limit));
+    const page = await mailbox.page(start, limit);
+    sendList(ctx, 'text/json', page.items, pageOf(page));
   });
 
   router.get('/v2/search', async (ctx) => {
@@ -44,13 +61,12 @@ export function mailHogApi(mailbox: Mailbox): Koa {
       return;
     }
     const { start, limit } = startLimit(ctx.query);
-    ctx.type = 'application/json';
-    ctx.body = JSON.stringify(await mailbox.page(start, limit, { kind, query }));
+    const page = await mailbox.page(start, limit, { kind, query });
+    sendList(ctx, 'application/json', page.items, pageOf(page));
   });
 
   router.get('/v1/messages', async (ctx) => {
-    ctx.type = 'text/json';
-    ctx.body = JSON.stringify((await mailbox.all()).slice(0, 1000));
+    sendList(ctx, 'text/json', (await mailbox.page(0, MAILBOX_MAX_MESSAGES)).items);
   });
 
   // MailHog answers deletes with 200 and an empty body (Koa's default would be "OK", which the npm
@@ -62,13 +78,13 @@ export function mailHogApi(mailbox: Mailbox): Koa {
   });
 
   router.get('/v1/messages/:id', async (ctx) => {
-    const message = await mailbox.find(ctx.params.id!);
-    if (!message) {
+    const text = await mailbox.text(ctx.params.id!);
+    if (text === undefined) {
       ctx.status = 404;
       return;
     }
     ctx.type = 'text/json';
-    ctx.body = JSON.stringify(message);
+    ctx.body = text;
   });
 
   router.delete('/v1/messages/:id', async (ctx) => {
@@ -80,8 +96,8 @@ export function mailHogApi(mailbox: Mailbox): Koa {
   return app;
 }
 
-export async function startMailHogApi(mailbox: Mailbox, port: number, host: string): Promise<{ port: number; close(): Promise<void> }> {
-  const server: Server = createServer(mailHogApi(mailbox).callback());
+export async function startMailHogApi(mailbox: Mailbox, access: MailApiAccess, port: number, host: string): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = createServer(mailHogApi(mailbox, access).callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -107,16 +107,22 @@ export function toMailHogMessage(envelope: SmtpEnvelope, hostname: string, creat
   };
 }
 
-/** MailHog's search: `from` and `to` in the envelope or the header, `containing` in the body or any header. */
-export function matches(message: MailHogMessage, kind: 'from' | 'to' | 'containing', query: string): boolean {
-  const q = query.toLowerCase();
-  const has = (value: string) => value.toLowerCase().includes(q);
+export type SearchKind = 'from' | 'to' | 'containing';
+
+/** What MailHog's search looks in: `from` and `to` the envelope and the header, `containing` the body and every header. */
+export function searchedTexts(message: MailHogMessage, kind: SearchKind): string[] {
   switch (kind) {
     case 'to':
-      return message.To.some((to) => has(`${to.Mailbox}@${to.Domain}`)) || (message.Content.Headers['To'] ?? []).some(has);
+      return [...message.To.map((to) => `${to.Mailbox}@${to.Domain}`), ...(message.Content.Headers['To'] ?? [])];
     case 'from':
-      return has(`${message.From.Mailbox}@${message.From.Domain}`) || (message.Content.Headers['From'] ?? []).some(has);
+      return [`${message.From.Mailbox}@${message.From.Domain}`, ...(message.Content.Headers['From'] ?? [])];
     case 'containing':
-      return has(message.Content.Body) || Object.values(message.Content.Headers).some((values) => values.some(has));
+      return [message.Content.Body, ...Object.values(message.Content.Headers).flat()];
   }
+}
+
+/** MailHog's match: the query anywhere in one of the texts, ignoring case. */
+export function anyContains(texts: string[], query: string): boolean {
+  const q = query.toLowerCase();
+  return texts.some((text) => text.toLowerCase().includes(q));
 }

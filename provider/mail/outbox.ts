@@ -10,6 +10,7 @@ export interface RenderedMail {
 
 export interface QueuedMail extends RenderedMail {
   id: string;
+  /** Failed deliveries so far. */
   attempts: number;
   queuedAt: string;
   lastError: string;
@@ -17,8 +18,11 @@ export interface QueuedMail extends RenderedMail {
 
 const INDEX = 'outbox';
 const key = (id: string) => `outbox:${id}`;
+const claimKey = (id: string) => `outbox:claim:${id}`;
+/** Longer than one delivery attempt may take (connection, greeting and socket timeouts together). */
+const CLAIM_SECONDS = 60;
 
-/** Mails that could not be handed to SMTP yet; they wait in the store until a retry succeeds. */
+/** Mails on their way to SMTP; each waits in the store until a delivery succeeds. */
 export class Outbox {
   readonly #store: Store;
 
@@ -26,8 +30,8 @@ export class Outbox {
     this.#store = store;
   }
 
-  async add(mail: RenderedMail, error: string): Promise<QueuedMail> {
-    const queued = { ...mail, id: randomUUID(), attempts: 1, queuedAt: new Date().toISOString(), lastError: error };
+  async add(mail: RenderedMail): Promise<QueuedMail> {
+    const queued = { ...mail, id: randomUUID(), attempts: 0, queuedAt: new Date().toISOString(), lastError: '' };
     await this.#store.set(key(queued.id), queued);
     await this.#store.addToSet(INDEX, queued.id);
     return queued;
@@ -39,12 +43,18 @@ export class Outbox {
     return mails.filter((mail): mail is QueuedMail => mail !== undefined).sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
   }
 
+  /** True for the one sender (of all replicas) that may try this mail now. */
+  claim(mail: QueuedMail): Promise<boolean> {
+    return this.#store.setIfAbsent(claimKey(mail.id), true, CLAIM_SECONDS);
+  }
+
   async failedAgain(mail: QueuedMail, error: string): Promise<void> {
     await this.#store.set(key(mail.id), { ...mail, attempts: mail.attempts + 1, lastError: error });
+    await this.#store.delete(claimKey(mail.id));
   }
 
   async sent(mail: QueuedMail): Promise<void> {
-    await this.#store.delete(key(mail.id));
+    await this.#store.delete(key(mail.id), claimKey(mail.id));
     await this.#store.removeFromSet(INDEX, mail.id);
   }
 }

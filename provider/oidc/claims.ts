@@ -24,10 +24,14 @@ const CORE_IDENTITY_CLAIMS = new Set(['name', 'given_name', 'family_name', 'loca
 /**
  * With the `tenants` scope, the user's tenants (`tenant_id` is the current tenant: Visma asks a user
  * with several which one; the emulator takes the first the fixtures list); with `roles`, the user's
- * application roles for this client. Absent when the user has none.
+ * application roles for this client in that tenant (the fixtures' and the Public API's `applicationRoles`).
+ * Absent when the user has none.
  */
 export function tenantAndRoleClaims(account: Account, clientId: string, scopes: ReadonlySet<string>): Record<string, unknown> {
-  const roles = account.roles?.[clientId] ?? [];
+  const tenantId = account.tenants[0];
+  const roles = [
+    ...new Set((account.applicationRoles ?? []).filter((given) => given.clientId === clientId && (tenantId === undefined || given.tenantId === tenantId)).flatMap((given) => given.roles)),
+  ];
   return {
     ...(scopes.has('tenants') && account.tenants.length > 0 && { tenant_id: account.tenants[0], tenants: account.tenants }),
     ...(scopes.has('roles') && roles.length > 0 && { roles }),
@@ -48,11 +52,12 @@ export function accountClaims(account: Account): Record<string, unknown> {
   };
 }
 
-/** Core identity claims go into the ID token only for clients with `includeCoreIdentityClaims`; tenants and roles never do. */
+/** Core identity claims go into the ID token only for clients with `includeCoreIdentityClaims`; tenants and roles never do. Suspended accounts are not found. */
 export function createFindAccount(accounts: AccountRepository): FindAccount {
   return async (ctx: KoaContextWithOIDC, sub: string): Promise<OidcAccount | undefined> => {
     const account = await accounts.findBySub(sub);
-    if (!account) return undefined;
+    // A suspended account gets no tokens: codes, refresh tokens and userinfo fail as for a deleted one.
+    if (!account || account.suspended) return undefined;
     return {
       accountId: account.sub,
       claims(use, scope) {

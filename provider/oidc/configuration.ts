@@ -1,4 +1,4 @@
-import type { AsymmetricSigningAlgorithm, Configuration, FindAccount, JWK, KoaContextWithOIDC } from 'oidc-provider';
+import type { AccessToken, AsymmetricSigningAlgorithm, Client, ClientCredentials, Configuration, FindAccount, JWK, KoaContextWithOIDC, RefreshToken } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
@@ -11,7 +11,7 @@ import { createInteractionPolicy, type LoginChecks } from './interaction-policy.
 import { OFFLINE_ACCESS_HOOK, restoreOfflineAccess } from './offline-access.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { grantTtl, refreshTokenTtl, rotateRefreshToken } from './refresh-tokens.js';
-import { API_SCOPES, apiResource, interactionPath, OIDC_ROUTES } from './routes.js';
+import { API_SCOPES, apiResource, interactionPath, OIDC_ROUTES, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES, publicApiResource } from './routes.js';
 
 export interface OidcOptions {
   issuer: string;
@@ -28,14 +28,25 @@ export interface OidcOptions {
 
 const HOUR = 60 * 60;
 export const SESSION_SECONDS = 10 * HOUR;
-export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'tenants', 'roles', ...API_SCOPES];
+export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'tenants', 'roles', ...API_SCOPES, ...PUBLIC_API_SCOPES];
 /** Visma Connect's algorithms for request objects and DPoP proofs (its discovery document). */
 const ASYMMETRIC_ALGS: AsymmetricSigningAlgorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
+
+/**
+ * RFC 7662: a token's own client may introspect it, and so may a resource server (a fixture client
+ * with `resourceServer: true`), for access tokens only: refresh tokens never go to a resource server.
+ * Anyone else gets `{active: false}`, as for a token that does not exist.
+ */
+async function mayIntrospect(_ctx: KoaContextWithOIDC, client: Client, token: AccessToken | ClientCredentials | RefreshToken): Promise<boolean> {
+  if (token.clientId === client.clientId) return true;
+  return client['resourceServer'] === true && token.kind !== 'RefreshToken';
+}
 
 /** oidc-provider 9 configured as Visma Connect behaves (DESIGN.md section 4). */
 export function oidcConfiguration(options: OidcOptions): Configuration {
   const api = apiResource(options.issuer);
   const knownScopes = new Set(SCOPES);
+  const publicApi = publicApiResource(options.issuer);
   return {
     adapter: options.adapter,
     findAccount: options.findAccount,
@@ -62,7 +73,9 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: mayIntrospect },
+      // oidc-provider's own allowedPolicy lets a client revoke only its own tokens: another client's
+      // gets invalid_request (a public client's request is ignored), as RFC 7009 section 2.1 says.
       revocation: { enabled: true },
       backchannelLogout: { enabled: true },
       pushedAuthorizationRequests: { enabled: false },
@@ -70,13 +83,19 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       resourceIndicators: {
         enabled: true,
-        // client_credentials always gets a token for the provisioning API; sign-in gets oidc-provider's
-        // opaque access token for userinfo, which the client receives as a JWT (jwt-access-tokens.ts).
-        defaultResource: async (ctx: KoaContextWithOIDC, _client, oneOf) =>
-          oneOf ?? (ctx.oidc.params?.['grant_type'] === 'client_credentials' ? api : undefined),
+        // client_credentials always gets a token for an API: the Public API when it asks for publicapi:*
+        // scopes, otherwise the provisioning API. Sign-in gets oidc-provider's opaque access token for
+        // userinfo, which the client receives as a JWT (jwt-access-tokens.ts).
+        defaultResource: async (ctx: KoaContextWithOIDC, _client, oneOf) => {
+          if (oneOf || ctx.oidc.params?.['grant_type'] !== 'client_credentials') return oneOf;
+          const scopes = String(ctx.oidc.params['scope'] ?? '').split(' ');
+          return scopes.some((scope) => scope.startsWith('publicapi:')) ? publicApi : api;
+        },
         getResourceServerInfo: async (_ctx, resource) => {
-          if (resource !== api) throw new errors.InvalidTarget(`unknown resource; the only resource is ${api}`);
-          return { scope: API_SCOPES.join(' '), audience: api, accessTokenFormat: 'jwt', accessTokenTTL: HOUR, jwt: { sign: { alg: 'RS256' } } };
+          const jwt = { accessTokenFormat: 'jwt', accessTokenTTL: HOUR, jwt: { sign: { alg: 'RS256' } } } as const;
+          if (resource === api) return { scope: API_SCOPES.join(' '), audience: api, ...jwt };
+          if (resource === publicApi) return { scope: PUBLIC_API_SCOPES.join(' '), audience: PUBLIC_API_AUDIENCE, ...jwt };
+          throw new errors.InvalidTarget(`unknown resource; the resources are ${api} and ${publicApi}`);
         },
         useGrantedResource: async () => false,
       },

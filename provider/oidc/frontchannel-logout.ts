@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { renderPage } from '../http/index.js';
+import { sendPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import { OIDC_ROUTES } from './routes.js';
 
@@ -42,10 +42,8 @@ export function frontchannelLogout(provider: Provider): Middleware {
     const frames = await frameUrls(provider, signedOut);
     if (frames.length === 0) return;
 
-    ctx.status = 200;
     ctx.remove('location');
-    ctx.type = 'html';
-    ctx.body = renderPage('frontchannel-logout', { title: 'Signing out', language: negotiateLanguage(ctx), frames, continueTo });
+    sendPage(ctx, 'frontchannel-logout', { language: negotiateLanguage(ctx), frames, continueTo });
   };
 }
 

@@ -1,21 +1,18 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { renderPage } from '../http/views.js';
+import { sendPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 
 /** oidc-provider's hooks for the pages it shows itself: errors and the end-session steps. */
 const language = (ctx: KoaContextWithOIDC) => negotiateLanguage(ctx, ctx.oidc?.params?.['ui_locales']);
 
 export async function renderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): Promise<void> {
-  ctx.type = 'html';
-  ctx.body = renderPage('error', { title: 'Error', language: language(ctx), error: out.error, description: out.error_description });
+  sendPage(ctx, 'error', { language: language(ctx), error: out.error, description: out.error_description }, ctx.status);
 }
 
 export async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
-  ctx.type = 'html';
-  ctx.body = renderPage('logout', { title: 'Sign out', language: language(ctx), form });
+  sendPage(ctx, 'logout', { language: language(ctx), form });
 }
 
 export async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
-  ctx.type = 'html';
-  ctx.body = renderPage('logged-out', { title: 'Signed out', language: language(ctx) });
+  sendPage(ctx, 'logged-out', { language: language(ctx) });
 }

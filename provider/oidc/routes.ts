@@ -14,3 +14,21 @@ export const interactionPath = (uid: string): string => `/interaction/${uid}`;
 /** The resource indicator (and `aud`) of access tokens for the provisioning API. */
 export const apiResource = (issuer: string): string => `${issuer}/api`;
 export const API_SCOPES = ['connect:users'];
+
+/**
+ * The Visma Connect Public API (DESIGN.md section 6b): its resource indicator, the `aud` of its tokens
+ * (an IdentityServer API resource name: the real value is not public) and its `publicapi:*` scopes.
+ */
+export const publicApiResource = (issuer: string): string => `${issuer}/publicapi`;
+export const PUBLIC_API_AUDIENCE = 'publicapi';
+export const PUBLIC_API_SCOPES = [
+  'publicapi:user:create', 'publicapi:user:read', 'publicapi:user:update', 'publicapi:user:delete',
+  'publicapi:user:suspend', 'publicapi:user:resume', 'publicapi:user:allowemailchange',
+  'publicapi:tenant:create', 'publicapi:tenant:read', 'publicapi:tenant:update', 'publicapi:tenant:delete',
+  'publicapi:tenant:user:create', 'publicapi:tenant:user:read', 'publicapi:tenant:user:update', 'publicapi:tenant:user:delete',
+  'publicapi:tenant:application:create', 'publicapi:tenant:application:read', 'publicapi:tenant:application:update', 'publicapi:tenant:application:delete',
+  'publicapi:tenant:application:features:read', 'publicapi:tenant:application:features:update',
+  'publicapi:application:read', 'publicapi:application:update',
+  'publicapi:application:features:create', 'publicapi:application:features:read', 'publicapi:application:features:update', 'publicapi:application:features:delete',
+  'publicapi:tenant:userapplicationroles:read', 'publicapi:tenant:userapplicationroles:update',
+] as const;

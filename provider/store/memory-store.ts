@@ -23,11 +23,11 @@ export class MemoryStore implements Store {
 
   async get<T>(key: string): Promise<T | undefined> {
     const entry = this.#live(key);
-    return entry === undefined ? undefined : (structuredClone(entry.value) as T);
+    return entry === undefined ? undefined : (copy(entry.value) as T);
   }
 
   async set(key: string, value: unknown, ttlSeconds?: number): Promise<void> {
-    this.#entries.set(key, { value: structuredClone(value), expiresAt: expiry(ttlSeconds) });
+    this.#entries.set(key, { value: copy(value), expiresAt: expiry(ttlSeconds) });
   }
 
   async delete(...keys: string[]): Promise<void> {
@@ -42,7 +42,7 @@ export class MemoryStore implements Store {
 
   async setIfAbsent(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
     if (this.#live(key)) return false;
-    this.#entries.set(key, { value: structuredClone(value), expiresAt: expiry(ttlSeconds) });
+    this.#entries.set(key, { value: copy(value), expiresAt: expiry(ttlSeconds) });
     return true;
   }
 
@@ -55,10 +55,10 @@ export class MemoryStore implements Store {
 
   async update<T>(key: string, change: (current: T | undefined) => T | undefined, ttlSeconds?: number): Promise<T | undefined> {
     const entry = this.#live(key);
-    const next = change(entry === undefined ? undefined : (structuredClone(entry.value) as T));
-    if (next === undefined) return entry === undefined ? undefined : (structuredClone(entry.value) as T);
-    this.#entries.set(key, { value: structuredClone(next), expiresAt: ttlSeconds === undefined ? entry?.expiresAt : expiry(ttlSeconds) });
-    return structuredClone(next);
+    const next = change(entry === undefined ? undefined : (copy(entry.value) as T));
+    if (next === undefined) return entry === undefined ? undefined : (copy(entry.value) as T);
+    this.#entries.set(key, { value: copy(next), expiresAt: ttlSeconds === undefined ? entry?.expiresAt : expiry(ttlSeconds) });
+    return copy(next);
   }
 
   async addToSet(key: string, member: string, ttlSeconds?: number): Promise<void> {
@@ -81,13 +81,13 @@ export class MemoryStore implements Store {
 
   async appendToList(key: string, value: unknown, maxLength: number): Promise<void> {
     const list = (this.#live(key)?.value as unknown[] | undefined) ?? [];
-    list.push(structuredClone(value));
+    list.push(copy(value));
     if (list.length > maxLength) list.splice(0, list.length - maxLength);
     this.#entries.set(key, { value: list, expiresAt: undefined });
   }
 
   async readList<T>(key: string): Promise<T[]> {
-    return structuredClone((this.#live(key)?.value as T[] | undefined) ?? []);
+    return copy((this.#live(key)?.value as T[] | undefined) ?? []);
   }
 
   async removeFromList(key: string, value: unknown): Promise<boolean> {
@@ -107,6 +107,10 @@ export class MemoryStore implements Store {
   }
 
   isAvailable(): boolean {
+    return true;
+  }
+
+  async ping(): Promise<boolean> {
     return true;
   }
 
@@ -137,4 +141,9 @@ export class MemoryStore implements Store {
 
 function expiry(ttlSeconds: number | undefined): number | undefined {
   return ttlSeconds === undefined ? undefined : Date.now() + ttlSeconds * 1000;
+}
+
+/** A copy for the caller; a string or other primitive cannot be changed, so it is handed over as it is (mails are long strings). */
+function copy<T>(value: T): T {
+  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
 }

@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
+import { Redis, ReplyError } from 'ioredis';
 import { defineScripts, type RedisScripts } from './redis-scripts.js';
-import { StoreContentionError, type Store } from './store.js';
+import { StoreContentionError, StoreOutageError, type Store } from './store.js';
 
 /** A stored value and when it lapses on the emulator clock (which tests move; Redis's TTLs do not). */
 interface Envelope {
@@ -17,28 +17,40 @@ const MAX_UPDATE_ROUNDS = 500;
 
 const RECONNECT_CAP_MS = 2000;
 
+/** How long any command may take before the request gives up with a 503. */
+export const COMMAND_TIMEOUT_MS = 2000;
+/** While stalled, how often Redis is asked whether it answers again. */
+const STALL_PROBE_MS = 200;
+
 /**
  * The Store on Redis, every key under one prefix so emulators can share a Redis. Expiry is checked
  * against the emulator clock on read; Redis's own TTL (real time) removes entries so nothing piles up.
  * Commands fail at once while Redis is away (no offline queue) and the client reconnects by itself.
+ * A command that gets no answer within the command timeout (a Redis that hangs, the connection still
+ * open) fails as an outage, and the store counts as unavailable until Redis answers a PING again.
  */
 export class RedisStore implements Store {
   readonly #redis: Redis & RedisScripts;
   readonly #prefix: string;
+  readonly #commandTimeoutMs: number;
+  #stalled = false;
+  #closed = false;
   readonly url: string;
 
-  private constructor(redis: Redis, url: string, prefix: string) {
+  private constructor(redis: Redis, url: string, prefix: string, commandTimeoutMs: number) {
     this.#redis = defineScripts(redis);
     this.url = url;
     this.#prefix = prefix;
+    this.#commandTimeoutMs = commandTimeoutMs;
   }
 
-  static async connect(url: string, prefix: string, connectTimeoutMs = 2000): Promise<RedisStore> {
+  static async connect(url: string, prefix: string, connectTimeoutMs = 2000, commandTimeoutMs = COMMAND_TIMEOUT_MS): Promise<RedisStore> {
     const redis = new Redis(url, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       connectTimeout: connectTimeoutMs,
+      commandTimeout: commandTimeoutMs,
       retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_CAP_MS),
     });
     redis.on('error', () => {}); // reported through isAvailable() and failing commands, not as crashes
@@ -49,11 +61,19 @@ export class RedisStore implements Store {
       redis.disconnect();
       throw new RedisUnavailableError(`Redis at ${url} does not answer (${(error as Error).message}); start Redis or use STORE=memory`);
     }
-    return new RedisStore(redis, url, prefix);
+    return new RedisStore(redis, url, prefix, commandTimeoutMs);
   }
 
   isAvailable(): boolean {
-    return this.#redis.status === 'ready';
+    return this.#redis.status === 'ready' && !this.#stalled;
+  }
+
+  async ping(): Promise<boolean> {
+    if (!this.isAvailable()) return false;
+    return this.#answer(this.#redis.ping()).then(
+      () => true,
+      () => false,
+    );
   }
 
   onReconnect(listener: () => void): void {
@@ -66,43 +86,43 @@ export class RedisStore implements Store {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    return live<T>(await this.#redis.get(this.#key(key)))?.v;
+    return live<T>(await this.#answer(this.#redis.get(this.#key(key))))?.v;
   }
 
   async set(key: string, value: unknown, ttlSeconds?: number): Promise<void> {
     const { envelope, px } = wrap(value, expiresAt(ttlSeconds));
-    if (px === '') await this.#redis.set(this.#key(key), envelope);
-    else await this.#redis.set(this.#key(key), envelope, 'PX', px);
+    if (px === '') await this.#answer(this.#redis.set(this.#key(key), envelope));
+    else await this.#answer(this.#redis.set(this.#key(key), envelope, 'PX', px));
   }
 
   async delete(...keys: string[]): Promise<void> {
-    if (keys.length) await this.#redis.unlink(...keys.map((key) => this.#key(key)));
+    if (keys.length) await this.#answer(this.#redis.unlink(...keys.map((key) => this.#key(key))));
   }
 
   async take<T>(key: string): Promise<T | undefined> {
-    return live<T>(await this.#redis.getdel(this.#key(key)))?.v;
+    return live<T>(await this.#answer(this.#redis.getdel(this.#key(key))))?.v;
   }
 
   async setIfAbsent(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
     const { envelope, px } = wrap(value, expiresAt(ttlSeconds));
-    return (await this.#redis.mvcSetIfAbsent(this.#key(key), Date.now(), envelope, px)) === 1;
+    return (await this.#answer(this.#redis.mvcSetIfAbsent(this.#key(key), Date.now(), envelope, px))) === 1;
   }
 
   async increment(key: string, ttlSeconds: number, max?: number): Promise<number | undefined> {
     const expiry = Math.ceil(expiresAt(ttlSeconds)!);
-    const count = await this.#redis.mvcIncrement(this.#key(key), Date.now(), expiry, millisecondsFrom(expiry), max === undefined ? '' : String(max));
+    const count = await this.#answer(this.#redis.mvcIncrement(this.#key(key), Date.now(), expiry, millisecondsFrom(expiry), max === undefined ? '' : String(max)));
     return count < 0 ? undefined : count;
   }
 
   async update<T>(key: string, change: (current: T | undefined) => T | undefined, ttlSeconds?: number): Promise<T | undefined> {
     const full = this.#key(key);
     for (let round = 0; round < MAX_UPDATE_ROUNDS; round += 1) {
-      const raw = await this.#redis.get(full);
+      const raw = await this.#answer(this.#redis.get(full));
       const current = live<T>(raw);
       const next = change(current?.v);
       if (next === undefined) return current?.v;
       const { envelope, px } = wrap(next, ttlSeconds === undefined ? current?.e : expiresAt(ttlSeconds));
-      if ((await this.#redis.mvcCompareAndSet(full, raw ?? '', envelope, px)) === 1) return next;
+      if ((await this.#answer(this.#redis.mvcCompareAndSet(full, raw ?? '', envelope, px))) === 1) return next;
     }
     throw new StoreContentionError(`${key} was changed by others ${MAX_UPDATE_ROUNDS} times in a row; try again`);
   }
@@ -114,46 +134,78 @@ export class RedisStore implements Store {
       const ms = Math.max(1, Math.ceil(ttlSeconds * 1000));
       pipeline.pexpire(full, ms, 'NX').pexpire(full, ms, 'GT');
     }
-    await pipeline.exec();
+    await this.#answer(pipeline.exec());
   }
 
   async removeFromSet(key: string, member: string): Promise<void> {
-    await this.#redis.srem(this.#key(key), member);
+    await this.#answer(this.#redis.srem(this.#key(key), member));
   }
 
   setMembers(key: string): Promise<string[]> {
-    return this.#redis.smembers(this.#key(key));
+    return this.#answer(this.#redis.smembers(this.#key(key)));
   }
 
   async appendToList(key: string, value: unknown, maxLength: number): Promise<void> {
     const full = this.#key(key);
-    await this.#redis.multi().rpush(full, JSON.stringify(value)).ltrim(full, -maxLength, -1).exec();
+    await this.#answer(this.#redis.multi().rpush(full, JSON.stringify(value)).ltrim(full, -maxLength, -1).exec());
   }
 
   async readList<T>(key: string): Promise<T[]> {
-    return (await this.#redis.lrange(this.#key(key), 0, -1)).map((raw) => JSON.parse(raw) as T);
+    return (await this.#answer(this.#redis.lrange(this.#key(key), 0, -1))).map((raw) => JSON.parse(raw) as T);
   }
 
   async removeFromList(key: string, value: unknown): Promise<boolean> {
-    return (await this.#redis.lrem(this.#key(key), 1, JSON.stringify(value))) > 0;
+    return (await this.#answer(this.#redis.lrem(this.#key(key), 1, JSON.stringify(value)))) > 0;
   }
 
   /** Empties this prefix only: other emulators sharing the Redis keep theirs. */
   async clear(): Promise<void> {
     let cursor = '0';
     do {
-      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', `${escapeGlob(this.#prefix)}*`, 'COUNT', 1000);
-      if (keys.length) await this.#redis.unlink(...keys);
+      const [next, keys] = await this.#answer(this.#redis.scan(cursor, 'MATCH', `${escapeGlob(this.#prefix)}*`, 'COUNT', 1000));
+      if (keys.length) await this.#answer(this.#redis.unlink(...keys));
       cursor = next;
     } while (cursor !== '0');
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#redis.quit().catch(() => this.#redis.disconnect());
   }
 
   #key(key: string): string {
     return `${this.#prefix}${key}`;
+  }
+
+  /** A command's answer. One that cannot be sent or times out is an outage (a 503 for the request). */
+  async #answer<T>(command: Promise<T>): Promise<T> {
+    try {
+      return await command;
+    } catch (error) {
+      if (error instanceof ReplyError) throw error;
+      const timedOut = (error as Error).message === 'Command timed out';
+      if (timedOut) this.#stall();
+      throw new StoreOutageError(
+        timedOut ? `Redis at ${this.url} did not answer within ${this.#commandTimeoutMs} ms; try again shortly` : `Redis at ${this.url} does not answer (${(error as Error).message}); try again shortly`,
+      );
+    }
+  }
+
+  /** Unavailable until Redis answers a PING again, so requests meanwhile get their 503 at once. */
+  #stall(): void {
+    if (this.#stalled) return;
+    this.#stalled = true;
+    const probe = async () => {
+      while (this.#stalled && !this.#closed) {
+        try {
+          await this.#redis.ping();
+          this.#stalled = false;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, STALL_PROBE_MS).unref());
+        }
+      }
+    };
+    void probe();
   }
 }
 

@@ -36,13 +36,30 @@ export interface Store {
   removeFromList(key: string, value: unknown): Promise<boolean>;
   clear(): Promise<void>;
   close(): Promise<void>;
-  /** False while a backing service is unreachable: requests then get a 503 instead of failing midway. */
+  /** False while a backing service is unreachable or stalled: requests then get a 503 instead of waiting. */
   isAvailable(): boolean;
+  /** Asks the backing service now (for /healthz): true when it answered within the store's command bound. */
+  ping(): Promise<boolean>;
   /** Called when a backing service answers again after an outage (it may have come back empty). */
   onReconnect(listener: () => void): void;
 }
 
+/**
+ * The store did not answer in time, or is away: the request may be tried again shortly. Shaped as
+ * oidc-provider exposes an error (status, code as message, description), so its own endpoints answer
+ * 503 `temporarily_unavailable` too; our routes answer it in the store guard.
+ */
+export class StoreOutageError extends Error {
+  override name = 'StoreOutageError';
+  readonly statusCode = 503;
+  readonly expose = true;
+
+  constructor(readonly error_description: string) {
+    super('temporarily_unavailable');
+  }
+}
+
 /** An `update` that kept losing to other writers of the same key: the request may be tried again (503). */
-export class StoreContentionError extends Error {
+export class StoreContentionError extends StoreOutageError {
   override name = 'StoreContentionError';
 }

@@ -1,3 +1,4 @@
+import './supported-node.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,8 @@ export interface Mail {
 export interface MockVismaConnect {
   issuer: string;
   url: string;
+  /** The Visma Connect Public API's base URL (operations under `/v1.0`). */
+  publicApiUrl: string;
   /** The fixtures' clients by id, with their secrets. */
   clients: Record<string, TestClient>;
   /** The current TOTP code of an enrolled user. */
@@ -50,7 +53,7 @@ export interface MockVismaConnect {
  */
 export async function startMockVismaConnect(options: MockVismaConnectOptions = {}): Promise<MockVismaConnect> {
   const fixturesPath = typeof options.fixtures === 'string' ? options.fixtures : options.fixtures ? writeTemporary(options.fixtures) : DEFAULT_FIXTURES_PATH;
-  const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, logLevel: 'error', fixturesPath, ...options.settings }));
+  const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, publicApiPort: 0, logLevel: 'error', fixturesPath, ...options.settings }));
   const fixtureClients = (await readFixtureFile(fixturesPath)).clients;
   const accounts = new AccountRepository(emulator.store);
 
@@ -68,6 +71,7 @@ export async function startMockVismaConnect(options: MockVismaConnectOptions = {
   return {
     issuer: emulator.issuer,
     url: emulator.url,
+    publicApiUrl: emulator.publicApiUrl,
     clients: Object.fromEntries(fixtureClients.map((client) => [client.clientId, { clientId: client.clientId, clientSecret: client.clientSecret, redirectUris: client.redirectUris }])),
     async totp(email) {
       const account = await accounts.findByEmail(email);

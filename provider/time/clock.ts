@@ -8,6 +8,25 @@ const RealDate = Date;
 let offsetMs = 0;
 let installed = false;
 
+/**
+ * The instants the clock can show: from the Unix epoch to the end of year 9999. Beyond them dates
+ * stop being four-digit ISO 8601 years (or dates at all: `toISOString` throws), and token times negative.
+ */
+export const CLOCK_RANGE = { earliestMs: 0, latestMs: RealDate.UTC(9999, 11, 31, 23, 59, 59, 999) } as const;
+
+export class ClockRangeError extends Error {
+  override name = 'ClockRangeError';
+
+  constructor() {
+    super(`the clock shows instants from ${new RealDate(CLOCK_RANGE.earliestMs).toISOString()} to ${new RealDate(CLOCK_RANGE.latestMs).toISOString()} only`);
+  }
+}
+
+/** Throws ClockRangeError, changing nothing, for an instant outside CLOCK_RANGE. */
+export function assertInClockRange(epochMs: number): void {
+  if (!(epochMs >= CLOCK_RANGE.earliestMs && epochMs <= CLOCK_RANGE.latestMs)) throw new ClockRangeError();
+}
+
 class ShiftedDate extends RealDate {
   constructor(...args: ConstructorParameters<DateConstructor> | []) {
     if (args.length === 0) super(RealDate.now() + offsetMs);

@@ -1,2 +1,2 @@
-export { clock, type Clock, type ClockReading } from './clock.js';
+export { clock, ClockRangeError, type Clock, type ClockReading } from './clock.js';
 export { SharedClock } from './shared-clock.js';

@@ -2,4 +2,4 @@ export { TwoFactorGate, appPolicyOf, type Situation, type ExplainedDecision } fr
 export { DecisionLog, type LoggedDecision, type DecisionStage } from './decision-log.js';
 export { readAcrRequest, asksForTwoFactor, type AcrRequest } from './acr-request.js';
 export { sessionTwoFactorAt } from './session-factors.js';
-export { createLoginChecks, type LoginCheckDependencies } from './login-checks.js';
+export { SignInDecisions, type SignInDecisionDependencies } from './sign-in-decisions.js';

@@ -110,6 +110,13 @@ export const stepSchema = z.union([
     explain: z.strictObject({ user: text, client: text, acrValues: text.optional(), trustedNetwork: z.boolean().optional(), rememberedDevice: z.boolean().optional() }),
     expect: z.strictObject({ outcome: prompt.optional(), rule: text.optional() }),
   }),
+  z.strictObject({
+    name: text.optional(),
+    decisions: z.strictObject({}).describe('the 2FA decisions the sign-ins took since the scenario began (GET /_mock/decisions)'),
+    expect: z
+      .array(z.record(z.string(), z.unknown()))
+      .describe('every decision, oldest first: one per sign-in step that asked or could have asked; each a subset of stage, email, clientId, outcome, rule, reason'),
+  }),
 ]);
 
 export const scenarioSchema = z.strictObject({

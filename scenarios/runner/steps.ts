@@ -269,4 +269,11 @@ export const actions: Record<string, (world: World, step: any) => Promise<void>>
     if (answer.status !== 200) throw new StepFailure([`POST /_mock/explain answered ${answer.status}: ${answer.body?.error_description}`]);
     check(differences({ outcome: answer.body.outcome, rule: answer.body.rule }, Object.fromEntries(Object.entries(expect).filter(([, v]) => v !== undefined)), ''));
   },
+
+  async decisions(world, { expect }: StepOf<'decisions'>) {
+    const answer = await world.call('GET', '/_mock/decisions');
+    if (answer.status !== 200) throw new StepFailure([`GET /_mock/decisions answered ${answer.status}: ${answer.body?.error_description}`]);
+    const taken = (answer.body.decisions as Record<string, unknown>[]).map(({ stage, email, clientId, outcome, rule, reason }) => ({ stage, email, clientId, outcome, rule, reason }));
+    check(differences(taken, expect, 'decisions'));
+  },
 };

@@ -21,18 +21,24 @@ export async function remoteTarget(url: string, controlToken: string | undefined
 export async function inProcessTarget(fixturesPath: string | undefined): Promise<RunningTarget> {
   const { startEmulator, defaultSettings } = await import('../../provider/index.js');
   const { clock } = await import('../../provider/time/index.js');
-  const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, logLevel: 'error', mailRetrySeconds: 0.5, ...(fixturesPath && { fixturesPath }) }));
+  const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, publicApiPort: 0, logLevel: 'error', mailRetrySeconds: 0.5, ...(fixturesPath && { fixturesPath }) }));
   // The emulator moves this process's clock; leave it as it was found.
   return { url: emulator.url, issuer: emulator.issuer, controlToken: undefined, stop: () => emulator.close().then(() => clock.reset()) };
 }
 
 const BIN = fileURLToPath(new URL('../../../bin/mock-visma-connect.js', import.meta.url));
 
-/** An emulator in a process of its own (parallel runs: each moves its own clock). */
-export function childProcessTarget(fixturesPath: string | undefined): Promise<RunningTarget> {
+/**
+ * An emulator in a process of its own (parallel runs: each moves its own clock), set up as the
+ * in-process one is: none of its settings come from the runner's environment (in a container that
+ * says HOST=0.0.0.0, ISSUER, MAIL=smtp, which are the container's server's).
+ */
+export async function childProcessTarget(fixturesPath: string | undefined): Promise<RunningTarget> {
+  const { settingsSchema } = await import('../../provider/config/index.js');
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(name in settingsSchema.shape)));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, '--port', '0', ...(fixturesPath ? ['--fixtures', fixturesPath] : [])], {
-      env: { ...process.env, SMTP_PORT: '0', MAIL_API_PORT: '0', LOG_LEVEL: 'error', STORE: 'memory', CONTROL_TOKEN: '' },
+      env: { ...env, SMTP_PORT: '0', MAIL_API_PORT: '0', PUBLIC_API_PORT: '0', LOG_LEVEL: 'error' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

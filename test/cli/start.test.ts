@@ -2,20 +2,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixtures } from '../support/emulator.js';
+import { OLD_NODE_VERSION, oldNodeBin } from '../support/old-node.js';
 import { freePort } from '../support/redis-server.js';
-import { clearPrefix, REDIS_URL, requireRedis, uniquePrefix } from '../support/redis.js';
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const START = fileURLToPath(new URL('../../scripts/start.js', import.meta.url));
 const running: ChildProcess[] = [];
 
 /** Runs `npm start`'s script (it builds dist/ when the sources are newer) with the given env. */
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [START, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', SMTP_PORT: '0', MAIL_API_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [START, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', SMTP_PORT: '0', MAIL_API_PORT: '0', PUBLIC_API_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let stdout = '';
   let stderr = '';
@@ -45,6 +45,8 @@ describe('starting the server from the command line', () => {
     expect(port).not.toBe('0');
     expect(server.output().stdout).toContain(`issuer     http://localhost:${port}\n`);
     expect(server.output().stdout).toContain(`discovery  http://localhost:${port}/.well-known/openid-configuration`);
+    const publicApi = /public API (http:\/\/127\.0\.0\.1:\d+)\/v1\.0\n/.exec(server.output().stdout)![1]!;
+    expect((await fetch(`${publicApi}/v1.0/tenants`)).status).toBe(401);
 
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
@@ -135,39 +137,62 @@ describe('the package', () => {
   });
 });
 
-describe('the container configuration (run without Docker, as the image would run it)', () => {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
+describe('on a Node older than 22.12', () => {
+  let bin: string;
+  beforeAll(() => {
+    bin = oldNodeBin();
+  }, 300_000);
+  const expected = () =>
+    `mock-visma-connect: needs Node.js 22.12 or newer, and this is Node.js ${OLD_NODE_VERSION} (${join(bin, 'node')}); ` +
+    'install it with nvm (`nvm install 22`, or `nvm install` in a checkout, which reads .nvmrc), from https://nodejs.org, or use the official node:22 Docker image';
 
-  it('starts with the environment docker-compose.yml gives the provider (Redis and SMTP on this machine) and serves its issuer', { timeout: 60_000 }, async () => {
-    const compose = parseYaml(readFileSync(`${root}docker-compose.yml`, 'utf8')) as { services: Record<string, { environment: Record<string, string> }> };
-    const environment = compose.services['mock-visma-connect']!.environment;
-    expect(environment).toMatchObject({ HOST: '0.0.0.0', PORT: '5080', STORE: 'redis', REDIS_URL: 'redis://redis:6379', MAIL: 'smtp', SMTP_URL: 'smtp://mailhog:1025' });
-    expect(Object.keys(compose.services).sort()).toEqual(['mailhog', 'mock-visma-connect', 'redis']);
-    await requireRedis();
-    // The same configuration, with the services' host names pointed at this machine's.
-    const prefix = uniquePrefix();
-    const server = start([], { ...environment, PORT: '0', REDIS_URL, REDIS_PREFIX: prefix, SMTP_URL: 'smtp://127.0.0.1:1' });
-    try {
-      const url = await server.ready;
-      expect(url).toMatch(/^http:\/\/localhost:\d+$/);
-      const discovery = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as { issuer: string };
-      expect(discovery.issuer).toBe(environment['ISSUER']);
-      expect(server.output().stdout).toContain('store      redis');
-    } finally {
-      server.child.kill('SIGTERM');
-      await server.exited;
-      await clearPrefix(prefix);
-    }
+  /** Runs a command as a user whose PATH finds the old Node first. */
+  async function withOldNode(command: string, args: string[]) {
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, PATH: `${bin}${delimiter}${process.env['PATH']}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    return { code, stdout, stderr };
+  }
+
+  /** What the command itself printed on stderr, without npm's own warnings (EBADENGINE and the like). */
+  const ownLines = (stderr: string) => stderr.split('\n').filter((line) => line !== '' && !line.startsWith('npm '));
+
+  it('`npm start` says in one line which Node it needs, which one runs and how to get one, and exits 2', { timeout: 60_000 }, async () => {
+    const run = await withOldNode('npm', ['start']);
+    expect(ownLines(run.stderr)).toEqual([expected()]);
+    expect(run.code).toBe(2);
   });
 
-  it('copies into the image everything the server needs, and runs the bin the package declares', () => {
-    const dockerfile = readFileSync(`${root}Dockerfile`, 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:22-slim/m);
-    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((match) => match[1]!.split(' '));
-    for (const path of copied) expect(existsSync(`${root}${path}`), `${path} exists`).toBe(true);
-    const command = JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1]!) as string[];
-    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { bin: Record<string, string>; files: string[] };
-    expect(command).toEqual(['node', pkg.bin['mock-visma-connect']]);
-    for (const needed of ['bin', 'views', 'fixtures']) expect(copied).toContain(needed);
+  it('`npx mock-visma-connect` says the same', { timeout: 60_000 }, async () => {
+    const run = await withOldNode('npx', ['--offline', 'mock-visma-connect', '--port', '0']);
+    expect(ownLines(run.stderr)).toEqual([expected()]);
+    expect(run.code).toBe(2);
+  });
+
+  it('`npm test` says the same before type-checking or running anything', { timeout: 60_000 }, async () => {
+    const run = await withOldNode('npm', ['test']);
+    expect(ownLines(run.stderr)).toEqual([expected()]);
+    expect(run.stdout).not.toContain('> tsc -p');
+    expect(run.code).toBe(2);
+  });
+
+  it('importing the testing library throws an Error with that line before loading anything else, and leaves the host process running', { timeout: 60_000 }, async () => {
+    await buildDist();
+    const script = "try { await import('mock-visma-connect/testing'); console.log('imported'); } catch (error) { console.log(`${error.constructor.name}: ${error.message}`); } console.log('still running');";
+    const run = await withOldNode('node', ['--input-type=module', '-e', script]);
+    expect(run.stdout).toBe(`Error: ${expected()}\nstill running\n`);
+    expect(run.stderr).toBe(''); // no warning from a dependency that got loaded first
+    expect(run.code).toBe(0);
   });
 });
+
+/** Compiles dist/ when the sources are newer, as `npm start` does. */
+async function buildDist() {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', "import('./scripts/build-if-stale.js').then((build) => build.buildIfStale())"], { cwd: ROOT, stdio: 'inherit' });
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`the build failed (${code})`);
+}

@@ -42,21 +42,22 @@ describe('the account settings page', () => {
     const setup = await agent.get(`${emulator.issuer}/account/two-factor/setup`);
     expect(setup.html).toContain('id="totp-secret"');
     expect(setup.html).not.toContain('Remind me later');
-    const wrong = await agent.post(readForm(setup).action, { AuthCode: '000000' });
+    const wrong = await agent.submit(setup, { AuthCode: '000000' });
     expect(validationMessages(wrong)).toEqual(['The code is not correct. Check your authenticator app and try again.']);
 
     const secret = /id="totp-secret"[^>]*>([^<]+)</.exec(setup.html)![1]!.replace(/\s/g, '');
     const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000), guardrails: createGuardrails({ MIN_SECRET_BYTES: 10 }) });
-    const enrolled = await agent.post(readForm(setup).action, { AuthCode: code });
+    const enrolled = await agent.submit(setup, { AuthCode: code });
     expect(enrolled.html).toMatch(/id="emergency-code"[^>]*>[A-Z2-9]{4}-/);
-    expect((await agent.get(`${emulator.issuer}/account`)).html).toContain('Two-step verification is on');
+    const overview = await agent.get(`${emulator.issuer}/account`);
+    expect(overview.html).toContain('Two-step verification is on');
     expect(await totpOf('maja@fri.se')).toMatch(/^\d{6}$/);
 
     const first = /id="emergency-code"[^>]*>([^<]+)</.exec(enrolled.html)![1];
-    const renewed = await agent.post(`${emulator.issuer}/account/emergency-code`, {});
+    const renewed = await agent.submit(overview, {}, { action: '/account/emergency-code' });
     expect(/id="emergency-code"[^>]*>([^<]+)</.exec(renewed.html)![1]).not.toBe(first);
 
-    const removed = await agent.post(`${emulator.issuer}/account/two-factor/remove`, {});
+    const removed = await agent.submit(overview, {}, { action: '/account/two-factor/remove' });
     expect(removed.html).toContain('Two-step verification was removed.');
     expect(removed.html).toContain('Two-step verification is off.');
     const gone = await fetch(`${emulator.url}/_mock/totp?email=maja@fri.se`);
@@ -67,7 +68,9 @@ describe('the account settings page', () => {
     const { agent, page } = await signedInAgent('anna@strikt.se', 'Anna&Pass2025');
     expect(page.html).toContain('Two-step verification is on');
     expect(page.html).not.toContain('Remove two-step verification');
-    const refused = await agent.post(`${emulator.issuer}/account/two-factor/remove`, {});
+    // The page offers no such form; post one anyway, with the session's own form token.
+    const { fields } = readForm(page, { action: '/account/emergency-code' });
+    const refused = await agent.post(`${emulator.issuer}/account/two-factor/remove`, fields);
     expect(validationMessages(refused)).toEqual(['Your organisation requires two-step verification for your e-mail domain, so it cannot be removed.']);
     expect((await fetch(`${emulator.url}/_mock/totp?email=anna@strikt.se`)).status).toBe(200);
   });

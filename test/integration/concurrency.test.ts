@@ -170,6 +170,14 @@ describe('guarantees under concurrent callers', () => {
     expect(reading.offsetSeconds).toBe(600);
   });
 
+  it('fails exactly the number of requests a fault names when they come at once', async () => {
+    const queued = await fetch(`${replicas.at(0).url}/_mock/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: 'discovery', count: 5, status: 503 }) });
+    expect(queued.status).toBe(201);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => fetch(`${replicas.at(i).url}/.well-known/openid-configuration`).then((response) => response.status)));
+    expect(count(answers, (status) => status === 503)).toBe(5);
+    expect(count(answers, (status) => status === 200)).toBe(15);
+  });
+
   /** The texts of the mails to `to`, newest first, once at least `atLeast` have arrived. */
   async function waitForMail(to: string, atLeast: number): Promise<string[]> {
     const mail = mailClient(replicas.at(0));

@@ -2,6 +2,8 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { FROM_ANOTHER_SITE } from '../support/hostile.js';
+import { rawRequest } from '../support/raw-request.js';
 import { buildLogin, callbackRequest, completeLogin, discover, signInThroughPages } from '../support/relying-party.js';
 import { UserAgent } from '../support/user-agent.js';
 
@@ -61,6 +63,22 @@ describe('the control plane', () => {
     expect(await call(emulator, 'POST', '/_mock/clock', body)).toEqual({ status: 400, body: { error: 'invalid_request', error_description: description } });
   });
 
+  it.each([
+    ['advanceSeconds far beyond year 9999', { advanceSeconds: 1e300 }, 'advanceSeconds'],
+    ['advanceSeconds back before 1970', { advanceSeconds: -1e11 }, 'advanceSeconds'],
+    ['now beyond the range of dates', { now: 1e300 }, 'now'],
+    ['now before 1970', { now: -1 }, 'now'],
+    ['an ISO date after year 9999', { now: '+275760-09-13T00:00:00.000Z' }, 'now'],
+  ])('refuses %s with 400, leaving the clock where it was', async (_name, body, field) => {
+    await emulator.reset();
+    await call(emulator, 'POST', '/_mock/clock', { advanceSeconds: 60 });
+    expect(await call(emulator, 'POST', '/_mock/clock', body)).toEqual({
+      status: 400,
+      body: { error: 'invalid_request', error_description: `${field} would move the clock out of range: the clock shows instants from 1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z only` },
+    });
+    expect(await call(emulator, 'GET', '/_mock/clock')).toMatchObject({ status: 200, body: { offsetSeconds: 60 } });
+  });
+
   it('refuses a body that is not JSON with 400', async () => {
     const result = await call(emulator, 'POST', '/_mock/clock', '{"advanceSeconds": ');
     expect(result.status).toBe(400);
@@ -102,4 +120,63 @@ describe('the control plane with CONTROL_TOKEN', () => {
   it('accepts calls with the bearer token', async () => {
     expect((await call(emulator, 'POST', '/_mock/reset', undefined, { authorization: 'Bearer let-me-in' })).status).toBe(200);
   });
+
+  it('answers any host name when the token is given, as from another container', async () => {
+    const answer = await rawRequest(emulator.url, 'GET', '/_mock/clock', { headers: { host: 'mock-visma-connect:5080', authorization: 'Bearer let-me-in' } });
+    expect(answer.status).toBe(200);
+  });
 });
+
+describe('the control plane against a hostile page', () => {
+  let emulator: RunningEmulator;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ fixtures, settings: { issuer: 'http://emulator.test:5080' } });
+  });
+  afterAll(() => emulator.close());
+
+  const offset = async () => JSON.parse((await rawRequest(emulator.url, 'GET', '/_mock/clock')).text).offsetSeconds as number;
+  const moveClock = () => rawRequest(emulator.url, 'POST', '/_mock/clock', { headers: { 'content-type': 'application/json' }, body: '{"advanceSeconds":600}' });
+
+  it.each([
+    ['a form post', 'application/x-www-form-urlencoded', ''],
+    ['a multipart form post', 'multipart/form-data; boundary=x', '--x--\r\n'],
+    ['a text/plain post', 'text/plain', ''],
+  ])('refuses a reset sent as %s, which any page can make, and resets nothing', async (_name, type, body) => {
+    await moveClock();
+    const answer = await rawRequest(emulator.url, 'POST', '/_mock/reset', { headers: { 'content-type': type }, body });
+    expect(answer.status).toBe(415);
+    expect(JSON.parse(answer.text)).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/^send control-plane requests as application\/json/) });
+    expect(await offset()).toBeGreaterThanOrEqual(600);
+  });
+
+  it.each(Object.entries(FROM_ANOTHER_SITE))('refuses a reset sent from %s', async (_name, headers) => {
+    await moveClock();
+    const answer = await rawRequest(emulator.url, 'POST', '/_mock/reset', { headers });
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.text)).toMatchObject({ error: 'cross_site_request' });
+    expect(await offset()).toBeGreaterThanOrEqual(600);
+  });
+
+  it('takes a reset from curl, a script or the testing library: no Origin, no body or JSON', async () => {
+    await moveClock();
+    expect((await rawRequest(emulator.url, 'POST', '/_mock/reset')).status).toBe(200);
+    expect(await offset()).toBe(0);
+    expect((await rawRequest(emulator.url, 'POST', '/_mock/reset', { headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
+  });
+
+  it.each(['evil.example', '127.evil.example', 'localhost.evil.example', '10.0.0.1', '127.0.0.1.nip.io'])('answers no request addressed to %s, as a DNS-rebinding page would send it', async (hostname) => {
+    const host = `${hostname}:${emulator.port}`;
+    for (const [method, path] of [['GET', '/_mock/totp?email=ali@example.se'], ['GET', '/_mock/mail'], ['POST', '/_mock/reset']] as const) {
+      const answer = await rawRequest(emulator.url, method, path, { headers: { host } });
+      expect(answer.status, `${method} ${path}`).toBe(403);
+      expect(JSON.parse(answer.text)).toMatchObject({ error: 'host_not_allowed' });
+    }
+  });
+
+  it.each(['localhost', '127.0.0.1', '127.0.0.2', '[::1]', 'emulator.test', 'LOCALHOST'])('answers requests addressed to %s', async (hostname) => {
+    const answer = await rawRequest(emulator.url, 'GET', '/_mock/clock', { headers: { host: `${hostname}:${emulator.port}` } });
+    expect(answer.status).toBe(200);
+  });
+});
+

@@ -9,7 +9,7 @@ const CALLBACK = 'http://localhost:3000/signin-oidc';
 const fixtures = {
   tenants: [{ id: 'base', name: 'Bas AB' }],
   clients: [
-    { clientId: 'hrm', clientSecret: 'x', redirectUris: [CALLBACK] },
+    { clientId: 'hrm', clientSecret: 'x', redirectUris: [CALLBACK], roles: ['Payroll'] },
     { clientId: 'hrm-api', clientSecret: 'api', grantTypes: ['client_credentials'], scopes: ['connect:users'] },
   ],
   users: [{ email: 'bas@example.se', password: 'Bas&Pass2025', tenants: ['base'] }],
@@ -54,6 +54,16 @@ describe('fixtures merged at run time, and injected faults', () => {
     const yaml = 'users:\n  - email: bas@example.se\n    password: Ny&Bas2025\n    totpSecret: JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP\n';
     expect((await control('POST', '/fixtures', yaml, 'application/yaml')).status).toBe(200);
     expect((await control('POST', '/explain', { email: 'bas@example.se', clientId: 'hrm' })).body).toMatchObject({ outcome: 'challenge', input: { enrolled: true } });
+  });
+
+  it('merges roles in the applications of tenants and clients already loaded, and checks them against those', async () => {
+    const roles = (role: string) => ({ users: [{ email: 'roll@example.se', tenants: ['base'], applicationRoles: [{ tenant: 'base', application: 'hrm', roles: [role] }] }] });
+    expect((await control('POST', '/fixtures', roles('Admin'))).body.error_description).toBe(
+      'POST /_mock/fixtures: users[0].applicationRoles[0].application: "hrm" is not an application of tenant "base" (add it to the tenant\'s applications)',
+    );
+    expect((await control('POST', '/fixtures', { tenants: [{ id: 'base', name: 'Bas AB', applications: ['hrm'] }] })).status).toBe(200);
+    expect((await control('POST', '/fixtures', roles('Admin'))).body.error_description).toBe('POST /_mock/fixtures: users[0].applicationRoles[0].roles[0]: "Admin" is not a role of hrm (its roles: Payroll)');
+    expect((await control('POST', '/fixtures', roles('Payroll'))).status).toBe(200);
   });
 
   it('refuses bad fixtures with the path and the reason, changing nothing', async () => {

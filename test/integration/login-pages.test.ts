@@ -9,6 +9,7 @@ const fixtures = {
   clients: [
     { clientId: 'hrm', name: 'Flex HRM', clientSecret: 'x', redirectUris: [CALLBACK] },
     { clientId: 'spa', redirectUris: ['http://localhost:3004/callback'] },
+    { clientId: 'dollars', name: "Acme $' $& $` $$ $1 AB", clientSecret: 'x', redirectUris: [CALLBACK] },
   ],
   users: [{ email: 'sara.ek@example.se', password: 'Lugn&Fin2025', givenName: 'Sara', familyName: 'Ek' }],
 };
@@ -56,6 +57,15 @@ describe('the login pages', () => {
     expect(page.html).toContain('to continue to Flex HRM');
   });
 
+  it("names the application as its name is written, $' and $& included", async () => {
+    const agent = new UserAgent();
+    const identifier = await identifierPage(agent, { client_id: 'dollars' });
+    const lead = (page: Page) => /<p class="lead">([^<]*)<\/p>/.exec(page.html)![1];
+    expect(lead(identifier)).toBe('to continue to Acme $&#39; $&amp; $` $$ $1 AB');
+    const password = await agent.follow(await agent.post(readForm(identifier).action, { Username: 'sara.ek@example.se' }));
+    expect(lead(password)).toBe('to continue to Acme $&#39; $&amp; $` $$ $1 AB');
+  });
+
   it('re-renders the identifier page with a validation summary when the address is malformed, keeping what was typed', async () => {
     const agent = new UserAgent();
     const identifier = await identifierPage(agent);
@@ -94,6 +104,15 @@ describe('the login pages', () => {
     const elsewhere = await new UserAgent().post(readForm(page).action, { Password: 'Lugn&Fin2025' });
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.html).toContain('This sign-in has expired or was opened in another browser');
+  });
+
+  it('answers a form too large to read with a 413 page that says so', async () => {
+    const agent = new UserAgent({ headers: { accept: 'text/html' } });
+    const identifier = await identifierPage(agent);
+    const refused = await agent.post(readForm(identifier).action, { Username: 'x'.repeat(70_000) });
+    expect(refused.status).toBe(413);
+    expect(refused.headers.get('content-type')).toContain('text/html');
+    expect(refused.html).toContain('the request body is larger than 65536 bytes');
   });
 
   it('asks for the password when it is left empty', async () => {

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
 import { Mailbox, startSmtpCatcher } from '../../provider/mail/index.js';
@@ -6,7 +6,7 @@ import { createLogger } from '../../provider/http/index.js';
 import { MemoryStore } from '../../provider/store/index.js';
 import { apiClient, apiToken, mailClient } from '../support/api-client.js';
 import { startTestEmulator } from '../support/emulator.js';
-import { UserAgent } from '../support/user-agent.js';
+import { readForm, UserAgent } from '../support/user-agent.js';
 
 const fixtures = {
   clients: [{ clientId: 'hrm-api', clientSecret: 'api-secret', grantTypes: ['client_credentials'], scopes: ['connect:users'] }],
@@ -141,5 +141,30 @@ describe('sending to an SMTP server that is down (MAIL=smtp)', () => {
     await expect.poll(async () => (await mailbox.all()).length, { timeout: 5000, interval: 100 }).toBe(1);
     const [message] = await mailbox.all();
     expect(message!.Raw.To).toEqual(['pat@example.com']);
+  });
+
+  it('answers API calls and form posts at once when the SMTP server accepts but never greets, and the mail goes out once SMTP answers', async () => {
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => held.add(socket)); // takes the connection and never says a word
+    const smtpPort = await new Promise<number>((resolve) => silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)));
+    try {
+      emulator = await startTestEmulator({ fixtures, settings: { mail: 'smtp', smtpUrl: `smtp://127.0.0.1:${smtpPort}` } });
+      const api = apiClient(emulator, await apiToken(emulator, 'hrm-api', 'api-secret'));
+      expect((await api('POST', '/email-verifications', { email: 'pat@example.com', delivery: 'code' })).status).toBe(202);
+      const { userId } = (await api('GET', '/users?email=pat@example.com')).body;
+      expect((await api('POST', `/users/${userId}/password-reset`)).status).toBe(202);
+      const agent = new UserAgent();
+      const form = await agent.get(`${emulator.url}/forgot-password`);
+      const sent = await agent.post(readForm(form).action, { Username: 'pat@example.com', Choice: 'reset' });
+      expect(sent.status).toBe(200);
+    } finally {
+      silent.close();
+      for (const socket of held) socket.destroy();
+    }
+
+    const mailbox = new Mailbox(new MemoryStore());
+    catcher = await startSmtpCatcher(mailbox, smtpPort, '127.0.0.1', createLogger('silent'));
+    await expect.poll(async () => (await mailbox.all()).length, { timeout: 15_000, interval: 200 }).toBe(3);
+    expect((await mailbox.all()).map((message) => message.Raw.To[0])).toEqual(['pat@example.com', 'pat@example.com', 'pat@example.com']);
   });
 });

@@ -166,12 +166,13 @@ describe('passwords, lockout and mailed links', () => {
   it('changes the password in Account Settings, checking the current one and the policy', async () => {
     await requestMail('link');
     const agent = new UserAgent();
-    await agent.follow(await agent.get(linkIn((await latestMail()).text!, '/one-time-link')));
-    const wrong = await agent.post(`${emulator.issuer}/account/password`, { CurrentPassword: 'nope', Password: 'Brand&New2026', ConfirmPassword: 'Brand&New2026' });
+    const account = await agent.follow(await agent.get(linkIn((await latestMail()).text!, '/one-time-link')));
+    const passwordForm = { action: '/account/password' };
+    const wrong = await agent.submit(account, { CurrentPassword: 'nope', Password: 'Brand&New2026', ConfirmPassword: 'Brand&New2026' }, passwordForm);
     expect(validationMessages(wrong)).toEqual(['The current password is not correct.']);
-    const weak = await agent.post(`${emulator.issuer}/account/password`, { CurrentPassword: 'Start&Pass2025', Password: 'weak', ConfirmPassword: 'weak' });
+    const weak = await agent.submit(wrong, { CurrentPassword: 'Start&Pass2025', Password: 'weak', ConfirmPassword: 'weak' }, passwordForm);
     expect(validationMessages(weak)).toContain('The password must be at least 8 characters long.');
-    const changed = await agent.post(`${emulator.issuer}/account/password`, { CurrentPassword: 'Start&Pass2025', Password: 'Brand&New2026', ConfirmPassword: 'Brand&New2026' });
+    const changed = await agent.submit(weak, { CurrentPassword: 'Start&Pass2025', Password: 'Brand&New2026', ConfirmPassword: 'Brand&New2026' }, passwordForm);
     expect(changed.html).toContain('Your password is changed.');
     expect((await passwordAttempt(new UserAgent(), 'Brand&New2026')).location).toMatch(/\/connect\/authorize\//);
   });

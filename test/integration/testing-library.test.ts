@@ -23,6 +23,13 @@ describe('the testing library, as a test suite in another project would use it',
     expect(tokens.claims()).toMatchObject({ acr: '3', email: 'anna.svensson@foretaget.se' });
   });
 
+  it("gives the Public API's URL, where the demo Public API client reads the demo tenant", async () => {
+    const config = await oidc.discovery(new URL(idp.issuer), 'hrm-public-api', 'dev-public-api-secret', undefined, { execute: [oidc.allowInsecureRequests] });
+    const token = await oidc.clientCredentialsGrant(config, { scope: 'publicapi:tenant:read' });
+    const tenants = await fetch(`${idp.publicApiUrl}/v1.0/tenants`, { headers: { authorization: `Bearer ${token.access_token}` } });
+    expect(((await tenants.json()) as { organization_name: string }[]).map((tenant) => tenant.organization_name)).toEqual(['Företaget AB']);
+  });
+
   it('reads the newest mail, moves the clock and resets', async () => {
     const token = await oidc.clientCredentialsGrant(await oidc.discovery(new URL(idp.issuer), 'hrm-api', 'dev-api-secret', undefined, { execute: [oidc.allowInsecureRequests] }), { scope: 'connect:users' });
     await fetch(`${idp.url}/api/v1/email-verifications`, {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
+import { PUBLIC_API_SCOPES } from '../../provider/oidc/index.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { VISMA_CONNECT_DISCOVERY, VISMA_CONNECT_ISSUER } from '../support/visma-connect-discovery.js';
 
@@ -75,8 +76,9 @@ const NOT_EMULATED_VALUES: Record<string, string[]> = {
   response_types_supported: ['token'],
   code_challenge_methods_supported: ['plain'],
 };
+/** The provisioning API's scope, and the Public API's (whose scopes the capture's API-scope trim left out). */
 const OUR_OWN_VALUES: Record<string, string[]> = {
-  scopes_supported: ['connect:users'],
+  scopes_supported: ['connect:users', ...PUBLIC_API_SCOPES],
 };
 
 /** URLs under the issuer become paths, so documents of different hosts compare. */

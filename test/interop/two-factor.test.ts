@@ -171,6 +171,20 @@ describe('two-factor sign-in through the pages', () => {
     expect((await tokensOf(done)).claims()).toMatchObject({ acr: '3', amr: ['pwd', 'otp', 'mfa'] });
   });
 
+  it('sends a signed-in user whose authenticator was removed during a step-up back to sign in afresh', async () => {
+    const first = await signIn('bypass-app', 'olle@fri.se');
+    await tokensOf(first);
+    const stepUp = await signIn('bypass-app', 'olle@fri.se', { agent: first.agent, extra: { acr_values: 'urn:idp:vismaconnect:mfa' } });
+    expect(isCodePage(stepUp.page)).toBe(true);
+    await control('POST', '/fixtures', { users: [{ email: 'olle@fri.se', password: PASSWORDS['olle@fri.se'], tenants: [TENANT] }] });
+
+    const again = await stepUp.agent.follow(await stepUp.agent.get(stepUp.page.url), cb(4001));
+    expect(again.html).toContain('name="Username"');
+    const password = await stepUp.agent.follow(await stepUp.agent.post(readForm(again).action, { Username: 'olle@fri.se' }));
+    const enroll = await stepUp.agent.follow(await stepUp.agent.post(readForm(password).action, { Password: PASSWORDS['olle@fri.se']! }), cb(4001));
+    expect(isEnrollPage(enroll)).toBe(true);
+  });
+
   it('steps up for an acr level of 3 and for an essential acr claim', async () => {
     const level = await signIn('bypass-app', 'olle@fri.se', { extra: { acr_values: '3' } });
     expect(isCodePage(level.page)).toBe(true);
@@ -280,6 +294,80 @@ describe('two-factor sign-in through the pages', () => {
     expect(body['decisions']).toEqual([
       expect.objectContaining({ stage: 'password', email: 'olle@fri.se', clientId: 'required-app', outcome: 'challenge', rule: 'required', reason: '2FA is required by the app' }),
     ]);
+  });
+
+  describe('one decision per sign-in step, in /_mock/decisions', () => {
+    const decisions = async () => (await control('GET', '/decisions')).body['decisions'] as Record<string, unknown>[];
+    const taken = (stage: string, clientId: string, outcome: string, rule: string) => expect.objectContaining({ stage, clientId, outcome, rule, trace: expect.any(Array) });
+
+    it('keeps exactly one decision for a sign-in with a code: the one taken after the password', async () => {
+      await tokensOf(await submitCode(await signIn('required-app', 'olle@fri.se'), await totp('olle@fri.se')));
+      expect(await decisions()).toEqual([taken('password', 'required-app', 'challenge', 'required')]);
+    });
+
+    it('keeps exactly one decision for a sign-in without a code, and one for a single sign-on to the next app, taken at authorize', async () => {
+      const first = await signIn('bypass-app', 'maja@fri.se');
+      await tokensOf(first);
+      const sso = await signIn('default-app', 'maja@fri.se', { agent: first.agent });
+      expect((await tokensOf(sso)).claims()).toMatchObject({ acr: '2', amr: ['pwd'] });
+      expect(await decisions()).toEqual([taken('password', 'bypass-app', 'none', 'bypass'), taken('authorize', 'default-app', 'none', 'default')]);
+    });
+
+    it('keeps exactly one decision for a step-up: the one at authorize that sent the signed-in user to the code', async () => {
+      const first = await signIn('bypass-app', 'olle@fri.se');
+      await tokensOf(first);
+      const stepUp = await signIn('bypass-app', 'olle@fri.se', { agent: first.agent, extra: { acr_values: 'urn:idp:vismaconnect:mfa' } });
+      await tokensOf(await submitCode(stepUp, await totp('olle@fri.se')));
+      expect(await decisions()).toEqual([taken('password', 'bypass-app', 'none', 'bypass'), taken('authorize', 'bypass-app', 'challenge', 'step-up')]);
+    });
+
+    it('keeps only the password decision when the session is too old for max_age and the whole sign-in is asked for', async () => {
+      const first = await submitCode(await signIn('required-app', 'olle@fri.se'), await totp('olle@fri.se'));
+      await tokensOf(first);
+      await control('POST', '/clock', { advanceSeconds: 400 });
+      const stale = await signIn('default-app', 'olle@fri.se', { agent: first.agent, extra: { acr_values: 'urn:idp:vismaconnect:mfa', max_age: '300' } });
+      await tokensOf(await submitCode(stale, await totp('olle@fri.se')));
+      expect(await decisions()).toEqual([taken('password', 'required-app', 'challenge', 'required'), taken('password', 'default-app', 'challenge', 'step-up')]);
+    });
+
+    it('keeps one decision for a step-up that enrolls the user, and none more for the emergency code page', async () => {
+      const first = await signIn('bypass-app', 'maja@fri.se');
+      await tokensOf(first);
+      const stepUp = await signIn('bypass-app', 'maja@fri.se', { agent: first.agent, extra: { acr_values: 'urn:idp:vismaconnect:mfa' } });
+      expect(isEnrollPage(stepUp.page)).toBe(true);
+      const secret = /id="totp-secret"[^>]*>([^<]+)</.exec(stepUp.page.html)![1]!.replace(/\s/g, '');
+      const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000), guardrails: createGuardrails({ MIN_SECRET_BYTES: 10 }) });
+      const emergency = await submitCode(stepUp, code);
+      const done = { ...emergency, page: await emergency.agent.follow(await emergency.agent.post(readForm(emergency.page).action, {}), cb(4001)) };
+      expect((await tokensOf(done)).claims()).toMatchObject({ acr: '3' });
+      expect(await decisions()).toEqual([taken('password', 'bypass-app', 'none', 'bypass'), taken('authorize', 'bypass-app', 'enroll', 'step-up')]);
+    });
+
+    it('keeps one decision for a silent sign-in that a second factor would stop, and answers login_required', async () => {
+      const first = await signIn('bypass-app', 'olle@fri.se');
+      await tokensOf(first);
+      const silent = await signIn('required-app', 'olle@fri.se', { agent: first.agent, extra: { prompt: 'none', response_mode: 'query' } });
+      expect(new URL(silent.page.location!).searchParams.get('error')).toBe('login_required');
+      expect(await decisions()).toEqual([taken('password', 'bypass-app', 'none', 'bypass'), taken('authorize', 'required-app', 'challenge', 'required')]);
+    });
+
+    it('keeps one decision for a single sign-on that prompt=consent interrupts after the decision', async () => {
+      const first = await signIn('bypass-app', 'maja@fri.se');
+      await tokensOf(first);
+      const sso = await signIn('default-app', 'maja@fri.se', { agent: first.agent, extra: { prompt: 'consent' } });
+      expect((await tokensOf(sso)).claims()).toMatchObject({ acr: '2' });
+      expect(await decisions()).toEqual([taken('password', 'bypass-app', 'none', 'bypass'), taken('authorize', 'default-app', 'none', 'default')]);
+    });
+
+    it('reads an essential acr claim as a step-up at authorize too', async () => {
+      const first = await signIn('bypass-app', 'olle@fri.se');
+      await tokensOf(first);
+      const claims = JSON.stringify({ id_token: { acr: { essential: true, values: ['urn:idp:vismaconnect:mfa'] } } });
+      const stepUp = await signIn('bypass-app', 'olle@fri.se', { agent: first.agent, extra: { claims } });
+      expect(isCodePage(stepUp.page)).toBe(true);
+      await tokensOf(await submitCode(stepUp, await totp('olle@fri.se')));
+      expect(await decisions()).toEqual([taken('password', 'bypass-app', 'none', 'bypass'), taken('authorize', 'bypass-app', 'challenge', 'step-up')]);
+    });
   });
 
   it.each([

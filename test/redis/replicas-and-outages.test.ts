@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
 import { apiClient, apiToken, mailClient } from '../support/api-client.js';
 import { startTestEmulator } from '../support/emulator.js';
@@ -98,8 +98,8 @@ describe('a restart on Redis', () => {
 });
 
 describe('Redis going away and coming back', () => {
-  let redis: OwnRedis;
-  afterAll(() => redis?.stop());
+  let redis: OwnRedis | undefined;
+  afterEach(() => redis?.stop());
 
   it('answers 503 naming Redis while it is down, and recovers by itself (fixtures seeded again)', { timeout: 30_000 }, async () => {
     redis = new OwnRedis(await freePort());
@@ -121,5 +121,36 @@ describe('Redis going away and coming back', () => {
     await redis.start();
     await expect.poll(async () => (await fetch(`${emulator.url}/healthz`)).status, { timeout: 10_000 }).toBe(200);
     await expect.poll(async () => (await fetch(`${emulator.url}/_mock/explain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'rut@replika.se', clientId: 'hrm' }) })).status, { timeout: 5000 }).toBe(200);
+  });
+
+  it('answers 503 instead of waiting while Redis hangs (SIGSTOP), reports it unhealthy, and recovers when it answers again', { timeout: 30_000 }, async () => {
+    redis = new OwnRedis(await freePort());
+    await redis.start();
+    const emulator = await replica(uniquePrefix(), redis.url);
+    const api = apiClient(emulator, await apiToken(emulator, 'hrm-api', 'api-secret'));
+    const token = () =>
+      fetch(`${emulator.url}/connect/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('hrm-api:api-secret').toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'connect:users' }),
+      });
+    expect((await api('GET', '/users?email=rut@replika.se')).status).toBe(200);
+
+    redis.pause();
+    try {
+      const during = await api('GET', '/users?email=rut@replika.se');
+      expect(during).toMatchObject({ status: 503, body: { error: 'temporarily_unavailable', error_description: expect.stringContaining(`Redis at ${redis.url}`) } });
+      expect((await fetch(`${emulator.url}/healthz`)).status).toBe(503);
+      const page = await fetch(`${emulator.url}/connect/authorize?${authorizeQuery}`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(503);
+      expect(await page.text()).toContain('try again shortly.');
+      expect((await token()).status).toBe(503);
+    } finally {
+      redis.resume();
+    }
+
+    await expect.poll(async () => (await fetch(`${emulator.url}/healthz`)).status, { timeout: 10_000 }).toBe(200);
+    expect((await api('GET', '/users?email=rut@replika.se')).status).toBe(200);
+    expect((await token()).status).toBe(200);
   });
 });

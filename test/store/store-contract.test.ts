@@ -81,8 +81,9 @@ describe.each(implementations)('the %s store', (_name, open) => {
     expect([await store.get('a'), await store.setMembers('s'), await store.readList('l')]).toEqual([undefined, [], []]);
   });
 
-  it('says it is available', () => {
+  it('says it is available, and answers a ping', async () => {
     expect(store.isAvailable()).toBe(true);
+    expect(await store.ping()).toBe(true);
   });
 
   describe("as oidc-provider's adapter", () => {

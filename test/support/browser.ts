@@ -1,20 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { findChromium } from './chromium.js';
 import { DemoApp } from './demo-app.js';
 import { startTestEmulator } from './emulator.js';
 
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
-/** Debian's Chromium, headless. Missing it is a failure with a fix, never a silent skip. */
+/** The machine's Chromium or Chrome, headless. Having none is a failure that says how to get one, never a silent skip. */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`browser tests need Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH; .ci/run installs it`);
-  }
+  const executablePath = findChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
@@ -23,6 +21,7 @@ export async function launchChromium(): Promise<Browser> {
 /** The stage of a browser test: a Flex-HRM-like app, the emulator it signs in with, and Chromium. */
 export interface BrowserStage {
   appUrl: string;
+  issuer: string;
   browser: Browser;
   close(): Promise<void>;
 }
@@ -36,6 +35,7 @@ export async function startBrowserStage(fixtures: (redirectUri: string) => objec
   const browser = await launchChromium();
   return {
     appUrl,
+    issuer: emulator.issuer,
     browser,
     async close() {
       await browser.close();

@@ -21,6 +21,7 @@ export async function startTestEmulator(options: { fixtures?: object; settings?:
       port: 0,
       smtpPort: 0,
       mailApiPort: 0,
+      publicApiPort: 0,
       mailRetrySeconds: 0.2,
       logLevel: (process.env.TEST_LOG_LEVEL as Settings['logLevel'] | undefined) ?? 'error',
       ...(fixturesPath && { fixturesPath }),

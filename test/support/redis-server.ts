@@ -40,9 +40,19 @@ export class OwnRedis {
     }
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as a Redis that hangs. */
+  pause(): void {
+    this.#process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.#process?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const running = this.#process;
     if (!running || running.exitCode !== null) return;
+    running.kill('SIGCONT');
     running.kill('SIGTERM');
     await once(running, 'exit');
   }

@@ -9,6 +9,7 @@ export interface Page {
   url: string;
   location: string | undefined;
   html: string;
+  headers: Headers;
 }
 
 export class UserAgent {
@@ -25,12 +26,19 @@ export class UserAgent {
     return this.#request(url, { method: 'GET' });
   }
 
-  async post(url: string, form: Record<string, string>): Promise<Page> {
+  /** `headers` adds to this post alone, e.g. the Origin a page of another site would send. */
+  async post(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Page> {
     return this.#request(url, {
       method: 'POST',
       body: new URLSearchParams(form).toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
     });
+  }
+
+  /** Submits a form of `page` as a browser does: its inputs (hidden ones included) with `values` filled in. */
+  async submit(page: Page, values: Record<string, string>, selector?: FormSelector): Promise<Page> {
+    const form = readForm(page, selector);
+    return this.post(form.action, { ...form.fields, ...values });
   }
 
   /** Follows redirects from `page` until a page answers with content, or the next hop is under `stopAt`. */
@@ -50,14 +58,17 @@ export class UserAgent {
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });
     this.#cookies.remember(response.headers.getSetCookie());
     const location = response.headers.get('location') ?? undefined;
-    return { status: response.status, url, location: location && new URL(location, url).href, html: await response.text() };
+    return { status: response.status, url, location: location && new URL(location, url).href, html: await response.text(), headers: response.headers };
   }
 }
 
-/** The first form on a page: its action (absolute) and its inputs' current values. */
-export function readForm(page: Page, selector?: { id?: string }): { action: string; fields: Record<string, string> } {
+/** A form by its id or by its action as written in the page; without one, the first form. */
+export type FormSelector = { id?: string; action?: string };
+
+/** A form on a page: its action (absolute) and its inputs' current values. */
+export function readForm(page: Page, selector?: FormSelector): { action: string; fields: Record<string, string> } {
   const forms = [...page.html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)];
-  const form = selector?.id ? forms.find((match) => attribute(match[1]!, 'id') === selector.id) : forms[0];
+  const form = forms.find((match) => (selector?.id === undefined || attribute(match[1]!, 'id') === selector.id) && (selector?.action === undefined || attribute(match[1]!, 'action') === selector.action));
   if (!form) throw new Error(`no form on ${page.url}:\n${page.html.slice(0, 500)}`);
   const fields: Record<string, string> = {};
   for (const input of form[2]!.matchAll(/<input\b([^>]*)>/gi)) {

@@ -21,6 +21,8 @@ describe('the fixture file', () => {
     );
     expect(fixtures.clients.find((c) => c.clientId === 'hrm-api')!.grantTypes).toEqual(['client_credentials']);
     expect(fixtures.users.filter((u) => u.totpSecret)).toHaveLength(1);
+    expect(fixtures.clients.find((c) => c.clientId === 'hrm-public-api')!.scopes).toContain('publicapi:user:create');
+    expect(fixtures.tenants[0]!.applications).toEqual(['flex-hrm']);
   });
 
   it('fills in the documented defaults', () => {
@@ -54,9 +56,12 @@ describe('the fixture file', () => {
     ['a bad trusted network', 'tenants:\n  - id: t\n    name: T\n    trustedNetworks: [10.0.0.0/33]', 'test.yaml: tenants[0].trustedNetworks[0]: must be an IPv4 or IPv6 network in CIDR notation, such as 192.0.2.0/24'],
     ['a code client without redirect URIs', 'clients:\n  - clientId: x', 'test.yaml: clients[0].redirectUris: must list at least one URI for a client with the authorization_code grant'],
     ['client_credentials without a secret', 'clients:\n  - clientId: x\n    grantTypes: [client_credentials]', 'test.yaml: clients[0].clientSecret: is required for the client_credentials grant (a public client cannot authenticate)'],
+    ['a resource server without a secret', 'clients:\n  - clientId: x\n    redirectUris: [http://l/cb]\n    resourceServer: true', "test.yaml: clients[0].resourceServer: needs a clientSecret (introspecting other clients' tokens requires client authentication)"],
     ['a relative redirect URI', 'clients:\n  - clientId: x\n    redirectUris: [/cb]', 'test.yaml: clients[0].redirectUris[0]: must be an absolute http(s) URL'],
     ['a user in an unknown tenant', 'users:\n  - email: a@b.se\n    tenants: [nope]', 'test.yaml: users[0].tenants[0]: no tenant has id "nope"'],
     ['the same e-mail twice, in other case', 'users:\n  - email: a@b.se\n  - email: A@B.se', 'test.yaml: users[1].email: "a@b.se" appears twice'],
+    ['the same e-mail twice, its domain once in Unicode', 'users:\n  - email: a@xn--exmple-cua.se\n  - email: A@Exämple.se', 'test.yaml: users[1].email: "a@xn--exmple-cua.se" appears twice'],
+    ['an e-mail with a non-ASCII local part', 'users:\n  - email: märta@example.se', 'test.yaml: users[0].email: must be an e-mail address'],
     ['the same client twice', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb]}\n  - {clientId: x, redirectUris: [http://l/cb]}', 'test.yaml: clients[1].clientId: "x" appears twice'],
     ['a client without scopes', 'clients:\n  - clientId: x\n    redirectUris: [http://l/cb]\n    scopes: []', 'test.yaml: clients[0].scopes: must list at least one scope'],
     ['a short TOTP secret', 'users:\n  - email: a@b.se\n    totpSecret: ABC', 'test.yaml: users[0].totpSecret: must be at least 16 base32 characters (80 bits)'],
@@ -69,7 +74,13 @@ describe('the fixture file', () => {
     ['a sliding window longer than the lifetime', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokenLifetimeDays: 7, refreshTokenSlidingDays: 8}', 'test.yaml: clients[0].refreshTokenSlidingDays: must not exceed refreshTokenLifetimeDays (7)'],
     ['the implicit grant without authorization_code', 'clients:\n  - {clientId: x, clientSecret: s, redirectUris: [http://l/cb], grantTypes: [implicit]}', 'test.yaml: clients[0].grantTypes: implicit (the hybrid and implicit response types) needs authorization_code beside it'],
     ['a relative front-channel logout URI', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], frontchannelLogoutUri: /fcl}', 'test.yaml: clients[0].frontchannelLogoutUri: must be an absolute http(s) URL'],
-    ['roles that are not a list', 'users:\n  - {email: a@b.se, roles: {flex-hrm: admin}}', 'test.yaml: users[0].roles.flex-hrm: Invalid input: expected array, received string'],
+    ['an application on a tenant that is no client', 'tenants:\n  - id: t\n    name: T\n    applications: [nope]', 'test.yaml: tenants[0].applications[0]: no client has clientId "nope"'],
+    ['an application twice on a tenant', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app, app]}', 'test.yaml: tenants[0].applications: must not name an application twice'],
+    ['a role twice on a client', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin, Admin]}', 'test.yaml: clients[0].roles: must not name a role twice'],
+    ['roles in a tenant the user is not in', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [u], applicationRoles: [{tenant: t, application: app, roles: [Admin]}]}', 'test.yaml: users[0].applicationRoles[0].tenant: "t" is not one of this user\'s tenants'],
+    ['roles in an application not on the tenant', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [u], applicationRoles: [{tenant: u, application: app, roles: [Admin]}]}', 'test.yaml: users[0].applicationRoles[0].application: "app" is not an application of tenant "u" (add it to the tenant\'s applications)'],
+    ['a role the application does not define', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [t], applicationRoles: [{tenant: t, application: app, roles: [Owner]}]}', 'test.yaml: users[0].applicationRoles[0].roles[0]: "Owner" is not a role of app (its roles: Admin)'],
+    ['roles in one application on one tenant given twice', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [t], applicationRoles: [{tenant: t, application: app, roles: [Admin]}, {tenant: t, application: app, roles: []}]}', 'test.yaml: users[0].applicationRoles[1]: the roles in "app" on "t" are given twice'],
   ])('rejects %s, naming file, path and reason', (_name, yaml, message) => {
     expect(() => parse(yaml)).toThrow(FixtureError);
     expect(() => parse(yaml)).toThrow(message);

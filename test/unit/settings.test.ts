@@ -11,6 +11,7 @@ describe('settings from flags and environment', () => {
       mail: 'embedded',
       smtpPort: 1025,
       mailApiPort: 8025,
+      publicApiPort: 5081,
       redisUrl: 'redis://127.0.0.1:6379',
       logLevel: 'info',
       passwordHashCost: 8,
@@ -20,6 +21,11 @@ describe('settings from flags and environment', () => {
   it('reads the environment, and flags win over it', () => {
     const settings = readSettings(['--port', '0', '--issuer', 'http://idp.test:9000'], { PORT: '6000', HOST: '0.0.0.0', STORE: 'memory', CONTROL_TOKEN: 't' });
     expect(settings).toMatchObject({ port: 0, host: '0.0.0.0', issuer: 'http://idp.test:9000', controlToken: 't' });
+  });
+
+  it('sends CORS headers from the MailHog API only for the one origin MAIL_API_CORS_ORIGIN names', () => {
+    expect(readSettings([], {}).mailApiCorsOrigin).toBeUndefined();
+    expect(readSettings([], { MAIL_API_CORS_ORIGIN: 'https://mail-ui.test:8443' }).mailApiCorsOrigin).toBe('https://mail-ui.test:8443');
   });
 
   it('treats an empty variable as unset', () => {
@@ -35,7 +41,12 @@ describe('settings from flags and environment', () => {
     [{ ISSUER: 'connect.visma.com' }, 'ISSUER="connect.visma.com" is not valid: ISSUER must be a URL starting with http:// or https://'],
     [{ ISSUER: 'https://connect.visma.com/' }, 'ISSUER="https://connect.visma.com/" is not valid: ISSUER must not end with a slash (Visma Connect: https://connect.visma.com)'],
     [{ REDIS_URL: 'http://redis' }, 'REDIS_URL="http://redis" is not valid: REDIS_URL must be a URL starting with redis:// or rediss://'],
+    [{ PUBLIC_API_PORT: '-1' }, 'PUBLIC_API_PORT="-1" is not valid: PUBLIC_API_PORT must be a port number from 0 to 65535'],
     [{ PASSWORD_HASH_COST: '40' }, 'PASSWORD_HASH_COST="40" is not valid: PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)'],
+    ...['*', 'http://localhost:3000/', 'localhost:3000', 'http://localhost:3000/app', 'file:///tmp'].map((origin): [Record<string, string>, string] => [
+      { MAIL_API_CORS_ORIGIN: origin },
+      `MAIL_API_CORS_ORIGIN=${JSON.stringify(origin)} is not valid: MAIL_API_CORS_ORIGIN must be one origin, scheme, host and port only, such as http://localhost:3000 (not *: any page could read the mail)`,
+    ]),
   ])('names the setting and the accepted values for %o', (env, message) => {
     expect(() => readSettings([], env)).toThrow(new SettingsError(message));
   });

@@ -1,0 +1,27 @@
+import { domainToASCII } from 'node:url';
+import { z } from 'zod';
+
+/** RFC 5321's longest path, less the angle brackets. */
+export const MAX_EMAIL_LENGTH = 254;
+const asciiAddress = z.email().max(MAX_EMAIL_LENGTH);
+
+/**
+ * The one form an e-mail address has here, whichever way it comes in (the login and reset forms,
+ * /api/v1, fixtures, the control plane) and goes out (accounts, tokens, the API, the mail's
+ * recipient): trimmed, the domain lower-cased in its ASCII form (`exämple.se` and `XN--EXMPLE-CUA.se`
+ * both become `xn--exmple-cua.se`, what nodemailer sends and MailHog shows), the local part as given
+ * (RFC 5321 section 2.4: a mail system keeps its case). Undefined when it is no address we can mail:
+ * the local part must be ASCII, as SMTPUTF8 is not offered.
+ */
+export function canonicalEmail(value: string): string | undefined {
+  const trimmed = value.trim();
+  const at = trimmed.lastIndexOf('@');
+  if (at < 1) return undefined;
+  const domain = domainToASCII(trimmed.slice(at + 1));
+  if (domain === '') return undefined;
+  const address = `${trimmed.slice(0, at)}@${domain}`;
+  return asciiAddress.safeParse(address).success ? address : undefined;
+}
+
+/** What two canonical addresses share when they are one account's: e-mail is matched without regard to case. */
+export const emailKey = (canonical: string): string => canonical.toLowerCase();

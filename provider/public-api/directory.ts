@@ -1,0 +1,104 @@
+import type { Account, AccountRepository, LoginLockout } from '../accounts/index.js';
+import { tenantKey } from '../fixtures/index.js';
+import type { AccountMails } from '../mail/index.js';
+import { clientKey, type Store } from '../store/index.js';
+import type { Caller } from './auth.js';
+import { domainOf } from './email.js';
+import { PublicApiError } from './errors.js';
+import type { ApplicationRecord, TenantRecord } from './records.js';
+import { userResource } from './resources.js';
+
+export interface DirectoryDependencies {
+  store: Store;
+  accounts: AccountRepository;
+  lockout: LoginLockout;
+  mails: AccountMails;
+}
+
+/**
+ * What a caller may see, and the lookups every route shares. A token bound to a tenant (`tenant_id`)
+ * sees that tenant and its users only: anything else is not found (404), as if it did not exist.
+ */
+export class Directory {
+  readonly store: Store;
+  readonly accounts: AccountRepository;
+  readonly mails: AccountMails;
+  readonly #lockout: LoginLockout;
+
+  constructor(deps: DirectoryDependencies) {
+    this.store = deps.store;
+    this.accounts = deps.accounts;
+    this.mails = deps.mails;
+    this.#lockout = deps.lockout;
+  }
+
+  async user(caller: Caller, id: string): Promise<Account> {
+    const account = await this.accounts.findBySub(id.toLowerCase());
+    if (!account || !this.sees(caller, account)) throw new PublicApiError('ERROR_USER_NOT_FOUND', `no user has the id ${id}`);
+    return account;
+  }
+
+  sees(caller: Caller, account: Account): boolean {
+    return caller.tenantId === undefined || account.tenants.includes(caller.tenantId);
+  }
+
+  async tenant(caller: Caller, id: string): Promise<TenantRecord> {
+    const tenant = caller.tenantId === undefined || caller.tenantId === id ? await this.store.get<TenantRecord>(tenantKey(id)) : undefined;
+    if (!tenant) throw new PublicApiError('ERROR_TENANT_NOT_FOUND', `no tenant has the id ${id}`);
+    return tenant;
+  }
+
+  async application(clientId: string): Promise<ApplicationRecord> {
+    const client = await this.store.get<ApplicationRecord>(clientKey(clientId));
+    if (!client) throw new PublicApiError('ERROR_APPLICATION_NOT_FOUND', `no application has the id ${clientId}`);
+    return client;
+  }
+
+  /** The tenant and one of its applications. */
+  async tenantApplication(caller: Caller, tenantId: string, clientId: string): Promise<{ tenant: TenantRecord; application: ApplicationRecord }> {
+    const tenant = await this.tenant(caller, tenantId);
+    const application = await this.application(clientId);
+    if (!(tenant.applications ?? []).includes(clientId)) throw new PublicApiError('ERROR_APPLICATION_NOT_FOUND', `${clientId} is not an application of tenant ${tenantId}`);
+    return { tenant, application };
+  }
+
+  /** A user who belongs to the tenant. */
+  async member(tenant: TenantRecord, userId: string): Promise<Account> {
+    const account = await this.accounts.findBySub(userId.toLowerCase());
+    if (!account?.tenants.includes(tenant.id)) throw new PublicApiError('ERROR_USER_NOT_FOUND', `no user with the id ${userId} belongs to tenant ${tenant.id}`);
+    return account;
+  }
+
+  async members(tenantId: string): Promise<Account[]> {
+    return (await this.accounts.all()).filter((account) => account.tenants.includes(tenantId)).sort((a, b) => a.email.localeCompare(b.email));
+  }
+
+  /** Changes an account with no concurrent change lost; a user deleted meanwhile is not found. */
+  async updateUser(sub: string, change: (account: Account) => Account | undefined): Promise<Account> {
+    const updated = await this.accounts.update(sub, change);
+    if (!updated) throw new PublicApiError('ERROR_USER_NOT_FOUND', `no user has the id ${sub}`);
+    return updated;
+  }
+
+  /** A tenant with allowed domains takes users of those domains only (as /api/v1 does). */
+  checkDomain(tenant: TenantRecord | undefined, email: string): void {
+    const domain = domainOf(email);
+    if (tenant && tenant.allowedDomains.length > 0 && !tenant.allowedDomains.includes(domain)) {
+      throw new PublicApiError('ERROR_DOMAIN_NOT_ALLOWED', `${tenant.name} allows only ${tenant.allowedDomains.join(', ')}, not ${domain}`);
+    }
+  }
+
+  async describe(account: Account): Promise<Record<string, unknown>> {
+    return userResource(account, await this.#lockout.failures(account.sub));
+  }
+}
+
+/** The account without a tenant: not a member, no links or roles there. */
+export function withoutTenant(account: Account, tenantId: string): Account {
+  return {
+    ...account,
+    tenants: account.tenants.filter((id) => id !== tenantId),
+    applications: account.applications.filter((app) => app.tenantId !== tenantId),
+    applicationRoles: (account.applicationRoles ?? []).filter((entry) => entry.tenantId !== tenantId),
+  };
+}

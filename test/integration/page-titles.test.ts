@@ -1,0 +1,138 @@
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { renderPage } from '../../provider/http/index.js';
+import type { RunningEmulator } from '../../provider/index.js';
+import { startTestEmulator } from '../support/emulator.js';
+import { readForm, UserAgent, type Page } from '../support/user-agent.js';
+
+const CALLBACK = 'http://localhost:4000/cb';
+const fixtures = {
+  domains: [{ name: 'strikt.se', twoFactor: 'required' }],
+  clients: [{ clientId: 'hrm', clientSecret: 'secret', redirectUris: [CALLBACK] }],
+  users: [
+    { email: 'olle@fri.se', password: 'Olle&Pass2025', totpSecret: 'KRUGS4ZANFZSA3LPMNVSAYLDMNXXK3TU', emergencyCode: 'AAAA-BBBB-CCCC-DDDD' },
+    { email: 'erik@strikt.se', password: 'Erik&Pass2025' },
+    { email: 'maja@fri.se', password: 'Maja&Pass2025' },
+  ],
+};
+
+/** Every page a user or developer can reach: its template, and the title it must have in English and Swedish. */
+const PAGES = {
+  'bad authorization request': ['error', 'Something went wrong', 'Något gick fel'],
+  'expired sign-in': ['error', 'Something went wrong', 'Något gick fel'],
+  identifier: ['identifier', 'Sign in', 'Logga in'],
+  password: ['password', 'Sign in', 'Logga in'],
+  'forgot during a sign-in': ['forgot', 'Forgot your password?', 'Glömt ditt lösenord?'],
+  'check your inbox during a sign-in': ['check-inbox', 'Check your inbox', 'Kolla din inkorg'],
+  'two-factor code': ['two-factor', 'Two-step verification', 'Tvåstegsverifiering'],
+  'emergency code after use': ['emergency-code', 'Your emergency code', 'Din nödkod'],
+  'sign out?': ['logout', 'Sign out', 'Logga ut'],
+  'signed out': ['logged-out', 'You are signed out', 'Du är utloggad'],
+  enrollment: ['enroll', 'Set up two-step verification', 'Aktivera tvåstegsverifiering'],
+  'account settings': ['account', 'Account Settings', 'Account Settings'],
+  'account settings: set up 2FA': ['enroll', 'Set up two-step verification', 'Aktivera tvåstegsverifiering'],
+  'forgot outside a sign-in': ['forgot', 'Forgot your password?', 'Glömt ditt lösenord?'],
+  'check your inbox outside a sign-in': ['check-inbox', 'Check your inbox', 'Kolla din inkorg'],
+  'set a new password': ['set-password', 'Choose a new password', 'Välj ett nytt lösenord'],
+  'password changed': ['message', 'Your password is changed', 'Ditt lösenord är ändrat'],
+  'link that does not work': ['message', 'This link does not work any more', 'Länken fungerar inte längre'],
+  mailbox: ['mailbox', 'Mailbox', 'E-postlåda'],
+  'no such mail': ['mailbox', 'Mailbox', 'E-postlåda'],
+  mail: ['mail', 'Mail: {subject}', 'E-post: {subject}'],
+} as const;
+type Label = keyof typeof PAGES;
+
+const titleOf = (page: Page) => /<title>([^<]*)<\/title>/.exec(page.html)?.[1];
+
+describe('page titles', () => {
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ fixtures });
+  });
+  afterAll(() => emulator.close());
+  beforeEach(() => emulator.reset());
+
+  const authorize = (clientId = 'hrm') =>
+    `${emulator.issuer}/connect/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid', redirect_uri: CALLBACK, response_mode: 'form_post', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`;
+
+  /** Walks to every page in one language and keeps what each answered. */
+  async function walk(acceptLanguage: string): Promise<{ pages: Record<Label, Page>; subject: string }> {
+    const pages = {} as Record<Label, Page>;
+    const agent = new UserAgent({ acceptLanguage });
+    const go = async (page: Page, form: Record<string, string>, stopAt?: string) => agent.follow(await agent.post(readForm(page).action, form), stopAt);
+
+    pages['bad authorization request'] = await agent.get(authorize('no-such-app'));
+    pages['expired sign-in'] = await agent.get(`${emulator.issuer}/interaction/no-such-sign-in`);
+    const identifier = (pages.identifier = await agent.follow(await agent.get(authorize())));
+    pages['forgot during a sign-in'] = await agent.get(`${identifier.url}/forgot`);
+    pages['check your inbox during a sign-in'] = await go(pages['forgot during a sign-in'], { Username: 'maja@fri.se', Choice: 'reset' });
+    pages.password = await go(identifier, { Username: 'olle@fri.se' });
+    pages['two-factor code'] = await go(pages.password, { Password: 'Olle&Pass2025' });
+    pages['emergency code after use'] = await go(pages['two-factor code'], { AuthCode: 'AAAA-BBBB-CCCC-DDDD' });
+    await go(pages['emergency code after use'], {}, CALLBACK);
+    pages['sign out?'] = await agent.get(`${emulator.issuer}/connect/endsession`);
+    pages['signed out'] = await go(pages['sign out?'], { ...readForm(pages['sign out?']).fields, logout: 'yes' });
+
+    const enrolling = await agent.follow(await agent.get(authorize()));
+    pages.enrollment = await go(await go(enrolling, { Username: 'erik@strikt.se' }), { Password: 'Erik&Pass2025' });
+
+    const settings = new UserAgent({ acceptLanguage });
+    const signIn = await settings.follow(await settings.get(`${emulator.issuer}/account`));
+    const passwordPage = await settings.follow(await settings.post(readForm(signIn).action, { Username: 'maja@fri.se' }));
+    pages['account settings'] = await settings.follow(await settings.post(readForm(passwordPage).action, { Password: 'Maja&Pass2025' }));
+    pages['account settings: set up 2FA'] = await settings.get(`${emulator.issuer}/account/two-factor/setup`);
+
+    pages['forgot outside a sign-in'] = await agent.get(`${emulator.issuer}/forgot-password`);
+    pages['check your inbox outside a sign-in'] = await go(pages['forgot outside a sign-in'], { Username: 'maja@fri.se', Choice: 'reset' });
+    const mail = (await (await fetch(`${emulator.url}/_mock/mail/latest?to=maja@fri.se`)).json()) as { id: string; subject: string; links: string[] };
+    const resetLink = mail.links.find((link) => new URL(link).pathname === '/reset-password')!;
+    pages['set a new password'] = await agent.get(resetLink);
+    pages['password changed'] = await go(pages['set a new password'], { Password: 'Nytt&Pass2026', ConfirmPassword: 'Nytt&Pass2026' });
+    pages['link that does not work'] = await agent.get(resetLink);
+
+    pages.mailbox = await agent.get(`${emulator.url}/_mock/mail`);
+    pages['no such mail'] = await agent.get(`${emulator.url}/_mock/mail/no-such-mail`);
+    pages.mail = await agent.get(`${emulator.url}/_mock/mail/${encodeURIComponent(mail.id)}`);
+    return { pages, subject: mail.subject };
+  }
+
+  it.each([
+    ['English', 'en', 1],
+    ['Swedish', 'sv-SE', 2],
+  ] as const)('gives every page a human title in %s', async (_name, acceptLanguage, column) => {
+    const { pages, subject } = await walk(acceptLanguage);
+    const titles = Object.fromEntries(Object.entries(pages).map(([label, page]) => [label, titleOf(page)]));
+    const expected = Object.fromEntries(Object.entries(PAGES).map(([label, row]) => [label, `${row[column].replace('{subject}', subject)} – Visma Connect`]));
+    expect(titles).toEqual(expected);
+  });
+
+  it('translates the message a page names as its title', () => {
+    const page = renderPage('message', { title: 'linkInvalidTitle', language: 'sv', heading: 'linkInvalidTitle', lines: [], vars: {} });
+    expect(titleOf({ status: 200, url: '', location: undefined, html: page, headers: new Headers() })).toBe('Länken fungerar inte längre – Visma Connect');
+  });
+
+  it('titles the front-channel sign-out page, which only an app with a frontchannelLogoutUri reaches', () => {
+    const page = (language: 'en' | 'sv') => renderPage('frontchannel-logout', { language, frames: [], continueTo: '/' });
+    expect([titleOf({ status: 200, url: '', location: undefined, html: page('en'), headers: new Headers() }), titleOf({ status: 200, url: '', location: undefined, html: page('sv'), headers: new Headers() })]).toEqual([
+      'Sign out – Visma Connect',
+      'Logga ut – Visma Connect',
+    ]);
+  });
+
+  it('walks every page template there is', () => {
+    // check-session is no page: a document apps frame (OIDC Session Management), with no layout or title.
+    const notWalked = new Set(['check-session', 'frontchannel-logout']);
+    const templates = readdirSync('views').filter((file) => file.endsWith('.ejs') && file !== 'layout.ejs' && !file.startsWith('_')).map((file) => file.slice(0, -'.ejs'.length));
+    expect(new Set(Object.values(PAGES).map(([template]) => template))).toEqual(new Set(templates.filter((template) => !notWalked.has(template))));
+  });
+});
+
+/** What the compiler refuses (`npm run typecheck` fails if any of these compiles): a title is a message, never text. */
+export function refusedTitles(): void {
+  // @ts-expect-error a page with a title of its own takes no other
+  renderPage('identifier', { title: 'signInTitle', language: 'sv' });
+  // @ts-expect-error a template name is no title
+  renderPage('message', { title: 'identifier', language: 'sv' });
+  // @ts-expect-error nor is text
+  renderPage('message', { title: 'Länken fungerar inte längre', language: 'sv' });
+}
