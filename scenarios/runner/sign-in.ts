@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { formsOf, textOf, validationMessages, type Page } from './browser.js';
+import { elementById, formWith, readForms, textOf, validationMessages, type Page } from '../../provider/testing/web/index.js';
 import type { BrowserState, World } from './world.js';
 
 /** Where a sign-in stands after a browser's last page. */
@@ -22,23 +22,22 @@ export async function outcomeOf(world: World, state: BrowserState): Promise<Outc
     const claims = await redeem(world, state, answer.code);
     return { prompt: 'none', claims };
   }
-  const messages = validationMessages(page);
-  const message = messages.join(' ');
-  if (page.html.includes('name="RememberCode"')) return { prompt: 'challenge', message };
-  if (page.html.includes('id="totp-secret"')) return { prompt: page.html.includes('/enroll/later') ? 'enroll-optional' : 'enroll', message };
-  if (page.html.includes('id="emergency-code"')) return { prompt: 'emergency-code' };
-  if (page.html.includes('name="Password"') && page.html.includes('id="forgot-link"')) return { prompt: 'password', message };
-  if (page.html.includes('name="Username"')) return { prompt: 'identifier', message };
+  const message = validationMessages(page).join(' ');
+  if (formWith(page, 'RememberCode')) return { prompt: 'challenge', message };
+  if (elementById(page, 'totp-secret')) return { prompt: readForms(page).some((form) => form.action.endsWith('/enroll/later')) ? 'enroll-optional' : 'enroll', message };
+  if (elementById(page, 'emergency-code')) return { prompt: 'emergency-code' };
+  if (formWith(page, 'Password') && elementById(page, 'forgot-link')) return { prompt: 'password', message };
+  if (formWith(page, 'Username')) return { prompt: 'identifier', message };
   return { prompt: 'error', error: textOf(page, 'error-code') ?? `page ${page.status} at ${page.url}` };
 }
 
-/** The app's side of the answer: a redirect with the code (query) or the form_post page. */
+/** The app's side of the answer: a redirect away with the code (query) or the form_post page. */
 function appAnswer(page: Page): { code?: string; error?: string } | undefined {
-  if (page.leftTo) {
-    const params = new URL(page.leftTo).searchParams;
+  if (page.location) {
+    const params = new URL(page.location).searchParams;
     return { code: params.get('code') ?? undefined, error: params.get('error') ?? undefined };
   }
-  const formPost = formsOf(page).find((form) => 'code' in form.fields || ('error' in form.fields && 'state' in form.fields));
+  const formPost = readForms(page).find((form) => 'code' in form.fields || ('error' in form.fields && 'state' in form.fields));
   return formPost ? { code: formPost.fields['code'], error: formPost.fields['error'] } : undefined;
 }
 

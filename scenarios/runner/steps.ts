@@ -1,5 +1,5 @@
 import { createGuardrails, generate } from 'otplib';
-import { formsOf, textOf, validationMessages } from './browser.js';
+import { elementById, formWith, readForm, readForms, textOf, validationMessages } from '../../provider/testing/web/index.js';
 import { differences, pick } from './expectations.js';
 import type { Step } from './schema.js';
 import { outcomeOf, verifyIdToken, type Outcome } from './sign-in.js';
@@ -39,7 +39,7 @@ async function settle(world: World, state: BrowserState): Promise<Outcome> {
   if (outcome.prompt === 'emergency-code') {
     const page = state.browser.page!;
     if (state.user) world.emergencyCodes.set(state.user, textOf(page, 'emergency-code')!);
-    await state.browser.post(formsOf(page)[0]!.action, {});
+    await state.browser.submit(readForm(page));
     outcome = await outcomeOf(world, state);
   }
   return outcome;
@@ -82,12 +82,14 @@ export const actions: Record<string, (world: World, step: any) => Promise<void>>
       ...(login.claims && { claims: JSON.stringify(login.claims) }),
     });
     let page = await state.browser.get(`${world.target.url}/connect/authorize?${query}`);
-    if (page.html.includes('name="Username"') && !page.leftTo) {
-      page = await state.browser.post(formsOf(page)[0]!.action, { Username: login.user });
-      if (page.html.includes('name="Password"')) {
+    const identifier = page.location ? undefined : formWith(page, 'Username');
+    if (identifier) {
+      page = await state.browser.submit(identifier, { Username: login.user });
+      const passwordForm = formWith(page, 'Password');
+      if (passwordForm) {
         const password = login.password ?? world.passwords.get(user);
         if (password === undefined) throw new StepFailure([`no password for ${login.user}: give one in the step or the scenario's fixtures`]);
-        page = await state.browser.post(formsOf(page)[0]!.action, { Password: password });
+        page = await state.browser.submit(passwordForm, { Password: password });
       }
     }
     checkOutcome(await settle(world, state), expect);
@@ -96,8 +98,8 @@ export const actions: Record<string, (world: World, step: any) => Promise<void>>
   async twoFactor(world, { twoFactor, expect }: StepOf<'twoFactor'>) {
     const state = world.browser(twoFactor.browser);
     const user = state.user!;
-    const form = formsOf(state.browser.page!)[0];
-    if (!form || !state.browser.page!.html.includes('name="AuthCode"')) throw new StepFailure(['the browser is not on the 2FA code page']);
+    const form = formWith(state.browser.page!, 'AuthCode');
+    if (!form || !formWith(state.browser.page!, 'RememberCode')) throw new StepFailure(['the browser is not on the 2FA code page']);
     let code = twoFactor.code;
     if (code === 'right') code = await currentTotp(world, user);
     else if (code === 'wrong') code = (await currentTotp(world, user)) === '000000' ? '111111' : '000000';
@@ -105,7 +107,7 @@ export const actions: Record<string, (world: World, step: any) => Promise<void>>
     else if (code === 'emergency') code = world.emergencyCodes.get(user) ?? '';
     if (code === '') throw new StepFailure([`no ${twoFactor.code} code is known for ${user}`]);
     if (/^\d{6}$/.test(code)) world.lastCodes.set(user, code);
-    await state.browser.post(form.action, { AuthCode: code, ...(twoFactor.remember && { RememberCode: 'true' }) });
+    await state.browser.submit(form, { AuthCode: code, RememberCode: twoFactor.remember ?? false });
     checkOutcome(await settle(world, state), expect);
   },
 
@@ -114,14 +116,13 @@ export const actions: Record<string, (world: World, step: any) => Promise<void>>
     const page = state.browser.page!;
     const secret = textOf(page, 'totp-secret')?.replace(/\s/g, '');
     if (!secret) throw new StepFailure(['the browser is not on the enrollment page']);
-    const forms = formsOf(page);
     if (enroll.later) {
-      const later = forms.find((form) => form.action.endsWith('/enroll/later'));
+      const later = readForms(page).find((form) => form.action.endsWith('/enroll/later'));
       if (!later) throw new StepFailure(['the enrollment page offers no "Remind me later"']);
-      await state.browser.post(later.action, {});
+      await state.browser.submit(later);
     } else {
       const right = await generate({ secret, epoch: await world.now(), guardrails });
-      await state.browser.post(forms.find((form) => 'AuthCode' in form.fields)!.action, { AuthCode: enroll.code === 'wrong' ? (right === '000000' ? '111111' : '000000') : right });
+      await state.browser.submit(formWith(page, 'AuthCode')!, { AuthCode: enroll.code === 'wrong' ? (right === '000000' ? '111111' : '000000') : right });
       if (enroll.code !== 'wrong' && state.user) world.lastCodes.set(state.user, right);
     }
     checkOutcome(await settle(world, state), expect);
@@ -129,9 +130,9 @@ export const actions: Record<string, (world: World, step: any) => Promise<void>>
 
   async password(world, { password, expect }: StepOf<'password'>) {
     const state = world.browser(password.browser);
-    const form = formsOf(state.browser.page!).find((f) => 'Password' in f.fields);
+    const form = formWith(state.browser.page!, 'Password');
     if (!form) throw new StepFailure(['the browser is not on the password page']);
-    await state.browser.post(form.action, { Password: password.password });
+    await state.browser.submit(form, { Password: password.password });
     checkOutcome(await settle(world, state), expect);
   },
 
@@ -205,10 +206,10 @@ export const actions: Record<string, (world: World, step: any) => Promise<void>>
 
   async setPassword(world, { setPassword, expect }: StepOf<'setPassword'>) {
     const state = world.browser(setPassword.browser);
-    const form = formsOf(state.browser.page!).find((f) => 'ConfirmPassword' in f.fields);
+    const form = formWith(state.browser.page!, 'ConfirmPassword');
     if (!form) throw new StepFailure(['the browser is not on a set-password page']);
-    const page = await state.browser.post(form.action, { Password: setPassword.password, ConfirmPassword: setPassword.confirm ?? setPassword.password });
-    const changed = /id="message-link"/.test(page.html) && !page.html.includes('validation-summary');
+    const page = await state.browser.submit(form, { Password: setPassword.password, ConfirmPassword: setPassword.confirm ?? setPassword.password });
+    const changed = elementById(page, 'message-link') !== undefined && validationMessages(page).length === 0;
     const problems: string[] = [];
     if (expect?.changed !== undefined && changed !== expect.changed) problems.push(`expected the password ${expect.changed ? '' : 'not '}to change; the page says: ${validationMessages(page).join(' ') || 'changed'}`);
     if (expect?.messages) problems.push(...differences(validationMessages(page), expect.messages, 'messages'));
@@ -245,15 +246,15 @@ export const actions: Record<string, (world: World, step: any) => Promise<void>>
     const clientId = state.tokens?.clientId;
     const hint = state.tokens?.idToken ? `?id_token_hint=${state.tokens.idToken}` : '';
     const confirm = await state.browser.get(`${world.target.url}/connect/endsession${hint}`);
-    const form = formsOf(confirm).find((f) => 'xsrf' in f.fields);
+    const form = formWith(confirm, 'xsrf');
     if (!form) throw new StepFailure(['the end-session page has no sign-out form']);
-    await state.browser.post(form.action, { ...form.fields, logout: 'yes' });
+    await state.browser.submit(form, {}, { name: 'logout', value: 'yes' });
     state.tokens = undefined;
     if (expect?.signedOut) {
       if (!clientId) throw new StepFailure(['sign in before expecting a sign-out']);
       const pending = world.newLogin(clientId);
       const probe = await state.browser.get(`${world.target.url}/connect/authorize?${new URLSearchParams({ client_id: pending.clientId, response_type: 'code', scope: 'openid', redirect_uri: pending.redirectUri, code_challenge: pending.challenge, code_challenge_method: 'S256', prompt: 'none', response_mode: 'query' })}`);
-      const error = probe.leftTo ? new URL(probe.leftTo).searchParams.get('error') : undefined;
+      const error = probe.location ? new URL(probe.location).searchParams.get('error') : undefined;
       check(error === 'login_required' ? [] : [`expected to be signed out, but a silent sign-in answered ${error ?? 'with a code'}`]);
     }
   },

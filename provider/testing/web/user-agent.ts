@@ -1,0 +1,71 @@
+import { CookieJar } from 'tough-cookie';
+import { entriesOf, fill, pressed, type ButtonChoice, type Form, type FormValues } from './forms.js';
+
+/** One answer: the URL asked for, the status, where a redirect points (absolute), and the body. */
+export interface Page {
+  status: number;
+  url: string;
+  location: string | undefined;
+  html: string;
+}
+
+export interface UserAgentOptions {
+  acceptLanguage?: string;
+  /** Sent with every request (X-Forwarded-For, Accept, …). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * A browser without JavaScript: it keeps cookies as a browser does (Domain, Path, Max-Age, Expires,
+ * Secure, by tough-cookie), submits forms as a browser does, and follows redirects only when asked,
+ * so a test can look at every hop.
+ */
+export class UserAgent {
+  readonly #cookies = new CookieJar();
+  readonly #headers: Record<string, string>;
+
+  constructor(options: UserAgentOptions = {}) {
+    this.#headers = { ...options.headers, ...(options.acceptLanguage !== undefined && { 'accept-language': options.acceptLanguage }) };
+  }
+
+  get(url: string): Promise<Page> {
+    return this.#request(url, { method: 'GET' });
+  }
+
+  /** A form post of exactly these fields (a browser sends what `submit` sends: prefer that). */
+  post(url: string, fields: Record<string, string> | [string, string][]): Promise<Page> {
+    return this.#request(url, { method: 'POST', body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  }
+
+  /** Fills in `values` and presses a button (the first unless told which), as a user would; hidden fields go along. */
+  async submit(form: Form, values: FormValues = {}, button?: ButtonChoice): Promise<Page> {
+    const entries = entriesOf(fill(form, values));
+    const press = pressed(form, button);
+    if (press?.name !== undefined) entries.push([press.name, press.value]);
+    if (form.method === 'POST') return this.post(form.action, entries);
+    const url = new URL(form.action);
+    url.search = new URLSearchParams(entries).toString();
+    return this.get(url.href);
+  }
+
+  /** Follows redirects from `page` until a page answers with content, or the next hop is under `stopAt` (or `stopAt` says stop). */
+  async follow(page: Page, stopAt?: string | ((next: URL) => boolean)): Promise<Page> {
+    const stop = typeof stopAt === 'function' ? stopAt : (next: URL) => stopAt !== undefined && next.href.startsWith(stopAt);
+    let current = page;
+    for (let hops = 0; current.location !== undefined && !stop(new URL(current.location)); hops += 1) {
+      if (hops > 10) throw new Error(`too many redirects, last: ${current.location}`);
+      current = await this.get(current.location);
+    }
+    return current;
+  }
+
+  async #request(url: string, init: RequestInit): Promise<Page> {
+    const headers = new Headers({ ...this.#headers, ...(init.headers as Record<string, string> | undefined) });
+    const cookie = await this.#cookies.getCookieString(url);
+    if (cookie) headers.set('cookie', cookie);
+    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const line of response.headers.getSetCookie()) await this.#cookies.setCookie(line, url, { ignoreError: true });
+    const location = response.headers.get('location') ?? undefined;
+    return { status: response.status, url, location: location && new URL(location, url).href, html: await response.text() };
+  }
+}
