@@ -1,10 +1,11 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { elementById, formWith, readForms, textOf, validationMessages, type Page } from '../../provider/testing/web/index.js';
+import type { Prompt } from './schema.js';
 import type { BrowserState, World } from './world.js';
 
 /** Where a sign-in stands after a browser's last page. */
 export interface Outcome {
-  prompt: 'none' | 'challenge' | 'enroll' | 'enroll-optional' | 'password' | 'identifier' | 'emergency-code' | 'error';
+  prompt: Prompt;
   error?: string;
   message?: string;
   claims?: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { FixtureFile } from '../../provider/fixtures/index.js';
 import { Browser } from './browser.js';
 
 /** An emulator the runner drives: where it answers, its issuer, and the control token if one is set. */
@@ -58,14 +59,12 @@ export class World {
     return state;
   }
 
-  learnFixtures(fixtures: Record<string, unknown> | undefined): void {
-    for (const user of (fixtures?.['users'] as { email: string; password?: string; emergencyCode?: string }[] | undefined) ?? []) {
+  learnFixtures(fixtures: FixtureFile): void {
+    for (const user of fixtures.users) {
       if (user.password) this.passwords.set(user.email.toLowerCase(), user.password);
       if (user.emergencyCode) this.emergencyCodes.set(user.email.toLowerCase(), user.emergencyCode);
     }
-    for (const client of (fixtures?.['clients'] as { clientId: string; clientSecret?: string; redirectUris?: string[] }[] | undefined) ?? []) {
-      this.clients.set(client.clientId, { secret: client.clientSecret, redirectUri: client.redirectUris?.[0] });
-    }
+    for (const client of fixtures.clients) this.clients.set(client.clientId, { secret: client.clientSecret, redirectUri: client.redirectUris[0] });
   }
 
   client(clientId: string): ClientInfo {
