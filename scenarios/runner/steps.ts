@@ -2,7 +2,8 @@ import { createGuardrails, generate } from 'otplib';
 import { elementById, formWith, readForm, readForms, textOf, validationMessages } from '../../provider/testing/web/index.js';
 import { differences, pick } from './expectations.js';
 import type { LoginExpect, Step, StepOf } from './schema.js';
-import { outcomeOf, verifyIdToken, type Outcome } from './sign-in.js';
+import { authorizeUrl, tokenRequest, TokenError, type Tokens } from '../../provider/testing/sign-in.js';
+import { outcomeOf, type Outcome } from './sign-in.js';
 import type { BrowserState, World } from './world.js';
 
 const guardrails = createGuardrails({ MIN_SECRET_BYTES: 10 });
@@ -62,22 +63,7 @@ async function loginStep(world: World, { login, expect }: StepOf<'login'>): Prom
   const pending = world.newLogin(login.client);
   state.login = pending;
   state.user = user;
-  const query = new URLSearchParams({
-    client_id: login.client,
-    response_type: 'code',
-    scope: login.scope ?? 'openid profile',
-    redirect_uri: pending.redirectUri,
-    code_challenge: pending.challenge,
-    code_challenge_method: 'S256',
-    response_mode: login.responseMode ?? 'form_post',
-    nonce: pending.nonce,
-    state: pending.state,
-    ...(login.acrValues && { acr_values: login.acrValues }),
-    ...(login.prompt && { prompt: login.prompt }),
-    ...(login.maxAge !== undefined && { max_age: String(login.maxAge) }),
-    ...(login.claims && { claims: JSON.stringify(login.claims) }),
-  });
-  let page = await state.browser.get(`${world.target.url}/connect/authorize?${query}`);
+  let page = await state.browser.get(authorizeUrl(world.target.url, pending, login));
   const identifier = page.location ? undefined : formWith(page, 'Username');
   if (identifier) {
     page = await state.browser.submit(identifier, { Username: login.user });
@@ -156,14 +142,12 @@ async function faultStep(world: World, { fault }: StepOf<'fault'>): Promise<void
 async function apiStep(world: World, { api, expect, save }: StepOf<'api'>): Promise<void> {
   const clientId = api.client ?? 'hrm-api';
   const secret = api.secret ?? world.client(clientId).secret ?? '';
-  const tokenResponse = await fetch(`${world.target.url}/connect/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, ...((api.scope ?? 'connect:users') && { scope: api.scope ?? 'connect:users' }), ...(api.tenantId && { tenant_id: api.tenantId }) }),
+  const scope = api.scope ?? 'connect:users';
+  const grant = { grant_type: 'client_credentials', ...(scope && { scope }), ...(api.tenantId && { tenant_id: api.tenantId }) };
+  const token = await tokenRequest(world.target, { clientId, secret }, grant, { now: () => world.now() }).catch((error: Error) => {
+    throw new StepFailure([`no API token for ${clientId}: ${error.message}`]);
   });
-  const token = (await tokenResponse.json()) as { access_token?: string; error_description?: string };
-  if (!token.access_token) throw new StepFailure([`no API token for ${clientId}: ${token.error_description ?? tokenResponse.status}`]);
-  const answer = await world.call(api.method, `/api/v1${api.path.startsWith('/') ? api.path : `/${api.path}`}`, api.body, token.access_token);
+  const answer = await world.call(api.method, `/api/v1${api.path.startsWith('/') ? api.path : `/${api.path}`}`, api.body, token.accessToken);
   const problems: string[] = [];
   if (expect && answer.status !== expect.status) problems.push(`expected status ${expect.status}, got ${answer.status} ${JSON.stringify(answer.body)}`);
   if (expect?.body !== undefined) problems.push(...differences(answer.body, expect.body, 'body'));
@@ -217,23 +201,20 @@ async function refreshStep(world: World, { refresh, expect }: StepOf<'refresh'>)
   const tokens = state.tokens;
   if (!tokens?.refreshToken) throw new StepFailure(['this browser has no refresh token (sign in with scope offline_access first)']);
   const client = world.client(refresh.client ?? tokens.clientId);
-  const response = await fetch(`${world.target.url}/connect/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken, client_id: tokens.clientId, ...(client.secret && { client_secret: client.secret }) }),
-  });
-  const body = (await response.json()) as Record<string, string>;
-  const problems: string[] = [];
-  if (expect?.error) {
-    if (body['error'] !== expect.error) problems.push(`expected error ${expect.error}, got ${body['error'] ?? `status ${response.status}`}`);
-    return check(problems);
+  let answer: Tokens;
+  try {
+    answer = await tokenRequest(world.target, { clientId: tokens.clientId, secret: client.secret }, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken }, { now: () => world.now() });
+  } catch (error) {
+    if (!(error instanceof TokenError)) throw error;
+    if (expect?.error) return check(error.error === expect.error ? [] : [`expected error ${expect.error}, got ${error.error}`]);
+    throw new StepFailure([`the refresh failed: ${error.message}`]);
   }
-  if (response.status !== 200) throw new StepFailure([`the refresh failed: ${body['error']} ${body['error_description'] ?? ''}`]);
-  const rotated = body['refresh_token'] !== undefined && body['refresh_token'] !== tokens.refreshToken;
+  if (expect?.error) return check([`expected error ${expect.error}, got status 200`]);
+  const problems: string[] = [];
+  const rotated = answer.refreshToken !== undefined && answer.refreshToken !== tokens.refreshToken;
   if (expect?.rotated !== undefined && rotated !== expect.rotated) problems.push(`expected the refresh token ${expect.rotated ? 'to rotate' : 'to stay'}, it ${rotated ? 'rotated' : 'stayed'}`);
-  const claims = body['id_token'] ? await verifyIdToken(world, body['id_token'], tokens.clientId) : {};
-  if (expect?.claims) problems.push(...differences(claims, expect.claims, 'claims'));
-  state.tokens = { ...tokens, accessToken: body['access_token']!, refreshToken: body['refresh_token'] ?? tokens.refreshToken, idToken: body['id_token'] ?? tokens.idToken, claims };
+  if (expect?.claims) problems.push(...differences(answer.claims, expect.claims, 'claims'));
+  state.tokens = { ...tokens, accessToken: answer.accessToken, refreshToken: answer.refreshToken ?? tokens.refreshToken, idToken: answer.idToken ?? tokens.idToken, claims: answer.claims };
   check(problems);
 }
 
@@ -249,7 +230,7 @@ async function logoutStep(world: World, { logout, expect }: StepOf<'logout'>): P
   if (expect?.signedOut) {
     if (!clientId) throw new StepFailure(['sign in before expecting a sign-out']);
     const pending = world.newLogin(clientId);
-    const probe = await state.browser.get(`${world.target.url}/connect/authorize?${new URLSearchParams({ client_id: pending.clientId, response_type: 'code', scope: 'openid', redirect_uri: pending.redirectUri, code_challenge: pending.challenge, code_challenge_method: 'S256', prompt: 'none', response_mode: 'query' })}`);
+    const probe = await state.browser.get(authorizeUrl(world.target.url, pending, { scope: 'openid', prompt: 'none', responseMode: 'query' }));
     const error = probe.location ? new URL(probe.location).searchParams.get('error') : undefined;
     check(error === 'login_required' ? [] : [`expected to be signed out, but a silent sign-in answered ${error ?? 'with a code'}`]);
   }
