@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { elementById, formWith, readForms, type Page } from './web/index.js';
+import { currentTotp } from '../accounts/totp.js';
+import { elementById, formWith, readForm, readForms, textOf, validationMessages, type Page, type UserAgent } from './web/index.js';
 
 /**
  * The pieces of a sign-in through the pages that the testing library and the scenario runner share:
@@ -142,4 +143,72 @@ export async function verifyIdToken(endpoint: Endpoint, idToken: string, clientI
   const { payload } = await jwtVerify(idToken, keys, { issuer: endpoint.issuer, audience: clientId, currentDate: new Date(now * 1000) });
   if (nonce !== undefined && payload['nonce'] !== nonce) throw new Error('the ID token carries another nonce');
   return payload;
+}
+
+export class SignInError extends Error {
+  override name = 'SignInError';
+}
+
+export interface PageWalk {
+  request: AuthorizationRequest;
+  agent: UserAgent;
+  user: string;
+  password: string | undefined;
+  /** Tick "Remember this device" at the code. */
+  remember: boolean;
+  /** Enroll when enrollment is optional (otherwise "Remind me later"); required enrollment is always done. */
+  enroll: boolean;
+  /** The user's current authenticator code. */
+  totp: () => Promise<string>;
+  /** The emulator's time, epoch seconds. */
+  now: () => Promise<number>;
+}
+
+const MAX_PAGES = 8;
+
+/**
+ * Answers the login pages as the user would, from the first page to the app: identifier, password,
+ * the authenticator code, enrollment (the code from the secret shown), the emergency code shown.
+ * A page that answers with a validation message, or a page that is none of these, ends it with an error.
+ */
+export async function walkLoginPages(first: Page, walk: PageWalk): Promise<{ code: string }> {
+  const { agent, request } = walk;
+  let page = first;
+  for (let seen = 0; seen < MAX_PAGES; seen += 1) {
+    page = await agent.follow(page, request.redirectUri);
+    const answer = appAnswer(page);
+    if (answer) {
+      if (answer.error !== undefined) throw new SignInError(`the app got the error ${answer.error}`);
+      if (answer.state !== request.state || answer.code === undefined) throw new SignInError(`the app got no code for its state: ${page.location ?? page.url}`);
+      return { code: answer.code };
+    }
+    const kind = loginPageOf(page);
+    const messages = validationMessages(page);
+    if (kind === undefined || messages.length > 0) {
+      throw new SignInError(`the sign-in of ${walk.user} stopped at ${kind ?? `${page.url} (${page.status})`}: ${messages.join(' ') || textOf(page, 'error-code') || page.html.slice(0, 200)}`);
+    }
+    page = await answerPage(kind, page, walk);
+  }
+  throw new SignInError(`the sign-in of ${walk.user} did not come back to the app after ${MAX_PAGES} pages`);
+}
+
+async function answerPage(kind: LoginPage, page: Page, walk: PageWalk): Promise<Page> {
+  const { agent } = walk;
+  switch (kind) {
+    case 'identifier':
+      return agent.submit(formWith(page, 'Username')!, { Username: walk.user });
+    case 'password':
+      if (walk.password === undefined) throw new SignInError(`no password for ${walk.user}: give one, or give the user one in the fixtures`);
+      return agent.submit(formWith(page, 'Password')!, { Password: walk.password });
+    case 'challenge':
+      return agent.submit(formWith(page, 'AuthCode')!, { AuthCode: await walk.totp(), RememberCode: walk.remember });
+    case 'enroll-optional':
+    case 'enroll': {
+      if (kind === 'enroll-optional' && !walk.enroll) return agent.submit(readForms(page).find((form) => form.action.endsWith('/enroll/later'))!);
+      const secret = textOf(page, 'totp-secret')!.replace(/\s/g, '');
+      return agent.submit(formWith(page, 'AuthCode')!, { AuthCode: await currentTotp(secret, await walk.now()) });
+    }
+    case 'emergency-code':
+      return agent.submit(readForm(page));
+  }
 }
