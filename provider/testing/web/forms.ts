@@ -16,7 +16,6 @@ export interface FormControl {
   checked: boolean;
   /** A select's options: value and whether it is selected. */
   options: { value: string; selected: boolean }[];
-  multiple: boolean;
 }
 
 export interface Form {
@@ -88,17 +87,16 @@ function readFormElement(form: Element, elements: Element[], byId: Map<string, E
 }
 
 function controlOf(element: Element, name: string, type: string): FormControl {
-  const control: FormControl = { kind: 'value', name, value: attribute(element, 'value') ?? '', checked: false, options: [], multiple: false };
+  const control: FormControl = { kind: 'value', name, value: attribute(element, 'value') ?? '', checked: false, options: [] };
   if (element.tagName === 'textarea') return { ...control, value: textContent(element) };
   if (element.tagName === 'select') {
-    const multiple = hasAttribute(element, 'multiple');
     const options = [...elementsIn(element)]
       .filter((option) => option.tagName === 'option' && !hasAttribute(option, 'disabled'))
       .map((option) => ({ value: attribute(option, 'value') ?? visibleText(option), selected: hasAttribute(option, 'selected') }));
     // A single select always has one option selected: the first, unless the HTML picks one (the last it picks).
     const last = options.findLastIndex((option) => option.selected);
     const single = options.map((option, i) => ({ ...option, selected: i === (last === -1 ? 0 : last) }));
-    return { ...control, kind: 'select', multiple, options: multiple ? options : single };
+    return { ...control, kind: 'select', options: hasAttribute(element, 'multiple') ? options : single };
   }
   if (type === 'checkbox' || type === 'radio') return { ...control, kind: type, value: attribute(element, 'value') ?? 'on', checked: hasAttribute(element, 'checked') };
   return control;
