@@ -42,6 +42,12 @@ describe('the testing library, as a test suite in another project would use it',
     expect((await connect.decisions()).at(-1)).toMatchObject({ email: ANNA, clientId: 'flex-hrm', outcome: 'none', input: { rememberedDevice: true } });
   });
 
+  it('signs in to a public client (PKCE, no secret), enrolling on the way a user whose domain requires 2FA', async () => {
+    const tokens = await connect.signIn({ client: 'public-spa', user: 'erik.johansson@foretaget.se' });
+    expect(tokens.claims).toMatchObject({ aud: 'public-spa', acr: '3' });
+    expect(await connect.totp('erik.johansson@foretaget.se')).toMatch(/^\d{6}$/);
+  });
+
   it('issues client_credentials tokens, and reads the mail the API sends', async () => {
     const token = await connect.clientCredentials({ client: 'hrm-api', scope: 'connect:users' });
     expect(token).toMatchObject({ expiresIn: 3600, scope: 'connect:users', idToken: undefined, refreshToken: undefined });
