@@ -1,4 +1,4 @@
-import { UserAgent, type ButtonChoice, type Form, type FormValues, type Page } from '../../provider/testing/web/index.js';
+import { UserAgent, type Form, type FormValues, type Page } from '../../provider/testing/web/index.js';
 
 /** A browser of one scenario: the testing library's form and cookie client, following redirects while they stay on the emulator. */
 export class Browser {
@@ -12,8 +12,8 @@ export class Browser {
     return this.#land(await this.#agent.get(url));
   }
 
-  async submit(form: Form, values?: FormValues, button?: ButtonChoice): Promise<Page> {
-    return this.#land(await this.#agent.submit(form, values, button));
+  async submit(form: Form, values?: FormValues): Promise<Page> {
+    return this.#land(await this.#agent.submit(form, values));
   }
 
   async #land(answer: Page): Promise<Page> {

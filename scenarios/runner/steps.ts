@@ -225,7 +225,7 @@ async function logoutStep(world: World, { logout, expect }: StepOf<'logout'>): P
   const confirm = await state.browser.get(`${world.target.url}/connect/endsession${hint}`);
   const form = formWith(confirm, 'xsrf');
   if (!form) throw new StepFailure(['the end-session page has no sign-out form']);
-  await state.browser.submit(form, {}, { name: 'logout', value: 'yes' });
+  await state.browser.submit(form, { logout: 'yes' });
   state.tokens = undefined;
   if (expect?.signedOut) {
     if (!clientId) throw new StepFailure(['sign in before expecting a sign-out']);

@@ -12,7 +12,7 @@ let server: Server;
 let port: number;
 const at = (path: string, host = 'localhost') => `http://${host}:${port}${path}`;
 const setting = (line: string, path = '/set') => at(`${path}?${new URLSearchParams({ cookie: line })}`);
-const page = (html: string) => ({ url: at('/form/here'), html, status: 200, location: undefined });
+const page = (html: string) => ({ url: at('/form/here'), html, status: 200, location: undefined, headers: new Headers() });
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -140,7 +140,7 @@ describe('the form client reads and submits forms as a browser does', () => {
 
   it('submits the fields with the values filled in and the pressed button, hidden fields included', async () => {
     const form = readForm(page(html));
-    const sent = await new UserAgent().submit(form, { Password: 'Hemligt&1', RememberCode: true, Terms: false, Delivery: 'code', Locale: 'sv-SE' }, { value: 'link' });
+    const sent = await new UserAgent().submit(form, { Password: 'Hemligt&1', RememberCode: true, Terms: false, Delivery: 'code', Locale: 'sv-SE' }, { button: { value: 'link' } });
     expect(sent.html.startsWith('POST /submit ')).toBe(true);
     expect([...new URLSearchParams(sent.html.slice('POST /submit '.length))]).toEqual([
       ['Csrf', 't&k"1'],
@@ -155,6 +155,19 @@ describe('the form client reads and submits forms as a browser does', () => {
     ]);
   });
 
+  it('picks a form of a page by its action, and presses the button a value names', async () => {
+    const sent = await new UserAgent().submit(page(html), { Choice: 'link', Password: 'x' }, { action: '/submit?step=1' });
+    expect(sent.html).toMatch(/^POST \/submit .*&Password=x&.*&Choice=link$/);
+    const second = await new UserAgent().submit(page(html), { go: 'yes' }, { action: 'search' });
+    expect(second.url).toBe(at('/form/search?Elsewhere=z&q=x+y&go=yes'));
+  });
+
+  it('posts exactly the fields it is given, with headers for that post alone', async () => {
+    const answer = await new UserAgent({ headers: { 'x-test': 'every' } }).post(at('/echo'), { a: '1' }, { origin: 'https://elsewhere.example' });
+    expect(answer).toMatchObject({ status: 200, html: 'POST /echo a=1' });
+    expect(answer.headers.get('content-type')).toBeNull();
+  });
+
   it('presses the first button when told none, and sends a GET form as the query', async () => {
     const agent = new UserAgent();
     expect((await agent.submit(readForm(page(html)))).html).toMatch(/&Choice=reset$/);
@@ -167,8 +180,9 @@ describe('the form client reads and submits forms as a browser does', () => {
     await expect(agent.submit(form, { Off: 'x' })).rejects.toThrow(/has no field Off/);
     await expect(agent.submit(form, { Locale: 'de-DE' })).rejects.toThrow(/Locale has no option de-DE/);
     await expect(agent.submit(form, { Delivery: 'sms' })).rejects.toThrow(/Delivery has no choice sms/);
-    await expect(agent.submit(form, {}, { name: 'Script' })).rejects.toThrow(/has no button/);
-    expect(() => readForm(page(html), { id: 'third' })).toThrow(/no form with the id third/);
+    await expect(agent.submit(form, {}, { button: { name: 'Script' } })).rejects.toThrow(/has no button/);
+    await expect(agent.submit(form, { Choice: 'sms' })).rejects.toThrow(/has no button/);
+    expect(() => readForm(page(html), { id: 'third' })).toThrow(/no form {"id":"third"}/);
   });
 
   it('reads the validation summary and the text of an element as a reader sees them', () => {

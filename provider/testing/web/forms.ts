@@ -54,11 +54,17 @@ export function readForms(page: HtmlSource): Form[] {
   return elements.filter((element) => element.tagName === 'form').map((form) => readFormElement(form, elements, byId, page.url));
 }
 
-/** The page's first form, or the one with this id; a page without it is an error that shows the page. */
-export function readForm(page: HtmlSource, selector: { id?: string } = {}): Form {
-  const forms = readForms(page);
-  const form = selector.id === undefined ? forms[0] : forms.find((candidate) => candidate.id === selector.id);
-  if (!form) throw new Error(`no form${selector.id === undefined ? '' : ` with the id ${selector.id}`} on ${page.url}:\n${page.html.slice(0, 500)}`);
+/** A form by its id, or by its action (a URL, relative to the page as in its HTML, or absolute). */
+export interface FormSelector {
+  id?: string;
+  action?: string;
+}
+
+/** The page's first form, or the first that `selector` picks; a page without it is an error that shows the page. */
+export function readForm(page: HtmlSource, selector: FormSelector = {}): Form {
+  const action = selector.action === undefined ? undefined : new URL(selector.action, page.url).href;
+  const form = readForms(page).find((candidate) => (selector.id === undefined || candidate.id === selector.id) && (action === undefined || candidate.action === action));
+  if (!form) throw new Error(`no form${selector.id === undefined && action === undefined ? '' : ` ${JSON.stringify(selector)}`} on ${page.url}:\n${page.html.slice(0, 500)}`);
   return form;
 }
 
