@@ -1,91 +1,84 @@
 import './supported-node.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
-import { currentTotp } from '../accounts/index.js';
-import { AccountRepository } from '../accounts/index.js';
 import { defaultSettings, type Settings } from '../config/index.js';
-import { readFixtureFile } from '../fixtures/index.js';
+import { readFixtureFile, validateFixtures, type FixtureInput } from '../fixtures/index.js';
+import { fixtureFileSchema } from '../fixtures/schema.js';
 import { DEFAULT_FIXTURES_PATH, startEmulator } from '../server.js';
+import { clock } from '../time/index.js';
+import { MockVismaConnect } from './client.js';
+
+export { MockVismaConnect, MockVismaConnectError, type ClientCredentialsOptions, type Mail, type SignInOptions, type TestClient } from './client.js';
+export { SignInError, TokenError, type Tokens } from './sign-in.js';
+export { formWith, readForm, readForms, textOf, UserAgent, validationMessages, type Form, type FormValues, type Page } from './web/index.js';
+export type { FixtureInput } from '../fixtures/index.js';
+export type { LoggedDecision } from '../twofactor/index.js';
 
 export interface MockVismaConnectOptions {
-  /** Fixtures as an object in the fixture schema, or a path to a YAML/JSON file; default: the demo fixtures. */
-  fixtures?: object | string;
+  /** Fixtures (typed as the fixture file), or a path to a YAML/JSON fixture file; default: the demo fixtures. */
+  fixtures?: FixtureInput | string;
   /** Any other setting (port 0 and free mail ports unless given). */
   settings?: Partial<Settings>;
 }
 
-export interface TestClient {
-  clientId: string;
-  clientSecret: string | undefined;
-  redirectUris: string[];
-}
-
-export interface Mail {
-  subject: string;
-  text: string;
-  html: string;
-  /** The 6-digit code in the mail, if any. */
-  code: string | null;
-  links: string[];
-}
-
-export interface MockVismaConnect {
-  issuer: string;
-  url: string;
-  /** The Visma Connect Public API's base URL (operations under `/v1.0`). */
-  publicApiUrl: string;
-  /** The fixtures' clients by id, with their secrets. */
-  clients: Record<string, TestClient>;
-  /** The current TOTP code of an enrolled user. */
-  totp(email: string): Promise<string>;
-  /** The newest mail to an address, decoded. */
-  latestMail(to: string): Promise<Mail>;
-  advanceClock(seconds: number): Promise<void>;
-  reset(): Promise<void>;
-  stop(): Promise<void>;
-}
-
 /**
- * Starts an emulator in this process for a test suite. Its clock is this process's `Date`: moving
- * it moves the time your own code in the same process sees too (so it accepts the tokens issued then).
+ * Starts an emulator in this process. Its clock is this process's `Date`: moving it moves the time
+ * your own code in the same process sees too (so it accepts the tokens issued then); `close()` puts
+ * the clock back and removes the temporary fixture file.
  */
 export async function startMockVismaConnect(options: MockVismaConnectOptions = {}): Promise<MockVismaConnect> {
-  const fixturesPath = typeof options.fixtures === 'string' ? options.fixtures : options.fixtures ? writeTemporary(options.fixtures) : DEFAULT_FIXTURES_PATH;
-  const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, publicApiPort: 0, logLevel: 'error', fixturesPath, ...options.settings }));
-  const fixtureClients = (await readFixtureFile(fixturesPath)).clients;
-  const accounts = new AccountRepository(emulator.store);
-
-  const control = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${emulator.url}${path}`, {
-      method,
-      headers: { ...(options.settings?.controlToken && { authorization: `Bearer ${options.settings.controlToken}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
+  const temporary = typeof options.fixtures === 'object' ? writeTemporary(options.fixtures) : undefined;
+  const removeTemporary = () => (temporary === undefined ? Promise.resolve() : rm(dirname(temporary), { recursive: true, force: true }));
+  try {
+    const fixturesPath = typeof options.fixtures === 'string' ? options.fixtures : (temporary ?? DEFAULT_FIXTURES_PATH);
+    const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, publicApiPort: 0, logLevel: 'error', fixturesPath, ...options.settings }));
+    const endpoint = { url: emulator.url, issuer: emulator.issuer, publicApiUrl: emulator.publicApiUrl, controlToken: options.settings?.controlToken };
+    return new MockVismaConnect(endpoint, await readFixtureFile(fixturesPath), async () => {
+      await emulator.close();
+      clock.reset();
+      await removeTemporary();
     });
-    const answer = (await response.json()) as Record<string, unknown>;
-    if (!response.ok) throw new Error(`${method} ${path}: ${String(answer['error_description'] ?? response.status)}`);
-    return answer;
-  };
-
-  return {
-    issuer: emulator.issuer,
-    url: emulator.url,
-    publicApiUrl: emulator.publicApiUrl,
-    clients: Object.fromEntries(fixtureClients.map((client) => [client.clientId, { clientId: client.clientId, clientSecret: client.clientSecret, redirectUris: client.redirectUris }])),
-    async totp(email) {
-      const account = await accounts.findByEmail(email);
-      if (!account?.totpSecret) throw new Error(`${email} has no authenticator (not enrolled in 2FA)`);
-      return currentTotp(account.totpSecret, Math.floor(Date.now() / 1000));
-    },
-    latestMail: async (to) => (await control('GET', `/_mock/mail/latest?to=${encodeURIComponent(to)}`)) as unknown as Mail,
-    advanceClock: async (seconds) => void (await control('POST', '/_mock/clock', { advanceSeconds: seconds })),
-    reset: () => emulator.reset(),
-    stop: () => emulator.close(),
-  };
+  } catch (error) {
+    await removeTemporary();
+    throw error;
+  }
 }
 
-function writeTemporary(fixtures: object): string {
+/** Runs `body` with an emulator of its own, and stops it afterwards whatever happens. */
+export async function withMockVismaConnect<T>(options: MockVismaConnectOptions, body: (connect: MockVismaConnect) => Promise<T>): Promise<T> {
+  const connect = await startMockVismaConnect(options);
+  try {
+    return await body(connect);
+  } finally {
+    await connect.close();
+  }
+}
+
+export interface ConnectOptions {
+  /** Where the emulator answers, e.g. http://localhost:5080. */
+  url: string;
+  /** Its CONTROL_TOKEN, if it has one. */
+  controlToken?: string;
+  /** The fixtures it was started with (object or file), so that the client knows the secrets and passwords. */
+  fixtures?: FixtureInput | string;
+  /** Where its Public API answers (PUBLIC_API_PORT), if you use it. */
+  publicApiUrl?: string;
+}
+
+/** The same client for an emulator that runs elsewhere (a container in CI, `npx mock-visma-connect`). */
+export async function connectToMockVismaConnect(options: ConnectOptions): Promise<MockVismaConnect> {
+  const url = options.url.replace(/\/$/, '');
+  const discovery = await fetch(`${url}/.well-known/openid-configuration`);
+  if (discovery.status !== 200) throw new Error(`${url} has no discovery document (status ${discovery.status})`);
+  const { issuer } = (await discovery.json()) as { issuer: string };
+  const fixtures = typeof options.fixtures === 'string' ? await readFixtureFile(options.fixtures) : options.fixtures ? validateFixtures(options.fixtures, 'the fixtures given') : fixtureFileSchema.parse({});
+  return new MockVismaConnect({ url, issuer, publicApiUrl: options.publicApiUrl, controlToken: options.controlToken }, fixtures, async () => {});
+}
+
+function writeTemporary(fixtures: FixtureInput): string {
   const path = join(mkdtempSync(join(tmpdir(), 'mock-visma-connect-')), 'fixtures.yaml');
   writeFileSync(path, stringify(fixtures));
   return path;

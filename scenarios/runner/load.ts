@@ -1,8 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
 import type { LoadedScenario } from './run-scenario.js';
-import { scenarioSchema } from './schema.js';
+import { scenarioSchema, STEP_KINDS } from './schema.js';
 
 export class ScenarioFileError extends Error {
   override name = 'ScenarioFileError';
@@ -33,9 +34,19 @@ export async function parseScenario(file: string, name: string): Promise<LoadedS
   }
   const parsed = scenarioSchema.safeParse(document);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
+  const issue = pinpoint(parsed.error.issues[0]!, document);
   const [first, index] = issue.path;
   const where = first === 'steps' && typeof index === 'number' ? `step ${index + 1}${issue.path.length > 2 ? ` (${issue.path.slice(2).join('.')})` : ''}` : issue.path.join('.') || 'the file';
-  const reason = issue.code === 'invalid_union' ? 'is not a known step (login, twoFactor, enroll, password, clock, risk, fixtures, fault, api, mail, open, setPassword, refresh, logout, explain), or has a field it does not know' : issue.message;
+  const reason = issue.code === 'invalid_union' && issue.path.length === 2 ? `is not a known step (${STEP_KINDS.join(', ')}), or has a field it does not know` : issue.message;
   throw new ScenarioFileError(`${name}: ${where}: ${reason}`);
+}
+
+/** A step that no kind accepts is reported by the kind its key names: which field is wrong, and why. */
+function pinpoint(issue: z.core.$ZodIssue, document: unknown): z.core.$ZodIssue {
+  const [first, index] = issue.path;
+  if (issue.code !== 'invalid_union' || first !== 'steps' || typeof index !== 'number' || issue.path.length !== 2) return issue;
+  const step = (document as { steps: unknown[] }).steps[index];
+  const kind = STEP_KINDS.findIndex((key) => typeof step === 'object' && step !== null && key in step);
+  const inner = issue.errors[kind]?.[0];
+  return inner ? { ...inner, path: [...issue.path, ...inner.path] } : issue;
 }

@@ -1,6 +1,6 @@
 import { interpolate } from './expectations.js';
-import { actionOf, type Scenario } from './schema.js';
-import { actions, StepFailure } from './steps.js';
+import type { Scenario } from './schema.js';
+import { perform, StepFailure } from './steps.js';
 import { World, type Target } from './world.js';
 
 export interface StepResult {
@@ -36,11 +36,9 @@ export async function runScenario({ file, scenario }: LoadedScenario, target: Ta
     return finish(false);
   }
   for (const [i, raw] of scenario.steps.entries()) {
-    const action = actionOf(raw);
-    const label = `step ${i + 1} (${raw.name ?? action})`;
+    const label = `step ${i + 1} (${raw.name ?? raw.kind})`;
     try {
-      const step = interpolate(raw, world.vars);
-      await actions[action]!(world, step);
+      await perform(world, interpolate(raw, world.vars));
       steps.push({ index: i + 1, label, passed: true, problem: undefined });
     } catch (error) {
       const problem = error instanceof StepFailure ? error.lines.join('\n') : `${(error as Error).message}`;

@@ -1,16 +1,15 @@
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { formsOf, textOf, validationMessages, type Page } from './browser.js';
+import { appAnswer, loginPageOf, redeemCode } from '../../provider/testing/sign-in.js';
+import { textOf, validationMessages } from '../../provider/testing/web/index.js';
+import type { Prompt } from './schema.js';
 import type { BrowserState, World } from './world.js';
 
 /** Where a sign-in stands after a browser's last page. */
 export interface Outcome {
-  prompt: 'none' | 'challenge' | 'enroll' | 'enroll-optional' | 'password' | 'identifier' | 'emergency-code' | 'error';
+  prompt: Prompt;
   error?: string;
   message?: string;
   claims?: Record<string, unknown>;
 }
-
-const keySets = new Map<string, JWTVerifyGetKey>();
 
 /** Reads the browser's page; back at the app with a code, redeems it (PKCE) and checks the ID token's signature. */
 export async function outcomeOf(world: World, state: BrowserState): Promise<Outcome> {
@@ -19,57 +18,13 @@ export async function outcomeOf(world: World, state: BrowserState): Promise<Outc
   if (answer) {
     if (answer.error) return { prompt: 'error', error: answer.error };
     if (!answer.code || !state.login) return { prompt: 'error', error: 'no code in the answer' };
-    const claims = await redeem(world, state, answer.code);
-    return { prompt: 'none', claims };
+    const login = state.login;
+    const tokens = await redeemCode(world.target, login, answer.code, world.client(login.clientId).secret, () => world.now());
+    state.tokens = { clientId: login.clientId, ...tokens };
+    state.login = undefined;
+    return { prompt: 'none', claims: tokens.claims };
   }
-  const messages = validationMessages(page);
-  const message = messages.join(' ');
-  if (page.html.includes('name="RememberCode"')) return { prompt: 'challenge', message };
-  if (page.html.includes('id="totp-secret"')) return { prompt: page.html.includes('/enroll/later') ? 'enroll-optional' : 'enroll', message };
-  if (page.html.includes('id="emergency-code"')) return { prompt: 'emergency-code' };
-  if (page.html.includes('name="Password"') && page.html.includes('id="forgot-link"')) return { prompt: 'password', message };
-  if (page.html.includes('name="Username"')) return { prompt: 'identifier', message };
-  return { prompt: 'error', error: textOf(page, 'error-code') ?? `page ${page.status} at ${page.url}` };
-}
-
-/** The app's side of the answer: a redirect with the code (query) or the form_post page. */
-function appAnswer(page: Page): { code?: string; error?: string } | undefined {
-  if (page.leftTo) {
-    const params = new URL(page.leftTo).searchParams;
-    return { code: params.get('code') ?? undefined, error: params.get('error') ?? undefined };
-  }
-  const formPost = formsOf(page).find((form) => 'code' in form.fields || ('error' in form.fields && 'state' in form.fields));
-  return formPost ? { code: formPost.fields['code'], error: formPost.fields['error'] } : undefined;
-}
-
-async function redeem(world: World, state: BrowserState, code: string): Promise<Record<string, unknown>> {
-  const login = state.login!;
-  const client = world.client(login.clientId);
-  const response = await fetch(`${world.target.url}/connect/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: login.redirectUri,
-      code_verifier: login.verifier,
-      client_id: login.clientId,
-      ...(client.secret && { client_secret: client.secret }),
-    }),
-  });
-  const body = (await response.json()) as Record<string, string>;
-  if (response.status !== 200) throw new Error(`the token endpoint refused the code: ${body['error']} ${body['error_description'] ?? ''}`);
-  const claims = await verifyIdToken(world, body['id_token']!, login.clientId, login.nonce);
-  state.tokens = { clientId: login.clientId, idToken: body['id_token'], accessToken: body['access_token']!, refreshToken: body['refresh_token'], claims };
-  state.login = undefined;
-  return claims;
-}
-
-export async function verifyIdToken(world: World, idToken: string, clientId: string, nonce?: string): Promise<Record<string, unknown>> {
-  const jwksUrl = `${world.target.url}/.well-known/openid-configuration/jwks`;
-  let keys = keySets.get(jwksUrl);
-  if (!keys) keySets.set(jwksUrl, (keys = createRemoteJWKSet(new URL(jwksUrl))));
-  const { payload } = await jwtVerify(idToken, keys, { issuer: world.target.issuer, audience: clientId, currentDate: new Date((await world.now()) * 1000) });
-  if (nonce !== undefined && payload['nonce'] !== nonce) throw new Error('the ID token carries another nonce');
-  return payload as Record<string, unknown>;
+  const kind = loginPageOf(page);
+  if (kind === undefined) return { prompt: 'error', error: textOf(page, 'error-code') ?? `page ${page.status} at ${page.url}` };
+  return kind === 'emergency-code' ? { prompt: kind } : { prompt: kind, message: validationMessages(page).join(' ') };
 }

@@ -1,12 +1,10 @@
 import { createGuardrails, generate } from 'otplib';
-import { formsOf, textOf, validationMessages } from './browser.js';
+import { elementById, formWith, readForm, readForms, textOf, validationMessages } from '../../provider/testing/web/index.js';
 import { differences, pick } from './expectations.js';
-import type { Step } from './schema.js';
-import { outcomeOf, verifyIdToken, type Outcome } from './sign-in.js';
+import type { LoginExpect, Step, StepOf } from './schema.js';
+import { authorizeUrl, tokenRequest, TokenError, type Tokens } from '../../provider/testing/sign-in.js';
+import { outcomeOf, type Outcome } from './sign-in.js';
 import type { BrowserState, World } from './world.js';
-
-type StepOf<K extends string> = Extract<Step, Record<K, unknown>>;
-type LoginExpect = { prompt?: string; error?: string; message?: string; claims?: Record<string, unknown> } | undefined;
 
 const guardrails = createGuardrails({ MIN_SECRET_BYTES: 10 });
 
@@ -39,7 +37,7 @@ async function settle(world: World, state: BrowserState): Promise<Outcome> {
   if (outcome.prompt === 'emergency-code') {
     const page = state.browser.page!;
     if (state.user) world.emergencyCodes.set(state.user, textOf(page, 'emergency-code')!);
-    await state.browser.post(formsOf(page)[0]!.action, {});
+    await state.browser.submit(readForm(page));
     outcome = await outcomeOf(world, state);
   }
   return outcome;
@@ -58,222 +56,245 @@ async function currentTotp(world: World, user: string): Promise<string> {
   return answer.body.code as string;
 }
 
-export const actions: Record<string, (world: World, step: any) => Promise<void>> = {
-  async login(world, { login, expect }: StepOf<'login'>) {
-    const state = world.browser(login.browser);
-    const user = login.user.toLowerCase();
-    await risk(world, login.network);
-    const pending = world.newLogin(login.client);
-    state.login = pending;
-    state.user = user;
-    const query = new URLSearchParams({
-      client_id: login.client,
-      response_type: 'code',
-      scope: login.scope ?? 'openid profile',
-      redirect_uri: pending.redirectUri,
-      code_challenge: pending.challenge,
-      code_challenge_method: 'S256',
-      response_mode: login.responseMode ?? 'form_post',
-      nonce: pending.nonce,
-      state: pending.state,
-      ...(login.acrValues && { acr_values: login.acrValues }),
-      ...(login.prompt && { prompt: login.prompt }),
-      ...(login.maxAge !== undefined && { max_age: String(login.maxAge) }),
-      ...(login.claims && { claims: JSON.stringify(login.claims) }),
-    });
-    let page = await state.browser.get(`${world.target.url}/connect/authorize?${query}`);
-    if (page.html.includes('name="Username"') && !page.leftTo) {
-      page = await state.browser.post(formsOf(page)[0]!.action, { Username: login.user });
-      if (page.html.includes('name="Password"')) {
-        const password = login.password ?? world.passwords.get(user);
-        if (password === undefined) throw new StepFailure([`no password for ${login.user}: give one in the step or the scenario's fixtures`]);
-        page = await state.browser.post(formsOf(page)[0]!.action, { Password: password });
-      }
+async function loginStep(world: World, { login, expect }: StepOf<'login'>): Promise<void> {
+  const state = world.browser(login.browser);
+  const user = login.user.toLowerCase();
+  await risk(world, login.network);
+  const pending = world.newLogin(login.client);
+  state.login = pending;
+  state.user = user;
+  let page = await state.browser.get(authorizeUrl(world.target.url, pending, login));
+  const identifier = page.location ? undefined : formWith(page, 'Username');
+  if (identifier) {
+    page = await state.browser.submit(identifier, { Username: login.user });
+    const passwordForm = formWith(page, 'Password');
+    if (passwordForm) {
+      const password = login.password ?? world.passwords.get(user);
+      if (password === undefined) throw new StepFailure([`no password for ${login.user}: give one in the step or the scenario's fixtures`]);
+      page = await state.browser.submit(passwordForm, { Password: password });
     }
-    checkOutcome(await settle(world, state), expect);
-  },
+  }
+  checkOutcome(await settle(world, state), expect);
+}
 
-  async twoFactor(world, { twoFactor, expect }: StepOf<'twoFactor'>) {
-    const state = world.browser(twoFactor.browser);
-    const user = state.user!;
-    const form = formsOf(state.browser.page!)[0];
-    if (!form || !state.browser.page!.html.includes('name="AuthCode"')) throw new StepFailure(['the browser is not on the 2FA code page']);
-    let code = twoFactor.code;
-    if (code === 'right') code = await currentTotp(world, user);
-    else if (code === 'wrong') code = (await currentTotp(world, user)) === '000000' ? '111111' : '000000';
-    else if (code === 'replayed') code = world.lastCodes.get(user) ?? '';
-    else if (code === 'emergency') code = world.emergencyCodes.get(user) ?? '';
-    if (code === '') throw new StepFailure([`no ${twoFactor.code} code is known for ${user}`]);
-    if (/^\d{6}$/.test(code)) world.lastCodes.set(user, code);
-    await state.browser.post(form.action, { AuthCode: code, ...(twoFactor.remember && { RememberCode: 'true' }) });
-    checkOutcome(await settle(world, state), expect);
-  },
+async function twoFactorStep(world: World, { twoFactor, expect }: StepOf<'twoFactor'>): Promise<void> {
+  const state = world.browser(twoFactor.browser);
+  const user = state.user!;
+  const form = formWith(state.browser.page!, 'AuthCode');
+  if (!form || !formWith(state.browser.page!, 'RememberCode')) throw new StepFailure(['the browser is not on the 2FA code page']);
+  let code = twoFactor.code;
+  if (code === 'right') code = await currentTotp(world, user);
+  else if (code === 'wrong') code = (await currentTotp(world, user)) === '000000' ? '111111' : '000000';
+  else if (code === 'replayed') code = world.lastCodes.get(user) ?? '';
+  else if (code === 'emergency') code = world.emergencyCodes.get(user) ?? '';
+  if (code === '') throw new StepFailure([`no ${twoFactor.code} code is known for ${user}`]);
+  if (/^\d{6}$/.test(code)) world.lastCodes.set(user, code);
+  await state.browser.submit(form, { AuthCode: code, RememberCode: twoFactor.remember ?? false });
+  checkOutcome(await settle(world, state), expect);
+}
 
-  async enroll(world, { enroll, expect }: StepOf<'enroll'>) {
-    const state = world.browser(enroll.browser);
-    const page = state.browser.page!;
-    const secret = textOf(page, 'totp-secret')?.replace(/\s/g, '');
-    if (!secret) throw new StepFailure(['the browser is not on the enrollment page']);
-    const forms = formsOf(page);
-    if (enroll.later) {
-      const later = forms.find((form) => form.action.endsWith('/enroll/later'));
-      if (!later) throw new StepFailure(['the enrollment page offers no "Remind me later"']);
-      await state.browser.post(later.action, {});
-    } else {
-      const right = await generate({ secret, epoch: await world.now(), guardrails });
-      await state.browser.post(forms.find((form) => 'AuthCode' in form.fields)!.action, { AuthCode: enroll.code === 'wrong' ? (right === '000000' ? '111111' : '000000') : right });
-      if (enroll.code !== 'wrong' && state.user) world.lastCodes.set(state.user, right);
-    }
-    checkOutcome(await settle(world, state), expect);
-  },
+async function enrollStep(world: World, { enroll, expect }: StepOf<'enroll'>): Promise<void> {
+  const state = world.browser(enroll.browser);
+  const page = state.browser.page!;
+  const secret = textOf(page, 'totp-secret')?.replace(/\s/g, '');
+  if (!secret) throw new StepFailure(['the browser is not on the enrollment page']);
+  if (enroll.later) {
+    const later = readForms(page).find((form) => form.action.endsWith('/enroll/later'));
+    if (!later) throw new StepFailure(['the enrollment page offers no "Remind me later"']);
+    await state.browser.submit(later);
+  } else {
+    const right = await generate({ secret, epoch: await world.now(), guardrails });
+    await state.browser.submit(formWith(page, 'AuthCode')!, { AuthCode: enroll.code === 'wrong' ? (right === '000000' ? '111111' : '000000') : right });
+    if (enroll.code !== 'wrong' && state.user) world.lastCodes.set(state.user, right);
+  }
+  checkOutcome(await settle(world, state), expect);
+}
 
-  async password(world, { password, expect }: StepOf<'password'>) {
-    const state = world.browser(password.browser);
-    const form = formsOf(state.browser.page!).find((f) => 'Password' in f.fields);
-    if (!form) throw new StepFailure(['the browser is not on the password page']);
-    await state.browser.post(form.action, { Password: password.password });
-    checkOutcome(await settle(world, state), expect);
-  },
+async function passwordStep(world: World, { password, expect }: StepOf<'password'>): Promise<void> {
+  const state = world.browser(password.browser);
+  const form = formWith(state.browser.page!, 'Password');
+  if (!form) throw new StepFailure(['the browser is not on the password page']);
+  await state.browser.submit(form, { Password: password.password });
+  checkOutcome(await settle(world, state), expect);
+}
 
-  async clock(world, { clock }: StepOf<'clock'>) {
-    const answer = await world.call('POST', '/_mock/clock', 'advance' in clock ? { advanceSeconds: clock.advance } : { now: clock.now });
-    if (answer.status !== 200) throw new StepFailure([`POST /_mock/clock answered ${answer.status}: ${JSON.stringify(answer.body)}`]);
-  },
+async function clockStep(world: World, { clock }: StepOf<'clock'>): Promise<void> {
+  const answer = await world.call('POST', '/_mock/clock', 'advance' in clock ? { advanceSeconds: clock.advance } : { now: clock.now });
+  if (answer.status !== 200) throw new StepFailure([`POST /_mock/clock answered ${answer.status}: ${JSON.stringify(answer.body)}`]);
+}
 
-  async risk(world, { risk: body }: StepOf<'risk'>) {
-    const answer = await world.call('PUT', '/_mock/risk', body);
-    if (answer.status !== 200) throw new StepFailure([`PUT /_mock/risk answered ${answer.status}: ${JSON.stringify(answer.body)}`]);
-  },
+async function riskStep(world: World, { risk: body }: StepOf<'risk'>): Promise<void> {
+  const answer = await world.call('PUT', '/_mock/risk', body);
+  if (answer.status !== 200) throw new StepFailure([`PUT /_mock/risk answered ${answer.status}: ${JSON.stringify(answer.body)}`]);
+}
 
-  async fixtures(world, { fixtures }: StepOf<'fixtures'>) {
-    const answer = await world.call('POST', '/_mock/fixtures', fixtures);
-    if (answer.status !== 200) throw new StepFailure([`the fixtures were refused: ${answer.body?.error_description ?? answer.status}`]);
-    world.learnFixtures(fixtures);
-  },
+async function fixturesStep(world: World, { fixtures }: StepOf<'fixtures'>): Promise<void> {
+  const answer = await world.call('POST', '/_mock/fixtures', fixtures);
+  if (answer.status !== 200) throw new StepFailure([`the fixtures were refused: ${answer.body?.error_description ?? answer.status}`]);
+  world.learnFixtures(fixtures);
+}
 
-  async fault(world, { fault }: StepOf<'fault'>) {
-    const answer = await world.call('POST', '/_mock/faults', fault);
-    if (answer.status !== 201) throw new StepFailure([`the fault was refused: ${answer.body?.error_description ?? answer.status}`]);
-  },
+async function faultStep(world: World, { fault }: StepOf<'fault'>): Promise<void> {
+  const answer = await world.call('POST', '/_mock/faults', fault);
+  if (answer.status !== 201) throw new StepFailure([`the fault was refused: ${answer.body?.error_description ?? answer.status}`]);
+}
 
-  async api(world, { api, expect, save }: StepOf<'api'>) {
-    const clientId = api.client ?? 'hrm-api';
-    const secret = api.secret ?? world.client(clientId).secret ?? '';
-    const tokenResponse = await fetch(`${world.target.url}/connect/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, ...((api.scope ?? 'connect:users') && { scope: api.scope ?? 'connect:users' }), ...(api.tenantId && { tenant_id: api.tenantId }) }),
-    });
-    const token = (await tokenResponse.json()) as { access_token?: string; error_description?: string };
-    if (!token.access_token) throw new StepFailure([`no API token for ${clientId}: ${token.error_description ?? tokenResponse.status}`]);
-    const answer = await world.call(api.method, `/api/v1${api.path.startsWith('/') ? api.path : `/${api.path}`}`, api.body, token.access_token);
-    const problems: string[] = [];
-    if (expect && answer.status !== expect.status) problems.push(`expected status ${expect.status}, got ${answer.status} ${JSON.stringify(answer.body)}`);
-    if (expect?.body !== undefined) problems.push(...differences(answer.body, expect.body, 'body'));
-    check(problems);
-    for (const [name, path] of Object.entries(save ?? {})) {
-      const value = pick(answer.body, path);
-      if (value === undefined) throw new StepFailure([`nothing at ${path} to save as ${name} in ${JSON.stringify(answer.body)}`]);
-      world.vars[name] = String(value);
-    }
-  },
+async function apiStep(world: World, { api, expect, save }: StepOf<'api'>): Promise<void> {
+  const clientId = api.client ?? 'hrm-api';
+  const secret = api.secret ?? world.client(clientId).secret ?? '';
+  const scope = api.scope ?? 'connect:users';
+  const grant = { grant_type: 'client_credentials', ...(scope && { scope }), ...(api.tenantId && { tenant_id: api.tenantId }) };
+  const token = await tokenRequest(world.target, { clientId, secret }, grant, { now: () => world.now() }).catch((error: Error) => {
+    throw new StepFailure([`no API token for ${clientId}: ${error.message}`]);
+  });
+  const answer = await world.call(api.method, `/api/v1${api.path.startsWith('/') ? api.path : `/${api.path}`}`, api.body, token.accessToken);
+  const problems: string[] = [];
+  if (expect && answer.status !== expect.status) problems.push(`expected status ${expect.status}, got ${answer.status} ${JSON.stringify(answer.body)}`);
+  if (expect?.body !== undefined) problems.push(...differences(answer.body, expect.body, 'body'));
+  check(problems);
+  for (const [name, path] of Object.entries(save ?? {})) {
+    const value = pick(answer.body, path);
+    if (value === undefined) throw new StepFailure([`nothing at ${path} to save as ${name} in ${JSON.stringify(answer.body)}`]);
+    world.vars[name] = String(value);
+  }
+}
 
-  async mail(world, { mail, expect, save }: StepOf<'mail'>) {
-    const answer = await world.call('GET', `/_mock/mail/latest?to=${encodeURIComponent(mail.to)}`);
-    if (answer.status !== 200) throw new StepFailure([`no mail to ${mail.to}: ${answer.body?.error_description ?? answer.status}`]);
-    const problems: string[] = [];
-    if (expect?.subject && answer.body.subject !== expect.subject) problems.push(`expected the subject "${expect.subject}", got "${answer.body.subject}"`);
-    if (expect?.contains && !String(answer.body.text).includes(expect.contains)) problems.push(`expected the mail to contain "${expect.contains}"`);
-    check(problems);
-    for (const [name, source] of Object.entries(save ?? {})) {
-      const value = source === 'code' ? answer.body.code : source.startsWith('link:') ? (answer.body.links as string[]).find((link) => new URL(link).pathname.endsWith(source.slice(5))) : undefined;
-      if (!value) throw new StepFailure([`the mail has no ${source} to save as ${name}`]);
-      world.vars[name] = value;
-    }
-  },
+async function mailStep(world: World, { mail, expect, save }: StepOf<'mail'>): Promise<void> {
+  const answer = await world.call('GET', `/_mock/mail/latest?to=${encodeURIComponent(mail.to)}`);
+  if (answer.status !== 200) throw new StepFailure([`no mail to ${mail.to}: ${answer.body?.error_description ?? answer.status}`]);
+  const problems: string[] = [];
+  if (expect?.subject && answer.body.subject !== expect.subject) problems.push(`expected the subject "${expect.subject}", got "${answer.body.subject}"`);
+  if (expect?.contains && !String(answer.body.text).includes(expect.contains)) problems.push(`expected the mail to contain "${expect.contains}"`);
+  check(problems);
+  for (const [name, source] of Object.entries(save ?? {})) {
+    const value = source === 'code' ? answer.body.code : source.startsWith('link:') ? (answer.body.links as string[]).find((link) => new URL(link).pathname.endsWith(source.slice(5))) : undefined;
+    if (!value) throw new StepFailure([`the mail has no ${source} to save as ${name}`]);
+    world.vars[name] = value;
+  }
+}
 
-  async open(world, { open, expect }: StepOf<'open'>) {
-    const state = world.browser(open.browser);
-    const page = await state.browser.get(open.url);
-    if (!expect) return;
-    const problems: string[] = [];
-    if (expect.status !== undefined && page.status !== expect.status) problems.push(`expected status ${expect.status}, got ${page.status}`);
-    if (expect.contains && !page.html.includes(expect.contains)) problems.push(`expected the page to contain "${expect.contains}"`);
-    check(problems);
-    if (expect.prompt || expect.claims) checkOutcome(await settle(world, state), { prompt: expect.prompt, claims: expect.claims });
-  },
+async function openStep(world: World, { open, expect }: StepOf<'open'>): Promise<void> {
+  const state = world.browser(open.browser);
+  const page = await state.browser.get(open.url);
+  if (!expect) return;
+  const problems: string[] = [];
+  if (expect.status !== undefined && page.status !== expect.status) problems.push(`expected status ${expect.status}, got ${page.status}`);
+  if (expect.contains && !page.html.includes(expect.contains)) problems.push(`expected the page to contain "${expect.contains}"`);
+  check(problems);
+  if (expect.prompt || expect.claims) checkOutcome(await settle(world, state), { prompt: expect.prompt, claims: expect.claims });
+}
 
-  async setPassword(world, { setPassword, expect }: StepOf<'setPassword'>) {
-    const state = world.browser(setPassword.browser);
-    const form = formsOf(state.browser.page!).find((f) => 'ConfirmPassword' in f.fields);
-    if (!form) throw new StepFailure(['the browser is not on a set-password page']);
-    const page = await state.browser.post(form.action, { Password: setPassword.password, ConfirmPassword: setPassword.confirm ?? setPassword.password });
-    const changed = /id="message-link"/.test(page.html) && !page.html.includes('validation-summary');
-    const problems: string[] = [];
-    if (expect?.changed !== undefined && changed !== expect.changed) problems.push(`expected the password ${expect.changed ? '' : 'not '}to change; the page says: ${validationMessages(page).join(' ') || 'changed'}`);
-    if (expect?.messages) problems.push(...differences(validationMessages(page), expect.messages, 'messages'));
-    check(problems);
-  },
+async function setPasswordStep(world: World, { setPassword, expect }: StepOf<'setPassword'>): Promise<void> {
+  const state = world.browser(setPassword.browser);
+  const form = formWith(state.browser.page!, 'ConfirmPassword');
+  if (!form) throw new StepFailure(['the browser is not on a set-password page']);
+  const page = await state.browser.submit(form, { Password: setPassword.password, ConfirmPassword: setPassword.confirm ?? setPassword.password });
+  const changed = elementById(page, 'message-link') !== undefined && validationMessages(page).length === 0;
+  const problems: string[] = [];
+  if (expect?.changed !== undefined && changed !== expect.changed) problems.push(`expected the password ${expect.changed ? '' : 'not '}to change; the page says: ${validationMessages(page).join(' ') || 'changed'}`);
+  if (expect?.messages) problems.push(...differences(validationMessages(page), expect.messages, 'messages'));
+  check(problems);
+}
 
-  async refresh(world, { refresh, expect }: StepOf<'refresh'>) {
-    const state = world.browser(refresh.browser);
-    const tokens = state.tokens;
-    if (!tokens?.refreshToken) throw new StepFailure(['this browser has no refresh token (sign in with scope offline_access first)']);
-    const client = world.client(refresh.client ?? tokens.clientId);
-    const response = await fetch(`${world.target.url}/connect/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken, client_id: tokens.clientId, ...(client.secret && { client_secret: client.secret }) }),
-    });
-    const body = (await response.json()) as Record<string, string>;
-    const problems: string[] = [];
-    if (expect?.error) {
-      if (body['error'] !== expect.error) problems.push(`expected error ${expect.error}, got ${body['error'] ?? `status ${response.status}`}`);
-      return check(problems);
-    }
-    if (response.status !== 200) throw new StepFailure([`the refresh failed: ${body['error']} ${body['error_description'] ?? ''}`]);
-    const rotated = body['refresh_token'] !== undefined && body['refresh_token'] !== tokens.refreshToken;
-    if (expect?.rotated !== undefined && rotated !== expect.rotated) problems.push(`expected the refresh token ${expect.rotated ? 'to rotate' : 'to stay'}, it ${rotated ? 'rotated' : 'stayed'}`);
-    const claims = body['id_token'] ? await verifyIdToken(world, body['id_token'], tokens.clientId) : {};
-    if (expect?.claims) problems.push(...differences(claims, expect.claims, 'claims'));
-    state.tokens = { ...tokens, accessToken: body['access_token']!, refreshToken: body['refresh_token'] ?? tokens.refreshToken, idToken: body['id_token'] ?? tokens.idToken, claims };
-    check(problems);
-  },
+async function refreshStep(world: World, { refresh, expect }: StepOf<'refresh'>): Promise<void> {
+  const state = world.browser(refresh.browser);
+  const tokens = state.tokens;
+  if (!tokens?.refreshToken) throw new StepFailure(['this browser has no refresh token (sign in with scope offline_access first)']);
+  const client = world.client(refresh.client ?? tokens.clientId);
+  let answer: Tokens;
+  try {
+    answer = await tokenRequest(world.target, { clientId: tokens.clientId, secret: client.secret }, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken }, { now: () => world.now() });
+  } catch (error) {
+    if (!(error instanceof TokenError)) throw error;
+    if (expect?.error) return check(error.error === expect.error ? [] : [`expected error ${expect.error}, got ${error.error}`]);
+    throw new StepFailure([`the refresh failed: ${error.message}`]);
+  }
+  if (expect?.error) return check([`expected error ${expect.error}, got status 200`]);
+  const problems: string[] = [];
+  const rotated = answer.refreshToken !== undefined && answer.refreshToken !== tokens.refreshToken;
+  if (expect?.rotated !== undefined && rotated !== expect.rotated) problems.push(`expected the refresh token ${expect.rotated ? 'to rotate' : 'to stay'}, it ${rotated ? 'rotated' : 'stayed'}`);
+  if (expect?.claims) problems.push(...differences(answer.claims, expect.claims, 'claims'));
+  state.tokens = { ...tokens, accessToken: answer.accessToken, refreshToken: answer.refreshToken ?? tokens.refreshToken, idToken: answer.idToken ?? tokens.idToken, claims: answer.claims };
+  check(problems);
+}
 
-  async logout(world, { logout, expect }: StepOf<'logout'>) {
-    const state = world.browser(logout.browser);
-    const clientId = state.tokens?.clientId;
-    const hint = state.tokens?.idToken ? `?id_token_hint=${state.tokens.idToken}` : '';
-    const confirm = await state.browser.get(`${world.target.url}/connect/endsession${hint}`);
-    const form = formsOf(confirm).find((f) => 'xsrf' in f.fields);
-    if (!form) throw new StepFailure(['the end-session page has no sign-out form']);
-    await state.browser.post(form.action, { ...form.fields, logout: 'yes' });
-    state.tokens = undefined;
-    if (expect?.signedOut) {
-      if (!clientId) throw new StepFailure(['sign in before expecting a sign-out']);
-      const pending = world.newLogin(clientId);
-      const probe = await state.browser.get(`${world.target.url}/connect/authorize?${new URLSearchParams({ client_id: pending.clientId, response_type: 'code', scope: 'openid', redirect_uri: pending.redirectUri, code_challenge: pending.challenge, code_challenge_method: 'S256', prompt: 'none', response_mode: 'query' })}`);
-      const error = probe.leftTo ? new URL(probe.leftTo).searchParams.get('error') : undefined;
-      check(error === 'login_required' ? [] : [`expected to be signed out, but a silent sign-in answered ${error ?? 'with a code'}`]);
-    }
-  },
+async function logoutStep(world: World, { logout, expect }: StepOf<'logout'>): Promise<void> {
+  const state = world.browser(logout.browser);
+  const clientId = state.tokens?.clientId;
+  const hint = state.tokens?.idToken ? `?id_token_hint=${state.tokens.idToken}` : '';
+  const confirm = await state.browser.get(`${world.target.url}/connect/endsession${hint}`);
+  const form = formWith(confirm, 'xsrf');
+  if (!form) throw new StepFailure(['the end-session page has no sign-out form']);
+  await state.browser.submit(form, { logout: 'yes' });
+  state.tokens = undefined;
+  if (expect?.signedOut) {
+    if (!clientId) throw new StepFailure(['sign in before expecting a sign-out']);
+    const pending = world.newLogin(clientId);
+    const probe = await state.browser.get(authorizeUrl(world.target.url, pending, { scope: 'openid', prompt: 'none', responseMode: 'query' }));
+    const error = probe.location ? new URL(probe.location).searchParams.get('error') : undefined;
+    check(error === 'login_required' ? [] : [`expected to be signed out, but a silent sign-in answered ${error ?? 'with a code'}`]);
+  }
+}
 
-  async explain(world, { explain, expect }: StepOf<'explain'>) {
-    const answer = await world.call('POST', '/_mock/explain', {
-      email: explain.user,
-      clientId: explain.client,
-      ...(explain.acrValues && { acrValues: explain.acrValues }),
-      ...(explain.trustedNetwork !== undefined && { trustedNetwork: explain.trustedNetwork }),
-      ...(explain.rememberedDevice !== undefined && { rememberedDevice: explain.rememberedDevice }),
-    });
-    if (answer.status !== 200) throw new StepFailure([`POST /_mock/explain answered ${answer.status}: ${answer.body?.error_description}`]);
-    check(differences({ outcome: answer.body.outcome, rule: answer.body.rule }, Object.fromEntries(Object.entries(expect).filter(([, v]) => v !== undefined)), ''));
-  },
+async function explainStep(world: World, { explain, expect }: StepOf<'explain'>): Promise<void> {
+  const answer = await world.call('POST', '/_mock/explain', {
+    email: explain.user,
+    clientId: explain.client,
+    ...(explain.acrValues && { acrValues: explain.acrValues }),
+    ...(explain.trustedNetwork !== undefined && { trustedNetwork: explain.trustedNetwork }),
+    ...(explain.rememberedDevice !== undefined && { rememberedDevice: explain.rememberedDevice }),
+  });
+  if (answer.status !== 200) throw new StepFailure([`POST /_mock/explain answered ${answer.status}: ${answer.body?.error_description}`]);
+  check(differences({ outcome: answer.body.outcome, rule: answer.body.rule }, Object.fromEntries(Object.entries(expect).filter(([, v]) => v !== undefined)), ''));
+}
 
-  async decisions(world, { expect }: StepOf<'decisions'>) {
-    const answer = await world.call('GET', '/_mock/decisions');
-    if (answer.status !== 200) throw new StepFailure([`GET /_mock/decisions answered ${answer.status}: ${answer.body?.error_description}`]);
-    const taken = (answer.body.decisions as Record<string, unknown>[]).map(({ stage, email, clientId, outcome, rule, reason }) => ({ stage, email, clientId, outcome, rule, reason }));
-    check(differences(taken, expect, 'decisions'));
-  },
-};
+async function decisionsStep(world: World, { expect }: StepOf<'decisions'>): Promise<void> {
+  const answer = await world.call('GET', '/_mock/decisions');
+  if (answer.status !== 200) throw new StepFailure([`GET /_mock/decisions answered ${answer.status}: ${answer.body?.error_description}`]);
+  const taken = (answer.body.decisions as Record<string, unknown>[]).map(({ stage, email, clientId, outcome, rule, reason }) => ({ stage, email, clientId, outcome, rule, reason }));
+  check(differences(taken, expect, 'decisions'));
+}
+
+/** Carries out one step. The switch covers every kind of step the schema has: the compiler checks it. */
+export function perform(world: World, step: Step): Promise<void> {
+  switch (step.kind) {
+    case 'login':
+      return loginStep(world, step);
+    case 'twoFactor':
+      return twoFactorStep(world, step);
+    case 'enroll':
+      return enrollStep(world, step);
+    case 'password':
+      return passwordStep(world, step);
+    case 'clock':
+      return clockStep(world, step);
+    case 'risk':
+      return riskStep(world, step);
+    case 'fixtures':
+      return fixturesStep(world, step);
+    case 'fault':
+      return faultStep(world, step);
+    case 'api':
+      return apiStep(world, step);
+    case 'mail':
+      return mailStep(world, step);
+    case 'open':
+      return openStep(world, step);
+    case 'setPassword':
+      return setPasswordStep(world, step);
+    case 'refresh':
+      return refreshStep(world, step);
+    case 'logout':
+      return logoutStep(world, step);
+    case 'explain':
+      return explainStep(world, step);
+    case 'decisions':
+      return decisionsStep(world, step);
+    default:
+      return unknownStep(step);
+  }
+}
+
+function unknownStep(step: never): never {
+  throw new Error(`the runner has no action for the step ${JSON.stringify(step)}`);
+}

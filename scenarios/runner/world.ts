@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import type { FixtureFile } from '../../provider/fixtures/index.js';
+import { authorizationRequest, type AuthorizationRequest, type Tokens } from '../../provider/testing/sign-in.js';
 import { Browser } from './browser.js';
 
 /** An emulator the runner drives: where it answers, its issuer, and the control token if one is set. */
@@ -8,28 +9,16 @@ export interface Target {
   controlToken: string | undefined;
 }
 
-export interface PendingLogin {
+/** A browser's tokens from its last sign-in (or refresh), and the client they were issued to. */
+export interface BrowserTokens extends Tokens {
   clientId: string;
-  redirectUri: string;
-  verifier: string;
-  challenge: string;
-  nonce: string;
-  state: string;
-}
-
-export interface Tokens {
-  clientId: string;
-  idToken: string | undefined;
-  accessToken: string;
-  refreshToken: string | undefined;
-  claims: Record<string, unknown>;
 }
 
 export interface BrowserState {
   browser: Browser;
-  login: PendingLogin | undefined;
+  login: AuthorizationRequest | undefined;
   user: string | undefined;
-  tokens: Tokens | undefined;
+  tokens: BrowserTokens | undefined;
 }
 
 export interface ClientInfo {
@@ -58,14 +47,12 @@ export class World {
     return state;
   }
 
-  learnFixtures(fixtures: Record<string, unknown> | undefined): void {
-    for (const user of (fixtures?.['users'] as { email: string; password?: string; emergencyCode?: string }[] | undefined) ?? []) {
+  learnFixtures(fixtures: FixtureFile): void {
+    for (const user of fixtures.users) {
       if (user.password) this.passwords.set(user.email.toLowerCase(), user.password);
       if (user.emergencyCode) this.emergencyCodes.set(user.email.toLowerCase(), user.emergencyCode);
     }
-    for (const client of (fixtures?.['clients'] as { clientId: string; clientSecret?: string; redirectUris?: string[] }[] | undefined) ?? []) {
-      this.clients.set(client.clientId, { secret: client.clientSecret, redirectUri: client.redirectUris?.[0] });
-    }
+    for (const client of fixtures.clients) this.clients.set(client.clientId, { secret: client.clientSecret, redirectUri: client.redirectUris[0] });
   }
 
   client(clientId: string): ClientInfo {
@@ -74,16 +61,8 @@ export class World {
     return client;
   }
 
-  newLogin(clientId: string): PendingLogin {
-    const verifier = randomBytes(32).toString('base64url');
-    return {
-      clientId,
-      redirectUri: this.client(clientId).redirectUri ?? '',
-      verifier,
-      challenge: createHash('sha256').update(verifier).digest('base64url'),
-      nonce: randomBytes(12).toString('base64url'),
-      state: randomBytes(12).toString('base64url'),
-    };
+  newLogin(clientId: string): AuthorizationRequest {
+    return authorizationRequest(clientId, this.client(clientId).redirectUri ?? '');
   }
 
   /** The target's time (epoch seconds): the emulator may run in another process with its clock moved. */

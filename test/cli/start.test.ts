@@ -126,7 +126,7 @@ describe('the package', () => {
     await build.ready;
     build.child.kill('SIGTERM');
     await build.exited;
-    const script = "import { startMockVismaConnect } from 'mock-visma-connect/testing'; const idp = await startMockVismaConnect(); console.log(JSON.stringify({ issuer: idp.issuer, clients: Object.keys(idp.clients) })); await idp.stop();";
+    const script = "import { startMockVismaConnect } from 'mock-visma-connect/testing'; const idp = await startMockVismaConnect(); console.log(JSON.stringify({ issuer: idp.issuer, clients: Object.keys(idp.clients) })); await idp.close();";
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));

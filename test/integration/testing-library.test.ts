@@ -1,49 +1,162 @@
-import * as oidc from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockVismaConnect, type MockVismaConnect } from '../../provider/testing/index.js';
-import { buildLogin, callbackRequest, completeLogin, signInThroughPages } from '../support/relying-party.js';
-import { readForm, UserAgent } from '../support/user-agent.js';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  connectToMockVismaConnect,
+  MockVismaConnectError,
+  SignInError,
+  startMockVismaConnect,
+  UserAgent,
+  withMockVismaConnect,
+  type FixtureInput,
+  type MockVismaConnect,
+} from '../../provider/testing/index.js';
+import { startTestEmulator } from '../support/emulator.js';
+
+const ANNA = 'anna.svensson@foretaget.se';
+/** The machine's time, which the emulator's clock (an offset on this process's Date) does not move. */
+const realNow = () => performance.timeOrigin + performance.now();
 
 describe('the testing library, as a test suite in another project would use it', () => {
-  let idp: MockVismaConnect;
+  let connect: MockVismaConnect;
   beforeAll(async () => {
-    idp = await startMockVismaConnect();
+    connect = await startMockVismaConnect();
   });
-  afterAll(() => idp.stop());
+  afterAll(() => connect.close());
+  afterEach(() => connect.reset());
 
-  it('serves the demo clients and lets a test sign in with 2FA using totp()', async () => {
-    const hrm = idp.clients['flex-hrm']!;
-    expect(hrm).toEqual({ clientId: 'flex-hrm', clientSecret: 'dev-secret', redirectUris: ['http://localhost:3000/signin-oidc'] });
-    const config = await oidc.discovery(new URL(idp.issuer), hrm.clientId, hrm.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
-    const login = await buildLogin(config, { redirectUri: hrm.redirectUris[0]! });
-    const agent = new UserAgent();
-    const codePage = await signInThroughPages(agent, login.url, 'anna.svensson@foretaget.se', 'Sommar2025!x', hrm.redirectUris[0]!);
-    const answer = await agent.follow(await agent.post(readForm(codePage).action, { AuthCode: await idp.totp('anna.svensson@foretaget.se') }), hrm.redirectUris[0]!);
-    const tokens = await completeLogin(config, login, callbackRequest(answer, hrm.redirectUris[0]!));
-    expect(tokens.claims()).toMatchObject({ acr: '3', email: 'anna.svensson@foretaget.se' });
+  it('signs a user in through the pages, 2FA code included, and returns verified tokens in one call', async () => {
+    expect(connect.clients['flex-hrm']).toEqual({ clientId: 'flex-hrm', clientSecret: 'dev-secret', redirectUris: ['http://localhost:3000/signin-oidc'] });
+    const tokens = await connect.signIn({ client: 'flex-hrm', user: ANNA, scope: 'openid profile email' });
+    expect(tokens.claims).toMatchObject({ iss: connect.issuer, aud: 'flex-hrm', acr: '3', amr: ['pwd', 'otp', 'mfa'], email: ANNA });
+    const userinfo = await fetch(`${connect.url}/connect/userinfo`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    expect(await userinfo.json()).toMatchObject({ email: ANNA });
+  });
+
+  it('signs in again in the same browser without asking for the code when the device was remembered', async () => {
+    const browser = new UserAgent();
+    await connect.signIn({ client: 'flex-hrm', user: ANNA, remember: true, browser });
+    const again = await connect.signIn({ client: 'flex-hrm', user: ANNA, prompt: 'login', browser });
+    expect(again.claims).toMatchObject({ acr: '2', amr: ['pwd'] });
+    expect((await connect.decisions()).at(-1)).toMatchObject({ email: ANNA, clientId: 'flex-hrm', outcome: 'none', input: { rememberedDevice: true } });
+  });
+
+  it('signs in to a public client (PKCE, no secret), enrolling on the way a user whose domain requires 2FA', async () => {
+    const tokens = await connect.signIn({ client: 'public-spa', user: 'erik.johansson@foretaget.se' });
+    expect(tokens.claims).toMatchObject({ aud: 'public-spa', acr: '3' });
+    expect(await connect.totp('erik.johansson@foretaget.se')).toMatch(/^\d{6}$/);
   });
 
   it("gives the Public API's URL, where the demo Public API client reads the demo tenant", async () => {
-    const config = await oidc.discovery(new URL(idp.issuer), 'hrm-public-api', 'dev-public-api-secret', undefined, { execute: [oidc.allowInsecureRequests] });
-    const token = await oidc.clientCredentialsGrant(config, { scope: 'publicapi:tenant:read' });
-    const tenants = await fetch(`${idp.publicApiUrl}/v1.0/tenants`, { headers: { authorization: `Bearer ${token.access_token}` } });
+    const token = await connect.clientCredentials({ client: 'hrm-public-api', scope: 'publicapi:tenant:read' });
+    const tenants = await fetch(`${connect.publicApiUrl}/v1.0/tenants`, { headers: { authorization: `Bearer ${token.accessToken}` } });
     expect(((await tenants.json()) as { organization_name: string }[]).map((tenant) => tenant.organization_name)).toEqual(['Företaget AB']);
   });
 
-  it('reads the newest mail, moves the clock and resets', async () => {
-    const token = await oidc.clientCredentialsGrant(await oidc.discovery(new URL(idp.issuer), 'hrm-api', 'dev-api-secret', undefined, { execute: [oidc.allowInsecureRequests] }), { scope: 'connect:users' });
-    await fetch(`${idp.url}/api/v1/email-verifications`, {
+  it('issues client_credentials tokens, and reads the mail the API sends', async () => {
+    const token = await connect.clientCredentials({ client: 'hrm-api', scope: 'connect:users' });
+    expect(token).toMatchObject({ expiresIn: 3600, scope: 'connect:users', idToken: undefined, refreshToken: undefined });
+    await fetch(`${connect.url}/api/v1/email-verifications`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${token.accessToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'kalle@privat.se', delivery: 'code' }),
     });
-    const mail = await idp.latestMail('kalle@privat.se');
+    const mail = await connect.latestMail('kalle@privat.se');
     expect(mail.subject).toBe('Verifiera din e-postadress');
     expect(mail.code).toMatch(/^\d{6}$/);
-    const before = Date.now();
-    await idp.advanceClock(3600);
-    expect(Date.now() - before).toBeGreaterThanOrEqual(3600 * 1000);
-    await idp.reset();
-    await expect(idp.latestMail('kalle@privat.se')).rejects.toThrow(/no mail to kalle@privat.se/);
+  });
+
+  it('moves the one clock, and reset puts back the clock, the mails and the decisions', async () => {
+    const before = await connect.clock.now();
+    await connect.clock.advance(3600);
+    expect((await connect.clock.now()).getTime() - before.getTime()).toBeGreaterThanOrEqual(3600 * 1000);
+    await connect.clock.set('2030-01-31T08:00:00Z');
+    expect((await connect.clock.now()).getUTCFullYear()).toBe(2030);
+    await connect.signIn({ client: 'flex-hrm', user: ANNA });
+    expect(await connect.decisions()).toContainEqual(expect.objectContaining({ email: ANNA, outcome: 'challenge', rule: 'required' }));
+
+    await connect.reset();
+    expect((await connect.clock.now()).getUTCFullYear()).toBeLessThan(2030);
+    expect(await connect.decisions()).toEqual([]);
+    await expect(connect.latestMail('kalle@privat.se')).rejects.toThrow(MockVismaConnectError);
+  });
+
+  it('says where a sign-in stopped and why', async () => {
+    await expect(connect.signIn({ client: 'flex-hrm', user: ANNA, password: 'Fel&Fel2025' })).rejects.toThrow(SignInError);
+    await expect(connect.signIn({ client: 'flex-hrm', user: ANNA, password: 'Fel&Fel2025' })).rejects.toThrow(/stopped at password: .+/);
+    await expect(connect.signIn({ client: 'no-such-app', user: ANNA })).rejects.toThrow(/no client no-such-app in the fixtures/);
+    await expect(connect.totp('erik.johansson@foretaget.se')).rejects.toMatchObject({ status: 409, error: 'not_enrolled' });
+  });
+});
+
+describe('an emulator with fixtures of the test', () => {
+  const fixtures: FixtureInput = {
+    clients: [{ clientId: 'payroll', clientSecret: 's', redirectUris: ['http://localhost:4002/cb'], twoFactor: 'required', includeCoreIdentityClaims: true }],
+    users: [{ email: 'olle@fri.se', password: 'Olle&Pass2025' }],
+  };
+  let ownTmp: string;
+  const previousTmp = process.env['TMPDIR'];
+  beforeAll(() => {
+    ownTmp = mkdtempSync(join(tmpdir(), 'mvc-library-'));
+    process.env['TMPDIR'] = ownTmp;
+  });
+  afterAll(() => {
+    if (previousTmp === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = previousTmp;
+  });
+
+  it('runs a test in one call: the user enrolls as the app requires, and the temporary fixtures go with the emulator', async () => {
+    const claims = await withMockVismaConnect({ fixtures }, async (connect) => {
+      expect(readdirSync(ownTmp)).toHaveLength(1);
+      return (await connect.signIn({ client: 'payroll', user: 'olle@fri.se' })).claims;
+    });
+    expect(claims).toMatchObject({ acr: '3', email: 'olle@fri.se' });
+    expect(readdirSync(ownTmp)).toEqual([]);
+  });
+
+  it('stops the emulator and removes its files when the test fails, and puts the process clock back', async () => {
+    let url = '';
+    const failing = withMockVismaConnect({ fixtures }, async (connect) => {
+      url = connect.url;
+      await connect.clock.advance(86_400);
+      expect(Date.now() - realNow()).toBeGreaterThan(86_000_000);
+      throw new Error('the test failed');
+    });
+    await expect(failing).rejects.toThrow('the test failed');
+    expect(readdirSync(ownTmp)).toEqual([]);
+    expect(Date.now() - realNow()).toBeLessThan(60_000);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
+  it('refuses fixtures the emulator would refuse, and leaves no file behind', async () => {
+    const bad = { clients: [{ clientId: 'payroll', twoFactor: 'sometimes' }] } as unknown as FixtureInput;
+    await expect(startMockVismaConnect({ fixtures: bad })).rejects.toThrow(/clients\[0\]\.twoFactor: must be one of default, bypass, adaptive, required/);
+    expect(readdirSync(ownTmp)).toEqual([]);
+  });
+
+  it('adds fixtures at run time and signs their users in', async () => {
+    await withMockVismaConnect({ fixtures }, async (connect) => {
+      await connect.addFixtures({ clients: [{ clientId: 'directory', clientSecret: 'd', redirectUris: ['http://localhost:4001/cb'], twoFactor: 'bypass' }] });
+      expect((await connect.signIn({ client: 'directory', user: 'olle@fri.se' })).claims).toMatchObject({ acr: '2', amr: ['pwd'] });
+    });
+  });
+});
+
+describe('an emulator that runs elsewhere', () => {
+  it('is driven by the same client over HTTP, with its control token', async () => {
+    const fixtures: FixtureInput = { clients: [{ clientId: 'bypass', clientSecret: 'b', redirectUris: ['http://localhost:4001/cb'], twoFactor: 'bypass' }], users: [{ email: 'olle@fri.se', password: 'Olle&Pass2025' }] };
+    const emulator = await startTestEmulator({ fixtures, settings: { controlToken: 'secret-token' } });
+    try {
+      const connect = await connectToMockVismaConnect({ url: emulator.url, controlToken: 'secret-token', fixtures });
+      expect(connect.issuer).toBe(emulator.issuer);
+      expect((await connect.signIn({ client: 'bypass', user: 'olle@fri.se' })).claims).toMatchObject({ acr: '2' });
+      await connect.reset();
+      const withoutToken = await connectToMockVismaConnect({ url: emulator.url, fixtures });
+      await expect(withoutToken.reset()).rejects.toMatchObject({ status: 401 });
+      await connect.close();
+    } finally {
+      await emulator.close();
+    }
   });
 });

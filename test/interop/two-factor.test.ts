@@ -150,7 +150,7 @@ describe('two-factor sign-in through the pages', () => {
       expect(isEnrollPage(attempt.page)).toBe(true);
       expect(attempt.page.html).toContain('Remind me later');
       const later = /<form method="post" action="([^"]+\/enroll\/later)"/.exec(attempt.page.html)![1]!;
-      const done = { ...attempt, page: await attempt.agent.follow(await attempt.agent.post(new URL(later, emulator.url).href, {}), cb(4003)) };
+      const done = { ...attempt, page: await attempt.agent.follow(await attempt.agent.post(new URL(later, attempt.page.url).href, {}), cb(4003)) };
       expect((await tokensOf(done)).claims()).toMatchObject({ acr: '2', amr: ['pwd'] });
     });
 

@@ -22,6 +22,9 @@ describe('scenario files', () => {
     ['a missing name', 'steps:\n  - clock: { advance: 1 }\n', 'name: '],
     ['no steps', 'name: x\nsteps: []\n', 'steps: '],
     ['not YAML', 'name: [x\n', 'is not valid YAML'],
+    ['a wrong field of a known step', 'name: x\nsteps:\n  - clock: { advance: 1 }\n  - twoFactor: { code: right, remember: yes }\n', 'step 2 (twoFactor.remember): Invalid input: expected boolean, received string'],
+    ['fixtures the emulator would refuse', 'name: x\nfixtures:\n  clients: [{ clientId: a, twoFactor: sometimes, redirectUris: ["http://localhost/cb"] }]\nsteps:\n  - clock: { advance: 1 }\n', 'fixtures.clients.0.twoFactor: must be one of default, bypass, adaptive, required'],
+    ['a fixtures step the emulator would refuse', 'name: x\nsteps:\n  - fixtures: { users: [{ email: not-an-address }] }\n', 'step 1 (fixtures.users.0.email): must be an e-mail address'],
   ])('are refused with file, step and reason for %s', async (_name, yaml, message) => {
     const file = scenarioFile(yaml);
     const failure = loadScenarios([file]).catch((error: unknown) => error);

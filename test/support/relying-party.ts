@@ -42,10 +42,8 @@ export async function buildLogin(config: oidc.Configuration, request: LoginReque
 /** Walks identifier → password and returns the page the provider answers with at the end. */
 export async function signInThroughPages(agent: UserAgent, authorizeUrl: URL, email: string, password: string, redirectUri?: string): Promise<Page> {
   const identifier = await agent.follow(await agent.get(authorizeUrl.href), redirectUri);
-  const identifierForm = readForm(identifier);
-  const passwordPage = await agent.follow(await agent.post(identifierForm.action, { Username: email }));
-  const passwordForm = readForm(passwordPage);
-  return agent.follow(await agent.post(passwordForm.action, { ...passwordForm.fields, Password: password }), redirectUri);
+  const passwordPage = await agent.follow(await agent.submit(readForm(identifier), { Username: email }));
+  return agent.follow(await agent.submit(readForm(passwordPage), { Password: password }), redirectUri);
 }
 
 /** Turns the provider's answer (form_post page or query redirect) into the request the RP receives. */
