@@ -12,11 +12,11 @@ const CALLBACK = 'http://localhost:3000/signin-oidc';
 
 const fixtures = {
   tenants: [
-    { id: MAIN_TENANT, name: 'Lönebolaget AB' },
-    { id: SECOND_TENANT, name: 'Dotterbolaget AB' },
+    { id: MAIN_TENANT, name: 'Lönebolaget AB', applications: ['hrm', 'other'] },
+    { id: SECOND_TENANT, name: 'Dotterbolaget AB', applications: ['hrm'] },
   ],
   clients: [
-    { clientId: 'hrm', clientSecret: 'hrm-secret', redirectUris: [CALLBACK], scopes: ['openid', 'profile', 'email', 'offline_access', 'tenants', 'roles'] },
+    { clientId: 'hrm', clientSecret: 'hrm-secret', redirectUris: [CALLBACK], scopes: ['openid', 'profile', 'email', 'offline_access', 'tenants', 'roles'], roles: ['payroll-admin', 'employee', 'auditor'] },
     { clientId: 'other', clientSecret: 'other-secret', redirectUris: ['http://localhost:3009/cb'], scopes: ['openid', 'profile', 'tenants', 'roles'] },
   ],
   users: [
@@ -26,7 +26,11 @@ const fixtures = {
       givenName: 'Lena',
       familyName: 'Ek',
       tenants: [MAIN_TENANT, SECOND_TENANT],
-      roles: { hrm: ['payroll-admin', 'employee'] },
+      // The roles claim is the user's roles for the client in the token's tenant (tenant_id), not in the others.
+      applicationRoles: [
+        { tenant: MAIN_TENANT, application: 'hrm', roles: ['payroll-admin', 'employee'] },
+        { tenant: SECOND_TENANT, application: 'hrm', roles: ['auditor'] },
+      ],
     },
     { email: 'per.al@lonebolaget.se', password: 'Vinter2025!q' },
   ],

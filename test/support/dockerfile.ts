@@ -135,14 +135,19 @@ export async function replayDockerfile(context: string, into: string): Promise<R
   return image;
 }
 
+/** How this machine reaches the npm registry (a docker build has its own network settings): CA and proxies. */
+const REGISTRY_ACCESS = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'];
+
 /**
- * Runs a command as the image's `sh` would, with the given environment and only PATH and HOME of
- * this machine's (HOME for npm's cache, which npm uses offline-first here: no needless registry trips).
+ * Runs a command as the image's `sh` would, with the given environment and only PATH, HOME and the
+ * registry access of this machine's (HOME for npm's cache, which npm uses offline-first here: no
+ * needless registry trips).
  */
 export async function sh(command: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const registryAccess = Object.fromEntries(REGISTRY_ACCESS.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
   const child = spawn('sh', ['-c', command], {
     cwd,
-    env: { PATH: `${dirname(process.execPath)}${posix.delimiter}${process.env['PATH']}`, HOME: homedir(), npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false', ...env },
+    env: { PATH: `${dirname(process.execPath)}${posix.delimiter}${process.env['PATH']}`, HOME: homedir(), ...registryAccess, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
