@@ -90,14 +90,6 @@ export class MemoryStore implements Store {
     return copy((this.#live(key)?.value as T[] | undefined) ?? []);
   }
 
-  async removeFromList(key: string, value: unknown): Promise<boolean> {
-    const list = this.#live(key)?.value as unknown[] | undefined;
-    const wanted = JSON.stringify(value);
-    const at = list?.findIndex((item) => JSON.stringify(item) === wanted) ?? -1;
-    if (at >= 0) list!.splice(at, 1);
-    return at >= 0;
-  }
-
   async clear(): Promise<void> {
     this.#entries.clear();
   }

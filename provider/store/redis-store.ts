@@ -154,10 +154,6 @@ export class RedisStore implements Store {
     return (await this.#answer(this.#redis.lrange(this.#key(key), 0, -1))).map((raw) => JSON.parse(raw) as T);
   }
 
-  async removeFromList(key: string, value: unknown): Promise<boolean> {
-    return (await this.#answer(this.#redis.lrem(this.#key(key), 1, JSON.stringify(value)))) > 0;
-  }
-
   /** Empties this prefix only: other emulators sharing the Redis keep theirs. */
   async clear(): Promise<void> {
     let cursor = '0';

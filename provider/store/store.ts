@@ -32,8 +32,6 @@ export interface Store {
   appendToList(key: string, value: unknown, maxLength: number): Promise<void>;
   /** The list, oldest first. */
   readList<T>(key: string): Promise<T[]>;
-  /** Removes the first entry equal (as JSON) to `value`; true when one was there. */
-  removeFromList(key: string, value: unknown): Promise<boolean>;
   clear(): Promise<void>;
   close(): Promise<void>;
   /** False while a backing service is unreachable or stalled: requests then get a 503 instead of waiting. */
