@@ -3,8 +3,8 @@
 // a module graph of hundreds. Each entry point (the bin's cli, the package's `.`, `./testing` and
 // `./scenarios`) is a file of its own; code they share sits in dist/chunks/, once, so a process that
 // imports several of them still has one clock and one of each module. What a start does not need
-// stays out of the way: the Redis client, the mail catcher and sender, QR codes and TOTP are imported
-// from node_modules when first used, and the scenario runner's command line is a chunk of its own.
+// stays out of the way: the Redis client, the mail sender and catcher, QR codes and TOTP are loaded
+// when first used, and the scenario runner's command line is a chunk of its own.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
@@ -15,8 +15,13 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 
-/** Loaded on first use (dynamic imports in the sources), so they stay out of the bundle. */
-const LAZY_PACKAGES = ['ioredis', 'nodemailer', 'smtp-server', 'mailparser', 'qrcode', 'otplib'];
+/**
+ * Loaded on first use (dynamic imports in the sources) straight from node_modules. The mail catcher's
+ * smtp-server and nodemailer are lazy too, but bundled into chunks of their own: the catcher starts
+ * with every embedded start, and unbundled, nodemailer's ESM import of node:http loads undici (see
+ * requireBuiltins), ~6 MB and ~30 ms of each start.
+ */
+const LAZY_PACKAGES = ['ioredis', 'mailparser', 'qrcode', 'otplib'];
 
 /**
  * Node's built-ins are required, not imported. For an ESM import of a built-in Node builds a module
@@ -36,6 +41,23 @@ const requireBuiltins = {
       const exports = names.map((name) => `export const ${name} = /* @__PURE__ */ (() => m.${name})();`);
       return { contents: [`const m = require(${JSON.stringify(path)});`, 'export default m;', ...exports].join('\n'), loader: 'js' };
     });
+  },
+};
+
+/**
+ * Koa 3 asks `body instanceof ReadableStream`, `Blob` and `Response` of every body that is not a
+ * string, buffer or stream (every JSON answer), and reading the global Response makes Node load
+ * undici: ~25 ms and 5 MB on the first answer. In Koa's two files that ask, the three names answer
+ * instanceof the same, but a plain object or array (which no web class makes) without loading anything.
+ */
+const koaWebClasses = {
+  name: 'koa-web-classes',
+  setup(build) {
+    const prelude = [
+      'const __webClass = (name) => ({ [Symbol.hasInstance]: (value) => typeof value === "object" && value !== null && !Array.isArray(value) && ![Object.prototype, null].includes(Object.getPrototypeOf(value)) && value instanceof globalThis[name] });',
+      'const ReadableStream = __webClass("ReadableStream"), Blob = __webClass("Blob"), Response = __webClass("Response");',
+    ].join('\n');
+    build.onLoad({ filter: /[\\/]node_modules[\\/]koa[\\/]lib[\\/](response|application)\.js$/ }, ({ path }) => ({ contents: `${prelude}\n${readFileSync(path, 'utf8')}`, loader: 'js' }));
   },
 };
 
@@ -63,7 +85,7 @@ await build({
   platform: 'node',
   target: 'node22',
   external: [...LAZY_PACKAGES, '#supported-node', '#require-supported-node'],
-  plugins: [requireBuiltins, jsonParse],
+  plugins: [requireBuiltins, koaWebClasses, jsonParse],
   // One copy of the MIME table: Koa's accepts@1 would bring mime-types@2 and a second mime-db.
   alias: { 'mime-types': './node_modules/mime-types' },
   // Without comments (some are not ASCII) the code is ASCII, so V8 holds it in one byte per character,
