@@ -61,6 +61,21 @@ const koaWebClasses = {
   },
 };
 
+/**
+ * oidc-provider makes two Intl.ListFormat objects when its module loads, for error messages only;
+ * the first Intl object costs ~25 ms of ICU set-up. Each is made when first used instead.
+ */
+const lazyListFormat = {
+  name: 'lazy-list-format',
+  setup(build) {
+    const prelude = 'const __lazyListFormat = (...args) => { let made; return { format: (list) => (made ??= new Intl.ListFormat(...args)).format(list) }; };';
+    build.onLoad({ filter: /[\\/]node_modules[\\/]oidc-provider[\\/]lib[\\/]helpers[\\/]formatters\.js$/ }, ({ path }) => ({
+      contents: `${prelude}\n${readFileSync(path, 'utf8').replaceAll('new Intl.ListFormat(', '__lazyListFormat(')}`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** JSON (mime-db's table) as JSON.parse of a string: V8 reads that faster than the same data as an object literal. */
 const jsonParse = {
   name: 'json-parse',
@@ -85,7 +100,7 @@ await build({
   platform: 'node',
   target: 'node22',
   external: [...LAZY_PACKAGES, '#supported-node', '#require-supported-node'],
-  plugins: [requireBuiltins, koaWebClasses, jsonParse],
+  plugins: [requireBuiltins, koaWebClasses, lazyListFormat, jsonParse],
   // One copy of the MIME table: Koa's accepts@1 would bring mime-types@2 and a second mime-db.
   alias: { 'mime-types': './node_modules/mime-types' },
   // Without comments (some are not ASCII) the code is ASCII, so V8 holds it in one byte per character,
