@@ -94,6 +94,12 @@ export const TARGETS = {
     ready: '/healthz',
     tokenPath: '/connect/token',
   },
+  'ours-no-catcher': {
+    label: 'ours (bin), MAIL=smtp: no embedded catcher',
+    args: () => [script('bin/mock-visma-connect.js'), '--port', 'PORT'],
+    env: { ...OURS_ENV, MAIL: 'smtp', SMTP_URL: 'smtp://127.0.0.1:1' },
+    ready: '/healthz',
+  },
   'ours-library': {
     label: 'ours, in-process (mock-visma-connect/testing)',
     args: () => inProcess(`import { startMockVismaConnect } from 'mock-visma-connect/testing'; await startMockVismaConnect({ settings: { port: PORT } });`),

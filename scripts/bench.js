@@ -25,7 +25,7 @@ const log = (line) => process.stdout.write(`${line}\n`);
 const figures = {};
 
 async function startup() {
-  const names = ['peer', 'peer-library', 'bare', 'floor', 'ours', 'ours-library'];
+  const names = ['peer', 'peer-library', 'bare', 'floor', 'ours', 'ours-no-catcher', 'ours-library'];
   const runs = Object.fromEntries(names.map((name) => [name, []]));
   for (let run = -1; run < RUNS; run += 1) {
     for (const name of names) {
