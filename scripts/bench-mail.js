@@ -4,7 +4,9 @@
 // Redis (its own prefix, REDIS_URL).
 import { createConnection } from 'node:net';
 import { buildIfStale } from './build-if-stale.js';
-import { freePort, rssMb, startServer } from './bench-support.js';
+import { freePort, procStat, start } from './bench-support.js';
+
+const rssMb = (pid) => procStat(pid).rssMb;
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const MB = 1024 * 1024;
@@ -45,7 +47,7 @@ const timed = async (label, url, init) => {
 buildIfStale();
 const env = process.env.STORE === 'redis' ? { STORE: 'redis', REDIS_PREFIX: `mvc-bench-${process.pid}:` } : {};
 const [smtpPort, apiPort] = [await freePort(), await freePort()];
-const server = await startServer({ ...env, SMTP_PORT: String(smtpPort), MAIL_API_PORT: String(apiPort) });
+const server = await start('ours', { env: { ...env, SMTP_PORT: String(smtpPort), MAIL_API_PORT: String(apiPort) } });
 const api = `http://127.0.0.1:${apiPort}/api`;
 try {
   const tokenResponse = await fetch(`${server.url}/connect/token`, {

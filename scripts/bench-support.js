@@ -1,11 +1,17 @@
-// Shared by the benchmarks: start the built server on a free port and read its memory.
+// Shared by the benchmarks: the servers compared, started as processes of their own on loopback, and
+// what is read of them from outside (/proc: CPU time and RSS; Node's inspector, woken by SIGUSR1, for
+// a full garbage collection). Nothing here reaches into the product's code.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../bin/mock-visma-connect.js', import.meta.url));
-
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const script = (path) => join(ROOT, path);
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const freePort = () =>
@@ -16,55 +22,198 @@ export const freePort = () =>
     });
   });
 
-export const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+const TICK_MS = 1000 / 100; // USER_HZ, 100 on Linux
 
-/** Starts the server with the embedded defaults plus `env`; resolves once /healthz answers 200. */
-export async function startServer(env = {}) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BIN, '--port', String(port)], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, LOG_LEVEL: 'error', SMTP_PORT: '0', MAIL_API_PORT: '0', PUBLIC_API_PORT: '0', ...env },
+/** CPU time (user + system) a process has used so far, in ms, and its resident memory in MB. */
+export function procStat(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
+  const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime, stime
+  const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+  return { cpuMs, rssMb };
+}
+
+/** The peer takes our key too (it would otherwise generate one at start): same key, same work per token. */
+function peerKeyFile() {
+  const file = join(mkdtempSync(join(tmpdir(), 'mvc-bench-')), 'key.json');
+  const [key] = JSON.parse(readFileSync(script('fixtures/dev-signing-keys.json'), 'utf8')).keys;
+  writeFileSync(file, JSON.stringify(key));
+  return file;
+}
+let keyFile;
+
+/** The demo fixtures plus `count` password users on the 2FA-optional domain, bench-0@exempel.se …, for the sign-in runs. */
+export async function benchFixtures(count) {
+  const { parse, stringify } = await import('yaml');
+  const fixtures = parse(readFileSync(script('fixtures/default.yaml'), 'utf8'));
+  const template = fixtures.users.find((user) => user.email === 'maria.lindqvist@exempel.se');
+  for (let i = 0; i < count; i += 1) fixtures.users.push({ ...template, email: `bench-${i}@exempel.se`, givenName: `Bench ${i}` });
+  const file = join(mkdtempSync(join(tmpdir(), 'mvc-bench-')), 'fixtures.yaml');
+  writeFileSync(file, stringify(fixtures));
+  return file;
+}
+const keyFileOnce = () => (keyFile ??= peerKeyFile());
+
+const OURS_ENV = { LOG_LEVEL: 'error', SMTP_PORT: '0', MAIL_API_PORT: '0', PUBLIC_API_PORT: '0' };
+
+/** In a process of its own: the testing library (or the peer's library) started in-process, as a test file does. */
+const inProcess = (code) => ['--input-type=module', '-e', `${code}\nprocess.once('SIGTERM', () => process.exit(0));`];
+
+/**
+ * The servers compared: each a command line with `PORT` for the port to listen on, the path that
+ * answers 200 once it is ready, and its token endpoint.
+ */
+export const TARGETS = {
+  peer: {
+    label: 'peer (oauth2-mock-server)',
+    args: () => [script('node_modules/oauth2-mock-server/dist/oauth2-mock-server.mjs'), '-a', '127.0.0.1', '-p', 'PORT', '--jwk', keyFileOnce()],
+    ready: '/.well-known/openid-configuration',
+    tokenPath: '/token',
+  },
+  'peer-library': {
+    label: 'peer, in-process (its library)',
+    args: () => inProcess(`import { OAuth2Server } from 'oauth2-mock-server'; import { readFileSync } from 'node:fs'; const server = new OAuth2Server(); await server.issuer.keys.add(JSON.parse(readFileSync(${JSON.stringify(keyFileOnce())}, 'utf8'))); await server.start(PORT, '127.0.0.1');`),
+    ready: '/.well-known/openid-configuration',
+  },
+  bare: {
+    label: 'bare signer (node:http + node:crypto)',
+    args: () => [script('scripts/bench-bare-signer.js'), '--port', 'PORT'],
+    ready: '/healthz',
+    tokenPath: '/token',
+  },
+  floor: {
+    label: 'oidc-provider alone (dev interactions)',
+    args: () => [script('scripts/bench-oidc-floor.js'), '--port', 'PORT'],
+    ready: '/.well-known/openid-configuration',
+    tokenPath: '/connect/token',
+  },
+  ours: {
+    label: 'ours (bin)',
+    args: () => [script('bin/mock-visma-connect.js'), '--port', 'PORT'],
+    env: OURS_ENV,
+    ready: '/healthz',
+    tokenPath: '/connect/token',
+  },
+  'ours-no-catcher': {
+    label: 'ours (bin), MAIL=smtp: no embedded catcher',
+    args: () => [script('bin/mock-visma-connect.js'), '--port', 'PORT'],
+    env: { ...OURS_ENV, MAIL: 'smtp', SMTP_URL: 'smtp://127.0.0.1:1' },
+    ready: '/healthz',
+  },
+  'ours-library': {
+    label: 'ours, in-process (mock-visma-connect/testing)',
+    args: () => inProcess(`import { startMockVismaConnect } from 'mock-visma-connect/testing'; await startMockVismaConnect({ settings: { port: PORT } });`),
+    ready: '/healthz',
+  },
+};
+
+/** One GET on loopback without keep-alive; resolves with the status, rejects when nothing listens. */
+function probe(url) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', reject);
+    req.end();
   });
+}
+
+/**
+ * Starts a target and waits for the first 200 on its ready path. `readyMs` runs from just before the
+ * process is spawned; CPU time and RSS are read at that moment. `inspect` lets `collectGarbage` wake
+ * Node's inspector later (on a port of its own).
+ */
+export async function start(name, { env = {}, inspect = false } = {}) {
+  const target = TARGETS[name];
+  const port = await freePort();
+  const args = target.args().map((arg) => arg.replaceAll('PORT', String(port)));
+  const started = performance.now();
+  const child = spawn(process.execPath, [...(inspect ? ['--inspect-port=127.0.0.1:0'] : []), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...target.env, ...env },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).status === 200) break;
-    } catch {
-      await sleep(5);
-    }
+    if (child.exitCode !== null) throw new Error(`${target.label} exited with ${child.exitCode}: ${stderr}`);
+    const status = await probe(`${url}${target.ready}`).catch(() => undefined);
+    if (status === 200) break;
+    await sleep(status === undefined ? 2 : 10);
   }
+  const readyMs = performance.now() - started;
+  const { cpuMs: readyCpuMs, rssMb: readyRssMb } = procStat(child.pid);
   return {
+    name,
+    label: target.label,
     url,
     pid: child.pid,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+    readyMs,
+    readyCpuMs,
+    readyRssMb,
+    stats: () => procStat(child.pid),
+    collectGarbage: () => collectGarbage(child, () => stderr),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
     },
   };
 }
 
-/** Runs `task` in `concurrency` loops for `seconds`; counts successes and failures and keeps latencies. */
-export async function load(task, { concurrency, seconds }) {
-  const deadline = performance.now() + seconds * 1000;
-  const latencies = [];
-  let failures = 0;
-  let firstError;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const started = performance.now();
-        try {
-          await task();
-          latencies.push(performance.now() - started);
-        } catch (error) {
-          failures += 1;
-          firstError ??= error;
-        }
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { done: latencies.length, failures, firstError, perSecond: latencies.length / seconds, p50: at(0.5), p95: at(0.95) };
+/** A full garbage collection in the server through Node's inspector (SIGUSR1 opens it); resolves when done. */
+async function collectGarbage(child, stderr) {
+  if (!/ws:\/\/\S+/.test(stderr())) process.kill(child.pid, 'SIGUSR1');
+  while (!/ws:\/\/\S+/.test(stderr())) await sleep(10);
+  const socket = new WebSocket(/ws:\/\/\S+/.exec(stderr())[0]);
+  await once(socket, 'open');
+  try {
+    const answered = new Promise((resolve) => socket.addEventListener('message', (event) => JSON.parse(event.data).id === 1 && resolve()));
+    socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+    await answered;
+  } finally {
+    socket.close();
+  }
+}
+
+/**
+ * Runs scripts/bench-load.js against `server` (a process of its own): after its warm-up, reads the
+ * server's CPU time, lets it go, and reads the CPU time again when it reports. CPU ms per request
+ * comes from the server's own /proc/<pid>/stat.
+ */
+export async function load(server, spec, { beforeMeasuring } = {}) {
+  const child = spawn(process.execPath, [script('scripts/bench-load.js'), JSON.stringify({ url: server.url, ...spec })], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  const lines = [];
+  let wake;
+  child.stdout.on('data', (chunk) => {
+    out += chunk;
+    let i;
+    while ((i = out.indexOf('\n')) !== -1) {
+      lines.push(out.slice(0, i));
+      out = out.slice(i + 1);
+      wake?.();
+    }
+  });
+  const next = async () => {
+    while (lines.length === 0) {
+      if (child.exitCode !== null) throw new Error(`the load generator exited with ${child.exitCode}`);
+      await new Promise((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 100);
+      });
+    }
+    return lines.shift();
+  };
+  if ((await next()) !== 'warm') throw new Error('the load generator did not warm up');
+  await beforeMeasuring?.();
+  const before = server.stats();
+  child.stdin.write('go\n');
+  const result = JSON.parse(await next());
+  const after = server.stats();
+  child.stdin.end();
+  await once(child, 'exit');
+  return { ...result, cpuMs: after.cpuMs - before.cpuMs, cpuPerRequestMs: (after.cpuMs - before.cpuMs) / Math.max(1, result.done), rssMb: after.rssMb };
 }

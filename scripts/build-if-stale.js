@@ -1,6 +1,6 @@
-// Compiles provider/ into dist/ only when a source is newer than the last build.
+// Builds dist/ (scripts/build.js) only when a source is newer than the last build.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = join(root, 'dist', '.build-stamp');
 
 function newestSource() {
-  const files = ['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((file) => join(root, file));
+  const files = ['package.json', 'tsconfig.json', 'tsconfig.build.json', join('scripts', 'build.js')].map((file) => join(root, file));
   for (const dir of ['provider', join('scenarios', 'runner')]) {
     for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
       if (entry.isFile()) files.push(join(entry.parentPath, entry.name));
@@ -28,8 +28,6 @@ function builtAt() {
 export function buildIfStale() {
   if (newestSource() <= builtAt()) return;
   process.stderr.write('mock-visma-connect: building (sources changed since the last build)\n');
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const build = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.js')], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
-  writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../provider/config/paths.js';
 import type { Target } from './world.js';
 
 export interface RunningTarget extends Target {
@@ -26,7 +26,7 @@ export async function inProcessTarget(fixturesPath: string | undefined): Promise
   return { url: emulator.url, issuer: emulator.issuer, controlToken: undefined, stop: () => emulator.close().then(() => clock.reset()) };
 }
 
-const BIN = fileURLToPath(new URL('../../../bin/mock-visma-connect.js', import.meta.url));
+const BIN = projectPath('bin', 'mock-visma-connect.js');
 
 /**
  * An emulator in a process of its own (parallel runs: each moves its own clock), set up as the

@@ -1,0 +1,164 @@
+// `npm run bench [-- startup tokens sign-ins]`: ours side by side with the peer (oauth2-mock-server),
+// a bare signer (the practical limit of this machine) and oidc-provider alone (the floor of our
+// stack), in one run, so the ratios hold even on a busy machine. Prints figures, never asserts.
+// BENCH_RUNS (cold starts per server, 10), BENCH_SECONDS (measured seconds per server, 10),
+// BENCH_CONCURRENCY (token clients, 32), BENCH_BROWSERS (sign-in browsers, 16), REDIS_URL.
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
+import { benchFixtures, load, procStat, sleep, start, TARGETS } from './bench-support.js';
+import { buildIfStale } from './build-if-stale.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const BROWSERS = Number(process.env.BENCH_BROWSERS ?? 16);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ROUNDS = 2; // each server is loaded in turns, so a burst of other work on the machine hits all of them
+const SECTIONS = ['startup', 'tokens', 'sign-ins'];
+const asked = process.argv.slice(2);
+for (const section of asked) if (!SECTIONS.includes(section)) throw new Error(`unknown section ${section}; the sections are ${SECTIONS.join(', ')}`);
+const sections = asked.length ? asked : SECTIONS;
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const load1 = () => loadavg()[0].toFixed(1);
+const log = (line) => process.stdout.write(`${line}\n`);
+const figures = {};
+
+async function startup() {
+  const names = ['peer', 'peer-library', 'bare', 'floor', 'ours', 'ours-no-catcher', 'ours-library'];
+  const runs = Object.fromEntries(names.map((name) => [name, []]));
+  for (let run = -1; run < RUNS; run += 1) {
+    for (const name of names) {
+      const server = await start(name);
+      await server.stop();
+      if (run >= 0) runs[name].push(server); // run -1 warms the file-system and compile caches
+    }
+  }
+  log(`\ncold start, process start → first 200, median of ${RUNS} runs taken in turns`);
+  for (const name of names) {
+    const at = (key) => median(runs[name].map((r) => r[key]));
+    figures[name] = { readyMs: at('readyMs'), readyCpuMs: at('readyCpuMs'), readyRssMb: at('readyRssMb') };
+    log(`  ${TARGETS[name].label.padEnd(48)} ${fmt(at('readyMs'), 'ms')}   CPU ${fmt(at('readyCpuMs'), 'ms')}   RSS ${fmt(at('readyRssMb'), 'MB')}`);
+  }
+}
+
+async function tokens() {
+  const names = ['peer', 'bare', 'floor', 'ours'];
+  const servers = [];
+  for (const name of names) servers.push(await start(name));
+  const totals = new Map(names.map((name) => [name, { done: 0, ms: 0, cpuMs: 0, failures: 0, p50: [], p95: [] }]));
+  try {
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const server of servers) {
+        const r = await load(server, { workload: 'tokens', tokenPath: TARGETS[server.name].tokenPath, concurrency: CONCURRENCY, seconds: SECONDS / ROUNDS });
+        const total = totals.get(server.name);
+        total.done += r.done;
+        total.ms += r.ms;
+        total.cpuMs += r.cpuMs;
+        total.failures += r.failures;
+        total.p50.push(r.p50);
+        total.p95.push(r.p95);
+        if (r.firstError) log(`  ${server.label}: first failure: ${r.firstError}`);
+      }
+    }
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+  log(`\nclient_credentials access tokens (RS256 JWT), ${CONCURRENCY} concurrent clients, ${SECONDS} s per server in ${ROUNDS} turns`);
+  for (const server of servers) {
+    const t = totals.get(server.name);
+    const perSecond = (t.done * 1000) / t.ms;
+    const cpuPerToken = t.cpuMs / Math.max(1, t.done);
+    Object.assign((figures[server.name] ??= {}), { tokensPerSecond: perSecond, cpuPerTokenMs: cpuPerToken });
+    log(`  ${server.label.padEnd(48)} ${fmt(perSecond, 'tokens/s')}   server CPU ${cpuPerToken.toFixed(2)} ms/token   p50 ${median(t.p50).toFixed(1)} ms   p95 ${median(t.p95).toFixed(1)} ms   tokens ${t.done}   failed ${t.failures}`);
+  }
+}
+
+async function signIns() {
+  const FIXTURES = await benchFixtures(BROWSERS);
+  const runs = [
+    { key: 'floor-sign-in', name: 'floor', workload: 'floor-sign-in', env: {} },
+    { key: 'ours-memory', name: 'ours', workload: 'sign-in', env: { STORE: 'memory', FIXTURES } },
+    { key: 'ours-redis', name: 'ours', workload: 'sign-in', env: { STORE: 'redis', FIXTURES, REDIS_URL, REDIS_PREFIX: `mvc-bench:${randomUUID().slice(0, 8)}:` } },
+  ];
+  log(`\nfull password sign-ins (pages + code exchange), ${BROWSERS} concurrent browsers, ${SECONDS} s each; RSS after a full GC`);
+  for (const run of runs) {
+    const server = await start(run.name, { env: run.env, inspect: true });
+    let before;
+    try {
+      const r = await load(server, { workload: run.workload, concurrency: BROWSERS, seconds: SECONDS, warmupSeconds: 2 }, {
+        beforeMeasuring: async () => {
+          await server.collectGarbage();
+          before = procStat(server.pid).rssMb;
+        },
+      });
+      await server.collectGarbage();
+      await sleep(200);
+      const after = procStat(server.pid).rssMb;
+      figures[run.key] = { signInsPerSecond: r.perSecond, cpuPerSignInMs: r.cpuPerRequestMs, rssBeforeMb: before, rssAfterMb: after };
+      const label = run.name === 'floor' ? TARGETS.floor.label : `ours, ${run.env.STORE} store`;
+      log(`  ${label.padEnd(48)} ${fmt(r.perSecond, 'sign-ins/s')}   server CPU ${r.cpuPerRequestMs.toFixed(1)} ms/sign-in   p50 ${r.p50.toFixed(0)} ms   p95 ${r.p95.toFixed(0)} ms   sign-ins ${r.done}   failed ${r.failures}   RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB`);
+      if (r.firstError) log(`    first failure: ${r.firstError}`);
+    } finally {
+      await server.stop();
+      if (run.env.REDIS_PREFIX) await clearPrefix(run.env.REDIS_PREFIX);
+    }
+  }
+}
+
+async function clearPrefix(prefix) {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function fmt(value, unit) {
+  if (value === undefined) return '–';
+  return `${value >= 10 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2)} ${unit}`;
+}
+
+/** The summary, as a Markdown table: each figure for each server, ours against the peer and against the limit. */
+function summary() {
+  const f = (key, field) => figures[key]?.[field];
+  const ratio = (a, b) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
+  const rows = [
+    ['cold start, process start → first 200', 'readyMs', 'ms', 'ours', 'bare', '≤ 1.0× the peer'],
+    ['CPU until ready', 'readyCpuMs', 'ms', 'ours', 'bare', ''],
+    ['in-process start (library), process start → first 200', 'readyMs', 'ms', 'ours-library', 'bare', '', 'peer-library'],
+    ['client_credentials tokens/s, 32 concurrent', 'tokensPerSecond', '', 'ours', 'bare', '≥ 1.5× the peer'],
+    ['server CPU per token', 'cpuPerTokenMs', 'ms', 'ours', 'bare', '≤ 0.5 ms'],
+    ['RSS when ready', 'readyRssMb', 'MB', 'ours', 'bare', '≤ 80 MB'],
+  ];
+  log(`\n| figure | peer | bare signer | oidc-provider alone | ours | ours ÷ peer | ours ÷ limit | goal |`);
+  log('|---|---|---|---|---|---|---|---|');
+  for (const [title, field, unit, ours, limit, goal, peer = 'peer'] of rows) {
+    const v = (key) => fmt(f(key, field), unit).trim();
+    log(`| ${title} | ${v(peer)} | ${v(limit)} | ${v('floor')} | ${v(ours)} | ${ratio(f(ours, field), f(peer, field))} | ${ratio(f(ours, field), f(limit, field))} | ${goal} |`);
+  }
+  for (const [title, key, goal] of [['full password sign-ins/s (pages + code exchange), memory', 'ours-memory', '≥ 400'], ['same, Redis', 'ours-redis', '≥ 300']]) {
+    log(`| ${title} | – | – | ${fmt(f('floor-sign-in', 'signInsPerSecond'), '').trim()} | ${fmt(f(key, 'signInsPerSecond'), '').trim()} | – | ${ratio(f(key, 'signInsPerSecond'), f('floor-sign-in', 'signInsPerSecond'))} | ${goal} |`);
+  }
+  for (const [title, key] of [['server CPU per sign-in, memory', 'ours-memory'], ['same, Redis', 'ours-redis']]) {
+    log(`| ${title} | – | – | ${fmt(f('floor-sign-in', 'cpuPerSignInMs'), 'ms').trim()} | ${fmt(f(key, 'cpuPerSignInMs'), 'ms').trim()} | – | ${ratio(f(key, 'cpuPerSignInMs'), f('floor-sign-in', 'cpuPerSignInMs'))} | |`);
+  }
+  const rss = (key) => (figures[key] ? `${fmt(f(key, 'rssBeforeMb'), '').trim()} → ${fmt(f(key, 'rssAfterMb'), 'MB')}` : '–');
+  log(`| RSS after ${SECONDS} s of sign-ins (after GC), memory | – | – | ${rss('floor-sign-in')} | ${rss('ours-memory')} | – | – | flat (≤ +10 MB) |`);
+  log('\n"limit": the bare signer for start-up and tokens, oidc-provider alone for sign-ins.');
+}
+
+buildIfStale();
+log(`mock-visma-connect benchmark: Node ${process.version}, ${availableParallelism()} cores, load average ${load1()} at start`);
+if (sections.includes('startup')) await startup();
+if (sections.includes('tokens')) await tokens();
+if (sections.includes('sign-ins')) await signIns();
+summary();
+log(`\nload average ${load1()} at the end; on a busy machine compare the ratios, not the absolute figures`);

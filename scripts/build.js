@@ -1,0 +1,121 @@
+// `npm run build`: dist/ as the package ships it. The type declarations come from tsc (which also
+// type-checks); the code is bundled by esbuild, so starting the server reads a few files instead of
+// a module graph of hundreds. Each entry point (the bin's cli, the package's `.`, `./testing` and
+// `./scenarios`) is a file of its own; code they share sits in dist/chunks/, once, so a process that
+// imports several of them still has one clock and one of each module. What a start does not need
+// stays out of the way: the Redis client, the mail sender and catcher, QR codes and TOTP are loaded
+// when first used, and the scenario runner's command line is a chunk of its own.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+
+/**
+ * Loaded on first use (dynamic imports in the sources) straight from node_modules. The mail catcher's
+ * smtp-server and nodemailer are lazy too, but bundled into chunks of their own: the catcher starts
+ * with every embedded start, and unbundled, nodemailer's ESM import of node:http loads undici (see
+ * requireBuiltins), ~6 MB and ~30 ms of each start.
+ */
+const LAZY_PACKAGES = ['ioredis', 'mailparser', 'qrcode', 'otplib'];
+
+/**
+ * Node's built-ins are required, not imported. For an ESM import of a built-in Node builds a module
+ * namespace, which reads every export, lazy getters included: node:http's load all of undici (fetch),
+ * node:fs's its streams, node:crypto's webcrypto: about a tenth of a start, for nothing we use. Each
+ * built-in becomes a module that requires it and exports each of its names on its own, so that the
+ * bundle keeps (and reads) only the names it imports.
+ */
+const requireBuiltins = {
+  name: 'require-builtins',
+  setup(build) {
+    const require = createRequire(import.meta.url);
+    const builtin = new RegExp(`^(node:)?(${builtinModules.map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`);
+    build.onResolve({ filter: builtin }, ({ path, kind }) => (kind === 'import-statement' ? { path, namespace: 'builtin' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, ({ path }) => {
+      const names = Object.keys(Object.getOwnPropertyDescriptors(require(path))).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+      const exports = names.map((name) => `export const ${name} = /* @__PURE__ */ (() => m.${name})();`);
+      return { contents: [`const m = require(${JSON.stringify(path)});`, 'export default m;', ...exports].join('\n'), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Koa 3 asks `body instanceof ReadableStream`, `Blob` and `Response` of every body that is not a
+ * string, buffer or stream (every JSON answer), and reading the global Response makes Node load
+ * undici: ~25 ms and 5 MB on the first answer. In Koa's two files that ask, the three names answer
+ * instanceof the same, but a plain object or array (which no web class makes) without loading anything.
+ */
+const koaWebClasses = {
+  name: 'koa-web-classes',
+  setup(build) {
+    const prelude = [
+      'const __webClass = (name) => ({ [Symbol.hasInstance]: (value) => typeof value === "object" && value !== null && !Array.isArray(value) && ![Object.prototype, null].includes(Object.getPrototypeOf(value)) && value instanceof globalThis[name] });',
+      'const ReadableStream = __webClass("ReadableStream"), Blob = __webClass("Blob"), Response = __webClass("Response");',
+    ].join('\n');
+    build.onLoad({ filter: /[\\/]node_modules[\\/]koa[\\/]lib[\\/](response|application)\.js$/ }, ({ path }) => ({ contents: `${prelude}\n${readFileSync(path, 'utf8')}`, loader: 'js' }));
+  },
+};
+
+/**
+ * oidc-provider makes two Intl.ListFormat objects when its module loads, for error messages only;
+ * the first Intl object costs ~25 ms of ICU set-up. Each is made when first used instead.
+ */
+const lazyListFormat = {
+  name: 'lazy-list-format',
+  setup(build) {
+    const prelude = 'const __lazyListFormat = (...args) => { let made; return { format: (list) => (made ??= new Intl.ListFormat(...args)).format(list) }; };';
+    build.onLoad({ filter: /[\\/]node_modules[\\/]oidc-provider[\\/]lib[\\/]helpers[\\/]formatters\.js$/ }, ({ path }) => ({
+      contents: `${prelude}\n${readFileSync(path, 'utf8').replaceAll('new Intl.ListFormat(', '__lazyListFormat(')}`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** JSON (mime-db's table) as JSON.parse of a string: V8 reads that faster than the same data as an object literal. */
+const jsonParse = {
+  name: 'json-parse',
+  setup(build) {
+    build.onLoad({ filter: /\.json$/ }, ({ path }) => ({ contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(path, 'utf8'))))});`, loader: 'js' }));
+  },
+};
+
+rmSync(dist, { recursive: true, force: true });
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--emitDeclarationOnly'], { stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+await build({
+  absWorkingDir: root,
+  entryPoints: ['provider/cli.ts', 'provider/index.ts', 'provider/testing/index.ts', 'scenarios/runner/index.ts'],
+  outdir: dist,
+  outbase: '.',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  external: [...LAZY_PACKAGES, '#supported-node', '#require-supported-node'],
+  plugins: [requireBuiltins, koaWebClasses, lazyListFormat, jsonParse],
+  // One copy of the MIME table: Koa's accepts@1 would bring mime-types@2 and a second mime-db.
+  alias: { 'mime-types': './node_modules/mime-types' },
+  // Without comments (some are not ASCII) the code is ASCII, so V8 holds it in one byte per character,
+  // and it is a third smaller. Names stay as they are: oidc-provider reads class names, and stack
+  // traces name the functions of the sources.
+  minifyWhitespace: true,
+  banner: {
+    js: [
+      // First in every file, so first to run: on a Node older than we need, importing any entry point
+      // throws the one-line reason before the bundled code runs (the bin checks before it imports).
+      "import '#require-supported-node';",
+      // The bundled CommonJS packages require Node's built-ins.
+      "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    ].join('\n'),
+  },
+  logLevel: 'warning',
+});
+writeFileSync(join(dist, '.build-stamp'), `${new Date().toISOString()}\n`);
