@@ -21,10 +21,6 @@ export class AttemptLimit {
     private readonly rule: AttemptLimitRule,
   ) {}
 
-  async isLocked(subject: string): Promise<boolean> {
-    return (await this.failures(subject)) >= this.rule.maxFailures;
-  }
-
   /** Failures counted now (attempts being checked included). */
   async failures(subject: string): Promise<number> {
     return (await this.store.get<number>(this.#key(subject))) ?? 0;
