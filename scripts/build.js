@@ -54,7 +54,8 @@ const koaWebClasses = {
   name: 'koa-web-classes',
   setup(build) {
     const prelude = [
-      'const __webClass = (name) => ({ [Symbol.hasInstance]: (value) => typeof value === "object" && value !== null && !Array.isArray(value) && ![Object.prototype, null].includes(Object.getPrototypeOf(value)) && value instanceof globalThis[name] });',
+      'const __plain = (value) => Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null;',
+      'const __webClass = (name) => ({ [Symbol.hasInstance]: (value) => typeof value === "object" && value !== null && !__plain(value) && value instanceof globalThis[name] });',
       'const ReadableStream = __webClass("ReadableStream"), Blob = __webClass("Blob"), Response = __webClass("Response");',
     ].join('\n');
     build.onLoad({ filter: /[\\/]node_modules[\\/]koa[\\/]lib[\\/](response|application)\.js$/ }, ({ path }) => ({ contents: `${prelude}\n${readFileSync(path, 'utf8')}`, loader: 'js' }));
