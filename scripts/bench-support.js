@@ -100,6 +100,15 @@ export const TARGETS = {
     env: { ...OURS_ENV, MAIL: 'smtp', SMTP_URL: 'smtp://127.0.0.1:1' },
     ready: '/healthz',
   },
+  ...(process.env.BENCH_BASELINE && {
+    baseline: {
+      label: `baseline (${process.env.BENCH_BASELINE})`,
+      args: () => [process.env.BENCH_BASELINE, '--port', 'PORT'],
+      env: OURS_ENV,
+      ready: '/healthz',
+      tokenPath: '/connect/token',
+    },
+  }),
   'ours-library': {
     label: 'ours, in-process (mock-visma-connect/testing)',
     args: () => inProcess(`import { startMockVismaConnect } from 'mock-visma-connect/testing'; await startMockVismaConnect({ settings: { port: PORT } });`),

@@ -2,7 +2,9 @@
 // a bare signer (the practical limit of this machine) and oidc-provider alone (the floor of our
 // stack), in one run, so the ratios hold even on a busy machine. Prints figures, never asserts.
 // BENCH_RUNS (cold starts per server, 10), BENCH_SECONDS (measured seconds per server, 10),
-// BENCH_CONCURRENCY (token clients, 32), BENCH_BROWSERS (sign-in browsers, 16), REDIS_URL.
+// BENCH_CONCURRENCY (token clients, 32), BENCH_BROWSERS (sign-in browsers, 16), REDIS_URL, and
+// BENCH_BASELINE: the bin of another build (another checkout's bin/mock-visma-connect.js) to measure
+// beside ours in the same run, a column of its own.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { benchFixtures, load, procStat, sleep, start, TARGETS } from './bench-support.js';
@@ -15,6 +17,7 @@ const BROWSERS = Number(process.env.BENCH_BROWSERS ?? 16);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROUNDS = 2; // each server is loaded in turns, so a burst of other work on the machine hits all of them
 const SECTIONS = ['startup', 'tokens', 'sign-ins'];
+const BASELINE = 'baseline' in TARGETS ? ['baseline'] : [];
 const asked = process.argv.slice(2);
 for (const section of asked) if (!SECTIONS.includes(section)) throw new Error(`unknown section ${section}; the sections are ${SECTIONS.join(', ')}`);
 const sections = asked.length ? asked : SECTIONS;
@@ -25,7 +28,7 @@ const log = (line) => process.stdout.write(`${line}\n`);
 const figures = {};
 
 async function startup() {
-  const names = ['peer', 'peer-library', 'bare', 'floor', 'ours', 'ours-no-catcher', 'ours-library'];
+  const names = ['peer', 'peer-library', 'bare', 'floor', ...BASELINE, 'ours', 'ours-no-catcher', 'ours-library'];
   const runs = Object.fromEntries(names.map((name) => [name, []]));
   for (let run = -1; run < RUNS; run += 1) {
     for (const name of names) {
@@ -43,7 +46,7 @@ async function startup() {
 }
 
 async function tokens() {
-  const names = ['peer', 'bare', 'floor', 'ours'];
+  const names = ['peer', 'bare', 'floor', ...BASELINE, 'ours'];
   const servers = [];
   for (const name of names) servers.push(await start(name));
   const totals = new Map(names.map((name) => [name, { done: 0, ms: 0, cpuMs: 0, failures: 0, p50: [], p95: [] }]));
@@ -76,11 +79,11 @@ async function tokens() {
 
 async function signIns() {
   const FIXTURES = await benchFixtures(BROWSERS);
-  const runs = [
-    { key: 'floor-sign-in', name: 'floor', workload: 'floor-sign-in', env: {} },
-    { key: 'ours-memory', name: 'ours', workload: 'sign-in', env: { STORE: 'memory', FIXTURES } },
-    { key: 'ours-redis', name: 'ours', workload: 'sign-in', env: { STORE: 'redis', FIXTURES, REDIS_URL, REDIS_PREFIX: `mvc-bench:${randomUUID().slice(0, 8)}:` } },
-  ];
+  const runs = [{ key: 'floor-sign-in', name: 'floor', workload: 'floor-sign-in', env: {} }];
+  for (const name of [...BASELINE, 'ours']) {
+    runs.push({ key: `${name}-memory`, name, workload: 'sign-in', env: { STORE: 'memory', FIXTURES } });
+    runs.push({ key: `${name}-redis`, name, workload: 'sign-in', env: { STORE: 'redis', FIXTURES, REDIS_URL, REDIS_PREFIX: `mvc-bench:${randomUUID().slice(0, 8)}:` } });
+  }
   log(`\nfull password sign-ins (pages + code exchange), ${BROWSERS} concurrent browsers, ${SECONDS} s each; RSS after a full GC`);
   for (const run of runs) {
     const server = await start(run.name, { env: run.env, inspect: true });
@@ -96,7 +99,7 @@ async function signIns() {
       await sleep(200);
       const after = procStat(server.pid).rssMb;
       figures[run.key] = { signInsPerSecond: r.perSecond, cpuPerSignInMs: r.cpuPerRequestMs, rssBeforeMb: before, rssAfterMb: after };
-      const label = run.name === 'floor' ? TARGETS.floor.label : `ours, ${run.env.STORE} store`;
+      const label = run.name === 'floor' ? TARGETS.floor.label : `${run.name}, ${run.env.STORE} store`;
       log(`  ${label.padEnd(48)} ${fmt(r.perSecond, 'sign-ins/s')}   server CPU ${r.cpuPerRequestMs.toFixed(1)} ms/sign-in   p50 ${r.p50.toFixed(0)} ms   p95 ${r.p95.toFixed(0)} ms   sign-ins ${r.done}   failed ${r.failures}   RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB`);
       if (r.firstError) log(`    first failure: ${r.firstError}`);
     } finally {
@@ -130,28 +133,35 @@ function fmt(value, unit) {
 function summary() {
   const f = (key, field) => figures[key]?.[field];
   const ratio = (a, b) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
-  const rows = [
-    ['cold start, process start → first 200', 'readyMs', 'ms', 'ours', 'bare', '≤ 1.0× the peer'],
-    ['CPU until ready', 'readyCpuMs', 'ms', 'ours', 'bare', ''],
-    ['in-process start (library), process start → first 200', 'readyMs', 'ms', 'ours-library', 'bare', '', 'peer-library'],
-    ['client_credentials tokens/s, 32 concurrent', 'tokensPerSecond', '', 'ours', 'bare', '≥ 1.5× the peer'],
-    ['server CPU per token', 'cpuPerTokenMs', 'ms', 'ours', 'bare', '≤ 0.5 ms'],
-    ['RSS when ready', 'readyRssMb', 'MB', 'ours', 'bare', '≤ 80 MB'],
+  const baseline = BASELINE.length > 0;
+  const row = (cells) => log(`| ${cells.filter((cell) => cell !== undefined).join(' | ')} |`);
+  row(['figure', 'peer', 'bare signer', 'oidc-provider alone', baseline ? 'baseline' : undefined, 'ours', 'ours ÷ peer', 'ours ÷ limit', baseline ? 'ours ÷ baseline' : undefined, 'goal']);
+  row(['---', '---', '---', '---', baseline ? '---' : undefined, '---', '---', '---', baseline ? '---' : undefined, '---']);
+  const figureRow = (title, { peer, bare, floor, base, ours, limit, goal, unit }) => {
+    const v = (value) => (value === undefined ? '–' : fmt(value, unit).trim());
+    row([title, v(peer), v(bare), v(floor), baseline ? v(base) : undefined, v(ours), ratio(ours, peer), ratio(ours, limit), baseline ? ratio(ours, base) : undefined, goal]);
+  };
+  const serverRows = [
+    ['cold start, process start → first 200', 'readyMs', 'ms', '≤ 1.0× the peer'],
+    ['CPU until ready', 'readyCpuMs', 'ms', ''],
+    ['client_credentials tokens/s, 32 concurrent', 'tokensPerSecond', '', '≥ 1.5× the peer'],
+    ['server CPU per token', 'cpuPerTokenMs', 'ms', '≤ 0.5 ms'],
+    ['RSS when ready', 'readyRssMb', 'MB', '≤ 80 MB'],
   ];
-  log(`\n| figure | peer | bare signer | oidc-provider alone | ours | ours ÷ peer | ours ÷ limit | goal |`);
-  log('|---|---|---|---|---|---|---|---|');
-  for (const [title, field, unit, ours, limit, goal, peer = 'peer'] of rows) {
-    const v = (key) => fmt(f(key, field), unit).trim();
-    log(`| ${title} | ${v(peer)} | ${v(limit)} | ${v('floor')} | ${v(ours)} | ${ratio(f(ours, field), f(peer, field))} | ${ratio(f(ours, field), f(limit, field))} | ${goal} |`);
+  for (const [title, field, unit, goal] of serverRows) {
+    figureRow(title, { peer: f('peer', field), bare: f('bare', field), floor: f('floor', field), base: f('baseline', field), ours: f('ours', field), limit: f('bare', field), goal, unit });
   }
-  for (const [title, key, goal] of [['full password sign-ins/s (pages + code exchange), memory', 'ours-memory', '≥ 400'], ['same, Redis', 'ours-redis', '≥ 300']]) {
-    log(`| ${title} | – | – | ${fmt(f('floor-sign-in', 'signInsPerSecond'), '').trim()} | ${fmt(f(key, 'signInsPerSecond'), '').trim()} | – | ${ratio(f(key, 'signInsPerSecond'), f('floor-sign-in', 'signInsPerSecond'))} | ${goal} |`);
+  figureRow('in-process start (the libraries), process start → first 200', { peer: f('peer-library', 'readyMs'), bare: f('bare', 'readyMs'), ours: f('ours-library', 'readyMs'), limit: f('bare', 'readyMs'), goal: '', unit: 'ms' });
+  for (const [title, store, goal] of [['full password sign-ins/s (pages + code exchange), memory', 'memory', '≥ 400'], ['same, Redis', 'redis', '≥ 300']]) {
+    const floor = f('floor-sign-in', 'signInsPerSecond');
+    figureRow(title, { floor, base: f(`baseline-${store}`, 'signInsPerSecond'), ours: f(`ours-${store}`, 'signInsPerSecond'), limit: floor, goal, unit: '' });
   }
-  for (const [title, key] of [['server CPU per sign-in, memory', 'ours-memory'], ['same, Redis', 'ours-redis']]) {
-    log(`| ${title} | – | – | ${fmt(f('floor-sign-in', 'cpuPerSignInMs'), 'ms').trim()} | ${fmt(f(key, 'cpuPerSignInMs'), 'ms').trim()} | – | ${ratio(f(key, 'cpuPerSignInMs'), f('floor-sign-in', 'cpuPerSignInMs'))} | |`);
+  for (const [title, store] of [['server CPU per sign-in, memory', 'memory'], ['same, Redis', 'redis']]) {
+    const floor = f('floor-sign-in', 'cpuPerSignInMs');
+    figureRow(title, { floor, base: f(`baseline-${store}`, 'cpuPerSignInMs'), ours: f(`ours-${store}`, 'cpuPerSignInMs'), limit: floor, goal: '', unit: 'ms' });
   }
   const rss = (key) => (figures[key] ? `${fmt(f(key, 'rssBeforeMb'), '').trim()} → ${fmt(f(key, 'rssAfterMb'), 'MB')}` : '–');
-  log(`| RSS after ${SECONDS} s of sign-ins (after GC), memory | – | – | ${rss('floor-sign-in')} | ${rss('ours-memory')} | – | – | flat (≤ +10 MB) |`);
+  row([`RSS after ${SECONDS} s of sign-ins (after GC), memory`, '–', '–', rss('floor-sign-in'), baseline ? rss('baseline-memory') : undefined, rss('ours-memory'), '–', '–', baseline ? '–' : undefined, 'flat (≤ +10 MB)']);
   log('\n"limit": the bare signer for start-up and tokens, oidc-provider alone for sign-ins.');
 }
 
