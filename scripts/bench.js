@@ -100,7 +100,7 @@ async function signIns() {
       const after = procStat(server.pid).rssMb;
       figures[run.key] = { signInsPerSecond: r.perSecond, cpuPerSignInMs: r.cpuPerRequestMs, rssBeforeMb: before, rssAfterMb: after };
       const label = run.name === 'floor' ? TARGETS.floor.label : `${run.name}, ${run.env.STORE} store`;
-      log(`  ${label.padEnd(48)} ${fmt(r.perSecond, 'sign-ins/s')}   server CPU ${r.cpuPerRequestMs.toFixed(1)} ms/sign-in   p50 ${r.p50.toFixed(0)} ms   p95 ${r.p95.toFixed(0)} ms   sign-ins ${r.done}   failed ${r.failures}   RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB`);
+      log(`  ${label.padEnd(48)} ${fmt(r.perSecond, 'sign-ins/s')}   server CPU ${r.cpuPerRequestMs.toFixed(1)} ms/sign-in   p50 ${r.p50.toFixed(0)} ms   p95 ${r.p95.toFixed(0)} ms   sign-ins ${r.done}   failed ${r.failures}   RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB (${(((after - before) * 1024) / Math.max(1, r.done)).toFixed(1)} KB a sign-in)`);
       if (r.firstError) log(`    first failure: ${r.firstError}`);
     } finally {
       await server.stop();
