@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { Middleware } from 'koa';
-import { HttpError, isSafeMethod, jsonErrors, sentFromAnotherSite, type Logger } from '../http/index.js';
+import { HttpError, isLoopbackHostname, isSafeMethod, jsonErrors, sentFromAnotherSite, type Logger } from '../http/index.js';
 
 export interface ControlAccess {
   token: string | undefined;
@@ -29,7 +28,7 @@ function offBeyondLoopback(exposedWithoutToken: boolean): Middleware {
  */
 function localHostOnly(issuer: string): Middleware {
   const issuerHost = new URL(issuer).hostname.toLowerCase();
-  const allowed = (hostname: string) => hostname === 'localhost' || hostname === '[::1]' || hostname === issuerHost || (isIP(hostname) === 4 && hostname.startsWith('127.'));
+  const allowed = (hostname: string) => isLoopbackHostname(hostname) || hostname === issuerHost;
   return async function requireLocalHost(ctx, next) {
     const hostname = ctx.hostname.toLowerCase();
     if (!allowed(hostname)) {

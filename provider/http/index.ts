@@ -13,3 +13,4 @@ export { noStore } from './no-store.js';
 export { validHost } from './valid-host.js';
 export { isSafeMethod, sentFromAnotherSite } from './cross-site.js';
 export { CsrfTokens, sameSiteForms } from './form-guards.js';
+export { isLoopbackHostname } from './loopback-host.js';

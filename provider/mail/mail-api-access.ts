@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
+import { isLoopbackHostname } from '../http/index.js';
 
 export interface MailApiAccess {
   controlToken: string | undefined;
@@ -35,7 +36,7 @@ export function mailApiAccess({ controlToken, exposedWithoutToken, corsOrigin }:
         ctx.set('www-authenticate', 'Bearer realm="mock-visma-connect mail"');
         return refuse(ctx, 401, 'unauthorized', 'the MailHog API needs Authorization: Bearer <CONTROL_TOKEN> (or Basic auth with CONTROL_TOKEN as the password)');
       }
-    } else if (!namesLoopback(ctx.get('host'))) {
+    } else if (!isLoopbackHostname(ctx.hostname)) {
       return refuse(ctx, 403, 'host_not_allowed', 'without CONTROL_TOKEN the MailHog API answers only to Host localhost, 127.0.0.1 or [::1]');
     }
     await next();
@@ -55,10 +56,4 @@ function presentsToken(authorization: string, token: string): boolean {
   else return false;
   const [a, b] = [Buffer.from(given), Buffer.from(token)];
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** localhost, 127.x.y.z or [::1], with or without a port. */
-export function namesLoopback(hostHeader: string): boolean {
-  const host = hostHeader.toLowerCase().replace(/:\d+$/, '');
-  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
