@@ -1,6 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
-import { HttpError, isLoopbackHostname, isSafeMethod, jsonErrors, sentFromAnotherSite, type Logger } from '../http/index.js';
+import { HttpError, isLoopbackHostname, isSafeMethod, jsonErrors, sameSecret, sentFromAnotherSite, type Logger } from '../http/index.js';
 
 export interface ControlAccess {
   token: string | undefined;
@@ -40,11 +39,10 @@ function localHostOnly(issuer: string): Middleware {
 
 /** `Authorization: Bearer <token>` (or, for the mailbox page in a browser, `?token=`). */
 function requireControlToken(token: string): Middleware {
-  const expected = Buffer.from(`Bearer ${token}`);
+  const expected = `Bearer ${token}`;
   return async function requireToken(ctx, next) {
     const query = typeof ctx.query['token'] === 'string' ? `Bearer ${ctx.query['token']}` : '';
-    const given = Buffer.from(ctx.get('authorization') || query);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!sameSecret(ctx.get('authorization') || query, expected)) {
       ctx.set('www-authenticate', 'Bearer realm="mock-visma-connect control plane"');
       throw new HttpError(401, 'unauthorized', 'the control plane needs Authorization: Bearer <CONTROL_TOKEN>');
     }

@@ -1,9 +1,10 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import type { MessageKey } from '../i18n/index.js';
 import { readForm } from './body.js';
 import { isSafeMethod, sentFromAnotherSite } from './cross-site.js';
 import { showMessage } from './message-page.js';
+import { sameSecret } from './same-secret.js';
 
 /** Where a refused form sends the user back to, if anywhere. */
 type Back = { url: string; label: MessageKey } | undefined;
@@ -48,11 +49,7 @@ export class CsrfTokens {
 
   matches(token: string | undefined, sessionId: string): boolean {
     if (token === undefined) return false;
-    const given = Buffer.from(token);
-    return this.#keys.some((key) => {
-      const expected = Buffer.from(this.#sign(key, sessionId));
-      return given.length === expected.length && timingSafeEqual(given, expected);
-    });
+    return this.#keys.some((key) => sameSecret(token, this.#sign(key, sessionId)));
   }
 
   #sign(key: string, sessionId: string): string {

@@ -1,6 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
-import { isLoopbackHostname } from '../http/index.js';
+import { isLoopbackHostname, sameSecret } from '../http/index.js';
 
 export interface MailApiAccess {
   controlToken: string | undefined;
@@ -54,6 +53,5 @@ function presentsToken(authorization: string, token: string): boolean {
   if (scheme.toLowerCase() === 'bearer') given = credentials;
   else if (scheme.toLowerCase() === 'basic') given = Buffer.from(credentials, 'base64').toString('utf8').replace(/^[^:]*:/, '');
   else return false;
-  const [a, b] = [Buffer.from(given), Buffer.from(token)];
-  return a.length === b.length && timingSafeEqual(a, b);
+  return sameSecret(given, token);
 }
