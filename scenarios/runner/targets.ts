@@ -20,10 +20,8 @@ export async function remoteTarget(url: string, controlToken: string | undefined
 /** An emulator in this process: the fastest start, for one scenario at a time. */
 export async function inProcessTarget(fixturesPath: string | undefined): Promise<RunningTarget> {
   const { startEmulator, defaultSettings } = await import('../../provider/index.js');
-  const { clock } = await import('../../provider/time/index.js');
   const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, publicApiPort: 0, logLevel: 'error', mailRetrySeconds: 0.5, ...(fixturesPath && { fixturesPath }) }));
-  // The emulator moves this process's clock; leave it as it was found.
-  return { url: emulator.url, issuer: emulator.issuer, controlToken: undefined, stop: () => emulator.close().then(() => clock.reset()) };
+  return { url: emulator.url, issuer: emulator.issuer, controlToken: undefined, stop: () => emulator.close() };
 }
 
 const BIN = projectPath('bin', 'mock-visma-connect.js');
