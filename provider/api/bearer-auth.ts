@@ -25,9 +25,10 @@ export function bearerAuth(issuer: string, audience: string, signingKeys: JWK[],
       ctx.set('www-authenticate', 'Bearer realm="Visma Connect API"');
       throw new HttpError(401, 'invalid_token', 'send a bearer access token from client_credentials with scope connect:users');
     }
+    const currentDate = await tokenTimes.checkingDate(token);
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, publicKeys, { issuer, audience, algorithms: ['RS256'], currentDate: await tokenTimes.checkingDate(token) }));
+      ({ payload } = await jwtVerify(token, publicKeys, { issuer, audience, algorithms: ['RS256'], currentDate }));
     } catch (error) {
       ctx.set('www-authenticate', 'Bearer realm="Visma Connect API", error="invalid_token"');
       throw new HttpError(401, 'invalid_token', `the access token is not valid: ${(error as Error).message}`);

@@ -29,9 +29,10 @@ export function requireToken(issuer: string, signingKeys: JWK[], tokenTimes: Ser
       ctx.set('www-authenticate', REALM);
       throw new PublicApiError('ERROR_INVALID_TOKEN', 'send a bearer access token from client_credentials with the publicapi:* scopes the operation needs');
     }
+    const currentDate = await tokenTimes.checkingDate(token);
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, publicKeys, { issuer, audience: PUBLIC_API_AUDIENCE, algorithms: ['RS256'], currentDate: await tokenTimes.checkingDate(token) }));
+      ({ payload } = await jwtVerify(token, publicKeys, { issuer, audience: PUBLIC_API_AUDIENCE, algorithms: ['RS256'], currentDate }));
     } catch (error) {
       ctx.set('www-authenticate', `${REALM}, error="invalid_token"`);
       throw new PublicApiError('ERROR_INVALID_TOKEN', `the access token is not valid for the Public API: ${(error as Error).message}`);
