@@ -27,7 +27,7 @@ export async function inProcessTarget(fixturesPath: string | undefined): Promise
 const BIN = projectPath('bin', 'mock-visma-connect.js');
 
 /**
- * An emulator in a process of its own (parallel runs: each moves its own clock), set up as the
+ * An emulator in a process of its own (parallel runs), set up as the
  * in-process one is: none of its settings come from the runner's environment (in a container that
  * says HOST=0.0.0.0, ISSUER, MAIL=smtp, which are the container's server's).
  */
