@@ -4,8 +4,6 @@ const STORE_DEPENDENT = ['test/integration/**/*.test.ts', 'test/interop/**/*.tes
 
 export default defineConfig({
   test: {
-    // Each file runs in its own process: the emulator's clock shifts the process-wide Date.
-    pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 20_000,
     reporters: process.env['CI'] ? ['default', 'junit'] : ['default'],

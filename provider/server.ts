@@ -24,6 +24,7 @@ import {
   refreshTokenGrace,
   SESSION_SECONDS,
   SessionExpiry,
+  ServiceTokenTimes,
   SessionManagement,
   tokenErrorsAsBadRequest,
   unsignedRequestObjects,
@@ -33,7 +34,7 @@ import {
 import { Directory, notFound, publicApiErrors, publicApiRoutes, requireToken } from './public-api/index.js';
 import { RememberedDevices, RiskOverrides } from './risk/index.js';
 import { clientKey, createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
-import { clock, SharedClock } from './time/index.js';
+import { Clock, SharedClock } from './time/index.js';
 import { DecisionLog, SignInDecisions, TwoFactorGate } from './twofactor/index.js';
 
 export const DEFAULT_FIXTURES_PATH = projectPath('fixtures', 'default.yaml');
@@ -53,6 +54,8 @@ export interface RunningEmulator {
   /** The Visma Connect Public API's base URL (its own listener; operations under `/v1.0`). */
   publicApiUrl: string;
   store: Store;
+  /** This emulator's clock (each emulator has its own; the process's Date is never moved). */
+  clock: Clock;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -70,8 +73,6 @@ type Closer = () => Promise<void> | void;
  * everything is ready the ports answer 503.
  */
 export async function startEmulator(settings: Settings, logger: Logger = createLogger(settings.logLevel)): Promise<RunningEmulator> {
-  clock.install();
-
   const fixturesPath = settings.fixturesPath ?? DEFAULT_FIXTURES_PATH;
   const [fixtures, keys] = await Promise.all([
     readFixtureFile(fixturesPath).then((file) => prepareFixtures(file, settings.passwordHashCost)),
@@ -98,10 +99,13 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     const publicApiUrl = `http://${urlHost(settings.host)}:${publicApiPort}`;
     const issuer = settings.issuer ?? `http://localhost:${port}`;
 
-    const store = await openStore(settings).catch((error: Error) => {
+    const clock = new Clock();
+    const store = await openStore(settings, clock).catch((error: Error) => {
       throw error instanceof StoreUnavailableError ? new StartupError(error.message) : error;
     });
     closers.push(() => store.close());
+    const sharedClock = new SharedClock(clock, store);
+    await sharedClock.sync();
     const mailbox = new Mailbox(store);
     const mailRoute = settings.mail === 'embedded' ? { mailbox } : { smtpUrl: settings.smtpUrl };
     const mailer = new Mailer(mailRoute, new Outbox(store), logger, settings.mailRetrySeconds * 1000);
@@ -114,7 +118,7 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     };
     const reset = async () => {
       await store.clear();
-      clock.reset();
+      await sharedClock.reset();
       await seed();
     };
     // A shared store that already holds this prefix's state (a restart, a second replica) keeps it;
@@ -129,7 +133,7 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     });
 
     let mailMode = `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.`;
-    const { provider: app, publicApi } = compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode, closers });
+    const { provider: app, publicApi } = compose({ settings, logger, store, sharedClock, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode, closers });
     await validateClients(app, fixtures.clients, fixturesPath);
     handle = app.callback();
     handlePublicApi = publicApi.callback();
@@ -140,7 +144,7 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
       mail = await startEmbeddedMail(mailbox, settings, logger, closers);
       mailMode = `Embedded catcher: SMTP on port ${mail.smtpPort}, MailHog API at ${mail.apiUrl}`;
     }
-    return { url, issuer, port, mail, publicApiUrl, store, reset, close: closeAll };
+    return { url, issuer, port, mail, publicApiUrl, store, clock, reset, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
@@ -172,6 +176,7 @@ interface Parts {
   settings: Settings;
   logger: Logger;
   store: Store;
+  sharedClock: SharedClock;
   issuer: string;
   keys: Awaited<ReturnType<typeof loadSigningKeys>>;
   fixtures: PreparedFixtures;
@@ -186,30 +191,32 @@ interface Parts {
  * Every route, in the order a request meets them; oidc-provider's own endpoints come last. The Public
  * API is an app of its own (its own listener), over the same accounts.
  */
-function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: Koa } {
+function compose({ settings, logger, store, sharedClock, issuer, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: Koa } {
+  const { clock } = sharedClock;
   const accounts = new AccountRepository(store);
   const acrSettings = async () => (await store.get<AcrSettings>(ACR_SETTINGS_KEY)) ?? DEFAULT_ACR;
-  const devices = new RememberedDevices(store);
+  const devices = new RememberedDevices(store, clock);
   const overrides = new RiskOverrides(store);
   const decisions = new DecisionLog(store, logger);
-  const gate = new TwoFactorGate({ store, devices, overrides, log: decisions });
+  const gate = new TwoFactorGate({ store, devices, overrides, log: decisions, clock });
   const signIn = new SignInDecisions({ accounts, gate, devices, acrSettings });
   const attempts = new TwoFactorAttempts(store);
   const lockout = new LoginLockout(store);
   const tokens = new LinkTokens(store);
-  const verifications = new EmailVerifications(store);
+  const verifications = new EmailVerifications(store, clock);
   const mails = new AccountMails(issuer, mailer, tokens);
-  const provisioning = new Provisioning({ store, accounts, verifications, mails });
+  const provisioning = new Provisioning({ store, accounts, verifications, mails, clock });
 
   const cookieKeys = settings.cookieKeys ?? [DEV_COOKIE_KEY];
-  const sessionExpiry = new SessionExpiry(store, SESSION_SECONDS, (session) => logoutEndedSession(provider, session));
+  const sessionExpiry = new SessionExpiry(store, clock, SESSION_SECONDS, (session) => logoutEndedSession(provider, session));
   const sessions = new SessionManagement(cookieKeys[0]!, SESSION_SECONDS);
   const issuerKey = new IssuerKey(issuer, keys[0]!);
+  const serviceTokens = new ServiceTokenTimes(store, clock);
   const provider = createOidcProvider({
     issuer,
     keys,
     cookieKeys,
-    adapter: sessionExpiry.trackingAdapter(createOidcAdapter(store, { refreshTokenGraceSeconds: refreshTokenGrace(store) })),
+    adapter: sessionExpiry.trackingAdapter(createOidcAdapter(store, clock, { refreshTokenGraceSeconds: refreshTokenGrace(store) })),
     findAccount: createFindAccount(accounts),
     accounts,
     tenantExists: async (tenantId) => (await store.get(tenantKey(tenantId))) !== undefined,
@@ -217,30 +224,30 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
     acr: fixtures.acr,
     issuerKey,
     sessions,
+    serviceTokens,
   });
   provider.proxy = settings.trustProxy;
   provider.on('server_error', (_ctx, error) => logger.error(`oidc-provider: ${error.stack ?? error.message}`));
   provider.on('backchannel.error', (_ctx, error, client) => logger.warn(`back-channel logout to ${client.clientId} failed: ${error.message}`));
   const sweepFailed = (error: Error) => logger.warn(`looking for ended sessions failed: ${error.message}`);
-  closers.push(sessionExpiry.sweepEvery(SESSION_SWEEP_MS, sweepFailed));
+  closers.push(sessionExpiry.sweepEvery(SESSION_SWEEP_MS, sweepFailed, () => sharedClock.sync()));
 
-  const sharedClock = new SharedClock(store);
   const faults = new Faults(store);
   const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
   if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the /_mock control plane is off`);
   const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer, logger });
-  const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
+  const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings, clock);
   const routers = [
-    controlRoutes({ guards: control, clock: sharedClock, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
+    controlRoutes({ guards: control, sharedClock, clock, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
     mailboxPage(mailbox, mailMode, control),
-    apiRoutes({ issuer, signingKeys: keys, logger, provisioning, mails }),
+    apiRoutes({ issuer, signingKeys: keys, tokenTimes: serviceTokens, logger, provisioning, mails }),
     loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys) }),
+    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys), clock }),
   ];
 
   provider.use(validHost());
-  provider.use(storeGuard(store, sharedClock, describeStore(settings)));
+  provider.use(storeGuard(store, () => sharedClock.sync(), describeStore(settings)));
   provider.use(sessionExpiry.sweepOnRequests(sweepFailed));
   provider.use(lastResort(logger));
   provider.use(formPostAsQuery());
@@ -258,9 +265,9 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
 
   const publicApi = new Koa();
   publicApi.use(publicApiErrors(logger));
-  publicApi.use(storeGuard(store, sharedClock, describeStore(settings)));
-  publicApi.use(requireToken(issuer, keys));
-  publicApi.use(publicApiRoutes(new Directory({ store, accounts, lockout, mails }), settings.passwordHashCost).routes());
+  publicApi.use(storeGuard(store, () => sharedClock.sync(), describeStore(settings)));
+  publicApi.use(requireToken(issuer, keys, serviceTokens));
+  publicApi.use(publicApiRoutes(new Directory({ store, accounts, lockout, mails, clock }), settings.passwordHashCost).routes());
   publicApi.use(notFound);
   return { provider, publicApi };
 }

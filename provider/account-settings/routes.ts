@@ -7,6 +7,7 @@ import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, type CsrfTok
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Store } from '../store/index.js';
+import type { Clock } from '../time/index.js';
 import { ACCOUNT_CALLBACK_PATH, ACCOUNT_PATH, signInUrl } from './internal-client.js';
 
 export interface AccountSettingsDependencies {
@@ -19,6 +20,7 @@ export interface AccountSettingsDependencies {
   lockout: LoginLockout;
   passwordHashCost: number;
   formTokens: CsrfTokens;
+  clock: Clock;
 }
 
 const SETUP_SECONDS = 30 * 60;
@@ -30,7 +32,7 @@ const setupKey = (sub: string) => `account-setup:${sub}`;
  * not keep out a page on another localhost port: every form carries a token bound to the session,
  * and a post from another site is refused before that.
  */
-export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost, formTokens }: AccountSettingsDependencies): Router {
+export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost, formTokens, clock }: AccountSettingsDependencies): Router {
   const sessionId = async (ctx: Context): Promise<string> => (ctx.state['sessionId'] ??= (await provider.Session.get(ctx)).jti);
   const back = { url: ACCOUNT_PATH, label: 'goToAccount' } as const;
   const router = guardedRouter(ACCOUNT_PATH, noStore(), sameSiteForms(issuer, back), formTokens.guard(sessionId, back));
@@ -103,7 +105,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     if (!secret) return ctx.redirect(`${ACCOUNT_PATH}/two-factor/setup`);
     const code = ((await readForm(ctx))['AuthCode'] ?? '').trim();
     if (code === '') return setupPage(ctx, account, secret, 'codeRequired');
-    const timeStep = await matchTotp(secret, code, Math.floor(Date.now() / 1000));
+    const timeStep = await matchTotp(secret, code, clock.nowSeconds());
     if (timeStep === undefined) return setupPage(ctx, account, secret, 'codeWrong');
     const emergencyCode = newEmergencyCode();
     await accounts.update(account.sub, (current) => ({ ...current, totpSecret: secret, emergencyCodeHash: hashEmergencyCode(emergencyCode) }));

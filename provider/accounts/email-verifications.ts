@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { Store } from '../store/index.js';
+import type { Clock } from '../time/index.js';
 
 /** The HRM's "Verifiera konto": a 6-digit code valid 30 minutes, or (from an admin) a link valid 24 hours. */
 export const CODE_SECONDS = 30 * 60;
@@ -28,25 +29,26 @@ export interface EmailVerification {
 const key = (id: string) => `verification:${id}`;
 const codeTriesKey = (id: string) => `verification-code-tries:${id}`;
 const linkKey = (token: string) => `verification-link:${token}`;
-const now = () => Math.floor(Date.now() / 1000);
 const hashCode = (code: string) => createHash('sha256').update(code).digest('base64url');
-
-export function statusOf(verification: EmailVerification): VerificationStatus {
-  if (verification.verified) return 'verified';
-  return now() >= verification.expiresAt ? 'expired' : 'pending';
-}
 
 export class EmailVerifications {
   readonly #store: Store;
+  readonly #clock: Clock;
 
-  constructor(store: Store) {
+  constructor(store: Store, clock: Clock) {
     this.#store = store;
+    this.#clock = clock;
+  }
+
+  statusOf(verification: EmailVerification): VerificationStatus {
+    if (verification.verified) return 'verified';
+    return this.#clock.nowSeconds() >= verification.expiresAt ? 'expired' : 'pending';
   }
 
   /** A new pending verification, with the secret (code or link token) to mail. */
   async start(request: { email: string; delivery: Delivery; clientId: string; tenantId: string | undefined; locale: string }): Promise<{ verification: EmailVerification; secret: string }> {
     const secret = request.delivery === 'code' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : randomBytes(24).toString('base64url');
-    const createdAt = now();
+    const createdAt = this.#clock.nowSeconds();
     const verification: EmailVerification = {
       id: randomUUID(),
       ...request,
@@ -92,6 +94,6 @@ export class EmailVerifications {
   }
 
   #ttl(verification: EmailVerification): number {
-    return Math.max(1, verification.expiresAt - now()) + RETENTION_SECONDS;
+    return Math.max(1, verification.expiresAt - this.#clock.nowSeconds()) + RETENTION_SECONDS;
   }
 }

@@ -9,7 +9,7 @@ export { TwoFactorAttempts, MAX_WRONG_CODES, LOCK_SECONDS } from './two-factor-a
 export type { LinkedApplication, ApplicationRoles } from './account.js';
 export { passwordRuleProblems, newPasswordProblems, withPasswordHash, type PasswordProblem, MIN_PASSWORD_LENGTH } from './password-policy.js';
 export { LoginLockout, MAX_FAILED_PASSWORDS, LOCKOUT_SECONDS } from './login-lockout.js';
-export { EmailVerifications, statusOf, CODE_SECONDS, LINK_SECONDS, MAX_WRONG_VERIFICATION_CODES, type EmailVerification, type Delivery, type VerificationStatus } from './email-verifications.js';
+export { EmailVerifications, CODE_SECONDS, LINK_SECONDS, MAX_WRONG_VERIFICATION_CODES, type EmailVerification, type Delivery, type VerificationStatus } from './email-verifications.js';
 export { LinkTokens, LINK_TOKEN_SECONDS, type LinkKind, type LinkToken } from './link-tokens.js';
 export { linkOrCreateAccount, type LinkRequest } from './linking.js';
 export { qrCodeDataUrl } from './qr-code.js';

@@ -7,6 +7,8 @@ export interface LinkRequest {
   clientId: string;
   tenantId: string | undefined;
   locale: string;
+  /** When (emulator clock, epoch seconds): the link's `linkedAt`. */
+  at: number;
 }
 
 /**
@@ -46,6 +48,6 @@ function withApplication(account: Account, request: LinkRequest): Account {
     ...account,
     emailVerified: true,
     tenants: request.tenantId && !account.tenants.includes(request.tenantId) ? [...account.tenants, request.tenantId] : account.tenants,
-    applications: linked ? account.applications : [...account.applications, { clientId: request.clientId, tenantId: request.tenantId, linkedAt: Math.floor(Date.now() / 1000) }],
+    applications: linked ? account.applications : [...account.applications, { clientId: request.clientId, tenantId: request.tenantId, linkedAt: request.at }],
   };
 }

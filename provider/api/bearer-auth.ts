@@ -2,6 +2,7 @@ import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Middleware } from 'koa';
 import type { JWK } from 'oidc-provider';
 import { HttpError } from '../http/index.js';
+import type { ServiceTokenTimes } from '../oidc/index.js';
 
 export const API_SCOPE = 'connect:users';
 
@@ -14,7 +15,7 @@ export interface ApiCaller {
  * The provisioning API takes the JWT access tokens client_credentials issues for it: signed with the
  * issuer's key, for the API's audience, unexpired on the emulator clock, with scope connect:users.
  */
-export function bearerAuth(issuer: string, audience: string, signingKeys: JWK[]): Middleware {
+export function bearerAuth(issuer: string, audience: string, signingKeys: JWK[], tokenTimes: ServiceTokenTimes): Middleware {
   const publicKeys = createLocalJWKSet({
     keys: signingKeys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg: alg ?? 'RS256', use: use ?? 'sig' })) as never[],
   });
@@ -24,9 +25,10 @@ export function bearerAuth(issuer: string, audience: string, signingKeys: JWK[])
       ctx.set('www-authenticate', 'Bearer realm="Visma Connect API"');
       throw new HttpError(401, 'invalid_token', 'send a bearer access token from client_credentials with scope connect:users');
     }
+    const currentDate = await tokenTimes.checkingDate(token);
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, publicKeys, { issuer, audience, algorithms: ['RS256'] }));
+      ({ payload } = await jwtVerify(token, publicKeys, { issuer, audience, algorithms: ['RS256'], currentDate }));
     } catch (error) {
       ctx.set('www-authenticate', 'Bearer realm="Visma Connect API", error="invalid_token"');
       throw new HttpError(401, 'invalid_token', `the access token is not valid: ${(error as Error).message}`);

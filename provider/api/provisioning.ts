@@ -1,7 +1,8 @@
-import { displayName, linkOrCreateAccount, MAX_WRONG_VERIFICATION_CODES, statusOf, type AccountRepository, type LinkedApplication, type EmailVerification, type EmailVerifications } from '../accounts/index.js';
+import { displayName, linkOrCreateAccount, MAX_WRONG_VERIFICATION_CODES, type AccountRepository, type LinkedApplication, type EmailVerification, type EmailVerifications } from '../accounts/index.js';
 import { HttpError } from '../http/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Store } from '../store/index.js';
+import type { Clock } from '../time/index.js';
 import type { ApiCaller } from './bearer-auth.js';
 import type { VerificationRequest } from './requests.js';
 import { TenantView } from './tenant-view.js';
@@ -11,6 +12,7 @@ export interface ProvisioningDependencies {
   accounts: AccountRepository;
   verifications: EmailVerifications;
   mails: AccountMails;
+  clock: Clock;
 }
 
 export interface ApiResult {
@@ -40,7 +42,7 @@ export class Provisioning {
     const existing = await this.deps.accounts.findByEmail(request.email);
     const locale = request.locale ?? existing?.locale ?? 'sv-SE';
     if (tenant?.verifiedDomains.includes(domain)) {
-      const { account, created } = await linkOrCreateAccount(this.deps.accounts, { email: request.email, clientId: view.clientId, tenantId: tenant.id, locale });
+      const { account, created } = await linkOrCreateAccount(this.deps.accounts, { email: request.email, clientId: view.clientId, tenantId: tenant.id, locale, at: this.deps.clock.nowSeconds() });
       return { status: 201, body: { status: 'linked', userId: account.sub, created } };
     }
     const { verification, secret } = await this.deps.verifications.start({ email: request.email, delivery: request.delivery, clientId: view.clientId, tenantId: tenant?.id, locale });
@@ -55,7 +57,7 @@ export class Provisioning {
       id: verification.id,
       email: verification.email,
       delivery: verification.delivery,
-      status: statusOf(verification),
+      status: this.deps.verifications.statusOf(verification),
       expiresAt: iso(verification.expiresAt),
       ...(verification.verified && { userId: verification.verified.userId, created: verification.verified.created }),
     };
@@ -65,7 +67,7 @@ export class Provisioning {
     const verification = await view.verification(id);
     if (verification.verified) return { status: 200, body: { status: 'verified', ...verification.verified } };
     if (verification.delivery !== 'code') throw new HttpError(400, 'invalid_request', 'this verification was sent as a link: the user confirms it by opening the link');
-    if (statusOf(verification) === 'expired') throw new HttpError(410, 'expired', `the code expired at ${iso(verification.expiresAt)}; start a new verification`);
+    if (this.deps.verifications.statusOf(verification) === 'expired') throw new HttpError(410, 'expired', `the code expired at ${iso(verification.expiresAt)}; start a new verification`);
     const outcome = await this.deps.verifications.tryCode(verification, code);
     if (outcome === 'used-up') throw new HttpError(429, 'too_many_attempts', `${MAX_WRONG_VERIFICATION_CODES} wrong codes were given; start a new verification`);
     if (outcome === 'wrong') throw new HttpError(400, 'invalid_code', 'the code is not the one that was sent');
@@ -84,6 +86,7 @@ export class Provisioning {
       clientId: verification.clientId,
       tenantId: verification.tenantId,
       locale: verification.locale,
+      at: this.deps.clock.nowSeconds(),
     });
     const { verified } = await this.deps.verifications.markVerified(verification, { userId: account.sub, created });
     if (created) await this.deps.mails.accountCreated(account);

@@ -2,7 +2,7 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { JWK } from 'oidc-provider';
 import { guardedRouter, HttpError, jsonErrors, readJson, type Logger } from '../http/index.js';
-import { apiResource } from '../oidc/index.js';
+import { apiResource, type ServiceTokenTimes } from '../oidc/index.js';
 import { bearerAuth, type ApiCaller } from './bearer-auth.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Provisioning } from './provisioning.js';
@@ -14,6 +14,8 @@ export interface ApiDependencies {
   mails: AccountMails;
   issuer: string;
   signingKeys: JWK[];
+  /** Checks the service tokens' times on the emulator clock. */
+  tokenTimes: ServiceTokenTimes;
   logger: Logger;
 }
 
@@ -22,7 +24,7 @@ export function apiRoutes(deps: ApiDependencies): Router {
   const { provisioning } = deps;
   // Every route sees users, verifications and tenants through the caller's view, never the store.
   const viewOf = (ctx: Context): TenantView => provisioning.viewFor(ctx.state['caller'] as ApiCaller);
-  const router = guardedRouter('/api/v1', jsonErrors(deps.logger), bearerAuth(deps.issuer, apiResource(deps.issuer), deps.signingKeys));
+  const router = guardedRouter('/api/v1', jsonErrors(deps.logger), bearerAuth(deps.issuer, apiResource(deps.issuer), deps.signingKeys, deps.tokenTimes));
 
   router.post('/email-verifications', async (ctx) => {
     const result = await provisioning.startVerification(viewOf(ctx), parseVerificationRequest(await readJson(ctx)));

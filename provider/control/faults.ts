@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError, onlyFields } from '../http/index.js';
-import type { Store } from '../store/index.js';
+import { CachedRead, type Store } from '../store/index.js';
 
 /** The endpoints a fault can hit, by the paths they answer on. */
 export const FAULT_ENDPOINTS = {
@@ -41,9 +41,19 @@ export function parseFault(body: Record<string, unknown>): Fault {
   return { id: randomUUID(), endpoint: endpoint as FaultEndpoint, remaining: count as number, delayMs, status: status as number | undefined, error: error as string | undefined, errorDescription: errorDescription as string | undefined };
 }
 
-/** Faults waiting to happen, in the store so replicas share them and a reset clears them. */
+const hitsPath = (path: string) => (fault: Fault) => FAULT_ENDPOINTS[fault.endpoint](path);
+
+/**
+ * Faults waiting to happen, in the store so replicas share them and a reset clears them. Requests
+ * look at a cached copy (read again only after a change announced itself), so with no fault queued
+ * they cost no store access; the turn itself is taken from the store.
+ */
 export class Faults {
-  constructor(private readonly store: Store) {}
+  readonly #queued: CachedRead<Fault[]>;
+
+  constructor(private readonly store: Store) {
+    this.#queued = new CachedRead(store, KEY, () => this.list());
+  }
 
   async list(): Promise<Fault[]> {
     return (await this.store.get<Fault[]>(KEY)) ?? [];
@@ -51,21 +61,25 @@ export class Faults {
 
   async add(fault: Fault): Promise<void> {
     await this.store.update<Fault[]>(KEY, (faults) => [...(faults ?? []), fault]);
+    await this.#queued.changed();
   }
 
   async clear(): Promise<void> {
     await this.store.delete(KEY);
+    await this.#queued.changed();
   }
 
   /** Takes one turn of the first fault for this path, if any: of concurrent requests, `count` get turns. */
   async take(path: string): Promise<Fault | undefined> {
+    if (!(await this.#queued.get()).some(hitsPath(path))) return undefined;
     let taken: Fault | undefined;
     await this.store.update<Fault[]>(KEY, (faults) => {
-      const index = faults?.findIndex((fault) => FAULT_ENDPOINTS[fault.endpoint](path)) ?? -1;
+      const index = faults?.findIndex(hitsPath(path)) ?? -1;
       taken = index === -1 ? undefined : faults![index];
       if (!taken) return undefined;
       return taken.remaining > 1 ? faults!.map((f, i) => (i === index ? { ...f, remaining: f.remaining - 1 } : f)) : faults!.filter((_, i) => i !== index);
     });
+    if (taken) await this.#queued.changed();
     return taken;
   }
 }

@@ -8,7 +8,8 @@ import { fixtureAndFaultRoutes, type FixtureAndFaultDependencies } from './fixtu
 import { twoFactorControlRoutes, type TwoFactorControlDependencies } from './two-factor-routes.js';
 
 export interface ControlDependencies extends TwoFactorControlDependencies, FixtureAndFaultDependencies {
-  clock: SharedClock;
+  /** Shows and moves `clock` (the emulator's Clock) for every replica. */
+  sharedClock: SharedClock;
   /** controlGuards: run first in every route. */
   guards: Middleware[];
   logger: Logger;
@@ -18,10 +19,11 @@ export interface ControlDependencies extends TwoFactorControlDependencies, Fixtu
 
 /** The control plane for tests, under `/_mock` (DESIGN.md section 7, a contract). */
 export function controlRoutes(deps: ControlDependencies): Router {
-  const { clock, logger, reset } = deps;
+  const { sharedClock: clock, logger, reset } = deps;
   const router = guardedRouter('/_mock', ...deps.guards);
 
-  router.get('/clock', (ctx) => {
+  router.get('/clock', async (ctx) => {
+    await clock.refresh();
     ctx.body = clock.read();
   });
 

@@ -6,6 +6,7 @@ import type { AcrSettings } from '../fixtures/index.js';
 import { HttpError, onlyFields, optionalBoolean, optionalString, readJson, requiredString } from '../http/index.js';
 import type { RiskOverrides } from '../risk/index.js';
 import { clientKey, type Store } from '../store/index.js';
+import type { Clock } from '../time/index.js';
 import { appPolicyOf, readAcrRequest, type DecisionLog, type TwoFactorGate } from '../twofactor/index.js';
 
 
@@ -16,10 +17,11 @@ export interface TwoFactorControlDependencies {
   decisions: DecisionLog;
   store: Store;
   acrSettings: () => Promise<AcrSettings>;
+  clock: Clock;
 }
 
 /** What QA needs for 2FA: force the network risk, read codes, and have every decision explained. */
-export function twoFactorControlRoutes(router: Router, { accounts, gate, overrides, decisions, store, acrSettings }: TwoFactorControlDependencies): void {
+export function twoFactorControlRoutes(router: Router, { accounts, gate, overrides, decisions, store, acrSettings, clock }: TwoFactorControlDependencies): void {
   router.get('/risk', async (ctx) => {
     ctx.body = await overrides.get();
   });
@@ -41,7 +43,7 @@ export function twoFactorControlRoutes(router: Router, { accounts, gate, overrid
     const account = await accounts.findByEmail(email);
     if (!account) throw new HttpError(404, 'not_found', `no user has the e-mail ${email}`);
     if (!account.totpSecret) throw new HttpError(409, 'not_enrolled', `${account.email} has no authenticator (not enrolled in 2FA)`);
-    const now = Math.floor(Date.now() / 1000);
+    const now = clock.nowSeconds();
     ctx.body = { code: await currentTotp(account.totpSecret, now), validForSeconds: 30 - (now % 30) };
   });
 

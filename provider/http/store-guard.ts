@@ -1,15 +1,15 @@
 import type { Context, Middleware } from 'koa';
 import { StoreOutageError, type Store } from '../store/index.js';
-import type { SharedClock } from '../time/index.js';
+
 import { negotiateLanguage } from '../i18n/index.js';
 import { sendPage } from './views.js';
 
 /**
  * What every request meets after the Host check: `/healthz` (which asks the store), then a clear 503 (JSON for
  * machines, a page for people) while the store is unreachable or stalled, or when it stops answering
- * during the request; then the shared clock brought up to date.
+ * during the request; then `beforeRequest` (the shared clock brought up to date).
  */
-export function storeGuard(store: Store, clock: SharedClock, describe: string): Middleware {
+export function storeGuard(store: Store, beforeRequest: () => Promise<void>, describe: string): Middleware {
   return async function requireStore(ctx, next) {
     if (ctx.path === '/healthz') {
       const available = await store.ping();
@@ -20,7 +20,7 @@ export function storeGuard(store: Store, clock: SharedClock, describe: string): 
     }
     if (!store.isAvailable()) return unavailable(ctx, `${describe} does not answer; try again shortly`);
     try {
-      await clock.sync();
+      await beforeRequest();
       await next();
     } catch (error) {
       if (!(error instanceof StoreOutageError)) throw error;

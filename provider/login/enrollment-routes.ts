@@ -50,7 +50,7 @@ export function enrollmentRoutes(router: Router, { pages, attempts }: Enrollment
     const { found, state, account } = at;
     const code = ((await readForm(ctx))['AuthCode'] ?? '').trim();
     if (code === '') return show(ctx, found, state, 'codeRequired');
-    const timeStep = await matchTotp(state.pendingSecret!, code, Math.floor(Date.now() / 1000));
+    const timeStep = await matchTotp(state.pendingSecret!, code, pages.clock.nowSeconds());
     if (timeStep === undefined) return show(ctx, found, state, 'codeWrong');
 
     const emergencyCode = newEmergencyCode();

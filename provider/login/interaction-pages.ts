@@ -7,6 +7,7 @@ import { sendPage, type PageName } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import { interactionPath } from '../oidc/index.js';
 import type { Outcome } from '../policy/index.js';
+import type { Clock } from '../time/index.js';
 import type { FirstFactor, LoginState, LoginStates } from './login-state.js';
 
 /** An interaction in the middle of a 2FA step: the user is known and the decision sent them here. */
@@ -29,6 +30,7 @@ export class InteractionPages {
     readonly accounts: AccountRepository,
     readonly states: LoginStates,
     readonly acrSettings: () => Promise<AcrSettings>,
+    readonly clock: Clock,
   ) {}
 
   async details(ctx: Context): Promise<Details> {
@@ -72,14 +74,13 @@ export class InteractionPages {
     // Suspended (through the Public API) while signing in.
     if ((await this.accounts.findBySub(account.sub))?.suspended) return this.refuseSuspended(ctx, found, account);
     const acr = await this.acrSettings();
-    const now = Math.floor(Date.now() / 1000);
-    await this.accounts.recordLogin(account.sub, now);
+    await this.accounts.recordLogin(account.sub, this.clock.nowSeconds());
     await this.states.forget(found.uid);
     const redirectTo = await this.provider.interactionResult(
       ctx.req,
       ctx.res,
       {
-        login: { accountId: account.sub, acr: withTwoFactor ? acr.twoFactor : acr.password, amr: withTwoFactor ? [firstFactor, 'otp', 'mfa'] : [firstFactor], ts: now, remember: true },
+        login: { accountId: account.sub, acr: withTwoFactor ? acr.twoFactor : acr.password, amr: withTwoFactor ? [firstFactor, 'otp', 'mfa'] : [firstFactor], remember: true },
         select_account: {},
       },
       { mergeWithLastSubmission: false },

@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { hashPassword, newPasswordProblems, withPasswordHash, statusOf, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
+import { hashPassword, newPasswordProblems, withPasswordHash, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
 import { signInUrl } from '../account-settings/internal-client.js';
 import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, showMessage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
@@ -75,8 +75,8 @@ export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
 
   router.get('/verify-email', async (ctx) => {
     const verification = await deps.verifications.findByLink(String(ctx.query['token'] ?? ''));
-    if (!verification || statusOf(verification) === 'expired') return linkInvalid(ctx);
-    if (statusOf(verification) === 'pending') await deps.confirmVerification(verification);
+    if (!verification || deps.verifications.statusOf(verification) === 'expired') return linkInvalid(ctx);
+    if (deps.verifications.statusOf(verification) === 'pending') await deps.confirmVerification(verification);
     showMessage(ctx, { heading: 'emailVerifiedTitle', lines: ['emailVerifiedText', 'emailVerifiedCreatePassword'], vars: { email: verification.email }, link: { url: '/forgot-password', label: 'forgotLink' } });
   });
 

@@ -54,7 +54,7 @@ export function twoFactorRoutes(router: Router, { pages, attempts, devices }: Tw
     const attempt = await attempts.begin(account.sub);
     if (!attempt) return show(ctx, found, state, 'codeLocked');
 
-    const timeStep = await matchTotp(account.totpSecret!, code, Math.floor(Date.now() / 1000));
+    const timeStep = await matchTotp(account.totpSecret!, code, pages.clock.nowSeconds());
     if (timeStep !== undefined) {
       if (!(await attempts.useTimeStep(account.sub, timeStep))) return show(ctx, found, state, (await attempt.failed()) ? 'codeLocked' : 'codeReplayed');
       await attempt.succeeded();

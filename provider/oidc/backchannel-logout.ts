@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type Provider from 'oidc-provider';
+import { realTime } from '../time/index.js';
 import type { IssuerKey } from './issuer-key.js';
 import type { EndingSession } from './session-expiry.js';
 
@@ -15,7 +16,8 @@ const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-lo
  */
 export function installBackchannelLogout(provider: Provider, key: IssuerKey): void {
   async function backchannelLogout(this: InstanceType<Provider['Client']>, sub: string, sid: string): Promise<void> {
-    const iat = Math.floor(Date.now() / 1000);
+    // Real time: the relying party checks the token on its own clock, whatever the emulator clock shows.
+    const iat = realTime.nowSeconds();
     const logoutToken = await key.sign(
       { aud: this.clientId, sub, sid, iat, nbf: iat, exp: iat + LOGOUT_TOKEN_SECONDS, jti: randomUUID(), events: { [BACKCHANNEL_LOGOUT_EVENT]: {} } },
       'logout+jwt',

@@ -11,6 +11,8 @@ import { createInteractionPolicy, type LoginChecks } from './interaction-policy.
 import { OFFLINE_ACCESS_HOOK, restoreOfflineAccess } from './offline-access.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { grantTtl, refreshTokenTtl, rotateRefreshToken } from './refresh-tokens.js';
+import { realTime } from '../time/index.js';
+import type { ServiceTokenTimes } from './service-token-times.js';
 import { API_SCOPES, apiResource, interactionPath, OIDC_ROUTES, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES, publicApiResource } from './routes.js';
 
 export interface OidcOptions {
@@ -24,6 +26,7 @@ export interface OidcOptions {
   loginChecks: LoginChecks;
   /** The fixtures' acr settings at start-up: what discovery lists as acr_values_supported. */
   acr: AcrSettings;
+  serviceTokens: ServiceTokenTimes;
 }
 
 const HOUR = 60 * 60;
@@ -104,7 +107,10 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
       customizers: {
         // Service tokens have no subject (oidc-provider would put the client_id there).
         async jwt(_ctx, token, jwt) {
-          if (token.kind === 'ClientCredentials') delete jwt.payload['sub'];
+          if (token.kind !== 'ClientCredentials') return;
+          delete jwt.payload['sub'];
+          const { jti, iat, exp } = jwt.payload as { jti?: string; iat: number; exp: number };
+          await options.serviceTokens.issued(jti, exp - iat);
         },
       },
     },
@@ -118,11 +124,12 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
       Grant: grantTtl,
       RefreshToken: refreshTokenTtl,
       IdToken: HOUR,
-      // Ten hours from sign-in, however often the session is used.
+      // Ten hours from sign-in, however often the session is used. oidc-provider's frame: real time,
+      // with loginTs as the oidc adapter hands it back (earlier by every move of the emulator clock).
       Session: (_ctx, session) => {
         const loginTs = (session as { loginTs?: number }).loginTs;
         if (loginTs === undefined) return SESSION_SECONDS;
-        return Math.max(1, loginTs + SESSION_SECONDS - Math.floor(Date.now() / 1000));
+        return Math.max(1, loginTs + SESSION_SECONDS - realTime.nowSeconds());
       },
     },
   };

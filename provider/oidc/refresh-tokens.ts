@@ -1,5 +1,6 @@
 import type { Client, KoaContextWithOIDC, RefreshToken } from 'oidc-provider';
 import { clientKey, type Store } from '../store/index.js';
+import { realTime } from '../time/index.js';
 
 const DAY = 24 * 60 * 60;
 
@@ -15,7 +16,8 @@ interface RefreshTokenSettings {
 type ChainedRefreshToken = RefreshToken & { iiat?: number };
 
 const settingsOf = (client: Client | undefined): RefreshTokenSettings => (client ?? {}) as RefreshTokenSettings;
-const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** oidc-provider's frame: real time, the token's times as the oidc adapter hands them back. */
+const nowSeconds = realTime.nowSeconds;
 
 /**
  * Seconds a refresh token has left, as Visma Connect's app settings say: at most the lifetime in days

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Store } from '../store/index.js';
+import type { Clock } from '../time/index.js';
 
 const BUCKET_SECONDS = 60;
 /** How long after its end a session is still remembered for its logout, should no sweep run before. */
@@ -10,14 +11,12 @@ const recordKey = (sessionId: string) => `session-end:${sessionId}`;
 const bucketKey = (bucket: number) => `session-end:bucket:${bucket}`;
 const BUCKETS_KEY = 'session-end:buckets';
 
-/** A signed-in session as its end needs it: when, who, and the sid each client got. */
+/** A signed-in session as its end needs it: when (emulator clock), who, and the sid each client got. */
 export interface EndingSession {
   endsAt: number;
   accountId: string;
   sids: Record<string, string>;
 }
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /**
  * Visma Connect ends a session 10 hours after sign-in and then sends a back-channel logout to every
@@ -34,20 +33,21 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 export class SessionExpiry {
   constructor(
     private readonly store: Store,
+    private readonly clock: Clock,
     private readonly sessionSeconds: number,
     private readonly notify: (session: EndingSession) => Promise<void>,
   ) {}
 
-  /** Called when oidc-provider saves a session. */
+  /** Called when oidc-provider saves a session (its `loginTs` on real time, as oidc-provider sees it). */
   async track(sessionId: string, payload: AdapterPayload): Promise<void> {
     const { accountId, loginTs, authorizations } = payload as AdapterPayload & { loginTs?: number; authorizations?: Record<string, { sid?: string }> };
     if (typeof accountId !== 'string' || typeof loginTs !== 'number') return;
     const sids = Object.fromEntries(Object.entries(authorizations ?? {}).flatMap(([clientId, { sid }]) => (sid ? [[clientId, sid]] : [])));
-    await this.#remember(sessionId, { endsAt: loginTs + this.sessionSeconds, accountId, sids });
+    await this.#remember(sessionId, { endsAt: this.clock.toEmulatorSeconds(loginTs) + this.sessionSeconds, accountId, sids });
   }
 
   async #remember(sessionId: string, session: EndingSession): Promise<void> {
-    const ttl = Math.max(1, session.endsAt - nowSeconds() + REMEMBER_AFTER_END_SECONDS);
+    const ttl = Math.max(1, session.endsAt - this.clock.nowSeconds() + REMEMBER_AFTER_END_SECONDS);
     const bucket = Math.floor(session.endsAt / BUCKET_SECONDS);
     // Together: a bucket is swept only once due, and a session being saved ends in the future.
     await Promise.all([
@@ -67,7 +67,7 @@ export class SessionExpiry {
    * the request that found them answers after its apps heard (failures go to `onError`).
    */
   async sweep(onError: (error: Error) => void): Promise<void> {
-    const now = nowSeconds();
+    const now = this.clock.nowSeconds();
     const due = (await this.store.setMembers(BUCKETS_KEY)).map(Number).filter((bucket) => bucket * BUCKET_SECONDS <= now);
     const notices: Promise<void>[] = [];
     for (const bucket of due) {
@@ -128,7 +128,7 @@ export class SessionExpiry {
   sweepOnRequests(onError: (error: Error) => void): Middleware {
     let lastSweep = Number.NEGATIVE_INFINITY;
     return async (_ctx, next) => {
-      const now = nowSeconds();
+      const now = this.clock.nowSeconds();
       if (now - lastSweep >= 5 || now < lastSweep) {
         lastSweep = now;
         await this.sweep(onError).catch(onError);
@@ -137,9 +137,9 @@ export class SessionExpiry {
     };
   }
 
-  /** The real-time sweep; returns the function that stops it. */
-  sweepEvery(milliseconds: number, onError: (error: Error) => void): () => void {
-    const timer = setInterval(() => void this.sweep(onError).catch(onError), milliseconds);
+  /** The real-time sweep, after `syncClock` (no request brought the clock up to date); returns the function that stops it. */
+  sweepEvery(milliseconds: number, onError: (error: Error) => void, syncClock: () => Promise<void>): () => void {
+    const timer = setInterval(() => void syncClock().then(() => this.sweep(onError)).catch(onError), milliseconds);
     timer.unref();
     return () => clearInterval(timer);
   }

@@ -3,6 +3,7 @@ import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { renderTemplate } from '../http/index.js';
+import { realTime } from '../time/index.js';
 
 /** The check_session_iframe, at Visma Connect's path. */
 export const CHECK_SESSION_PATH = '/connect/checksession';
@@ -41,7 +42,8 @@ export class SessionManagement {
       const browserState = this.#browserState(session);
       // The listener runs before the response mode renders `out`, so what it adds is sent.
       out['session_state'] = sessionState(client.clientId, String(params!['redirect_uri']), browserState);
-      const remaining = Math.max(0, (session.loginTs ?? 0) + this.sessionSeconds - Math.floor(Date.now() / 1000));
+      // oidc-provider's frame: real time (the browser's), loginTs as the oidc adapter hands it back.
+      const remaining = Math.max(0, (session.loginTs ?? 0) + this.sessionSeconds - realTime.nowSeconds());
       setBrowserState(ctx, browserState, remaining * 1000);
     });
   }

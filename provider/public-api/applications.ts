@@ -4,7 +4,7 @@ import { clientKey } from '../store/index.js';
 import { callerOf, requireScope } from './auth.js';
 import type { Directory } from './directory.js';
 import { PublicApiError } from './errors.js';
-import { nowSeconds, type ApplicationRecord, type TenantRecord } from './records.js';
+import { type ApplicationRecord, type TenantRecord } from './records.js';
 import { applicationResource, tenantResource } from './resources.js';
 
 /** Applications (clients) on tenants, and the tenants in which a user has an application. */
@@ -29,7 +29,7 @@ export function applicationRoutes(router: Router, directory: Directory): void {
     let added = false;
     const updated = await store.update<TenantRecord>(tenantKey(tenant.id), (current) =>
       current && (added = !(current.applications ?? []).includes(application.client_id))
-        ? { ...current, applications: [...(current.applications ?? []), application.client_id], updatedAt: nowSeconds() }
+        ? { ...current, applications: [...(current.applications ?? []), application.client_id], updatedAt: directory.clock.nowSeconds() }
         : undefined,
     );
     if (!updated) throw new PublicApiError('ERROR_TENANT_NOT_FOUND', `no tenant has the id ${tenant.id}`);
@@ -41,7 +41,7 @@ export function applicationRoutes(router: Router, directory: Directory): void {
   router.delete('/tenants/:tenantId/applications/:applicationId', requireScope('publicapi:tenant:application:delete'), async (ctx) => {
     const { tenant, application } = await directory.tenantApplication(callerOf(ctx), ctx.params['tenantId']!, ctx.params['applicationId']!);
     const clientId = application.client_id;
-    await store.update<TenantRecord>(tenantKey(tenant.id), (current) => current && { ...current, applications: (current.applications ?? []).filter((id) => id !== clientId), updatedAt: nowSeconds() });
+    await store.update<TenantRecord>(tenantKey(tenant.id), (current) => current && { ...current, applications: (current.applications ?? []).filter((id) => id !== clientId), updatedAt: directory.clock.nowSeconds() });
     const inIt = (entry: { clientId: string; tenantId: string | undefined }) => entry.clientId === clientId && entry.tenantId === tenant.id;
     for (const account of await directory.members(tenant.id)) {
       await directory.accounts.update(account.sub, (current) => ({

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Context, Middleware } from 'koa';
 import type { JWK } from 'oidc-provider';
-import { PUBLIC_API_AUDIENCE } from '../oidc/index.js';
+import { PUBLIC_API_AUDIENCE, type ServiceTokenTimes } from '../oidc/index.js';
 import { PublicApiError } from './errors.js';
 
 /** Who calls: the client of the token, the tenant it is bound to (`tenant_id`), and what it may do. */
@@ -19,7 +19,7 @@ export const callerOf = (ctx: Context): Caller => ctx.state['caller'] as Caller;
  * Takes the JWT access tokens our token endpoint issues for the Public API: client_credentials with
  * `publicapi:*` scopes, signed with the issuer's key, for its audience, unexpired on the emulator clock.
  */
-export function requireToken(issuer: string, signingKeys: JWK[]): Middleware {
+export function requireToken(issuer: string, signingKeys: JWK[], tokenTimes: ServiceTokenTimes): Middleware {
   const publicKeys = createLocalJWKSet({
     keys: signingKeys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg: alg ?? 'RS256', use: use ?? 'sig' })) as never[],
   });
@@ -29,9 +29,10 @@ export function requireToken(issuer: string, signingKeys: JWK[]): Middleware {
       ctx.set('www-authenticate', REALM);
       throw new PublicApiError('ERROR_INVALID_TOKEN', 'send a bearer access token from client_credentials with the publicapi:* scopes the operation needs');
     }
+    const currentDate = await tokenTimes.checkingDate(token);
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, publicKeys, { issuer, audience: PUBLIC_API_AUDIENCE, algorithms: ['RS256'] }));
+      ({ payload } = await jwtVerify(token, publicKeys, { issuer, audience: PUBLIC_API_AUDIENCE, algorithms: ['RS256'], currentDate }));
     } catch (error) {
       ctx.set('www-authenticate', `${REALM}, error="invalid_token"`);
       throw new PublicApiError('ERROR_INVALID_TOKEN', `the access token is not valid for the Public API: ${(error as Error).message}`);

@@ -2,6 +2,7 @@ import type { Account, AccountRepository, LoginLockout } from '../accounts/index
 import { tenantKey } from '../fixtures/index.js';
 import type { AccountMails } from '../mail/index.js';
 import { clientKey, type Store } from '../store/index.js';
+import type { Clock } from '../time/index.js';
 import type { Caller } from './auth.js';
 import { domainOf } from './email.js';
 import { PublicApiError } from './errors.js';
@@ -13,6 +14,7 @@ export interface DirectoryDependencies {
   accounts: AccountRepository;
   lockout: LoginLockout;
   mails: AccountMails;
+  clock: Clock;
 }
 
 /**
@@ -23,12 +25,14 @@ export class Directory {
   readonly store: Store;
   readonly accounts: AccountRepository;
   readonly mails: AccountMails;
+  readonly clock: Clock;
   readonly #lockout: LoginLockout;
 
   constructor(deps: DirectoryDependencies) {
     this.store = deps.store;
     this.accounts = deps.accounts;
     this.mails = deps.mails;
+    this.clock = deps.clock;
     this.#lockout = deps.lockout;
   }
 

@@ -21,4 +21,3 @@ export interface TenantRecord extends TenantFixture {
 /** A client as stored (oidc-provider metadata), with the roles it defines (fixtures' `roles`). */
 export type ApplicationRecord = ClientMetadata & { roles?: string[] };
 
-export const nowSeconds = (): number => Math.floor(Date.now() / 1000);

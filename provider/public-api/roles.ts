@@ -3,7 +3,6 @@ import { readJson } from '../http/index.js';
 import { callerOf, requireScope } from './auth.js';
 import type { Directory } from './directory.js';
 import { PublicApiError } from './errors.js';
-import { nowSeconds } from './records.js';
 import { parseBody, rolesSchema } from './validation.js';
 
 const PATH = '/tenants/:tenantId/applications/:applicationId/users/:userId/roles';
@@ -31,7 +30,7 @@ export function roleRoutes(router: Router, directory: Directory): void {
     const updated = await directory.updateUser(account.sub, (current) => {
       if (!current.tenants.includes(tenant.id)) return undefined;
       const others = (current.applicationRoles ?? []).filter((entry) => !(entry.tenantId === tenant.id && entry.clientId === clientId));
-      return { ...current, applicationRoles: roles.length > 0 ? [...others, { tenantId: tenant.id, clientId, roles }] : others, updatedAt: nowSeconds() };
+      return { ...current, applicationRoles: roles.length > 0 ? [...others, { tenantId: tenant.id, clientId, roles }] : others, updatedAt: directory.clock.nowSeconds() };
     });
     if (!updated.tenants.includes(tenant.id)) throw new PublicApiError('ERROR_USER_NOT_FOUND', `no user with the id ${account.sub} belongs to tenant ${tenant.id}`);
     ctx.body = { roles };

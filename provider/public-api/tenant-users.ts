@@ -2,7 +2,6 @@ import type { Router } from '@koa/router';
 import { callerOf, requireScope } from './auth.js';
 import { withoutTenant, type Directory } from './directory.js';
 import { PublicApiError } from './errors.js';
-import { nowSeconds } from './records.js';
 
 /** `/tenants/{tenantId}/users`: a tenant's users, and adding and removing one. */
 export function tenantUserRoutes(router: Router, directory: Directory): void {
@@ -24,7 +23,7 @@ export function tenantUserRoutes(router: Router, directory: Directory): void {
     directory.checkDomain(tenant, found.email);
     let added = false;
     const account = await directory.updateUser(found.sub, (current) =>
-      (added = !current.tenants.includes(tenant.id)) ? { ...current, tenants: [...current.tenants, tenant.id], updatedAt: nowSeconds() } : undefined,
+      (added = !current.tenants.includes(tenant.id)) ? { ...current, tenants: [...current.tenants, tenant.id], updatedAt: directory.clock.nowSeconds() } : undefined,
     );
     ctx.status = added ? 201 : 200;
     ctx.body = await directory.describe(account);
@@ -34,7 +33,7 @@ export function tenantUserRoutes(router: Router, directory: Directory): void {
   router.delete('/tenants/:tenantId/users/:userId', requireScope('publicapi:tenant:user:delete'), async (ctx) => {
     const tenant = await directory.tenant(callerOf(ctx), ctx.params['tenantId']!);
     const account = await directory.member(tenant, ctx.params['userId']!);
-    await directory.updateUser(account.sub, (current) => ({ ...withoutTenant(current, tenant.id), updatedAt: nowSeconds() }));
+    await directory.updateUser(account.sub, (current) => ({ ...withoutTenant(current, tenant.id), updatedAt: directory.clock.nowSeconds() }));
     ctx.status = 204;
   });
 }

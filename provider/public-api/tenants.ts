@@ -5,7 +5,7 @@ import { readJson } from '../http/index.js';
 import { callerOf, requireScope } from './auth.js';
 import { withoutTenant, type Directory } from './directory.js';
 import { PublicApiError } from './errors.js';
-import { nowSeconds, type TenantRecord } from './records.js';
+import { type TenantRecord } from './records.js';
 import { tenantResource } from './resources.js';
 import { createTenantSchema, parseBody, updateTenantSchema } from './validation.js';
 
@@ -44,7 +44,7 @@ export function tenantRoutes(router: Router, directory: Directory): void {
     if (caller.tenantId !== undefined) throw new PublicApiError('ERROR_TENANT_BOUND_TOKEN', `the access token is bound to tenant ${caller.tenantId}: create tenants with a token without tenant_id`);
     const body = parseBody(createTenantSchema, await readJson(ctx));
     const id = body.id ?? randomUUID();
-    const now = nowSeconds();
+    const now = directory.clock.nowSeconds();
     const tenant: TenantRecord = {
       id,
       name: body.organization_name,
@@ -96,7 +96,7 @@ export function tenantRoutes(router: Router, directory: Directory): void {
         address2: body.address_2 ?? tenant.address2,
         postalCode: body.postal_code ?? tenant.postalCode,
         city: body.city ?? tenant.city,
-        updatedAt: nowSeconds(),
+        updatedAt: directory.clock.nowSeconds(),
       },
     );
     if (!updated) {

@@ -6,7 +6,6 @@ import { callerOf, requireScope, type Caller } from './auth.js';
 import type { Directory } from './directory.js';
 import { normaliseEmail } from './email.js';
 import { PublicApiError } from './errors.js';
-import { nowSeconds } from './records.js';
 import { createUserSchema, emailChangeSchema, noFieldsSchema, parseBody, updateUserSchema, type CreateUser } from './validation.js';
 
 const DEFAULT_LANGUAGE = 'sv-SE';
@@ -58,7 +57,7 @@ export function userRoutes(router: Router, directory: Directory, passwordHashCos
     const body = parseBody(createUserSchema, await readJson(ctx));
     const tenant = caller.tenantId === undefined ? undefined : await directory.tenant(caller, caller.tenantId);
     directory.checkDomain(tenant, body.email);
-    const now = nowSeconds();
+    const now = directory.clock.nowSeconds();
     const existing = await directory.accounts.findByEmail(body.email);
     const passwordHash = existing || body.password === undefined ? undefined : await hashPassword(body.password, passwordHashCost);
     const { account: found, created } = existing ? { account: existing, created: false } : await directory.accounts.create(newAccount(body, passwordHash, caller, now));
@@ -101,7 +100,7 @@ export function userRoutes(router: Router, directory: Directory, passwordHashCos
       locale: body.preferred_language ?? account.locale,
       unverifiedPhoneNumber: body.unverified_phone_number ?? account.unverifiedPhoneNumber,
       twoStepEnforced: body['2step_enforced'] ?? account.twoStepEnforced,
-      updatedAt: nowSeconds(),
+      updatedAt: directory.clock.nowSeconds(),
     }));
     ctx.body = await directory.describe(updated);
   });
@@ -117,7 +116,7 @@ export function userRoutes(router: Router, directory: Directory, passwordHashCos
     router.post(`/users/:userId/${path}`, requireScope(scope), async (ctx) => {
       const { sub } = await directory.user(callerOf(ctx), ctx.params['userId']!);
       const change = flag(await readJson(ctx));
-      ctx.body = await directory.describe(await directory.updateUser(sub, (account) => ({ ...account, ...change, updatedAt: nowSeconds() })));
+      ctx.body = await directory.describe(await directory.updateUser(sub, (account) => ({ ...account, ...change, updatedAt: directory.clock.nowSeconds() })));
     });
 
   // A suspended user cannot sign in, and its sessions and refresh tokens stop working; resume undoes it.

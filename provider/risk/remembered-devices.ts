@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Store } from '../store/index.js';
+import type { Clock } from '../time/index.js';
 
 /** "Remember this device" lasts 30 days on the emulator clock. */
 export const REMEMBER_SECONDS = 30 * 24 * 60 * 60;
@@ -14,9 +15,11 @@ const key = (deviceId: string, sub: string) => `device:${deviceId}:${sub}`;
  */
 export class RememberedDevices {
   readonly #store: Store;
+  readonly #clock: Clock;
 
-  constructor(store: Store) {
+  constructor(store: Store, clock: Clock) {
     this.#store = store;
+    this.#clock = clock;
   }
 
   deviceId(ctx: Pick<Context, 'cookies'>): string | undefined {
@@ -30,6 +33,6 @@ export class RememberedDevices {
   async remember(ctx: Pick<Context, 'cookies'>, sub: string): Promise<void> {
     const deviceId = this.deviceId(ctx) ?? randomBytes(18).toString('base64url');
     ctx.cookies.set(DEVICE_COOKIE, deviceId, { signed: true, httpOnly: true, sameSite: 'lax', maxAge: REMEMBER_SECONDS * 1000, overwrite: true });
-    await this.#store.set(key(deviceId, sub), { rememberedAt: Math.floor(Date.now() / 1000) }, REMEMBER_SECONDS);
+    await this.#store.set(key(deviceId, sub), { rememberedAt: this.#clock.nowSeconds() }, REMEMBER_SECONDS);
   }
 }

@@ -1,4 +1,5 @@
-import type { Store } from './store.js';
+import { realTime } from '../time/clock.js';
+import type { Store, TimeSource } from './store.js';
 
 interface Entry {
   value: unknown;
@@ -15,8 +16,12 @@ const SWEEP_INTERVAL_MS = 60_000;
 export class MemoryStore implements Store {
   readonly #entries = new Map<string, Entry>();
   readonly #sweeper: NodeJS.Timeout;
+  readonly #listeners: ((topic: string) => void)[] = [];
+  readonly #clock: TimeSource;
 
-  constructor() {
+  /** TTLs run on `clock`, the emulator clock. */
+  constructor(clock: TimeSource = realTime) {
+    this.#clock = clock;
     this.#sweeper = setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS);
     this.#sweeper.unref();
   }
@@ -27,7 +32,7 @@ export class MemoryStore implements Store {
   }
 
   async set(key: string, value: unknown, ttlSeconds?: number): Promise<void> {
-    this.#entries.set(key, { value: copy(value), expiresAt: expiry(ttlSeconds) });
+    this.#entries.set(key, { value: copy(value), expiresAt: this.#expiry(ttlSeconds) });
   }
 
   async delete(...keys: string[]): Promise<void> {
@@ -42,14 +47,14 @@ export class MemoryStore implements Store {
 
   async setIfAbsent(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
     if (this.#live(key)) return false;
-    this.#entries.set(key, { value: copy(value), expiresAt: expiry(ttlSeconds) });
+    this.#entries.set(key, { value: copy(value), expiresAt: this.#expiry(ttlSeconds) });
     return true;
   }
 
   async increment(key: string, ttlSeconds: number, max?: number): Promise<number | undefined> {
     const count = (this.#live(key)?.value as number | undefined) ?? 0;
     if (max !== undefined && count >= max) return undefined;
-    this.#entries.set(key, { value: count + 1, expiresAt: expiry(ttlSeconds) });
+    this.#entries.set(key, { value: count + 1, expiresAt: this.#expiry(ttlSeconds) });
     return count + 1;
   }
 
@@ -57,7 +62,7 @@ export class MemoryStore implements Store {
     const entry = this.#live(key);
     const next = change(entry === undefined ? undefined : (copy(entry.value) as T));
     if (next === undefined) return entry === undefined ? undefined : (copy(entry.value) as T);
-    this.#entries.set(key, { value: copy(next), expiresAt: ttlSeconds === undefined ? entry?.expiresAt : expiry(ttlSeconds) });
+    this.#entries.set(key, { value: copy(next), expiresAt: ttlSeconds === undefined ? entry?.expiresAt : this.#expiry(ttlSeconds) });
     return copy(next);
   }
 
@@ -65,7 +70,7 @@ export class MemoryStore implements Store {
     const entry = this.#live(key);
     const members = entry ? (entry.value as Set<string>) : new Set<string>();
     members.add(member);
-    const expiresAt = expiry(ttlSeconds);
+    const expiresAt = this.#expiry(ttlSeconds);
     const keepLonger = entry?.expiresAt === undefined || expiresAt === undefined ? undefined : Math.max(entry.expiresAt, expiresAt);
     this.#entries.set(key, { value: members, expiresAt: entry ? keepLonger : expiresAt });
   }
@@ -92,6 +97,7 @@ export class MemoryStore implements Store {
 
   async clear(): Promise<void> {
     this.#entries.clear();
+    await this.announce('*');
   }
 
   async close(): Promise<void> {
@@ -110,13 +116,29 @@ export class MemoryStore implements Store {
     // Memory never goes away.
   }
 
+  async announce(topic: string): Promise<void> {
+    for (const listener of this.#listeners) listener(topic);
+  }
+
+  onAnnouncement(listener: (topic: string) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  hearsAnnouncements(): boolean {
+    return true;
+  }
+
   get size(): number {
     return this.#entries.size;
   }
 
+  #expiry(ttlSeconds: number | undefined): number | undefined {
+    return ttlSeconds === undefined ? undefined : this.#clock.nowMs() + ttlSeconds * 1000;
+  }
+
   #live(key: string): Entry | undefined {
     const entry = this.#entries.get(key);
-    if (entry?.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= this.#clock.nowMs()) {
       this.#entries.delete(key);
       return undefined;
     }
@@ -124,16 +146,13 @@ export class MemoryStore implements Store {
   }
 
   #sweep(): void {
-    const now = Date.now();
+    const now = this.#clock.nowMs();
     for (const [key, entry] of this.#entries) {
       if (entry.expiresAt !== undefined && entry.expiresAt <= now) this.#entries.delete(key);
     }
   }
 }
 
-function expiry(ttlSeconds: number | undefined): number | undefined {
-  return ttlSeconds === undefined ? undefined : Date.now() + ttlSeconds * 1000;
-}
 
 /** A copy for the caller; a string or other primitive cannot be changed, so it is handed over as it is (mails are long strings). */
 function copy<T>(value: T): T {

@@ -1,4 +1,5 @@
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { Clock } from '../time/clock.js';
 import type { Store } from './store.js';
 
 export interface OidcAdapterOptions {
@@ -18,10 +19,37 @@ const uidKey = (uid: string): string => `oidc:uid:${uid}`;
 const userCodeKey = (userCode: string): string => `oidc:userCode:${userCode}`;
 
 /**
- * Builds the Adapter class oidc-provider instantiates once per model name. Clients are read from the
- * fixtures (so `/_mock/fixtures` and reset change them at run time); every other model is stored as is.
+ * The epoch-second fields of oidc-provider's models (Session, Interaction, AuthorizationCode,
+ * AccessToken, RefreshToken, ClientCredentials, Grant, ReplayDetection, PushedAuthorizationRequest,
+ * DeviceCode, BackchannelAuthenticationRequest): `iat`, `exp` and `consumed` of every model,
+ * `loginTs` of a Session, `authTime` of codes and refresh tokens, `iiat` (first issue of a refresh
+ * token chain). Nested times (an interaction result's `login.ts`) are not set by us and not moved.
  */
-export function createOidcAdapter(store: Store, options: OidcAdapterOptions): new (model: string) => Adapter {
+const TIME_FIELDS = ['iat', 'exp', 'nbf', 'consumed', 'loginTs', 'authTime', 'iiat'] as const;
+
+/** The payload with its time fields moved to another frame (a copy; the caller's payload is left as it was). */
+function inFrame(payload: AdapterPayload, move: (epochSeconds: number) => number): AdapterPayload {
+  const moved: Record<string, unknown> = { ...payload };
+  for (const field of TIME_FIELDS) {
+    if (typeof moved[field] === 'number') moved[field] = move(moved[field] as number);
+  }
+  return moved as AdapterPayload;
+}
+
+/**
+ * Builds the Adapter class oidc-provider instantiates once per model name. Clients are read from the
+ * fixtures (so `/_mock/fixtures` and reset change them at run time).
+ *
+ * oidc-provider runs on real time; the store on the emulator clock. So every model is stored with its
+ * times on the emulator clock (real time plus the offset when written) and handed back on real time as
+ * the clock shows it now (stored time minus the offset now): after a move of the clock a code, token,
+ * interaction or session is that much older at oidc-provider's own checks, and expires there, while
+ * what oidc-provider issues (ID tokens, JWTs, expires_in, cookies) stays on real time for the relying
+ * party and the browser.
+ */
+export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapterOptions): new (model: string) => Adapter {
+  const toEmulator = (seconds: number): number => clock.toEmulatorSeconds(seconds);
+  const toReal = (seconds: number): number => clock.toRealSeconds(seconds);
   return class StoreAdapter implements Adapter {
     readonly #model: string;
 
@@ -31,7 +59,7 @@ export function createOidcAdapter(store: Store, options: OidcAdapterOptions): ne
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       const key = modelKey(this.#model, id);
-      await store.set(key, payload, expiresIn);
+      await store.set(key, inFrame(payload, toEmulator), expiresIn);
       if (payload.grantId) await store.addToSet(grantKey(payload.grantId), key, expiresIn);
       if (payload.uid) await store.set(uidKey(payload.uid), id, expiresIn);
       if (payload.userCode) await store.set(userCodeKey(payload.userCode), id, expiresIn);
@@ -40,10 +68,11 @@ export function createOidcAdapter(store: Store, options: OidcAdapterOptions): ne
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.#model === 'Client') return store.get<AdapterPayload>(clientKey(id));
       const payload = await store.get<AdapterPayload>(modelKey(this.#model, id));
-      if (payload && this.#model === 'RefreshToken' && (await this.#withinGrace(payload.consumed, payload.clientId))) {
+      if (!payload) return undefined;
+      if (this.#model === 'RefreshToken' && (await this.#withinGrace(payload.consumed, payload.clientId))) {
         delete payload.consumed;
       }
-      return payload;
+      return inFrame(payload, toReal);
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -63,7 +92,7 @@ export function createOidcAdapter(store: Store, options: OidcAdapterOptions): ne
      * too. A refresh token consumed again within its grace period is the documented exception.
      */
     async consume(id: string): Promise<void> {
-      const now = nowSeconds();
+      const now = clock.nowSeconds();
       let found = false;
       let consumedBefore: unknown;
       let clientId: unknown;
@@ -81,7 +110,7 @@ export function createOidcAdapter(store: Store, options: OidcAdapterOptions): ne
 
     async #withinGrace(consumed: unknown, clientId: unknown): Promise<boolean> {
       if (typeof consumed !== 'number' || typeof clientId !== 'string') return false;
-      return nowSeconds() - consumed <= (await options.refreshTokenGraceSeconds(clientId));
+      return clock.nowSeconds() - consumed <= (await options.refreshTokenGraceSeconds(clientId));
     }
 
     async destroy(id: string): Promise<void> {
@@ -93,8 +122,4 @@ export function createOidcAdapter(store: Store, options: OidcAdapterOptions): ne
       await store.delete(...keys, grantKey(grantId));
     }
   };
-}
-
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
 }

@@ -1,6 +1,7 @@
 import { Redis, ReplyError } from 'ioredis';
+import { realTime } from '../time/clock.js';
 import { defineScripts, type RedisScripts } from './redis-scripts.js';
-import { StoreContentionError, StoreOutageError, type Store } from './store.js';
+import { StoreContentionError, StoreOutageError, type Store, type TimeSource } from './store.js';
 
 /** A stored value and when it lapses on the emulator clock (which tests move; Redis's TTLs do not). */
 interface Envelope {
@@ -28,23 +29,33 @@ const STALL_PROBE_MS = 200;
  * Commands fail at once while Redis is away (no offline queue) and the client reconnects by itself.
  * A command that gets no answer within the command timeout (a Redis that hangs, the connection still
  * open) fails as an outage, and the store counts as unavailable until Redis answers a PING again.
+ * Announcements go over Redis pub/sub on a second connection (the subscriber), one channel per prefix.
  */
 export class RedisStore implements Store {
   readonly #redis: Redis & RedisScripts;
+  readonly #subscriber: Redis;
   readonly #prefix: string;
   readonly #commandTimeoutMs: number;
+  readonly #clock: TimeSource;
+  readonly #listeners: ((topic: string) => void)[] = [];
   #stalled = false;
   #closed = false;
   readonly url: string;
 
-  private constructor(redis: Redis, url: string, prefix: string, commandTimeoutMs: number) {
+  private constructor(redis: Redis, subscriber: Redis, url: string, prefix: string, clock: TimeSource, commandTimeoutMs: number) {
     this.#redis = defineScripts(redis);
+    this.#subscriber = subscriber;
     this.url = url;
     this.#prefix = prefix;
+    this.#clock = clock;
     this.#commandTimeoutMs = commandTimeoutMs;
+    subscriber.on('message', (_channel: string, topic: string) => this.#hear(topic));
+    // Announcements made while the subscriber was away are lost: every cache starts over.
+    subscriber.on('ready', () => this.#hear('*'));
   }
 
-  static async connect(url: string, prefix: string, connectTimeoutMs = 2000, commandTimeoutMs = COMMAND_TIMEOUT_MS): Promise<RedisStore> {
+  /** TTLs run on `clock`, the emulator clock. */
+  static async connect(url: string, prefix: string, clock: TimeSource = realTime, connectTimeoutMs = 2000, commandTimeoutMs = COMMAND_TIMEOUT_MS): Promise<RedisStore> {
     const redis = new Redis(url, {
       lazyConnect: true,
       enableOfflineQueue: false,
@@ -54,14 +65,36 @@ export class RedisStore implements Store {
       retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_CAP_MS),
     });
     redis.on('error', () => {}); // reported through isAvailable() and failing commands, not as crashes
+    const subscriber = redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
+    subscriber.on('error', () => {}); // while it is away, hearsAnnouncements() is false and caches are bypassed
     try {
       await redis.connect();
       await redis.ping();
+      await subscriber.connect();
+      await subscriber.subscribe(announcementChannel(prefix));
     } catch (error) {
       redis.disconnect();
+      subscriber.disconnect();
       throw new RedisUnavailableError(`Redis at ${url} does not answer (${(error as Error).message}); start Redis or use STORE=memory`);
     }
-    return new RedisStore(redis, url, prefix, commandTimeoutMs);
+    return new RedisStore(redis, subscriber, url, prefix, clock, commandTimeoutMs);
+  }
+
+  async announce(topic: string): Promise<void> {
+    this.#hear(topic);
+    await this.#answer(this.#redis.publish(announcementChannel(this.#prefix), topic));
+  }
+
+  onAnnouncement(listener: (topic: string) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  hearsAnnouncements(): boolean {
+    return this.#subscriber.status === 'ready' && this.isAvailable();
+  }
+
+  #hear(topic: string): void {
+    for (const listener of this.#listeners) listener(topic);
   }
 
   isAvailable(): boolean {
@@ -86,11 +119,11 @@ export class RedisStore implements Store {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    return live<T>(await this.#answer(this.#redis.get(this.#key(key))))?.v;
+    return this.#live<T>(await this.#answer(this.#redis.get(this.#key(key))))?.v;
   }
 
   async set(key: string, value: unknown, ttlSeconds?: number): Promise<void> {
-    const { envelope, px } = wrap(value, expiresAt(ttlSeconds));
+    const { envelope, px } = this.#wrap(value, this.#expiresAt(ttlSeconds));
     if (px === '') await this.#answer(this.#redis.set(this.#key(key), envelope));
     else await this.#answer(this.#redis.set(this.#key(key), envelope, 'PX', px));
   }
@@ -100,17 +133,18 @@ export class RedisStore implements Store {
   }
 
   async take<T>(key: string): Promise<T | undefined> {
-    return live<T>(await this.#answer(this.#redis.getdel(this.#key(key))))?.v;
+    return this.#live<T>(await this.#answer(this.#redis.getdel(this.#key(key))))?.v;
   }
 
   async setIfAbsent(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
-    const { envelope, px } = wrap(value, expiresAt(ttlSeconds));
-    return (await this.#answer(this.#redis.mvcSetIfAbsent(this.#key(key), Date.now(), envelope, px))) === 1;
+    const { envelope, px } = this.#wrap(value, this.#expiresAt(ttlSeconds));
+    return (await this.#answer(this.#redis.mvcSetIfAbsent(this.#key(key), this.#clock.nowMs(), envelope, px))) === 1;
   }
 
   async increment(key: string, ttlSeconds: number, max?: number): Promise<number | undefined> {
-    const expiry = Math.ceil(expiresAt(ttlSeconds)!);
-    const count = await this.#answer(this.#redis.mvcIncrement(this.#key(key), Date.now(), expiry, millisecondsFrom(expiry), max === undefined ? '' : String(max)));
+    const now = this.#clock.nowMs();
+    const expiry = Math.ceil(now + ttlSeconds * 1000);
+    const count = await this.#answer(this.#redis.mvcIncrement(this.#key(key), now, expiry, millisecondsFrom(expiry, now), max === undefined ? '' : String(max)));
     return count < 0 ? undefined : count;
   }
 
@@ -118,10 +152,10 @@ export class RedisStore implements Store {
     const full = this.#key(key);
     for (let round = 0; round < MAX_UPDATE_ROUNDS; round += 1) {
       const raw = await this.#answer(this.#redis.get(full));
-      const current = live<T>(raw);
+      const current = this.#live<T>(raw);
       const next = change(current?.v);
       if (next === undefined) return current?.v;
-      const { envelope, px } = wrap(next, ttlSeconds === undefined ? current?.e : expiresAt(ttlSeconds));
+      const { envelope, px } = this.#wrap(next, ttlSeconds === undefined ? current?.e : this.#expiresAt(ttlSeconds));
       if ((await this.#answer(this.#redis.mvcCompareAndSet(full, raw ?? '', envelope, px))) === 1) return next;
     }
     throw new StoreContentionError(`${key} was changed by others ${MAX_UPDATE_ROUNDS} times in a row; try again`);
@@ -162,11 +196,28 @@ export class RedisStore implements Store {
       if (keys.length) await this.#answer(this.#redis.unlink(...keys));
       cursor = next;
     } while (cursor !== '0');
+    await this.announce('*');
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#redis.quit().catch(() => this.#redis.disconnect());
+    await Promise.all([this.#redis.quit().catch(() => this.#redis.disconnect()), this.#subscriber.quit().catch(() => this.#subscriber.disconnect())]);
+  }
+
+  #expiresAt(ttlSeconds: number | undefined): number | undefined {
+    return ttlSeconds === undefined ? undefined : this.#clock.nowMs() + ttlSeconds * 1000;
+  }
+
+  #wrap(value: unknown, expiry: number | undefined): { envelope: string; px: string } {
+    if (expiry === undefined) return { envelope: JSON.stringify({ v: value } satisfies Envelope), px: '' };
+    return { envelope: JSON.stringify({ v: value, e: expiry } satisfies Envelope), px: String(millisecondsFrom(expiry, this.#clock.nowMs())) };
+  }
+
+  /** The envelope of a stored value that has not lapsed on the emulator clock. */
+  #live<T>(raw: string | null): { v: T; e: number | undefined } | undefined {
+    if (raw === null) return undefined;
+    const envelope = JSON.parse(raw) as Envelope;
+    return envelope.e !== undefined && envelope.e <= this.#clock.nowMs() ? undefined : { v: envelope.v as T, e: envelope.e };
   }
 
   #key(key: string): string {
@@ -205,22 +256,10 @@ export class RedisStore implements Store {
   }
 }
 
-const expiresAt = (ttlSeconds: number | undefined): number | undefined => (ttlSeconds === undefined ? undefined : Date.now() + ttlSeconds * 1000);
-
 /** Redis's own expiry (real time) for an emulator-clock expiry, so that nothing piles up. */
-const millisecondsFrom = (expiry: number): number => Math.max(1, Math.ceil(expiry - Date.now()));
+const millisecondsFrom = (expiry: number, now: number): number => Math.max(1, Math.ceil(expiry - now));
 
-function wrap(value: unknown, expiry: number | undefined): { envelope: string; px: string } {
-  if (expiry === undefined) return { envelope: JSON.stringify({ v: value } satisfies Envelope), px: '' };
-  return { envelope: JSON.stringify({ v: value, e: expiry } satisfies Envelope), px: String(millisecondsFrom(expiry)) };
-}
-
-/** The envelope of a stored value that has not lapsed on the emulator clock. */
-function live<T>(raw: string | null): { v: T; e: number | undefined } | undefined {
-  if (raw === null) return undefined;
-  const envelope = JSON.parse(raw) as Envelope;
-  return envelope.e !== undefined && envelope.e <= Date.now() ? undefined : { v: envelope.v as T, e: envelope.e };
-}
+const announcementChannel = (prefix: string): string => `${prefix}announcements`;
 
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');

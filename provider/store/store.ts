@@ -40,6 +40,20 @@ export interface Store {
   ping(): Promise<boolean>;
   /** Called when a backing service answers again after an outage (it may have come back empty). */
   onReconnect(listener: () => void): void;
+  /**
+   * Tells every cache of `topic`, in this process and in other replicas on the same store, that the
+   * stored value changed (see CachedRead). `clear` announces `'*'`: everything may have changed.
+   */
+  announce(topic: string): Promise<void>;
+  /** Hears announcements: a topic, or `'*'` when anything may have changed (a clear, a lost connection). */
+  onAnnouncement(listener: (topic: string) => void): void;
+  /** True while every announcement reaches this store: only then may a cache be trusted. */
+  hearsAnnouncements(): boolean;
+}
+
+/** Where a store reads the emulator clock for its TTLs (a Clock; real time when none is given). */
+export interface TimeSource {
+  nowMs(): number;
 }
 
 /**

@@ -106,14 +106,14 @@ export class MockVismaConnect {
       totp: () => this.totp(options.user),
       now: () => this.#nowSeconds(),
     });
-    return redeemCode(this, request, code, client.clientSecret, () => this.#nowSeconds());
+    return redeemCode(this, request, code, client.clientSecret);
   }
 
   /** A service token (client_credentials), as the HRM gets one for the provisioning API. */
   clientCredentials(options: ClientCredentialsOptions): Promise<Tokens> {
     const client = this.#client(options.client);
     const grant = { grant_type: 'client_credentials', ...(options.scope !== undefined && { scope: options.scope }), ...(options.tenantId !== undefined && { tenant_id: options.tenantId }) };
-    return tokenRequest(this, { clientId: client.clientId, secret: client.clientSecret }, grant, { now: () => this.#nowSeconds() });
+    return tokenRequest(this, { clientId: client.clientId, secret: client.clientSecret }, grant);
   }
 
   /** The current TOTP code of an enrolled user. */

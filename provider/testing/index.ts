@@ -8,7 +8,6 @@ import { defaultSettings, type Settings } from '../config/index.js';
 import { readFixtureFile, validateFixtures, type FixtureInput } from '../fixtures/index.js';
 import { fixtureFileSchema } from '../fixtures/schema.js';
 import { DEFAULT_FIXTURES_PATH, startEmulator } from '../server.js';
-import { clock } from '../time/index.js';
 import { MockVismaConnect } from './client.js';
 
 export { MockVismaConnect, MockVismaConnectError, type ClientCredentialsOptions, type Mail, type SignInOptions, type TestClient } from './client.js';
@@ -25,9 +24,10 @@ export interface MockVismaConnectOptions {
 }
 
 /**
- * Starts an emulator in this process. Its clock is this process's `Date`: moving it moves the time
- * your own code in the same process sees too (so it accepts the tokens issued then); `close()` puts
- * the clock back and removes the temporary fixture file.
+ * Starts an emulator in this process, with a clock of its own: moving it (`connect.clock`) expires
+ * codes, sessions and tokens at the emulator while your code keeps real time (`Date` is never touched)
+ * and still accepts the tokens issued afterwards, as a relying party on real time does. `close()`
+ * stops it and removes the temporary fixture file.
  */
 export async function startMockVismaConnect(options: MockVismaConnectOptions = {}): Promise<MockVismaConnect> {
   const temporary = typeof options.fixtures === 'object' ? writeTemporary(options.fixtures) : undefined;
@@ -38,7 +38,6 @@ export async function startMockVismaConnect(options: MockVismaConnectOptions = {
     const endpoint = { url: emulator.url, issuer: emulator.issuer, publicApiUrl: emulator.publicApiUrl, controlToken: options.settings?.controlToken };
     return new MockVismaConnect(endpoint, await readFixtureFile(fixturesPath), async () => {
       await emulator.close();
-      clock.reset();
       await removeTemporary();
     });
   } catch (error) {

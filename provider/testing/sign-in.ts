@@ -108,8 +108,8 @@ export interface TokenClient {
   secret: string | undefined;
 }
 
-/** A token request; an ID token in the answer is verified (with the nonce when one is given) at the emulator's time. */
-export async function tokenRequest(endpoint: Endpoint, client: TokenClient, grant: Record<string, string>, check: { nonce?: string; now: () => Promise<number> }): Promise<Tokens> {
+/** A token request; an ID token in the answer is verified (with the nonce when one is given) as a relying party does, on real time. */
+export async function tokenRequest(endpoint: Endpoint, client: TokenClient, grant: Record<string, string>, check: { nonce?: string } = {}): Promise<Tokens> {
   const response = await fetch(`${endpoint.url}/connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -124,23 +124,26 @@ export async function tokenRequest(endpoint: Endpoint, client: TokenClient, gran
     refreshToken: body['refresh_token'] as string | undefined,
     expiresIn: body['expires_in'] as number,
     scope: body['scope'] as string | undefined,
-    claims: idToken ? await verifyIdToken(endpoint, idToken, client.clientId, check.nonce, await check.now()) : {},
+    claims: idToken ? await verifyIdToken(endpoint, idToken, client.clientId, check.nonce) : {},
   };
 }
 
-export function redeemCode(endpoint: Endpoint, request: AuthorizationRequest, code: string, secret: string | undefined, now: () => Promise<number>): Promise<Tokens> {
+export function redeemCode(endpoint: Endpoint, request: AuthorizationRequest, code: string, secret: string | undefined): Promise<Tokens> {
   const grant = { grant_type: 'authorization_code', code, redirect_uri: request.redirectUri, code_verifier: request.verifier };
-  return tokenRequest(endpoint, { clientId: request.clientId, secret }, grant, { nonce: request.nonce, now });
+  return tokenRequest(endpoint, { clientId: request.clientId, secret }, grant, { nonce: request.nonce });
 }
 
 const keySets = new Map<string, JWTVerifyGetKey>();
 
-/** Checks the ID token's signature (the emulator's JWKS), issuer, audience and nonce at the emulator's time (epoch seconds). */
-export async function verifyIdToken(endpoint: Endpoint, idToken: string, clientId: string, nonce: string | undefined, now: number): Promise<JWTPayload> {
+/**
+ * Checks the ID token's signature (the emulator's JWKS), issuer, audience, times and nonce on real time,
+ * as a relying party does: the emulator issues tokens on real time however its clock was moved.
+ */
+export async function verifyIdToken(endpoint: Endpoint, idToken: string, clientId: string, nonce: string | undefined): Promise<JWTPayload> {
   const jwksUrl = `${endpoint.url}/.well-known/openid-configuration/jwks`;
   let keys = keySets.get(jwksUrl);
   if (!keys) keySets.set(jwksUrl, (keys = createRemoteJWKSet(new URL(jwksUrl))));
-  const { payload } = await jwtVerify(idToken, keys, { issuer: endpoint.issuer, audience: clientId, currentDate: new Date(now * 1000) });
+  const { payload } = await jwtVerify(idToken, keys, { issuer: endpoint.issuer, audience: clientId });
   if (nonce !== undefined && payload['nonce'] !== nonce) throw new Error('the ID token carries another nonce');
   return payload;
 }

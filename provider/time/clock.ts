@@ -1,24 +1,28 @@
 /**
- * The one clock of the emulator. Codes, links, lockouts, sessions and every token oidc-provider
- * issues or checks must move together when a test travels in time, and oidc-provider (like jose and
- * the cookie library) reads `Date.now()` and `new Date()` directly. So the clock is an offset applied
- * to the process-wide `Date`: installing it once makes every reader agree without patching libraries.
+ * The emulator's clock: real time plus an offset that tests move (`POST /_mock/clock`). It is an object
+ * each emulator owns and hands to what needs time (`deps.clock`); nothing here touches the process's
+ * `Date`, so oidc-provider, jose, the cookie library and the host of an in-process emulator keep real
+ * time. Codes, links, lockouts, sessions and the state behind tokens follow this clock: the oidc adapter
+ * moves oidc-provider's times between the two frames (see store/oidc-adapter.ts and README "The clock").
  */
-const RealDate = Date;
-let offsetMs = 0;
-let installed = false;
+export interface ClockReading {
+  /** Emulator time, epoch seconds. */
+  now: number;
+  iso: string;
+  offsetSeconds: number;
+}
 
 /**
  * The instants the clock can show: from the Unix epoch to the end of year 9999. Beyond them dates
  * stop being four-digit ISO 8601 years (or dates at all: `toISOString` throws), and token times negative.
  */
-export const CLOCK_RANGE = { earliestMs: 0, latestMs: RealDate.UTC(9999, 11, 31, 23, 59, 59, 999) } as const;
+export const CLOCK_RANGE = { earliestMs: 0, latestMs: Date.UTC(9999, 11, 31, 23, 59, 59, 999) } as const;
 
 export class ClockRangeError extends Error {
   override name = 'ClockRangeError';
 
   constructor() {
-    super(`the clock shows instants from ${new RealDate(CLOCK_RANGE.earliestMs).toISOString()} to ${new RealDate(CLOCK_RANGE.latestMs).toISOString()} only`);
+    super(`the clock shows instants from ${new Date(CLOCK_RANGE.earliestMs).toISOString()} to ${new Date(CLOCK_RANGE.latestMs).toISOString()} only`);
   }
 }
 
@@ -27,53 +31,47 @@ export function assertInClockRange(epochMs: number): void {
   if (!(epochMs >= CLOCK_RANGE.earliestMs && epochMs <= CLOCK_RANGE.latestMs)) throw new ClockRangeError();
 }
 
-class ShiftedDate extends RealDate {
-  constructor(...args: ConstructorParameters<DateConstructor> | []) {
-    if (args.length === 0) super(RealDate.now() + offsetMs);
-    else super(...(args as ConstructorParameters<DateConstructor>));
-  }
-
-  static override now(): number {
-    return RealDate.now() + offsetMs;
-  }
-}
-
-function install(): void {
-  if (installed) return;
-  globalThis.Date = ShiftedDate as DateConstructor;
-  installed = true;
-}
-
-export interface ClockReading {
-  now: number;
-  iso: string;
-  offsetSeconds: number;
-}
-
-export const clock = {
-  install,
-  nowMs: (): number => RealDate.now() + offsetMs,
-  nowSeconds: (): number => Math.floor((RealDate.now() + offsetMs) / 1000),
-  get offsetMs(): number {
-    return offsetMs;
-  },
-  /** Sets the offset directly: a shared store replays another replica's offset through this. */
-  setOffsetMs(value: number): void {
-    offsetMs = value;
-  },
-  advance(seconds: number): void {
-    offsetMs += seconds * 1000;
-  },
-  travelTo(epochMs: number): void {
-    offsetMs = epochMs - RealDate.now();
-  },
-  reset(): void {
-    offsetMs = 0;
-  },
-  read(): ClockReading {
-    const now = RealDate.now() + offsetMs;
-    return { now: Math.floor(now / 1000), iso: new RealDate(now).toISOString(), offsetSeconds: offsetMs / 1000 };
-  },
+/** Real time: what oidc-provider, relying parties and browsers live on. For code in oidc-provider's frame only. */
+export const realTime = {
+  nowMs: (): number => Date.now(),
+  nowSeconds: (): number => Math.floor(Date.now() / 1000),
 };
 
-export type Clock = typeof clock;
+export class Clock {
+  #offsetMs = 0;
+
+  /** Emulator time, epoch milliseconds. */
+  nowMs(): number {
+    return Date.now() + this.#offsetMs;
+  }
+
+  /** Emulator time, epoch seconds (what every stored time of ours is in). */
+  nowSeconds(): number {
+    return Math.floor(this.nowMs() / 1000);
+  }
+
+  /** How far the emulator clock is ahead of real time (negative: behind). */
+  get offsetMs(): number {
+    return this.#offsetMs;
+  }
+
+  /** Epoch seconds of real time (oidc-provider's frame) as the emulator clock shows that instant now. */
+  toEmulatorSeconds(realSeconds: number): number {
+    return realSeconds + Math.round(this.#offsetMs / 1000);
+  }
+
+  /** Epoch seconds of the emulator clock as real time (oidc-provider's frame) shows that instant now. */
+  toRealSeconds(emulatorSeconds: number): number {
+    return emulatorSeconds - Math.round(this.#offsetMs / 1000);
+  }
+
+  read(): ClockReading {
+    const now = this.nowMs();
+    return { now: Math.floor(now / 1000), iso: new Date(now).toISOString(), offsetSeconds: this.#offsetMs / 1000 };
+  }
+
+  /** Moves the clock in this object only; SharedClock moves it for every replica and calls this. */
+  setOffsetMs(offsetMs: number): void {
+    this.#offsetMs = offsetMs;
+  }
+}

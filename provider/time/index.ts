@@ -1,2 +1,2 @@
-export { clock, ClockRangeError, type Clock, type ClockReading } from './clock.js';
+export { Clock, ClockRangeError, realTime, type ClockReading } from './clock.js';
 export { SharedClock } from './shared-clock.js';

@@ -3,6 +3,7 @@ import { domainKey, tenantKey, type DomainFixture, type TenantFixture } from '..
 import { decideTwoFactor, type AppPolicy, type Decision, type DomainPolicy, type PolicyInput } from '../policy/index.js';
 import { inNetworks, type RememberedDevices, type RiskOverrides } from '../risk/index.js';
 import type { Store } from '../store/index.js';
+import type { Clock } from '../time/index.js';
 import type { AcrRequest } from './acr-request.js';
 import type { DecisionLog, DecisionStage } from './decision-log.js';
 
@@ -13,6 +14,7 @@ export interface Situation {
   clientId: string;
   appPolicy: AppPolicy;
   request: AcrRequest;
+  /** When the session did 2FA, as oidc-provider holds it (its `loginTs`, on real time). */
   sessionTwoFactorAt: number | undefined;
   clientIp: string | undefined;
   deviceId: string | undefined;
@@ -33,6 +35,7 @@ export interface GateDependencies {
   devices: RememberedDevices;
   overrides: RiskOverrides;
   log: DecisionLog;
+  clock: Clock;
 }
 
 /** Gathers the decision table's inputs from the world (the I/O the pure engine must not do), decides and logs. */
@@ -70,8 +73,8 @@ export class TwoFactorGate {
       appPolicy: situation.appPolicy,
       enrolled: account.totpSecret !== undefined,
       stepUp: { requested: request.stepUp, maxAgeSeconds: request.maxAgeSeconds },
-      sessionTwoFactorAt: situation.sessionTwoFactorAt,
-      now: Math.floor(Date.now() / 1000),
+      sessionTwoFactorAt: situation.sessionTwoFactorAt === undefined ? undefined : this.#deps.clock.toEmulatorSeconds(situation.sessionTwoFactorAt),
+      now: this.#deps.clock.nowSeconds(),
       trustedNetwork,
       rememberedDevice,
     };

@@ -19,7 +19,7 @@ export async function outcomeOf(world: World, state: BrowserState): Promise<Outc
     if (answer.error) return { prompt: 'error', error: answer.error };
     if (!answer.code || !state.login) return { prompt: 'error', error: 'no code in the answer' };
     const login = state.login;
-    const tokens = await redeemCode(world.target, login, answer.code, world.client(login.clientId).secret, () => world.now());
+    const tokens = await redeemCode(world.target, login, answer.code, world.client(login.clientId).secret);
     state.tokens = { clientId: login.clientId, ...tokens };
     state.login = undefined;
     return { prompt: 'none', claims: tokens.claims };

@@ -144,7 +144,7 @@ async function apiStep(world: World, { api, expect, save }: StepOf<'api'>): Prom
   const secret = api.secret ?? world.client(clientId).secret ?? '';
   const scope = api.scope ?? 'connect:users';
   const grant = { grant_type: 'client_credentials', ...(scope && { scope }), ...(api.tenantId && { tenant_id: api.tenantId }) };
-  const token = await tokenRequest(world.target, { clientId, secret }, grant, { now: () => world.now() }).catch((error: Error) => {
+  const token = await tokenRequest(world.target, { clientId, secret }, grant).catch((error: Error) => {
     throw new StepFailure([`no API token for ${clientId}: ${error.message}`]);
   });
   const answer = await world.call(api.method, `/api/v1${api.path.startsWith('/') ? api.path : `/${api.path}`}`, api.body, token.accessToken);
@@ -203,7 +203,7 @@ async function refreshStep(world: World, { refresh, expect }: StepOf<'refresh'>)
   const client = world.client(refresh.client ?? tokens.clientId);
   let answer: Tokens;
   try {
-    answer = await tokenRequest(world.target, { clientId: tokens.clientId, secret: client.secret }, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken }, { now: () => world.now() });
+    answer = await tokenRequest(world.target, { clientId: tokens.clientId, secret: client.secret }, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken });
   } catch (error) {
     if (!(error instanceof TokenError)) throw error;
     if (expect?.error) return check(error.error === expect.error ? [] : [`expected error ${expect.error}, got ${error.error}`]);

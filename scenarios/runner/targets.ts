@@ -20,16 +20,14 @@ export async function remoteTarget(url: string, controlToken: string | undefined
 /** An emulator in this process: the fastest start, for one scenario at a time. */
 export async function inProcessTarget(fixturesPath: string | undefined): Promise<RunningTarget> {
   const { startEmulator, defaultSettings } = await import('../../provider/index.js');
-  const { clock } = await import('../../provider/time/index.js');
   const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, publicApiPort: 0, logLevel: 'error', mailRetrySeconds: 0.5, ...(fixturesPath && { fixturesPath }) }));
-  // The emulator moves this process's clock; leave it as it was found.
-  return { url: emulator.url, issuer: emulator.issuer, controlToken: undefined, stop: () => emulator.close().then(() => clock.reset()) };
+  return { url: emulator.url, issuer: emulator.issuer, controlToken: undefined, stop: () => emulator.close() };
 }
 
 const BIN = projectPath('bin', 'mock-visma-connect.js');
 
 /**
- * An emulator in a process of its own (parallel runs: each moves its own clock), set up as the
+ * An emulator in a process of its own (parallel runs), set up as the
  * in-process one is: none of its settings come from the runner's environment (in a container that
  * says HOST=0.0.0.0, ISSUER, MAIL=smtp, which are the container's server's).
  */

@@ -1,18 +1,20 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOidcAdapter, MemoryStore, type Store } from '../../provider/store/index.js';
 import { RedisStore } from '../../provider/store/redis-store.js';
-import { clock } from '../../provider/time/index.js';
+import { Clock } from '../../provider/time/index.js';
 import { REDIS_URL, requireRedis, uniquePrefix } from '../support/redis.js';
 
-clock.install();
+/** The emulator clock the stores run their TTLs on; the tests move it here, in this process only. */
+const clock = new Clock();
+const advance = (seconds: number) => clock.setOffsetMs(clock.offsetMs + seconds * 1000);
 
 const implementations: [string, () => Promise<Store>][] = [
-  ['memory', async () => new MemoryStore()],
+  ['memory', async () => new MemoryStore(clock)],
   [
     'redis',
     async () => {
       await requireRedis();
-      return RedisStore.connect(REDIS_URL, uniquePrefix());
+      return RedisStore.connect(REDIS_URL, uniquePrefix(), clock);
     },
   ],
 ];
@@ -27,7 +29,7 @@ describe.each(implementations)('the %s store', (_name, open) => {
     await store.close();
   });
   beforeEach(async () => {
-    clock.reset();
+    clock.setOffsetMs(0);
     await store.clear();
   });
 
@@ -43,9 +45,9 @@ describe.each(implementations)('the %s store', (_name, open) => {
   it('forgets an entry when its TTL has passed on the emulator clock', async () => {
     await store.set('short', 'v', 60);
     await store.set('forever', 'v');
-    clock.advance(59);
+    advance(59);
     expect(await store.get('short')).toBe('v');
-    clock.advance(2);
+    advance(2);
     expect(await store.get('short')).toBeUndefined();
     expect(await store.get('forever')).toBe('v');
   });
@@ -87,7 +89,7 @@ describe.each(implementations)('the %s store', (_name, open) => {
   });
 
   describe("as oidc-provider's adapter", () => {
-    const adapterFor = (model: string) => new (createOidcAdapter(store, { refreshTokenGraceSeconds: async () => 5 }))(model);
+    const adapterFor = (model: string) => new (createOidcAdapter(store, clock, { refreshTokenGraceSeconds: async () => 5 }))(model);
 
     it('stores, finds and destroys a model by id, with its TTL', async () => {
       const codes = adapterFor('AuthorizationCode');
@@ -96,7 +98,7 @@ describe.each(implementations)('the %s store', (_name, open) => {
       await codes.destroy('c1');
       expect(await codes.find('c1')).toBeUndefined();
       await codes.upsert('c2', { accountId: 'a' }, 60);
-      clock.advance(61);
+      advance(61);
       expect(await codes.find('c2')).toBeUndefined();
     });
 
@@ -112,7 +114,7 @@ describe.each(implementations)('the %s store', (_name, open) => {
       await codes.upsert('c1', { exp: clock.nowSeconds() + 60 }, 60);
       await codes.consume('c1');
       expect((await codes.find('c1'))!.consumed).toEqual(expect.any(Number));
-      clock.advance(61);
+      advance(61);
       expect(await codes.find('c1')).toBeUndefined();
     });
 
@@ -128,7 +130,7 @@ describe.each(implementations)('the %s store', (_name, open) => {
       await tokens.upsert('r1', { clientId: 'app', exp: clock.nowSeconds() + 3600 }, 3600);
       await tokens.consume('r1');
       expect((await tokens.find('r1'))!.consumed).toBeUndefined();
-      clock.advance(6);
+      advance(6);
       expect((await tokens.find('r1'))!.consumed).toEqual(expect.any(Number));
     });
 
@@ -152,7 +154,7 @@ describe.each(implementations)('the %s store', (_name, open) => {
 describe('two Redis stores with different prefixes', () => {
   it('share one Redis without seeing or clearing each other', async () => {
     await requireRedis();
-    const [a, b] = await Promise.all([RedisStore.connect(REDIS_URL, uniquePrefix()), RedisStore.connect(REDIS_URL, uniquePrefix())]);
+    const [a, b] = await Promise.all([RedisStore.connect(REDIS_URL, uniquePrefix(), clock), RedisStore.connect(REDIS_URL, uniquePrefix(), clock)]);
     try {
       await a.set('k', 'a');
       await b.set('k', 'b');
@@ -168,13 +170,13 @@ describe('two Redis stores with different prefixes', () => {
 
 /** Memory is one process; on Redis the callers alternate between two connections, as two replicas would. */
 const replicaSets: [string, () => Promise<Store[]>][] = [
-  ['memory', async () => [new MemoryStore()]],
+  ['memory', async () => [new MemoryStore(clock)]],
   [
     'redis, across two replicas,',
     async () => {
       await requireRedis();
       const prefix = uniquePrefix();
-      return Promise.all([RedisStore.connect(REDIS_URL, prefix), RedisStore.connect(REDIS_URL, prefix)]);
+      return Promise.all([RedisStore.connect(REDIS_URL, prefix, clock), RedisStore.connect(REDIS_URL, prefix, clock)]);
     },
   ],
 ];
@@ -195,7 +197,7 @@ describe.each(replicaSets)('the %s store with concurrent callers', (_name, open)
     await Promise.all(replicas.map((store) => store.close()));
   });
   beforeEach(async () => {
-    clock.reset();
+    clock.setOffsetMs(0);
     await replicas[0]!.clear();
   });
 
@@ -208,7 +210,7 @@ describe.each(replicaSets)('the %s store with concurrent callers', (_name, open)
 
   it('takes nothing from an entry that lapsed on the emulator clock', async () => {
     await replicas[0]!.set('link', 'v', 60);
-    clock.advance(61);
+    advance(61);
     expect(await replicas[0]!.take('link')).toBeUndefined();
   });
 
@@ -221,7 +223,7 @@ describe.each(replicaSets)('the %s store with concurrent callers', (_name, open)
   it('treats a lapsed entry as absent when adding', async () => {
     expect(await replicas[0]!.setIfAbsent('claim', 'first', 60)).toBe(true);
     expect(await replicas[0]!.setIfAbsent('claim', 'second', 60)).toBe(false);
-    clock.advance(61);
+    advance(61);
     expect(await replicas[0]!.setIfAbsent('claim', 'third', 60)).toBe(true);
     expect(await replicas[0]!.get('claim')).toBe('third');
   });
@@ -240,11 +242,11 @@ describe.each(replicaSets)('the %s store with concurrent callers', (_name, open)
 
   it('starts a count over once it lapsed, the TTL counting from the latest increment', async () => {
     await replicas[0]!.increment('count', 60);
-    clock.advance(50);
+    advance(50);
     await replicas[0]!.increment('count', 60);
-    clock.advance(50);
+    advance(50);
     expect(await replicas[0]!.increment('count', 60)).toBe(3);
-    clock.advance(61);
+    advance(61);
     expect(await replicas[0]!.increment('count', 60)).toBe(1);
   });
 
@@ -271,16 +273,16 @@ describe.each(replicaSets)('the %s store with concurrent callers', (_name, open)
 
   it('keeps the expiry an updated entry had, unless given a new one', async () => {
     await replicas[0]!.set('e', 1, 60);
-    clock.advance(30);
+    advance(30);
     expect(await replicas[0]!.update<number>('e', (n) => n! + 1)).toBe(2);
-    clock.advance(31);
+    advance(31);
     expect(await replicas[0]!.get('e')).toBeUndefined();
     expect(await replicas[0]!.update<number>('e', (n) => (n ?? 0) + 1, 60)).toBe(1);
     expect(await replicas[0]!.update<number>('e', () => undefined)).toBe(1);
   });
 
   it("consumes an authorization code for exactly one of oidc-provider's concurrent exchanges", async () => {
-    const adapters = replicas.map((store) => new (createOidcAdapter(store, { refreshTokenGraceSeconds: async () => 5 }))('AuthorizationCode'));
+    const adapters = replicas.map((store) => new (createOidcAdapter(store, clock, { refreshTokenGraceSeconds: async () => 5 }))('AuthorizationCode'));
     await adapters[0]!.upsert('code', { exp: clock.nowSeconds() + 60 }, 60);
     const outcomes = await Promise.allSettled(Array.from({ length: CALLERS }, (_, i) => adapters[i % adapters.length]!.consume('code')));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readForm, readForms, textOf, UserAgent, validationMessages } from '../../provider/testing/web/index.js';
-import { clock } from '../../provider/time/index.js';
 
 /**
  * A site of the test's own: `/set?cookie=<Set-Cookie line>` sets a cookie, every other path answers
@@ -30,7 +29,9 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
-afterEach(() => clock.reset());
+afterEach(() => vi.useRealTimers());
+/** Moves this process's Date, which the form client's cookie jar reads as a browser reads its own clock. */
+const advance = (seconds: number) => vi.setSystemTime(Date.now() + seconds * 1000);
 
 describe('the form client keeps cookies as a browser does', () => {
   it('sends a cookie only under its Path: one for /interaction/x is not sent to /account', async () => {
@@ -49,15 +50,15 @@ describe('the form client keeps cookies as a browser does', () => {
     expect((await agent.get(at('/'))).html).toMatch(/cookie=$/);
   });
 
-  it('forgets a cookie once its Max-Age or Expires has passed on the clock', async () => {
+  it("forgets a cookie once its Max-Age or Expires has passed on the browser's clock", async () => {
     const agent = new UserAgent();
-    clock.install();
+    vi.useFakeTimers({ toFake: ['Date'] });
     await agent.get(setting('short=1; Path=/; Max-Age=60'));
     await agent.get(setting(`dated=1; Path=/; Expires=${new Date(Date.now() + 3_600_000).toUTCString()}`));
     expect((await agent.get(at('/'))).html).toContain('cookie=short=1; dated=1');
-    clock.advance(61);
+    advance(61);
     expect((await agent.get(at('/'))).html).toContain('cookie=dated=1');
-    clock.advance(3600);
+    advance(3600);
     expect((await agent.get(at('/'))).html).toMatch(/cookie=$/);
   });
 

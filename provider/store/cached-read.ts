@@ -1,0 +1,50 @@
+import type { Store } from './store.js';
+
+/**
+ * A value read from the store once and kept until someone announces that it changed (in this process,
+ * or on another replica through the store's announcements), so a request does not read it again. While
+ * the store cannot hear announcements (a Redis subscriber reconnecting) every `get` reads. A read that
+ * an announcement overtook is used by its caller but not kept.
+ */
+export class CachedRead<T> {
+  #value: T | undefined;
+  #fresh = false;
+  #generation = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly topic: string,
+    private readonly read: () => Promise<T>,
+  ) {
+    store.onAnnouncement((topic) => {
+      if (topic === this.topic || topic === '*') this.#forget();
+    });
+  }
+
+  async get(): Promise<T> {
+    if (this.#fresh && this.store.hearsAnnouncements()) return this.#value as T;
+    return this.refresh();
+  }
+
+  /** Reads now, whatever is kept. */
+  async refresh(): Promise<T> {
+    const generation = this.#generation;
+    const value = await this.read();
+    if (generation === this.#generation) {
+      this.#value = value;
+      this.#fresh = true;
+    }
+    return value;
+  }
+
+  /** Call after writing the value: every cache of it, here and on other replicas, reads it again. */
+  async changed(): Promise<void> {
+    this.#forget();
+    await this.store.announce(this.topic);
+  }
+
+  #forget(): void {
+    this.#fresh = false;
+    this.#generation += 1;
+  }
+}
