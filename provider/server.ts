@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 import { accountSettingsClient, accountSettingsRoutes, ACCOUNT_SETTINGS_CLIENT_ID } from './account-settings/index.js';
 import { AccountRepository, EmailVerifications, LinkTokens, LoginLockout, TwoFactorAttempts } from './accounts/index.js';
 import { apiRoutes, Provisioning } from './api/index.js';
-import { projectPath, type Settings } from './config/index.js';
+import { projectPath, VISMA_FACTS, type Settings } from './config/index.js';
 import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
 import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
 import { createLogger, CsrfTokens, lastResort, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
@@ -22,7 +22,6 @@ import {
   logoutEndedSession,
   PROMPT_VALUES,
   refreshTokenGrace,
-  SESSION_SECONDS,
   SessionExpiry,
   SessionManagement,
   tokenErrorsAsBadRequest,
@@ -202,8 +201,8 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const provisioning = new Provisioning({ store, accounts, verifications, mails });
 
   const cookieKeys = settings.cookieKeys ?? [DEV_COOKIE_KEY];
-  const sessionExpiry = new SessionExpiry(store, SESSION_SECONDS, (session) => logoutEndedSession(provider, session));
-  const sessions = new SessionManagement(cookieKeys[0]!, SESSION_SECONDS);
+  const sessionExpiry = new SessionExpiry(store, VISMA_FACTS.session.seconds, (session) => logoutEndedSession(provider, session));
+  const sessions = new SessionManagement(cookieKeys[0]!, VISMA_FACTS.session.seconds);
   const issuerKey = new IssuerKey(issuer, keys[0]!);
   const provider = createOidcProvider({
     issuer,

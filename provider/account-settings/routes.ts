@@ -2,6 +2,7 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { hashEmergencyCode, matchTotp, newEmergencyCode, newPasswordProblems, newTotpSecret, otpauthUri, qrCodeDataUrl, hashPassword, verifyPassword, withPasswordHash, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
+import { VISMA_FACTS } from '../config/index.js';
 import { domainKey, type DomainFixture } from '../fixtures/index.js';
 import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
@@ -21,7 +22,7 @@ export interface AccountSettingsDependencies {
   formTokens: CsrfTokens;
 }
 
-const SETUP_SECONDS = 30 * 60;
+const SETUP_SECONDS = VISMA_FACTS.twoFactor.setupSeconds;
 const setupKey = (sub: string) => `account-setup:${sub}`;
 
 /**

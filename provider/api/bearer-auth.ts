@@ -2,8 +2,7 @@ import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Middleware } from 'koa';
 import type { JWK } from 'oidc-provider';
 import { HttpError } from '../http/index.js';
-
-export const API_SCOPE = 'connect:users';
+import { API_SCOPE } from '../oidc/index.js';
 
 export interface ApiCaller {
   clientId: string;

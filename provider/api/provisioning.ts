@@ -1,4 +1,5 @@
-import { displayName, linkOrCreateAccount, MAX_WRONG_VERIFICATION_CODES, statusOf, type AccountRepository, type LinkedApplication, type EmailVerification, type EmailVerifications } from '../accounts/index.js';
+import { displayName, linkOrCreateAccount, statusOf, type AccountRepository, type LinkedApplication, type EmailVerification, type EmailVerifications } from '../accounts/index.js';
+import { VISMA_FACTS } from '../config/index.js';
 import { HttpError } from '../http/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Store } from '../store/index.js';
@@ -67,7 +68,7 @@ export class Provisioning {
     if (verification.delivery !== 'code') throw new HttpError(400, 'invalid_request', 'this verification was sent as a link: the user confirms it by opening the link');
     if (statusOf(verification) === 'expired') throw new HttpError(410, 'expired', `the code expired at ${iso(verification.expiresAt)}; start a new verification`);
     const outcome = await this.deps.verifications.tryCode(verification, code);
-    if (outcome === 'used-up') throw new HttpError(429, 'too_many_attempts', `${MAX_WRONG_VERIFICATION_CODES} wrong codes were given; start a new verification`);
+    if (outcome === 'used-up') throw new HttpError(429, 'too_many_attempts', `${VISMA_FACTS.emailVerification.maxWrongCodes} wrong codes were given; start a new verification`);
     if (outcome === 'wrong') throw new HttpError(400, 'invalid_code', 'the code is not the one that was sent');
     const verified = await this.complete(verification);
     return { status: 200, body: { status: 'verified', ...verified } };

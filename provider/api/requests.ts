@@ -1,4 +1,5 @@
 import { HttpError, onlyFields } from '../http/index.js';
+import { VISMA_FACTS } from '../config/index.js';
 import { canonicalEmail, MAX_EMAIL_LENGTH, type Delivery } from '../accounts/index.js';
 
 export interface VerificationRequest {
@@ -39,7 +40,7 @@ export function parseCode(body: Record<string, unknown>): string {
   return code.trim();
 }
 
-export const MAX_BATCH = 100;
+const MAX_BATCH = VISMA_FACTS.emailVerification.maxBatch;
 
 export function parseBatch(body: Record<string, unknown>): unknown[] {
   onlyFields(body, ['items']);

@@ -1,7 +1,9 @@
 import type { Client, KoaContextWithOIDC, RefreshToken } from 'oidc-provider';
+import { VISMA_FACTS } from '../config/index.js';
 import { clientKey, type Store } from '../store/index.js';
 
 const DAY = 24 * 60 * 60;
+const DEFAULT_LIFETIME_DAYS = VISMA_FACTS.refreshTokens.lifetimeDays.default;
 
 /** The refresh-token settings of a client (fixture fields, see fixtures/schema.ts). */
 interface RefreshTokenSettings {
@@ -23,7 +25,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
  * sliding days lapses, and each use gives it (or its successor) that long again, never past the lifetime.
  */
 export function refreshTokenTtl(_ctx: KoaContextWithOIDC, token: ChainedRefreshToken, client: Client): number {
-  const { refreshTokenLifetimeDays = 14, refreshTokenSlidingDays } = settingsOf(client);
+  const { refreshTokenLifetimeDays = DEFAULT_LIFETIME_DAYS, refreshTokenSlidingDays } = settingsOf(client);
   const now = nowSeconds();
   const end = (token.iiat ?? token.iat ?? now) + refreshTokenLifetimeDays * DAY;
   const slidingEnd = refreshTokenSlidingDays === undefined ? end : Math.min(end, now + refreshTokenSlidingDays * DAY);
@@ -32,7 +34,7 @@ export function refreshTokenTtl(_ctx: KoaContextWithOIDC, token: ChainedRefreshT
 
 /** The grant outlives every refresh token of the client (oidc-provider refuses tokens of an expired grant). */
 export function grantTtl(ctx: KoaContextWithOIDC): number {
-  return (settingsOf(ctx.oidc?.client).refreshTokenLifetimeDays ?? 14) * DAY;
+  return (settingsOf(ctx.oidc?.client).refreshTokenLifetimeDays ?? DEFAULT_LIFETIME_DAYS) * DAY;
 }
 
 /**
