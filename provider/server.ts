@@ -2,12 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
-import { accountSettingsClient, accountSettingsRoutes, ACCOUNT_SETTINGS_CLIENT_ID } from './account-settings/index.js';
+import { accountSettingsClient, accountSettingsRoutes } from './account-settings/index.js';
 import { AccountRepository, EmailVerifications, LinkTokens, LoginLockout, TwoFactorAttempts } from './accounts/index.js';
 import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, VISMA_FACTS, type Settings } from './config/index.js';
 import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
-import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
+import { Directory } from './directory/index.js';
+import { prepareFixtures, readFixtureFile, seedStore, type PreparedFixtures } from './fixtures/index.js';
 import { createLogger, CsrfTokens, lastResort, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
@@ -29,9 +30,9 @@ import {
   validateClients,
   vismaDiscovery,
 } from './oidc/index.js';
-import { Directory, notFound, publicApiErrors, publicApiRoutes, requireToken } from './public-api/index.js';
+import { notFound, PublicApiDirectory, publicApiErrors, publicApiRoutes, requireToken } from './public-api/index.js';
 import { RememberedDevices, RiskOverrides } from './risk/index.js';
-import { clientKey, createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
+import { createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
 import { clock, SharedClock } from './time/index.js';
 import { DecisionLog, SignInDecisions, TwoFactorGate } from './twofactor/index.js';
 
@@ -108,7 +109,7 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
 
     const seed = async () => {
       await seedStore(store, fixtures);
-      await store.set(clientKey(ACCOUNT_SETTINGS_CLIENT_ID), accountSettingsClient(issuer));
+      await new Directory(store).saveClient(accountSettingsClient(issuer));
       await store.set(SEEDED_KEY, new Date().toISOString());
     };
     const reset = async () => {
@@ -187,18 +188,19 @@ interface Parts {
  */
 function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: Koa } {
   const accounts = new AccountRepository(store);
-  const acrSettings = async () => (await store.get<AcrSettings>(ACR_SETTINGS_KEY)) ?? DEFAULT_ACR;
+  const directory = new Directory(store);
+  const acrSettings = () => directory.acr();
   const devices = new RememberedDevices(store);
   const overrides = new RiskOverrides(store);
   const decisions = new DecisionLog(store, logger);
-  const gate = new TwoFactorGate({ store, devices, overrides, log: decisions });
+  const gate = new TwoFactorGate({ directory, devices, overrides, log: decisions });
   const signIn = new SignInDecisions({ accounts, gate, devices, acrSettings });
   const attempts = new TwoFactorAttempts(store);
   const lockout = new LoginLockout(store);
   const tokens = new LinkTokens(store);
   const verifications = new EmailVerifications(store);
   const mails = new AccountMails(issuer, mailer, tokens);
-  const provisioning = new Provisioning({ store, accounts, verifications, mails });
+  const provisioning = new Provisioning({ directory, accounts, verifications, mails });
 
   const cookieKeys = settings.cookieKeys ?? [DEV_COOKIE_KEY];
   const sessionExpiry = new SessionExpiry(store, VISMA_FACTS.session.seconds, (session) => logoutEndedSession(provider, session));
@@ -208,10 +210,10 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
     issuer,
     keys,
     cookieKeys,
-    adapter: sessionExpiry.trackingAdapter(createOidcAdapter(store, { refreshTokenGraceSeconds: refreshTokenGrace(store) })),
+    adapter: sessionExpiry.trackingAdapter(createOidcAdapter(store, { refreshTokenGraceSeconds: refreshTokenGrace(directory) })),
     findAccount: createFindAccount(accounts),
     accounts,
-    tenantExists: async (tenantId) => (await store.get(tenantKey(tenantId))) !== undefined,
+    directory,
     loginChecks: signIn.checks,
     acr: fixtures.acr,
     issuerKey,
@@ -230,12 +232,12 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer, logger });
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
   const routers = [
-    controlRoutes({ guards: control, clock: sharedClock, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
+    controlRoutes({ guards: control, clock: sharedClock, logger, reset, accounts, gate, overrides, decisions, store, directory, provider, faults, passwordHashCost: settings.passwordHashCost }),
     mailboxPage(mailbox, mailMode, control),
     apiRoutes({ issuer, signingKeys: keys, logger, provisioning, mails }),
     loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys) }),
+    accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys) }),
   ];
 
   provider.use(validHost());
@@ -259,7 +261,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   publicApi.use(publicApiErrors(logger));
   publicApi.use(storeGuard(store, sharedClock, describeStore(settings)));
   publicApi.use(requireToken(issuer, keys));
-  publicApi.use(publicApiRoutes(new Directory({ store, accounts, lockout, mails }), settings.passwordHashCost).routes());
+  publicApi.use(publicApiRoutes(new PublicApiDirectory({ directory, accounts, lockout, mails }), settings.passwordHashCost).routes());
   publicApi.use(notFound);
   return { provider, publicApi };
 }

@@ -1,14 +1,14 @@
-import { displayName, linkOrCreateAccount, statusOf, type AccountRepository, type LinkedApplication, type EmailVerification, type EmailVerifications } from '../accounts/index.js';
+import { displayName, emailDomain, linkOrCreateAccount, statusOf, type AccountRepository, type LinkedApplication, type EmailVerification, type EmailVerifications } from '../accounts/index.js';
 import { VISMA_FACTS } from '../config/index.js';
 import { HttpError } from '../http/index.js';
 import type { AccountMails } from '../mail/index.js';
-import type { Store } from '../store/index.js';
+import type { Directory } from '../directory/index.js';
 import type { ApiCaller } from './bearer-auth.js';
 import type { VerificationRequest } from './requests.js';
 import { TenantView } from './tenant-view.js';
 
 export interface ProvisioningDependencies {
-  store: Store;
+  directory: Directory;
   accounts: AccountRepository;
   verifications: EmailVerifications;
   mails: AccountMails;
@@ -20,7 +20,6 @@ export interface ApiResult {
 }
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
-const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 
 /** What the HRM's "Koppling till Visma Connect" does, independent of HTTP. */
 export class Provisioning {
@@ -34,7 +33,7 @@ export class Provisioning {
   /** Verified domain: linked at once, no mail (201). Otherwise a code or link mail (202). */
   async startVerification(view: TenantView, request: VerificationRequest): Promise<ApiResult> {
     const tenant = await view.actingTenant(request.tenantId);
-    const domain = domainOf(request.email);
+    const domain = emailDomain(request.email);
     if (tenant && tenant.allowedDomains.length > 0 && !tenant.allowedDomains.includes(domain)) {
       throw new HttpError(400, 'domain_not_allowed', `${tenant.name} allows only ${tenant.allowedDomains.join(', ')}, not ${domain}`);
     }

@@ -1,11 +1,10 @@
 import type { Account, AccountRepository, EmailVerification, EmailVerifications, LinkedApplication } from '../accounts/index.js';
-import { tenantKey, type TenantFixture } from '../fixtures/index.js';
+import type { Directory, Tenant } from '../directory/index.js';
 import { HttpError } from '../http/index.js';
-import type { Store } from '../store/index.js';
 import type { ApiCaller } from './bearer-auth.js';
 
 export interface TenantViewDependencies {
-  store: Store;
+  directory: Directory;
   accounts: AccountRepository;
   verifications: EmailVerifications;
 }
@@ -30,7 +29,7 @@ export class TenantView {
   }
 
   /** The tenant a call acts for: the one the request names, else the token's. A tenant-bound token cannot act for another. */
-  async actingTenant(requested: string | undefined): Promise<TenantFixture | undefined> {
+  async actingTenant(requested: string | undefined): Promise<Tenant | undefined> {
     if (this.tenantId !== undefined && requested !== undefined && requested !== this.tenantId) {
       throw new HttpError(403, 'tenant_mismatch', `the access token is for tenant ${this.tenantId}, not ${requested}`);
     }
@@ -38,8 +37,8 @@ export class TenantView {
     return id === undefined ? undefined : this.tenant(id);
   }
 
-  async tenant(id: string): Promise<TenantFixture> {
-    const tenant = this.#sees(id) ? await this.#deps.store.get<TenantFixture>(tenantKey(id)) : undefined;
+  async tenant(id: string): Promise<Tenant> {
+    const tenant = this.#sees(id) ? await this.#deps.directory.tenant(id) : undefined;
     if (!tenant) throw new HttpError(404, 'tenant_not_found', `no tenant has the id ${id}`);
     return tenant;
   }

@@ -1,11 +1,9 @@
 import { isIP } from 'node:net';
 import type { Router } from '@koa/router';
-import type { ClientMetadata } from 'oidc-provider';
 import { currentTotp, type AccountRepository } from '../accounts/index.js';
-import type { AcrSettings } from '../fixtures/index.js';
+import type { Directory } from '../directory/index.js';
 import { HttpError, onlyFields, optionalBoolean, optionalString, readJson, requiredString } from '../http/index.js';
 import type { RiskOverrides } from '../risk/index.js';
-import { clientKey, type Store } from '../store/index.js';
 import { appPolicyOf, readAcrRequest, type DecisionLog, type TwoFactorGate } from '../twofactor/index.js';
 
 
@@ -14,12 +12,11 @@ export interface TwoFactorControlDependencies {
   gate: TwoFactorGate;
   overrides: RiskOverrides;
   decisions: DecisionLog;
-  store: Store;
-  acrSettings: () => Promise<AcrSettings>;
+  directory: Directory;
 }
 
 /** What QA needs for 2FA: force the network risk, read codes, and have every decision explained. */
-export function twoFactorControlRoutes(router: Router, { accounts, gate, overrides, decisions, store, acrSettings }: TwoFactorControlDependencies): void {
+export function twoFactorControlRoutes(router: Router, { accounts, gate, overrides, decisions, directory }: TwoFactorControlDependencies): void {
   router.get('/risk', async (ctx) => {
     ctx.body = await overrides.get();
   });
@@ -56,14 +53,14 @@ export function twoFactorControlRoutes(router: Router, { accounts, gate, overrid
 
     const account = await accounts.findByEmail(email);
     if (!account) throw new HttpError(404, 'not_found', `no user has the e-mail ${email}`);
-    const client = await store.get<ClientMetadata>(clientKey(clientId));
+    const client = await directory.client(clientId);
     if (!client) throw new HttpError(404, 'not_found', `no client has the id ${clientId}`);
     ctx.body = await gate.decide({
       stage: 'explain' as const,
       account,
       clientId,
       appPolicy: appPolicyOf(client),
-      request: readAcrRequest({ acr_values: acrValues }, undefined, await acrSettings()),
+      request: readAcrRequest({ acr_values: acrValues }, undefined, await directory.acr()),
       sessionTwoFactorAt: undefined,
       clientIp: undefined,
       deviceId: undefined,

@@ -10,7 +10,8 @@ import type { Outbox, QueuedMail, RenderedMail } from './outbox.js';
 import { CATCHER_HOSTNAME } from './smtp-catcher.js';
 import { subjectHeader } from './subject-header.js';
 
-const SENDER = VISMA_FACTS.mail.sender;
+// A copy: nodemailer writes into the address object it is given.
+const SENDER = { ...VISMA_FACTS.mail.sender };
 
 /** Bounds on one SMTP delivery, so a server that accepts but never greets (or stalls) fails it. */
 export const SMTP_TIMEOUTS = { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 10_000, dnsTimeout: 3000 } as const;

@@ -2,6 +2,7 @@ import type { AccessToken, AsymmetricSigningAlgorithm, Client, ClientCredentials
 import { errors } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/index.js';
 import { VISMA_FACTS } from '../config/index.js';
+import type { Directory } from '../directory/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
 import { EXTRA_CLIENT_METADATA } from '../fixtures/index.js';
 import { createExtraTokenClaims } from './access-token-claims.js';
@@ -21,7 +22,7 @@ export interface OidcOptions {
   adapter: NonNullable<Configuration['adapter']>;
   findAccount: FindAccount;
   accounts: AccountRepository;
-  tenantExists: (tenantId: string) => Promise<boolean>;
+  directory: Directory;
   loginChecks: LoginChecks;
   /** The fixtures' acr settings at start-up: what discovery lists as acr_values_supported. */
   acr: AcrSettings;
@@ -108,7 +109,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
         },
       },
     },
-    extraTokenClaims: createExtraTokenClaims({ accounts: options.accounts, tenantExists: options.tenantExists, knownScopes }),
+    extraTokenClaims: createExtraTokenClaims({ accounts: options.accounts, directory: options.directory, knownScopes }),
     rotateRefreshToken,
     ttl: {
       AccessToken: TTL.accessTokenSeconds,

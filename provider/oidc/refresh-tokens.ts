@@ -1,6 +1,6 @@
 import type { Client, KoaContextWithOIDC, RefreshToken } from 'oidc-provider';
 import { VISMA_FACTS } from '../config/index.js';
-import { clientKey, type Store } from '../store/index.js';
+import type { Directory } from '../directory/index.js';
 
 const DAY = 24 * 60 * 60;
 const DEFAULT_LIFETIME_DAYS = VISMA_FACTS.refreshTokens.lifetimeDays.default;
@@ -53,9 +53,9 @@ export async function rotateRefreshToken(ctx: KoaContextWithOIDC): Promise<boole
 }
 
 /** The store adapter's question: how long a spent one-time refresh token of this client still works. */
-export function refreshTokenGrace(store: Store): (clientId: string) => Promise<number> {
+export function refreshTokenGrace(directory: Directory): (clientId: string) => Promise<number> {
   return async (clientId) => {
-    const client = await store.get<RefreshTokenSettings>(clientKey(clientId));
+    const client = (await directory.client(clientId)) as RefreshTokenSettings | undefined;
     return client?.refreshTokens === 'one-time' ? (client.refreshTokenGraceSeconds ?? 0) : 0;
   };
 }
