@@ -9,7 +9,7 @@ import { projectPath, VISMA_FACTS, type Settings } from './config/index.js';
 import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
 import { Directory } from './directory/index.js';
 import { prepareFixtures, readFixtureFile, seedStore, type PreparedFixtures } from './fixtures/index.js';
-import { createLogger, CsrfTokens, lastResort, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
+import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import {
@@ -30,7 +30,7 @@ import {
   validateClients,
   vismaDiscovery,
 } from './oidc/index.js';
-import { notFound, PublicApiDirectory, publicApiErrors, publicApiRoutes, requireToken } from './public-api/index.js';
+import { errorCodesOnErrorBodies, notFound, PublicApiDirectory, publicApiRoutes, publicApiShape, requireToken } from './public-api/index.js';
 import { RememberedDevices, RiskOverrides } from './risk/index.js';
 import { createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
 import { clock, SharedClock } from './time/index.js';
@@ -229,12 +229,12 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const faults = new Faults(store);
   const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
   if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the /_mock control plane is off`);
-  const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer, logger });
+  const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer });
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
   const routers = [
     controlRoutes({ guards: control, clock: sharedClock, logger, reset, accounts, gate, overrides, decisions, store, directory, provider, faults, passwordHashCost: settings.passwordHashCost }),
     mailboxPage(mailbox, mailMode, control),
-    apiRoutes({ issuer, signingKeys: keys, logger, provisioning, mails }),
+    apiRoutes({ issuer, signingKeys: keys, provisioning, mails }),
     loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
     accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys) }),
@@ -243,7 +243,8 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   provider.use(validHost());
   provider.use(storeGuard(store, sharedClock, describeStore(settings)));
   provider.use(sessionExpiry.sweepOnRequests(sweepFailed));
-  provider.use(lastResort(logger));
+  // Our JSON APIs answer errors as JSON; pages (and oidc-provider's endpoints, past their own handler) as the client asks.
+  provider.use(errorEdge(logger, (ctx) => (ctx.path.startsWith('/api/') || ctx.path.startsWith('/_mock/') ? jsonShape : negotiatedShape)));
   provider.use(formPostAsQuery());
   provider.use(faultInjection(faults, provider));
   provider.use(staticAssets());
@@ -258,7 +259,8 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   for (const router of routers) provider.use(router.routes());
 
   const publicApi = new Koa();
-  publicApi.use(publicApiErrors(logger));
+  publicApi.use(errorEdge(logger, () => publicApiShape));
+  publicApi.use(errorCodesOnErrorBodies());
   publicApi.use(storeGuard(store, sharedClock, describeStore(settings)));
   publicApi.use(requireToken(issuer, keys));
   publicApi.use(publicApiRoutes(new PublicApiDirectory({ directory, accounts, lockout, mails }), settings.passwordHashCost).routes());

@@ -4,7 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import type { Directory } from '../directory/index.js';
 import { FixtureError, mergeFixtures, validateFixtures, type FixtureFile, type KnownFixtures } from '../fixtures/index.js';
 import { toClientMetadata } from '../fixtures/prepare.js';
-import { HttpError, readJson } from '../http/index.js';
+import { BodyTooLarge, InvalidRequest } from '../errors/index.js';
+import { readJson } from '../http/index.js';
 import { validateClients } from '../oidc/index.js';
 import type { Store } from '../store/index.js';
 import { Faults, parseFault } from './faults.js';
@@ -28,7 +29,7 @@ export function fixtureAndFaultRoutes(router: Router, { store, directory, provid
       overlay = validateFixtures(document, SOURCE, await knownFixtures(directory, document));
       await validateClients(provider, overlay.clients.map(toClientMetadata), SOURCE);
     } catch (error) {
-      if (error instanceof FixtureError) throw new HttpError(400, 'invalid_fixtures', error.message);
+      if (error instanceof FixtureError) throw new InvalidRequest(error.message, 'invalid_fixtures');
       throw error;
     }
     await mergeFixtures(store, overlay, passwordHashCost);
@@ -87,12 +88,12 @@ async function readYaml(stream: AsyncIterable<Buffer>): Promise<unknown> {
   let size = 0;
   for await (const chunk of stream) {
     size += chunk.length;
-    if (size > 1024 * 1024) throw new HttpError(413, 'invalid_request', 'the fixtures are larger than 1 MiB');
+    if (size > 1024 * 1024) throw new BodyTooLarge('the fixtures are larger than 1 MiB');
     chunks.push(chunk);
   }
   try {
     return parseYaml(Buffer.concat(chunks).toString('utf8')) ?? {};
   } catch (error) {
-    throw new HttpError(400, 'invalid_fixtures', `${SOURCE}: is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new InvalidRequest(`${SOURCE}: is not valid YAML: ${(error as Error).message.split('\n')[0]}`, 'invalid_fixtures');
   }
 }
