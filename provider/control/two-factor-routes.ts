@@ -2,12 +2,14 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Router } from '@koa/router';
 import { currentTotp, type AccountRepository } from '../accounts/index.js';
+import { VISMA_FACTS } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
 import { Conflict, InvalidRequest, NotFound, parseBody } from '../errors/index.js';
 import { readJson } from '../http/index.js';
 import type { RiskOverrides } from '../risk/index.js';
 import { appPolicyOf, readAcrRequest, type DecisionLog, type TwoFactorGate } from '../twofactor/index.js';
 
+const TOTP_PERIOD = VISMA_FACTS.twoFactor.totp.periodSeconds;
 const flag = z.boolean({ error: 'must be true or false' }).optional();
 const requiredText = z.string({ error: 'is required (a string)' }).trim().min(1, { error: 'is required (a string)' });
 
@@ -52,7 +54,7 @@ export function twoFactorControlRoutes(router: Router, { accounts, gate, overrid
     if (!account) throw new NotFound(`no user has the e-mail ${email}`);
     if (!account.totpSecret) throw new Conflict('not_enrolled', `${account.email} has no authenticator (not enrolled in 2FA)`);
     const now = Math.floor(Date.now() / 1000);
-    ctx.body = { code: await currentTotp(account.totpSecret, now), validForSeconds: 30 - (now % 30) };
+    ctx.body = { code: await currentTotp(account.totpSecret, now), validForSeconds: TOTP_PERIOD - (now % TOTP_PERIOD) };
   });
 
   router.post('/explain', async (ctx) => {
