@@ -21,19 +21,19 @@ export function bearerAuth(issuer: string, audience: string, signingKeys: JWK[])
     const [scheme, token] = ctx.get('authorization').split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
       ctx.set('www-authenticate', 'Bearer realm="Visma Connect API"');
-      throw new Unauthenticated('invalid_token', 'send a bearer access token from client_credentials with scope connect:users');
+      throw new Unauthenticated('send a bearer access token from client_credentials with scope connect:users', 'invalid_token');
     }
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, publicKeys, { issuer, audience, algorithms: ['RS256'] }));
     } catch (error) {
       ctx.set('www-authenticate', 'Bearer realm="Visma Connect API", error="invalid_token"');
-      throw new Unauthenticated('invalid_token', `the access token is not valid: ${(error as Error).message}`);
+      throw new Unauthenticated(`the access token is not valid: ${(error as Error).message}`, 'invalid_token');
     }
     const scopes = typeof payload['scope'] === 'string' ? payload['scope'].split(' ') : [];
     if (!scopes.includes(API_SCOPE)) {
       ctx.set('www-authenticate', `Bearer realm="Visma Connect API", error="insufficient_scope", scope="${API_SCOPE}"`);
-      throw new NotAllowed('insufficient_scope', `the access token lacks the scope ${API_SCOPE}`);
+      throw new NotAllowed(`the access token lacks the scope ${API_SCOPE}`, 'insufficient_scope');
     }
     ctx.state['caller'] = { clientId: String(payload['client_id']), tenantId: typeof payload['tenant_id'] === 'string' ? payload['tenant_id'] : undefined } satisfies ApiCaller;
     await next();

@@ -31,7 +31,7 @@ export class TenantView {
   /** The tenant a call acts for: the one the request names, else the token's. A tenant-bound token cannot act for another. */
   async actingTenant(requested: string | undefined): Promise<Tenant | undefined> {
     if (this.tenantId !== undefined && requested !== undefined && requested !== this.tenantId) {
-      throw new NotAllowed('tenant_mismatch', `the access token is for tenant ${this.tenantId}, not ${requested}`);
+      throw new NotAllowed(`the access token is for tenant ${this.tenantId}, not ${requested}`, 'tenant_mismatch');
     }
     const id = requested ?? this.tenantId;
     return id === undefined ? undefined : this.tenant(id);

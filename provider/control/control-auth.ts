@@ -17,7 +17,7 @@ export function controlGuards({ token, exposedWithoutToken, issuer }: ControlAcc
 
 function offBeyondLoopback(exposedWithoutToken: boolean): Middleware {
   return async function controlPlaneOff(_ctx, next) {
-    if (exposedWithoutToken) throw new NotAllowed('control_plane_disabled', 'the server listens beyond loopback, so the control plane needs CONTROL_TOKEN to be set');
+    if (exposedWithoutToken) throw new NotAllowed('the server listens beyond loopback, so the control plane needs CONTROL_TOKEN to be set', 'control_plane_disabled');
     await next();
   };
 }
@@ -32,7 +32,7 @@ function localHostOnly(issuer: string): Middleware {
   return async function requireLocalHost(ctx, next) {
     const hostname = ctx.hostname.toLowerCase();
     if (!allowed(hostname)) {
-      throw new NotAllowed('host_not_allowed', `without CONTROL_TOKEN the control plane answers requests addressed to localhost, 127.x.x.x, [::1] or the issuer's host ${issuerHost} only, not ${hostname}`);
+      throw new NotAllowed(`without CONTROL_TOKEN the control plane answers requests addressed to localhost, 127.x.x.x, [::1] or the issuer's host ${issuerHost} only, not ${hostname}`, 'host_not_allowed');
     }
     await next();
   };
@@ -46,7 +46,7 @@ function requireControlToken(token: string): Middleware {
     const given = Buffer.from(ctx.get('authorization') || query);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       ctx.set('www-authenticate', 'Bearer realm="mock-visma-connect control plane"');
-      throw new Unauthenticated('unauthorized', 'the control plane needs Authorization: Bearer <CONTROL_TOKEN>');
+      throw new Unauthenticated('the control plane needs Authorization: Bearer <CONTROL_TOKEN>', 'unauthorized');
     }
     await next();
   };
@@ -65,7 +65,7 @@ function noCrossSiteWrites(issuer: string): Middleware {
   return async function refuseCrossSiteWrites(ctx, next) {
     if (!isSafeMethod(ctx.method)) {
       if (sentFromAnotherSite(ctx, [issuerOrigin])) {
-        throw new NotAllowed('cross_site_request', 'the control plane refuses writes sent by a web page on another site; call it from curl, a script or the testing library');
+        throw new NotAllowed('the control plane refuses writes sent by a web page on another site; call it from curl, a script or the testing library', 'cross_site_request');
       }
       if (FORM_TYPES.has(ctx.request.type.trim().toLowerCase())) {
         throw new UnsupportedMediaType(`send control-plane requests as application/json, not ${ctx.request.type} (which any web page can post)`);

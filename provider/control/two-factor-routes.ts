@@ -52,7 +52,7 @@ export function twoFactorControlRoutes(router: Router, { accounts, gate, overrid
     if (email === '') throw new InvalidRequest('email is required: GET /_mock/totp?email=<address>');
     const account = await accounts.findByEmail(email);
     if (!account) throw new NotFound(`no user has the e-mail ${email}`);
-    if (!account.totpSecret) throw new Conflict('not_enrolled', `${account.email} has no authenticator (not enrolled in 2FA)`);
+    if (!account.totpSecret) throw new Conflict(`${account.email} has no authenticator (not enrolled in 2FA)`, 'not_enrolled');
     const now = Math.floor(Date.now() / 1000);
     ctx.body = { code: await currentTotp(account.totpSecret, now), validForSeconds: TOTP_PERIOD - (now % TOTP_PERIOD) };
   });

@@ -70,13 +70,11 @@ const ERROR_BY_STATUS: Record<number, string> = {
 
 /** A Public API failure, named by its `error_code` (which also fixes its status). */
 export class PublicApiError extends DomainError {
-  override name = 'PublicApiError';
-
   constructor(
     readonly errorCode: ErrorCode,
     description: string,
   ) {
-    super(ERROR_BY_STATUS[CODES[errorCode]] ?? 'invalid_request', description);
+    super(description, ERROR_BY_STATUS[CODES[errorCode]] ?? 'invalid_request');
   }
 }
 
