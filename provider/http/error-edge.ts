@@ -40,9 +40,9 @@ export const jsonShape: ErrorShape = (ctx, { status, code, description }) => {
   ctx.body = { error: code, error_description: description };
 };
 
-/** Pages: the error page, in the browser's language. */
+/** Pages: the error page, in the browser's language, the description as a sentence. */
 export const pageShape: ErrorShape = (ctx, { status, code, description }) => {
-  sendPage(ctx, 'error', { language: negotiateLanguage(ctx), error: code, description }, status);
+  sendPage(ctx, 'error', { language: negotiateLanguage(ctx), error: code, description: `${description.replace(/\.$/, '')}.` }, status);
 };
 
 /** A page for a browser (it asks for text/html), JSON for API clients, curl and fetch. */
