@@ -28,7 +28,8 @@ export interface OidcOptions {
   acr: AcrSettings;
 }
 
-const { tokens: TTL, session: SESSION } = VISMA_FACTS;
+const TTL = VISMA_FACTS.tokens;
+const SESSION_SECONDS = VISMA_FACTS.session.seconds;
 export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'tenants', 'roles', ...API_SCOPES, ...PUBLIC_API_SCOPES];
 /** Visma Connect's algorithms for request objects and DPoP proofs (its discovery document). */
 const ASYMMETRIC_ALGS: AsymmetricSigningAlgorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
@@ -122,8 +123,8 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
       // Ten hours from sign-in, however often the session is used.
       Session: (_ctx, session) => {
         const loginTs = (session as { loginTs?: number }).loginTs;
-        if (loginTs === undefined) return SESSION.seconds;
-        return Math.max(1, loginTs + SESSION.seconds - Math.floor(Date.now() / 1000));
+        if (loginTs === undefined) return SESSION_SECONDS;
+        return Math.max(1, loginTs + SESSION_SECONDS - Math.floor(Date.now() / 1000));
       },
     },
   };
