@@ -2,13 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
-import { accountSettingsClient, accountSettingsRoutes, ACCOUNT_SETTINGS_CLIENT_ID } from './account-settings/index.js';
+import { accountSettingsClient, accountSettingsRoutes } from './account-settings/index.js';
 import { AccountRepository, EmailVerifications, LinkTokens, LoginLockout, TwoFactorAttempts } from './accounts/index.js';
 import { apiRoutes, Provisioning } from './api/index.js';
-import { projectPath, type Settings } from './config/index.js';
+import { projectPath, VISMA_FACTS, type Settings } from './config/index.js';
 import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
-import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
-import { createLogger, CsrfTokens, lastResort, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
+import { Directory } from './directory/index.js';
+import { prepareFixtures, readFixtureFile, seedStore, type PreparedFixtures } from './fixtures/index.js';
+import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import {
@@ -22,7 +23,6 @@ import {
   logoutEndedSession,
   PROMPT_VALUES,
   refreshTokenGrace,
-  SESSION_SECONDS,
   SessionExpiry,
   ServiceTokenTimes,
   SessionManagement,
@@ -31,9 +31,9 @@ import {
   validateClients,
   vismaDiscovery,
 } from './oidc/index.js';
-import { Directory, notFound, publicApiErrors, publicApiRoutes, requireToken } from './public-api/index.js';
+import { errorCodesOnErrorBodies, notFound, PublicApiDirectory, publicApiRoutes, publicApiShape, requireToken } from './public-api/index.js';
 import { RememberedDevices, RiskOverrides } from './risk/index.js';
-import { clientKey, createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
+import { createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
 import { Clock, SharedClock } from './time/index.js';
 import { DecisionLog, SignInDecisions, TwoFactorGate } from './twofactor/index.js';
 
@@ -113,7 +113,7 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
 
     const seed = async () => {
       await seedStore(store, fixtures);
-      await store.set(clientKey(ACCOUNT_SETTINGS_CLIENT_ID), accountSettingsClient(issuer));
+      await new Directory(store).saveClient(accountSettingsClient(issuer));
       await store.set(SEEDED_KEY, new Date().toISOString());
     };
     const reset = async () => {
@@ -194,32 +194,33 @@ interface Parts {
 function compose({ settings, logger, store, sharedClock, issuer, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: Koa } {
   const { clock } = sharedClock;
   const accounts = new AccountRepository(store);
-  const acrSettings = async () => (await store.get<AcrSettings>(ACR_SETTINGS_KEY)) ?? DEFAULT_ACR;
+  const directory = new Directory(store);
+  const acrSettings = () => directory.acr();
   const devices = new RememberedDevices(store, clock);
   const overrides = new RiskOverrides(store);
   const decisions = new DecisionLog(store, logger);
-  const gate = new TwoFactorGate({ store, devices, overrides, log: decisions, clock });
+  const gate = new TwoFactorGate({ directory, devices, overrides, log: decisions, clock });
   const signIn = new SignInDecisions({ accounts, gate, devices, acrSettings });
   const attempts = new TwoFactorAttempts(store);
   const lockout = new LoginLockout(store);
   const tokens = new LinkTokens(store);
   const verifications = new EmailVerifications(store, clock);
   const mails = new AccountMails(issuer, mailer, tokens);
-  const provisioning = new Provisioning({ store, accounts, verifications, mails, clock });
+  const provisioning = new Provisioning({ directory, accounts, verifications, mails, clock });
 
   const cookieKeys = settings.cookieKeys ?? [DEV_COOKIE_KEY];
-  const sessionExpiry = new SessionExpiry(store, clock, SESSION_SECONDS, (session) => logoutEndedSession(provider, session));
-  const sessions = new SessionManagement(cookieKeys[0]!, SESSION_SECONDS);
+  const sessionExpiry = new SessionExpiry(store, clock, VISMA_FACTS.session.seconds, (session) => logoutEndedSession(provider, session));
+  const sessions = new SessionManagement(cookieKeys[0]!, VISMA_FACTS.session.seconds);
   const issuerKey = new IssuerKey(issuer, keys[0]!);
   const serviceTokens = new ServiceTokenTimes(store, clock);
   const provider = createOidcProvider({
     issuer,
     keys,
     cookieKeys,
-    adapter: sessionExpiry.trackingAdapter(createOidcAdapter(store, clock, { refreshTokenGraceSeconds: refreshTokenGrace(store) })),
+    adapter: sessionExpiry.trackingAdapter(createOidcAdapter(store, clock, { refreshTokenGraceSeconds: refreshTokenGrace(directory) })),
     findAccount: createFindAccount(accounts),
     accounts,
-    tenantExists: async (tenantId) => (await store.get(tenantKey(tenantId))) !== undefined,
+    directory,
     loginChecks: signIn.checks,
     acr: fixtures.acr,
     issuerKey,
@@ -235,21 +236,22 @@ function compose({ settings, logger, store, sharedClock, issuer, keys, fixtures,
   const faults = new Faults(store);
   const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
   if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the /_mock control plane is off`);
-  const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer, logger });
+  const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer });
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings, clock);
   const routers = [
-    controlRoutes({ guards: control, sharedClock, clock, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
+    controlRoutes({ guards: control, sharedClock, clock, logger, reset, accounts, gate, overrides, decisions, store, directory, provider, faults, passwordHashCost: settings.passwordHashCost }),
     mailboxPage(mailbox, mailMode, control),
-    apiRoutes({ issuer, signingKeys: keys, tokenTimes: serviceTokens, logger, provisioning, mails }),
+    apiRoutes({ issuer, signingKeys: keys, tokenTimes: serviceTokens, provisioning, mails }),
     loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys), clock }),
+    accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys), clock }),
   ];
 
   provider.use(validHost());
   provider.use(storeGuard(store, () => sharedClock.sync(), describeStore(settings)));
   provider.use(sessionExpiry.sweepOnRequests(sweepFailed));
-  provider.use(lastResort(logger));
+  // Our JSON APIs answer errors as JSON; pages (and oidc-provider's endpoints, past their own handler) as the client asks.
+  provider.use(errorEdge(logger, (ctx) => (ctx.path.startsWith('/api/') || ctx.path.startsWith('/_mock/') ? jsonShape : negotiatedShape)));
   provider.use(formPostAsQuery());
   provider.use(faultInjection(faults, provider));
   provider.use(staticAssets());
@@ -264,10 +266,11 @@ function compose({ settings, logger, store, sharedClock, issuer, keys, fixtures,
   for (const router of routers) provider.use(router.routes());
 
   const publicApi = new Koa();
-  publicApi.use(publicApiErrors(logger));
+  publicApi.use(errorEdge(logger, () => publicApiShape));
+  publicApi.use(errorCodesOnErrorBodies());
   publicApi.use(storeGuard(store, () => sharedClock.sync(), describeStore(settings)));
   publicApi.use(requireToken(issuer, keys, serviceTokens));
-  publicApi.use(publicApiRoutes(new Directory({ store, accounts, lockout, mails, clock }), settings.passwordHashCost).routes());
+  publicApi.use(publicApiRoutes(new PublicApiDirectory({ directory, accounts, lockout, mails, clock }), settings.passwordHashCost).routes());
   publicApi.use(notFound);
   return { provider, publicApi };
 }

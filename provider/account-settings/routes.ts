@@ -2,7 +2,8 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { hashEmergencyCode, matchTotp, newEmergencyCode, newPasswordProblems, newTotpSecret, otpauthUri, qrCodeDataUrl, hashPassword, verifyPassword, withPasswordHash, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
-import { domainKey, type DomainFixture } from '../fixtures/index.js';
+import { VISMA_FACTS } from '../config/index.js';
+import type { Directory } from '../directory/index.js';
 import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
@@ -15,6 +16,7 @@ export interface AccountSettingsDependencies {
   accounts: AccountRepository;
   attempts: TwoFactorAttempts;
   store: Store;
+  directory: Directory;
   issuer: string;
   mails: AccountMails;
   lockout: LoginLockout;
@@ -23,7 +25,7 @@ export interface AccountSettingsDependencies {
   clock: Clock;
 }
 
-const SETUP_SECONDS = 30 * 60;
+const SETUP_SECONDS = VISMA_FACTS.twoFactor.setupSeconds;
 const setupKey = (sub: string) => `account-setup:${sub}`;
 
 /**
@@ -32,7 +34,7 @@ const setupKey = (sub: string) => `account-setup:${sub}`;
  * not keep out a page on another localhost port: every form carries a token bound to the session,
  * and a post from another site is refused before that.
  */
-export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost, formTokens, clock }: AccountSettingsDependencies): Router {
+export function accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost, formTokens, clock }: AccountSettingsDependencies): Router {
   const sessionId = async (ctx: Context): Promise<string> => (ctx.state['sessionId'] ??= (await provider.Session.get(ctx)).jti);
   const back = { url: ACCOUNT_PATH, label: 'goToAccount' } as const;
   const router = guardedRouter(ACCOUNT_PATH, noStore(), sameSiteForms(issuer, back), formTokens.guard(sessionId, back));
@@ -44,18 +46,13 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     return account;
   }
 
-  async function domainRequiresTwoFactor(account: Account): Promise<boolean> {
-    const domain = account.email.slice(account.email.lastIndexOf('@') + 1);
-    return (await store.get<DomainFixture>(domainKey(domain)))?.twoFactor === 'required';
-  }
-
   async function overview(ctx: Context, account: Account, notice?: MessageKey, problems: MessageKey[] = [], field = 'two-factor') {
     sendPage(ctx, 'account', {
       language: negotiateLanguage(ctx),
       email: account.email,
       hasPassword: account.passwordHash !== undefined,
       enrolled: account.totpSecret !== undefined,
-      removable: !(await domainRequiresTwoFactor(account)),
+      removable: !(await directory.domainRequiresTwoFactor(account)),
       csrfToken: formTokens.tokenFor(await sessionId(ctx)),
       notice,
       errors: problems.map((message) => ({ field, message })),
@@ -119,7 +116,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     const account = await signedIn(ctx);
     if (!account) return;
     if (!account.totpSecret) return overview(ctx, account);
-    if (await domainRequiresTwoFactor(account)) return overview(ctx, account, undefined, ['twoFactorRequiredByDomain']);
+    if (await directory.domainRequiresTwoFactor(account)) return overview(ctx, account, undefined, ['twoFactorRequiredByDomain']);
     await accounts.update(account.sub, (current) => ({ ...current, totpSecret: undefined, emergencyCodeHash: undefined }));
     await attempts.forget(account.sub);
     await overview(ctx, { ...account, totpSecret: undefined }, 'twoFactorRemoved');

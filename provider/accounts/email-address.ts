@@ -25,3 +25,6 @@ export function canonicalEmail(value: string): string | undefined {
 
 /** What two canonical addresses share when they are one account's: e-mail is matched without regard to case. */
 export const emailKey = (canonical: string): string => canonical.toLowerCase();
+
+/** The address's domain, lower-cased: what domain policies, tenants' verified and allowed domains are kept by. */
+export const emailDomain = (email: string): string => email.slice(email.lastIndexOf('@') + 1).toLowerCase();

@@ -1,13 +1,10 @@
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { Store } from '../store/index.js';
+import { VISMA_FACTS } from '../config/index.js';
 import type { Clock } from '../time/index.js';
 
-/** The HRM's "Verifiera konto": a 6-digit code valid 30 minutes, or (from an admin) a link valid 24 hours. */
-export const CODE_SECONDS = 30 * 60;
-export const LINK_SECONDS = 24 * 60 * 60;
-export const MAX_WRONG_VERIFICATION_CODES = 5;
-/** How long an expired or finished verification can still be asked about. */
-const RETENTION_SECONDS = 7 * 24 * 60 * 60;
+/** The HRM's "Verifiera konto": a code or (from an admin) a link, each with its lifetime (VISMA_FACTS). */
+const { codeDigits, codeSeconds, linkSeconds, maxWrongCodes, retentionSeconds } = VISMA_FACTS.emailVerification;
 
 export type Delivery = 'code' | 'link';
 export type VerificationStatus = 'pending' | 'verified' | 'expired';
@@ -47,7 +44,7 @@ export class EmailVerifications {
 
   /** A new pending verification, with the secret (code or link token) to mail. */
   async start(request: { email: string; delivery: Delivery; clientId: string; tenantId: string | undefined; locale: string }): Promise<{ verification: EmailVerification; secret: string }> {
-    const secret = request.delivery === 'code' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : randomBytes(24).toString('base64url');
+    const secret = request.delivery === 'code' ? String(randomInt(0, 10 ** codeDigits)).padStart(codeDigits, '0') : randomBytes(24).toString('base64url');
     const createdAt = this.#clock.nowSeconds();
     const verification: EmailVerification = {
       id: randomUUID(),
@@ -55,11 +52,11 @@ export class EmailVerifications {
       codeHash: request.delivery === 'code' ? hashCode(secret) : undefined,
       linkToken: request.delivery === 'link' ? secret : undefined,
       createdAt,
-      expiresAt: createdAt + (request.delivery === 'code' ? CODE_SECONDS : LINK_SECONDS),
+      expiresAt: createdAt + (request.delivery === 'code' ? codeSeconds : linkSeconds),
       verified: undefined,
     };
     await this.save(verification);
-    if (verification.linkToken) await this.#store.set(linkKey(verification.linkToken), verification.id, LINK_SECONDS + RETENTION_SECONDS);
+    if (verification.linkToken) await this.#store.set(linkKey(verification.linkToken), verification.id, linkSeconds + retentionSeconds);
     return { verification, secret };
   }
 
@@ -74,10 +71,10 @@ export class EmailVerifications {
 
   /**
    * Checks a code against the one mailed, counting the try first: of any number of concurrent tries,
-   * at most MAX_WRONG_VERIFICATION_CODES are checked. 'used-up' once that many were given.
+   * at most maxWrongCodes are checked. 'used-up' once that many were given.
    */
   async tryCode(verification: EmailVerification, code: string): Promise<'right' | 'wrong' | 'used-up'> {
-    const tries = await this.#store.increment(codeTriesKey(verification.id), this.#ttl(verification), MAX_WRONG_VERIFICATION_CODES);
+    const tries = await this.#store.increment(codeTriesKey(verification.id), this.#ttl(verification), maxWrongCodes);
     if (tries === undefined) return 'used-up';
     if (verification.codeHash !== undefined && verification.codeHash === hashCode(code)) return 'right';
     return 'wrong';
@@ -94,6 +91,6 @@ export class EmailVerifications {
   }
 
   #ttl(verification: EmailVerification): number {
-    return Math.max(1, verification.expiresAt - this.#clock.nowSeconds()) + RETENTION_SECONDS;
+    return Math.max(1, verification.expiresAt - this.#clock.nowSeconds()) + retentionSeconds;
   }
 }

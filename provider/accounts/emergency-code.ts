@@ -1,13 +1,15 @@
 import { createHash, randomInt } from 'node:crypto';
+import { VISMA_FACTS } from '../config/index.js';
 import type { AccountRepository } from './account-repository.js';
 
 /** Letters and digits that cannot be mistaken for each other when read off a screen or paper. */
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
-/** One emergency code per account: 16 characters in groups of four, e.g. `K7QM-2XRD-9PLA-TN4E`. */
+/** One emergency code per account, in groups (VISMA_FACTS.twoFactor.emergencyCode), e.g. `K7QM-2XRD-9PLA-TN4E`. */
 export function newEmergencyCode(): string {
-  const chars = Array.from({ length: 16 }, () => ALPHABET[randomInt(ALPHABET.length)]);
-  return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join('')).join('-');
+  const { length, groupLength } = VISMA_FACTS.twoFactor.emergencyCode;
+  const chars = Array.from({ length }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+  return chars.match(new RegExp(`.{1,${groupLength}}`, 'g'))!.join('-');
 }
 
 /** Dashes, spaces and case do not matter when the code is typed back. */

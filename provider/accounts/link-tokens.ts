@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { VISMA_FACTS } from '../config/index.js';
 import type { Store } from '../store/index.js';
 
-/** Mailed links that act once: a password reset (1 hour) or a one-time sign-in (15 minutes). */
+/** Mailed links that act once: a password reset or a one-time sign-in, each with its lifetime (VISMA_FACTS.links). */
 export type LinkKind = 'password-reset' | 'one-time-sign-in';
-export const LINK_TOKEN_SECONDS: Record<LinkKind, number> = { 'password-reset': 60 * 60, 'one-time-sign-in': 15 * 60 };
+const LINK_TOKEN_SECONDS: Record<LinkKind, number> = { 'password-reset': VISMA_FACTS.links.passwordResetSeconds, 'one-time-sign-in': VISMA_FACTS.links.oneTimeSignInSeconds };
 
 export interface LinkToken {
   kind: LinkKind;

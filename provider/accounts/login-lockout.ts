@@ -1,13 +1,12 @@
 import type { Store } from '../store/index.js';
+import { VISMA_FACTS } from '../config/index.js';
 import { AttemptLimit } from './attempt-limit.js';
 
-/** 8 failed passwords lock the account for 30 minutes; the count starts over after 10 quiet minutes. */
-export const MAX_FAILED_PASSWORDS = 8;
-export const LOCKOUT_SECONDS = 30 * 60;
-export const FAILURE_WINDOW_SECONDS = 10 * 60;
+/** Failed passwords lock the account for a while; the count starts over after a quiet window (VISMA_FACTS.password.lockout). */
+const { maxFailures, lockSeconds, failureWindowSeconds } = VISMA_FACTS.password.lockout;
 
 export class LoginLockout extends AttemptLimit {
   constructor(store: Store) {
-    super(store, { name: 'login', maxFailures: MAX_FAILED_PASSWORDS, windowSeconds: FAILURE_WINDOW_SECONDS, lockSeconds: LOCKOUT_SECONDS });
+    super(store, { name: 'login', maxFailures, windowSeconds: failureWindowSeconds, lockSeconds });
   }
 }

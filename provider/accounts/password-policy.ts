@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { projectPath } from '../config/index.js';
+import { projectPath, VISMA_FACTS } from '../config/index.js';
 import type { Account } from './account.js';
 import { hashPassword, verifyPassword } from './password-hash.js';
 
@@ -14,9 +14,8 @@ export type PasswordProblem =
   | 'passwordReused'
   | 'passwordsDiffer';
 
-export const MIN_PASSWORD_LENGTH = 8;
-/** The current password and the four before it cannot be chosen again. */
-export const REMEMBERED_PASSWORDS = 5;
+/** The password rules and how many of the last passwords cannot be chosen again (the current one included). */
+const { minLength, history: rememberedPasswords } = VISMA_FACTS.password;
 
 let breached: Set<string> | undefined;
 
@@ -35,7 +34,7 @@ function breachedPasswords(): Set<string> {
 /** Every rule the password breaks, in the order the page lists them. */
 export function passwordRuleProblems(password: string): PasswordProblem[] {
   const problems: PasswordProblem[] = [];
-  if ([...password].length < MIN_PASSWORD_LENGTH) problems.push('passwordTooShort');
+  if ([...password].length < minLength) problems.push('passwordTooShort');
   if (!/\p{Nd}/u.test(password)) problems.push('passwordNeedsDigit');
   if (!/\p{Lu}/u.test(password)) problems.push('passwordNeedsUpper');
   if (!/\p{Ll}/u.test(password)) problems.push('passwordNeedsLower');
@@ -46,7 +45,7 @@ export function passwordRuleProblems(password: string): PasswordProblem[] {
 
 async function wasUsedBefore(password: string, account: Account): Promise<boolean> {
   const previous = [account.passwordHash, ...account.passwordHistory].filter((hash): hash is string => hash !== undefined);
-  for (const hash of previous.slice(0, REMEMBERED_PASSWORDS)) {
+  for (const hash of previous.slice(0, rememberedPasswords)) {
     if (await verifyPassword(password, hash)) return true;
   }
   return false;
@@ -63,5 +62,5 @@ export async function newPasswordProblems(account: Account, password: string, co
 /** The account with a new password (its hash), the old one moved into the history. */
 export function withPasswordHash(account: Account, passwordHash: string): Account {
   const history = account.passwordHash === undefined ? account.passwordHistory : [account.passwordHash, ...account.passwordHistory];
-  return { ...account, passwordHash, passwordHistory: history.slice(0, REMEMBERED_PASSWORDS - 1) };
+  return { ...account, passwordHash, passwordHistory: history.slice(0, rememberedPasswords - 1) };
 }

@@ -1,3 +1,5 @@
+import { VISMA_FACTS } from '../config/index.js';
+
 type Otplib = typeof import('otplib');
 
 let loaded: Promise<{ otplib: Otplib; guardrails: ReturnType<Otplib['createGuardrails']> }> | undefined;
@@ -13,26 +15,26 @@ function otp() {
  * way. Fixture secrets may be as short as 80 bits, as in most tutorials, so otplib's 128-bit floor
  * is lowered to 10 bytes; secrets made here are 160 bits.
  */
-const PERIOD = 30;
-export const TOTP_ISSUER = 'Visma Connect';
+const { periodSeconds: PERIOD, digits, toleranceSteps, issuer } = VISMA_FACTS.twoFactor.totp;
+const CODE = new RegExp(`^\\d{${digits}}$`);
 
 export async function newTotpSecret(): Promise<string> {
   return (await otp()).otplib.generateSecret({ length: 20 });
 }
 
 export async function otpauthUri(email: string, secret: string): Promise<string> {
-  return (await otp()).otplib.generateURI({ issuer: TOTP_ISSUER, label: email, secret, period: PERIOD, digits: 6, algorithm: 'sha1' });
+  return (await otp()).otplib.generateURI({ issuer, label: email, secret, period: PERIOD, digits, algorithm: 'sha1' });
 }
 
 export async function currentTotp(secret: string, nowSeconds: number): Promise<string> {
   const { otplib, guardrails } = await otp();
-  return otplib.generate({ secret, epoch: nowSeconds, period: PERIOD, guardrails });
+  return otplib.generate({ secret, epoch: nowSeconds, period: PERIOD, digits, guardrails });
 }
 
 /** The time step the code belongs to, or undefined when it matches none within the tolerance. */
 export async function matchTotp(secret: string, code: string, nowSeconds: number): Promise<number | undefined> {
-  if (!/^\d{6}$/.test(code)) return undefined;
+  if (!CODE.test(code)) return undefined;
   const { otplib, guardrails } = await otp();
-  const result = await otplib.verify({ secret, token: code, epoch: nowSeconds, period: PERIOD, epochTolerance: PERIOD, guardrails });
+  const result = await otplib.verify({ secret, token: code, epoch: nowSeconds, period: PERIOD, digits, epochTolerance: toleranceSteps * PERIOD, guardrails });
   return result.valid && 'timeStep' in result ? result.timeStep : undefined;
 }

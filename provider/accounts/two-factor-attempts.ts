@@ -1,9 +1,10 @@
 import type { Store } from '../store/index.js';
+import { VISMA_FACTS } from '../config/index.js';
 import { AttemptLimit } from './attempt-limit.js';
 
-/** Five wrong codes in a row lock the second factor for five minutes. */
-export const MAX_WRONG_CODES = 5;
-export const LOCK_SECONDS = 5 * 60;
+/** Wrong codes in a row lock the second factor for a while (VISMA_FACTS.twoFactor.lockout). */
+const { maxFailures, lockSeconds } = VISMA_FACTS.twoFactor.lockout;
+/** A used time step is remembered past the tolerance window, so its code cannot be used again. */
 const STEP_MEMORY_SECONDS = 5 * 60;
 
 const lastStepKey = (sub: string) => `2fa-last-step:${sub}`;
@@ -13,7 +14,7 @@ export class TwoFactorAttempts extends AttemptLimit {
   readonly #store: Store;
 
   constructor(store: Store) {
-    super(store, { name: '2fa', maxFailures: MAX_WRONG_CODES, windowSeconds: LOCK_SECONDS, lockSeconds: LOCK_SECONDS });
+    super(store, { name: '2fa', maxFailures, windowSeconds: lockSeconds, lockSeconds });
     this.#store = store;
   }
 

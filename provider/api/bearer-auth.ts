@@ -1,10 +1,8 @@
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Middleware } from 'koa';
 import type { JWK } from 'oidc-provider';
-import { HttpError } from '../http/index.js';
-import type { ServiceTokenTimes } from '../oidc/index.js';
-
-export const API_SCOPE = 'connect:users';
+import { NotAllowed, Unauthenticated } from '../errors/index.js';
+import { API_SCOPE, type ServiceTokenTimes } from '../oidc/index.js';
 
 export interface ApiCaller {
   clientId: string;
@@ -23,7 +21,7 @@ export function bearerAuth(issuer: string, audience: string, signingKeys: JWK[],
     const [scheme, token] = ctx.get('authorization').split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
       ctx.set('www-authenticate', 'Bearer realm="Visma Connect API"');
-      throw new HttpError(401, 'invalid_token', 'send a bearer access token from client_credentials with scope connect:users');
+      throw new Unauthenticated('send a bearer access token from client_credentials with scope connect:users', 'invalid_token');
     }
     const currentDate = await tokenTimes.checkingDate(token);
     let payload: JWTPayload;
@@ -31,12 +29,12 @@ export function bearerAuth(issuer: string, audience: string, signingKeys: JWK[],
       ({ payload } = await jwtVerify(token, publicKeys, { issuer, audience, algorithms: ['RS256'], currentDate }));
     } catch (error) {
       ctx.set('www-authenticate', 'Bearer realm="Visma Connect API", error="invalid_token"');
-      throw new HttpError(401, 'invalid_token', `the access token is not valid: ${(error as Error).message}`);
+      throw new Unauthenticated(`the access token is not valid: ${(error as Error).message}`, 'invalid_token');
     }
     const scopes = typeof payload['scope'] === 'string' ? payload['scope'].split(' ') : [];
     if (!scopes.includes(API_SCOPE)) {
       ctx.set('www-authenticate', `Bearer realm="Visma Connect API", error="insufficient_scope", scope="${API_SCOPE}"`);
-      throw new HttpError(403, 'insufficient_scope', `the access token lacks the scope ${API_SCOPE}`);
+      throw new NotAllowed(`the access token lacks the scope ${API_SCOPE}`, 'insufficient_scope');
     }
     ctx.state['caller'] = { clientId: String(payload['client_id']), tenantId: typeof payload['tenant_id'] === 'string' ? payload['tenant_id'] : undefined } satisfies ApiCaller;
     await next();

@@ -1,27 +1,31 @@
-import { displayName, linkOrCreateAccount, MAX_WRONG_VERIFICATION_CODES, type AccountRepository, type LinkedApplication, type EmailVerification, type EmailVerifications } from '../accounts/index.js';
-import { HttpError } from '../http/index.js';
+import { displayName, emailDomain, linkOrCreateAccount, type AccountRepository, type LinkedApplication, type EmailVerification, type EmailVerifications } from '../accounts/index.js';
+import { VISMA_FACTS } from '../config/index.js';
+import { Expired, InvalidRequest, NotFound, TooManyAttempts } from '../errors/index.js';
 import type { AccountMails } from '../mail/index.js';
-import type { Store } from '../store/index.js';
+import type { Directory } from '../directory/index.js';
 import type { Clock } from '../time/index.js';
 import type { ApiCaller } from './bearer-auth.js';
 import type { VerificationRequest } from './requests.js';
 import { TenantView } from './tenant-view.js';
 
 export interface ProvisioningDependencies {
-  store: Store;
+  directory: Directory;
   accounts: AccountRepository;
   verifications: EmailVerifications;
   mails: AccountMails;
   clock: Clock;
 }
 
-export interface ApiResult {
-  status: number;
-  body: Record<string, unknown>;
+/** A verification started: the account was linked at once (a verified domain), or a mail went out. */
+export type StartedVerification = { status: 'linked'; userId: string; created: boolean } | { status: 'pending'; id: string; expiresAt: string };
+
+/** A confirmed address: the account it was linked to, and whether it was made for it. */
+export interface VerifiedAddress {
+  userId: string;
+  created: boolean;
 }
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
-const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 
 /** What the HRM's "Koppling till Visma Connect" does, independent of HTTP. */
 export class Provisioning {
@@ -32,24 +36,24 @@ export class Provisioning {
     return new TenantView(caller, this.deps);
   }
 
-  /** Verified domain: linked at once, no mail (201). Otherwise a code or link mail (202). */
-  async startVerification(view: TenantView, request: VerificationRequest): Promise<ApiResult> {
+  /** Verified domain: linked at once, no mail. Otherwise a code or link mail. */
+  async startVerification(view: TenantView, request: VerificationRequest): Promise<StartedVerification> {
     const tenant = await view.actingTenant(request.tenantId);
-    const domain = domainOf(request.email);
+    const domain = emailDomain(request.email);
     if (tenant && tenant.allowedDomains.length > 0 && !tenant.allowedDomains.includes(domain)) {
-      throw new HttpError(400, 'domain_not_allowed', `${tenant.name} allows only ${tenant.allowedDomains.join(', ')}, not ${domain}`);
+      throw new InvalidRequest(`${tenant.name} allows only ${tenant.allowedDomains.join(', ')}, not ${domain}`, 'domain_not_allowed');
     }
     const existing = await this.deps.accounts.findByEmail(request.email);
     const locale = request.locale ?? existing?.locale ?? 'sv-SE';
     if (tenant?.verifiedDomains.includes(domain)) {
       const { account, created } = await linkOrCreateAccount(this.deps.accounts, { email: request.email, clientId: view.clientId, tenantId: tenant.id, locale, at: this.deps.clock.nowSeconds() });
-      return { status: 201, body: { status: 'linked', userId: account.sub, created } };
+      return { status: 'linked', userId: account.sub, created };
     }
     const { verification, secret } = await this.deps.verifications.start({ email: request.email, delivery: request.delivery, clientId: view.clientId, tenantId: tenant?.id, locale });
     const name = existing ? displayName(existing) : request.email;
     if (request.delivery === 'code') await this.deps.mails.verificationCode(verification, secret, name);
     else await this.deps.mails.verificationLink(verification, secret, name);
-    return { status: 202, body: { id: verification.id, status: 'pending', expiresAt: iso(verification.expiresAt) } };
+    return { status: 'pending', id: verification.id, expiresAt: iso(verification.expiresAt) };
   }
 
   describe(verification: EmailVerification): Record<string, unknown> {
@@ -63,16 +67,15 @@ export class Provisioning {
     };
   }
 
-  async verifyCode(view: TenantView, id: string, code: string): Promise<ApiResult> {
+  async verifyCode(view: TenantView, id: string, code: string): Promise<VerifiedAddress> {
     const verification = await view.verification(id);
-    if (verification.verified) return { status: 200, body: { status: 'verified', ...verification.verified } };
-    if (verification.delivery !== 'code') throw new HttpError(400, 'invalid_request', 'this verification was sent as a link: the user confirms it by opening the link');
-    if (this.deps.verifications.statusOf(verification) === 'expired') throw new HttpError(410, 'expired', `the code expired at ${iso(verification.expiresAt)}; start a new verification`);
+    if (verification.verified) return verification.verified;
+    if (verification.delivery !== 'code') throw new InvalidRequest('this verification was sent as a link: the user confirms it by opening the link');
+    if (this.deps.verifications.statusOf(verification) === 'expired') throw new Expired(`the code expired at ${iso(verification.expiresAt)}; start a new verification`);
     const outcome = await this.deps.verifications.tryCode(verification, code);
-    if (outcome === 'used-up') throw new HttpError(429, 'too_many_attempts', `${MAX_WRONG_VERIFICATION_CODES} wrong codes were given; start a new verification`);
-    if (outcome === 'wrong') throw new HttpError(400, 'invalid_code', 'the code is not the one that was sent');
-    const verified = await this.complete(verification);
-    return { status: 200, body: { status: 'verified', ...verified } };
+    if (outcome === 'used-up') throw new TooManyAttempts(`${VISMA_FACTS.emailVerification.maxWrongCodes} wrong codes were given; start a new verification`);
+    if (outcome === 'wrong') throw new InvalidRequest('the code is not the one that was sent', 'invalid_code');
+    return this.complete(verification);
   }
 
   /**
@@ -80,7 +83,7 @@ export class Provisioning {
    * confirmations (of this verification or of others for the same new address) make one account and
    * send one "account created" mail.
    */
-  async complete(verification: EmailVerification): Promise<{ userId: string; created: boolean }> {
+  async complete(verification: EmailVerification): Promise<VerifiedAddress> {
     const { account, created } = await linkOrCreateAccount(this.deps.accounts, {
       email: verification.email,
       clientId: verification.clientId,
@@ -97,7 +100,7 @@ export class Provisioning {
   async unlink(view: TenantView, userId: string, clientId: string): Promise<void> {
     const account = await view.user(userId);
     const removed = view.links(account).filter((app) => app.clientId === clientId);
-    if (removed.length === 0) throw new HttpError(404, 'not_linked', `${account.email} is not linked to ${clientId}`);
+    if (removed.length === 0) throw new NotFound(`${account.email} is not linked to ${clientId}`, 'not_linked');
     const isRemoved = (app: LinkedApplication) => removed.some((link) => link.clientId === app.clientId && link.tenantId === app.tenantId);
     await this.deps.accounts.update(account.sub, (current) => ({ ...current, applications: current.applications.filter((app) => !isRemoved(app)) }));
   }

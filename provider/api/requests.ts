@@ -1,50 +1,56 @@
-import { HttpError, onlyFields } from '../http/index.js';
+import { z } from 'zod';
 import { canonicalEmail, MAX_EMAIL_LENGTH, type Delivery } from '../accounts/index.js';
+import { VISMA_FACTS } from '../config/index.js';
+import { parseBody } from '../errors/index.js';
 
-export interface VerificationRequest {
-  email: string;
-  delivery: Delivery;
-  locale: string | undefined;
-  tenantId: string | undefined;
-}
+const MAX_BATCH = VISMA_FACTS.emailVerification.maxBatch;
+const CODE_DIGITS = VISMA_FACTS.emailVerification.codeDigits;
 
-/** `{email, delivery: "code"|"link", locale?, tenantId?}`, each field checked with a reason. */
-export function parseVerificationRequest(body: unknown): VerificationRequest {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'invalid_request', 'each verification must be a JSON object');
-  const fields = body as Record<string, unknown>;
-  onlyFields(fields, ['email', 'delivery', 'locale', 'tenantId']);
-  const { email, delivery, locale, tenantId } = fields;
-  if (typeof email !== 'string' || email.trim() === '') throw new HttpError(400, 'invalid_request', 'email is required');
-  const address = parseEmail(email);
-  if (delivery !== 'code' && delivery !== 'link') throw new HttpError(400, 'invalid_request', 'delivery must be "code" or "link"');
-  if (locale !== undefined && (typeof locale !== 'string' || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(locale))) {
-    throw new HttpError(400, 'invalid_request', 'locale must be a language tag such as sv-SE');
-  }
-  if (tenantId !== undefined && (typeof tenantId !== 'string' || tenantId === '')) throw new HttpError(400, 'invalid_request', 'tenantId must be a non-empty string');
-  return { email: address, delivery, locale, tenantId };
-}
+/** A type error names a missing field as missing. */
+const expected = (what: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
 
-/** An address in its canonical form (canonicalEmail), or 400 invalid_email. */
-export function parseEmail(email: string): string {
-  if (email.length > MAX_EMAIL_LENGTH) throw new HttpError(400, 'invalid_email', `email must be at most ${MAX_EMAIL_LENGTH} characters`);
-  const canonical = canonicalEmail(email);
-  if (canonical === undefined) throw new HttpError(400, 'invalid_email', `"${email}" is not an e-mail address`);
-  return canonical;
-}
+/** An address in its canonical form (canonicalEmail), or `invalid_email`. */
+const email = z
+  .string(expected('a string'))
+  .trim()
+  .min(1, { error: 'is required' })
+  .transform((value, ctx) => {
+    const canonical = value.length > MAX_EMAIL_LENGTH ? undefined : canonicalEmail(value);
+    if (canonical !== undefined) return canonical;
+    if (value.length > MAX_EMAIL_LENGTH) ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_EMAIL_LENGTH} characters`, params: { code: 'invalid_email' } });
+    else ctx.addIssue({ code: 'custom', message: `"${value}" is not an e-mail address`, params: { code: 'invalid_email', standalone: true } });
+    return z.NEVER;
+  });
 
-export function parseCode(body: Record<string, unknown>): string {
-  onlyFields(body, ['code']);
-  const { code } = body;
-  if (typeof code !== 'string' || !/^\d{6}$/.test(code.trim())) throw new HttpError(400, 'invalid_request', 'code must be the 6 digits from the mail, as a string');
-  return code.trim();
-}
+export const verificationRequestSchema = z.strictObject(
+  {
+    email,
+    delivery: z.enum(['code', 'link'], { error: 'must be "code" or "link"' }),
+    locale: z.string(expected('a string')).regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'must be a language tag such as sv-SE' }).optional(),
+    tenantId: z.string(expected('a string')).min(1, { error: 'must be a non-empty string' }).optional(),
+  },
+  { error: 'each verification must be a JSON object' },
+);
 
-export const MAX_BATCH = 100;
+/** `{email, delivery: "code"|"link", locale?, tenantId?}`. */
+export type VerificationRequest = z.output<typeof verificationRequestSchema> & { delivery: Delivery };
 
-export function parseBatch(body: Record<string, unknown>): unknown[] {
-  onlyFields(body, ['items']);
-  const { items } = body;
-  if (!Array.isArray(items) || items.length === 0) throw new HttpError(400, 'invalid_request', 'items must be a non-empty array of verifications');
-  if (items.length > MAX_BATCH) throw new HttpError(400, 'invalid_request', `items may hold at most ${MAX_BATCH} verifications`);
-  return items;
-}
+const codeSchema = z.strictObject({
+  code: z
+    .string(expected(`the ${CODE_DIGITS} digits from the mail, as a string`))
+    .trim()
+    .regex(new RegExp(`^\\d{${CODE_DIGITS}}$`), { error: `must be the ${CODE_DIGITS} digits from the mail, as a string` }),
+});
+
+const batchSchema = z.strictObject({
+  items: z
+    .array(z.unknown(), expected('a non-empty array of verifications'))
+    .min(1, { error: 'must be a non-empty array of verifications' })
+    .max(MAX_BATCH, { error: `may hold at most ${MAX_BATCH} verifications` }),
+});
+
+export const parseVerificationRequest = (body: unknown): VerificationRequest => parseBody(verificationRequestSchema, body);
+export const parseCode = (body: unknown): string => parseBody(codeSchema, body).code;
+export const parseBatch = (body: unknown): unknown[] => parseBody(batchSchema, body).items;
+/** `GET /users?email=`: the query's address, canonical, or `invalid_email`. */
+export const parseEmail = (value: string): string => parseBody(z.object({ email }), { email: value }).email;

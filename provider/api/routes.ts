@@ -1,11 +1,12 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { JWK } from 'oidc-provider';
-import { guardedRouter, HttpError, jsonErrors, readJson, type Logger } from '../http/index.js';
+import { DomainError, InvalidRequest, NotFound } from '../errors/index.js';
+import { guardedRouter, httpStatusOf, readJson } from '../http/index.js';
 import { apiResource, type ServiceTokenTimes } from '../oidc/index.js';
 import { bearerAuth, type ApiCaller } from './bearer-auth.js';
 import type { AccountMails } from '../mail/index.js';
-import type { Provisioning } from './provisioning.js';
+import type { Provisioning, StartedVerification } from './provisioning.js';
 import { parseBatch, parseCode, parseEmail, parseVerificationRequest } from './requests.js';
 import type { TenantView } from './tenant-view.js';
 
@@ -16,20 +17,22 @@ export interface ApiDependencies {
   signingKeys: JWK[];
   /** Checks the service tokens' times on the emulator clock. */
   tokenTimes: ServiceTokenTimes;
-  logger: Logger;
 }
+
+/** A linked account is made at once (201); a pending verification waits for the user (202). */
+const statusOfStarted = (started: StartedVerification): number => (started.status === 'linked' ? 201 : 202);
 
 /** The provisioning API the HRM calls (DESIGN.md section 6, a contract), under /api/v1. */
 export function apiRoutes(deps: ApiDependencies): Router {
   const { provisioning } = deps;
   // Every route sees users, verifications and tenants through the caller's view, never the store.
   const viewOf = (ctx: Context): TenantView => provisioning.viewFor(ctx.state['caller'] as ApiCaller);
-  const router = guardedRouter('/api/v1', jsonErrors(deps.logger), bearerAuth(deps.issuer, apiResource(deps.issuer), deps.signingKeys, deps.tokenTimes));
+  const router = guardedRouter('/api/v1', bearerAuth(deps.issuer, apiResource(deps.issuer), deps.signingKeys, deps.tokenTimes));
 
   router.post('/email-verifications', async (ctx) => {
-    const result = await provisioning.startVerification(viewOf(ctx), parseVerificationRequest(await readJson(ctx)));
-    ctx.status = result.status;
-    ctx.body = result.body;
+    const started = await provisioning.startVerification(viewOf(ctx), parseVerificationRequest(await readJson(ctx)));
+    ctx.status = statusOfStarted(started);
+    ctx.body = started;
   });
 
   router.post('/email-verifications/batch', async (ctx) => {
@@ -39,11 +42,11 @@ export function apiRoutes(deps: ApiDependencies): Router {
     for (const item of items) {
       const email = (item as { email?: unknown } | null)?.email;
       try {
-        const result = await provisioning.startVerification(view, parseVerificationRequest(item));
-        results.push({ email, httpStatus: result.status, ...result.body });
+        const started = await provisioning.startVerification(view, parseVerificationRequest(item));
+        results.push({ email, httpStatus: statusOfStarted(started), ...started });
       } catch (error) {
-        if (!(error instanceof HttpError)) throw error;
-        results.push({ email, httpStatus: error.status, ...error.toJSON() });
+        if (!(error instanceof DomainError)) throw error;
+        results.push({ email, httpStatus: httpStatusOf(error), error: error.code, error_description: error.description });
       }
     }
     ctx.body = { results };
@@ -54,14 +57,13 @@ export function apiRoutes(deps: ApiDependencies): Router {
   });
 
   router.post('/email-verifications/:id/verify', async (ctx) => {
-    const result = await provisioning.verifyCode(viewOf(ctx), ctx.params['id']!, parseCode(await readJson(ctx)));
-    ctx.status = result.status;
-    ctx.body = result.body;
+    const verified = await provisioning.verifyCode(viewOf(ctx), ctx.params['id']!, parseCode(await readJson(ctx)));
+    ctx.body = { status: 'verified', ...verified };
   });
 
   router.get('/users', async (ctx) => {
     const email = typeof ctx.query['email'] === 'string' ? ctx.query['email'].trim() : '';
-    if (email === '') throw new HttpError(400, 'invalid_request', 'email is required: GET /api/v1/users?email=<address>');
+    if (email === '') throw new InvalidRequest('email is required: GET /api/v1/users?email=<address>');
     const view = viewOf(ctx);
     ctx.body = view.describeUser(await view.userByEmail(parseEmail(email)));
   });
@@ -94,7 +96,7 @@ export function apiRoutes(deps: ApiDependencies): Router {
   });
 
   router.all('/{*rest}', () => {
-    throw new HttpError(404, 'not_found', 'no such provisioning API endpoint; see the README');
+    throw new NotFound('no such provisioning API endpoint; see the README');
   });
 
   return router;

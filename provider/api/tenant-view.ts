@@ -1,11 +1,10 @@
 import type { Account, AccountRepository, EmailVerification, EmailVerifications, LinkedApplication } from '../accounts/index.js';
-import { tenantKey, type TenantFixture } from '../fixtures/index.js';
-import { HttpError } from '../http/index.js';
-import type { Store } from '../store/index.js';
+import type { Directory, Tenant } from '../directory/index.js';
+import { NotAllowed, NotFound } from '../errors/index.js';
 import type { ApiCaller } from './bearer-auth.js';
 
 export interface TenantViewDependencies {
-  store: Store;
+  directory: Directory;
   accounts: AccountRepository;
   verifications: EmailVerifications;
 }
@@ -30,35 +29,35 @@ export class TenantView {
   }
 
   /** The tenant a call acts for: the one the request names, else the token's. A tenant-bound token cannot act for another. */
-  async actingTenant(requested: string | undefined): Promise<TenantFixture | undefined> {
+  async actingTenant(requested: string | undefined): Promise<Tenant | undefined> {
     if (this.tenantId !== undefined && requested !== undefined && requested !== this.tenantId) {
-      throw new HttpError(403, 'tenant_mismatch', `the access token is for tenant ${this.tenantId}, not ${requested}`);
+      throw new NotAllowed(`the access token is for tenant ${this.tenantId}, not ${requested}`, 'tenant_mismatch');
     }
     const id = requested ?? this.tenantId;
     return id === undefined ? undefined : this.tenant(id);
   }
 
-  async tenant(id: string): Promise<TenantFixture> {
-    const tenant = this.#sees(id) ? await this.#deps.store.get<TenantFixture>(tenantKey(id)) : undefined;
-    if (!tenant) throw new HttpError(404, 'tenant_not_found', `no tenant has the id ${id}`);
+  async tenant(id: string): Promise<Tenant> {
+    const tenant = this.#sees(id) ? await this.#deps.directory.tenant(id) : undefined;
+    if (!tenant) throw new NotFound(`no tenant has the id ${id}`, 'tenant_not_found');
     return tenant;
   }
 
   async user(userId: string): Promise<Account> {
     const account = await this.#deps.accounts.findBySub(userId);
-    if (!account || !this.#seesAccount(account)) throw new HttpError(404, 'user_not_found', `no user has the id ${userId}`);
+    if (!account || !this.#seesAccount(account)) throw new NotFound(`no user has the id ${userId}`, 'user_not_found');
     return account;
   }
 
   async userByEmail(email: string): Promise<Account> {
     const account = await this.#deps.accounts.findByEmail(email);
-    if (!account || !this.#seesAccount(account)) throw new HttpError(404, 'user_not_found', `no user has the e-mail ${email}`);
+    if (!account || !this.#seesAccount(account)) throw new NotFound(`no user has the e-mail ${email}`, 'user_not_found');
     return account;
   }
 
   async verification(id: string): Promise<EmailVerification> {
     const verification = await this.#deps.verifications.find(id);
-    if (!verification || !this.#sees(verification.tenantId)) throw new HttpError(404, 'not_found', `no e-mail verification has the id ${id}`);
+    if (!verification || !this.#sees(verification.tenantId)) throw new NotFound(`no e-mail verification has the id ${id}`);
     return verification;
   }
 

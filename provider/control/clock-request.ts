@@ -1,18 +1,22 @@
-import { HttpError } from '../http/index.js';
+import { z } from 'zod';
+import { parseBody } from '../errors/index.js';
 
 export type ClockMove = { advanceSeconds: number } | { nowMs: number };
 
+const NOW_FORMAT = 'must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z';
+
+const clockMoveSchema = z
+  .strictObject({
+    advanceSeconds: z.number({ error: 'must be a number of seconds' }).refine(Number.isFinite, { error: 'must be a number of seconds' }).optional(),
+    now: z
+      .union([z.number().transform((seconds) => seconds * 1000), z.string().transform((iso) => Date.parse(iso))], { error: NOW_FORMAT })
+      .refine(Number.isFinite, { error: NOW_FORMAT })
+      .optional(),
+  })
+  .refine(({ advanceSeconds, now }) => (advanceSeconds === undefined) !== (now === undefined), { error: 'send exactly one of {advanceSeconds} or {now}' });
+
 /** `{advanceSeconds}` moves the clock by that much; `{now}` (epoch seconds or an ISO date) sets it. */
-export function parseClockMove(body: Record<string, unknown>): ClockMove {
-  const { advanceSeconds, now, ...rest } = body;
-  const unknown = Object.keys(rest);
-  if (unknown.length) throw new HttpError(400, 'invalid_request', `unknown field ${unknown.map((k) => `"${k}"`).join(', ')}; send {advanceSeconds} or {now}`);
-  if ((advanceSeconds === undefined) === (now === undefined)) throw new HttpError(400, 'invalid_request', 'send exactly one of {advanceSeconds} or {now}');
-  if (advanceSeconds !== undefined) {
-    if (typeof advanceSeconds !== 'number' || !Number.isFinite(advanceSeconds)) throw new HttpError(400, 'invalid_request', 'advanceSeconds must be a number of seconds');
-    return { advanceSeconds };
-  }
-  const nowMs = typeof now === 'number' ? now * 1000 : typeof now === 'string' ? Date.parse(now) : Number.NaN;
-  if (!Number.isFinite(nowMs)) throw new HttpError(400, 'invalid_request', 'now must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z');
-  return { nowMs };
+export function parseClockMove(body: unknown): ClockMove {
+  const { advanceSeconds, now } = parseBody(clockMoveSchema, body, { unknownFieldHint: 'send {advanceSeconds} or {now}' });
+  return advanceSeconds !== undefined ? { advanceSeconds } : { nowMs: now! };
 }

@@ -1,22 +1,22 @@
 import type { Middleware } from 'koa';
-import { HttpError, isLoopbackHostname, isSafeMethod, jsonErrors, sameSecret, sentFromAnotherSite, type Logger } from '../http/index.js';
+import { NotAllowed, Unauthenticated, UnsupportedMediaType } from '../errors/index.js';
+import { isLoopbackHostname, isSafeMethod, sameSecret, sentFromAnotherSite } from '../http/index.js';
 
 export interface ControlAccess {
   token: string | undefined;
   /** The server listens beyond loopback without a token: the control plane is off. */
   exposedWithoutToken: boolean;
   issuer: string;
-  logger: Logger;
 }
 
 /** The guards of every control-plane route, the mailbox page's included, in the order they run. */
-export function controlGuards({ token, exposedWithoutToken, issuer, logger }: ControlAccess): Middleware[] {
-  return [jsonErrors(logger), offBeyondLoopback(exposedWithoutToken), token === undefined ? localHostOnly(issuer) : requireControlToken(token), noCrossSiteWrites(issuer)];
+export function controlGuards({ token, exposedWithoutToken, issuer }: ControlAccess): Middleware[] {
+  return [offBeyondLoopback(exposedWithoutToken), token === undefined ? localHostOnly(issuer) : requireControlToken(token), noCrossSiteWrites(issuer)];
 }
 
 function offBeyondLoopback(exposedWithoutToken: boolean): Middleware {
   return async function controlPlaneOff(_ctx, next) {
-    if (exposedWithoutToken) throw new HttpError(403, 'control_plane_disabled', 'the server listens beyond loopback, so the control plane needs CONTROL_TOKEN to be set');
+    if (exposedWithoutToken) throw new NotAllowed('the server listens beyond loopback, so the control plane needs CONTROL_TOKEN to be set', 'control_plane_disabled');
     await next();
   };
 }
@@ -31,7 +31,7 @@ function localHostOnly(issuer: string): Middleware {
   return async function requireLocalHost(ctx, next) {
     const hostname = ctx.hostname.toLowerCase();
     if (!allowed(hostname)) {
-      throw new HttpError(403, 'host_not_allowed', `without CONTROL_TOKEN the control plane answers requests addressed to localhost, 127.x.x.x, [::1] or the issuer's host ${issuerHost} only, not ${hostname}`);
+      throw new NotAllowed(`without CONTROL_TOKEN the control plane answers requests addressed to localhost, 127.x.x.x, [::1] or the issuer's host ${issuerHost} only, not ${hostname}`, 'host_not_allowed');
     }
     await next();
   };
@@ -44,7 +44,7 @@ function requireControlToken(token: string): Middleware {
     const query = typeof ctx.query['token'] === 'string' ? `Bearer ${ctx.query['token']}` : '';
     if (!sameSecret(ctx.get('authorization') || query, expected)) {
       ctx.set('www-authenticate', 'Bearer realm="mock-visma-connect control plane"');
-      throw new HttpError(401, 'unauthorized', 'the control plane needs Authorization: Bearer <CONTROL_TOKEN>');
+      throw new Unauthenticated('the control plane needs Authorization: Bearer <CONTROL_TOKEN>', 'unauthorized');
     }
     await next();
   };
@@ -63,10 +63,10 @@ function noCrossSiteWrites(issuer: string): Middleware {
   return async function refuseCrossSiteWrites(ctx, next) {
     if (!isSafeMethod(ctx.method)) {
       if (sentFromAnotherSite(ctx, [issuerOrigin])) {
-        throw new HttpError(403, 'cross_site_request', 'the control plane refuses writes sent by a web page on another site; call it from curl, a script or the testing library');
+        throw new NotAllowed('the control plane refuses writes sent by a web page on another site; call it from curl, a script or the testing library', 'cross_site_request');
       }
       if (FORM_TYPES.has(ctx.request.type.trim().toLowerCase())) {
-        throw new HttpError(415, 'invalid_request', `send control-plane requests as application/json, not ${ctx.request.type} (which any web page can post)`);
+        throw new UnsupportedMediaType(`send control-plane requests as application/json, not ${ctx.request.type} (which any web page can post)`);
       }
     }
     await next();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { HttpError, onlyFields } from '../http/index.js';
+import { z } from 'zod';
+import { parseBody } from '../errors/index.js';
 import { CachedRead, type Store } from '../store/index.js';
 
 /** The endpoints a fault can hit, by the paths they answer on. */
@@ -27,18 +28,25 @@ export interface Fault {
 
 const KEY = 'faults';
 
-export function parseFault(body: Record<string, unknown>): Fault {
-  onlyFields(body, ['endpoint', 'count', 'status', 'error', 'errorDescription', 'delayMs']);
-  const { endpoint, count = 1, status, error, errorDescription, delayMs = 0 } = body;
-  const endpoints = Object.keys(FAULT_ENDPOINTS);
-  if (typeof endpoint !== 'string' || !endpoints.includes(endpoint)) throw new HttpError(400, 'invalid_request', `endpoint must be one of ${endpoints.join(', ')}`);
-  if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 10_000) throw new HttpError(400, 'invalid_request', 'count must be a whole number from 1 to 10000');
-  if (status !== undefined && (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599)) throw new HttpError(400, 'invalid_request', 'status must be an HTTP error status from 400 to 599');
-  if (error !== undefined && (typeof error !== 'string' || !/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(error))) throw new HttpError(400, 'invalid_request', 'error must be an OAuth error code such as temporarily_unavailable');
-  if (errorDescription !== undefined && typeof errorDescription !== 'string') throw new HttpError(400, 'invalid_request', 'errorDescription must be a string');
-  if (typeof delayMs !== 'number' || delayMs < 0 || delayMs > 60_000) throw new HttpError(400, 'invalid_request', 'delayMs must be a number of milliseconds from 0 to 60000');
-  if (status === undefined && error === undefined && delayMs === 0) throw new HttpError(400, 'invalid_request', 'give a status, an error, a delayMs, or several');
-  return { id: randomUUID(), endpoint: endpoint as FaultEndpoint, remaining: count as number, delayMs, status: status as number | undefined, error: error as string | undefined, errorDescription: errorDescription as string | undefined };
+const endpoints = Object.keys(FAULT_ENDPOINTS) as [FaultEndpoint, ...FaultEndpoint[]];
+const COUNT = 'must be a whole number from 1 to 10000';
+const STATUS = 'must be an HTTP error status from 400 to 599';
+const DELAY = 'must be a number of milliseconds from 0 to 60000';
+
+const faultSchema = z
+  .strictObject({
+    endpoint: z.enum(endpoints, { error: `must be one of ${endpoints.join(', ')}` }),
+    count: z.int({ error: COUNT }).min(1, { error: COUNT }).max(10_000, { error: COUNT }).default(1),
+    status: z.int({ error: STATUS }).min(400, { error: STATUS }).max(599, { error: STATUS }).optional(),
+    error: z.string({ error: 'must be an OAuth error code such as temporarily_unavailable' }).regex(/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/, { error: 'must be an OAuth error code such as temporarily_unavailable' }).optional(),
+    errorDescription: z.string({ error: 'must be a string' }).optional(),
+    delayMs: z.number({ error: DELAY }).min(0, { error: DELAY }).max(60_000, { error: DELAY }).default(0),
+  })
+  .refine((fault) => fault.status !== undefined || fault.error !== undefined || fault.delayMs > 0, { error: 'give a status, an error, a delayMs, or several' });
+
+export function parseFault(body: unknown): Fault {
+  const { endpoint, count, status, error, errorDescription, delayMs } = parseBody(faultSchema, body);
+  return { id: randomUUID(), endpoint, remaining: count, delayMs, status, error, errorDescription };
 }
 
 const hitsPath = (path: string) => (fault: Fault) => FAULT_ENDPOINTS[fault.endpoint](path);

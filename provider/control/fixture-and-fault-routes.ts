@@ -1,15 +1,18 @@
 import type { Router } from '@koa/router';
 import type Provider from 'oidc-provider';
 import { parse as parseYaml } from 'yaml';
-import { FixtureError, mergeFixtures, tenantKey, validateFixtures, type FixtureFile, type KnownFixtures, type TenantFixture } from '../fixtures/index.js';
+import type { Directory } from '../directory/index.js';
+import { FixtureError, mergeFixtures, validateFixtures, type FixtureFile, type KnownFixtures } from '../fixtures/index.js';
 import { toClientMetadata } from '../fixtures/prepare.js';
-import { HttpError, readJson } from '../http/index.js';
+import { BodyTooLarge, InvalidRequest } from '../errors/index.js';
+import { readJson } from '../http/index.js';
 import { validateClients } from '../oidc/index.js';
-import { clientKey, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { Faults, parseFault } from './faults.js';
 
 export interface FixtureAndFaultDependencies {
   store: Store;
+  directory: Directory;
   provider: Provider;
   faults: Faults;
   passwordHashCost: number;
@@ -18,15 +21,15 @@ export interface FixtureAndFaultDependencies {
 const SOURCE = 'POST /_mock/fixtures';
 
 /** `POST /_mock/fixtures` merges more fixtures; `/_mock/faults` makes the next requests to an endpoint fail or wait. */
-export function fixtureAndFaultRoutes(router: Router, { store, provider, faults, passwordHashCost }: FixtureAndFaultDependencies): void {
+export function fixtureAndFaultRoutes(router: Router, { store, directory, provider, faults, passwordHashCost }: FixtureAndFaultDependencies): void {
   router.post('/fixtures', async (ctx) => {
     const document = ctx.is('application/yaml', 'text/yaml') ? await readYaml(ctx.req) : await readJson(ctx);
     let overlay: FixtureFile;
     try {
-      overlay = validateFixtures(document, SOURCE, await knownFixtures(store, document));
+      overlay = validateFixtures(document, SOURCE, await knownFixtures(directory, document));
       await validateClients(provider, overlay.clients.map(toClientMetadata), SOURCE);
     } catch (error) {
-      if (error instanceof FixtureError) throw new HttpError(400, 'invalid_fixtures', error.message);
+      if (error instanceof FixtureError) throw new InvalidRequest(error.message, 'invalid_fixtures');
       throw error;
     }
     await mergeFixtures(store, overlay, passwordHashCost);
@@ -51,17 +54,17 @@ export function fixtureAndFaultRoutes(router: Router, { store, provider, faults,
 }
 
 /** The tenants and clients the overlay refers to that are already loaded. */
-async function knownFixtures(store: Store, document: unknown): Promise<KnownFixtures> {
-  const { tenants, users } = (document ?? {}) as { tenants?: unknown; users?: unknown };
-  const tenantIds = new Set(field(users, 'tenants').filter(isString));
+async function knownFixtures(directory: Directory, document: unknown): Promise<KnownFixtures> {
+  const { tenants, users, clients } = (document ?? {}) as { tenants?: unknown; users?: unknown; clients?: unknown };
+  const tenantIds = new Set([...field(users, 'tenants'), ...field(clients, 'tenants')].filter(isString));
   const clientIds = new Set([...field(tenants, 'applications'), ...field(field(users, 'applicationRoles'), 'application')].filter(isString));
   const [tenantsFound, clientsFound] = await Promise.all([
     Promise.all([...tenantIds].map(async (id) => {
-      const tenant = await store.get<Partial<TenantFixture>>(tenantKey(id));
+      const tenant = await directory.tenant(id);
       return tenant && { id, applications: tenant.applications ?? [] };
     })),
     Promise.all([...clientIds].map(async (clientId) => {
-      const client = await store.get<{ roles?: string[] }>(clientKey(clientId));
+      const client = await directory.client(clientId);
       return client && { clientId, roles: client.roles ?? [] };
     })),
   ]);
@@ -85,12 +88,12 @@ async function readYaml(stream: AsyncIterable<Buffer>): Promise<unknown> {
   let size = 0;
   for await (const chunk of stream) {
     size += chunk.length;
-    if (size > 1024 * 1024) throw new HttpError(413, 'invalid_request', 'the fixtures are larger than 1 MiB');
+    if (size > 1024 * 1024) throw new BodyTooLarge('the fixtures are larger than 1 MiB');
     chunks.push(chunk);
   }
   try {
     return parseYaml(Buffer.concat(chunks).toString('utf8')) ?? {};
   } catch (error) {
-    throw new HttpError(400, 'invalid_fixtures', `${SOURCE}: is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new InvalidRequest(`${SOURCE}: is not valid YAML: ${(error as Error).message.split('\n')[0]}`, 'invalid_fixtures');
   }
 }

@@ -1,7 +1,8 @@
 import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import type { Logger } from '../http/index.js';
-import { guardedRouter, HttpError, readJson } from '../http/index.js';
+import { InvalidRequest } from '../errors/index.js';
+import { guardedRouter, readJson } from '../http/index.js';
 import { ClockRangeError, type SharedClock } from '../time/index.js';
 import { parseClockMove } from './clock-request.js';
 import { fixtureAndFaultRoutes, type FixtureAndFaultDependencies } from './fixture-and-fault-routes.js';
@@ -33,7 +34,7 @@ export function controlRoutes(deps: ControlDependencies): Router {
       if ('advanceSeconds' in move) await clock.advance(move.advanceSeconds);
       else await clock.travelTo(move.nowMs);
     } catch (error) {
-      if (error instanceof ClockRangeError) throw new HttpError(400, 'invalid_request', `${'advanceSeconds' in move ? 'advanceSeconds' : 'now'} would move the clock out of range: ${error.message}`);
+      if (error instanceof ClockRangeError) throw new InvalidRequest(`${'advanceSeconds' in move ? 'advanceSeconds' : 'now'} would move the clock out of range: ${error.message}`);
       throw error;
     }
     logger.info(`clock moved: now ${clock.read().iso}`);

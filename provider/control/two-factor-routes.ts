@@ -1,37 +1,49 @@
 import { isIP } from 'node:net';
+import { z } from 'zod';
 import type { Router } from '@koa/router';
-import type { ClientMetadata } from 'oidc-provider';
 import { currentTotp, type AccountRepository } from '../accounts/index.js';
-import type { AcrSettings } from '../fixtures/index.js';
-import { HttpError, onlyFields, optionalBoolean, optionalString, readJson, requiredString } from '../http/index.js';
+import { VISMA_FACTS } from '../config/index.js';
+import type { Directory } from '../directory/index.js';
+import { Conflict, InvalidRequest, NotFound, parseBody } from '../errors/index.js';
+import { readJson } from '../http/index.js';
 import type { RiskOverrides } from '../risk/index.js';
-import { clientKey, type Store } from '../store/index.js';
 import type { Clock } from '../time/index.js';
 import { appPolicyOf, readAcrRequest, type DecisionLog, type TwoFactorGate } from '../twofactor/index.js';
 
+const TOTP_PERIOD = VISMA_FACTS.twoFactor.totp.periodSeconds;
+const flag = z.boolean({ error: 'must be true or false' }).optional();
+const requiredText = z.string({ error: 'is required (a string)' }).trim().min(1, { error: 'is required (a string)' });
+
+const riskSchema = z.strictObject({
+  trustedNetwork: flag,
+  clientIp: z.string({ error: 'must be a string' }).refine((ip) => isIP(ip) !== 0, { error: 'must be an IPv4 or IPv6 address' }).optional(),
+});
+
+const explainSchema = z.strictObject({
+  email: requiredText,
+  clientId: requiredText,
+  acrValues: z.string({ error: 'must be a string' }).optional(),
+  trustedNetwork: flag,
+  rememberedDevice: flag,
+});
 
 export interface TwoFactorControlDependencies {
   accounts: AccountRepository;
   gate: TwoFactorGate;
   overrides: RiskOverrides;
   decisions: DecisionLog;
-  store: Store;
-  acrSettings: () => Promise<AcrSettings>;
+  directory: Directory;
   clock: Clock;
 }
 
 /** What QA needs for 2FA: force the network risk, read codes, and have every decision explained. */
-export function twoFactorControlRoutes(router: Router, { accounts, gate, overrides, decisions, store, acrSettings, clock }: TwoFactorControlDependencies): void {
+export function twoFactorControlRoutes(router: Router, { accounts, gate, overrides, decisions, directory, clock }: TwoFactorControlDependencies): void {
   router.get('/risk', async (ctx) => {
     ctx.body = await overrides.get();
   });
 
   router.put('/risk', async (ctx) => {
-    const body = await readJson(ctx);
-    onlyFields(body, ['trustedNetwork', 'clientIp']);
-    const trustedNetwork = optionalBoolean(body, 'trustedNetwork');
-    const clientIp = optionalString(body, 'clientIp');
-    if (clientIp !== undefined && isIP(clientIp) === 0) throw new HttpError(400, 'invalid_request', 'clientIp must be an IPv4 or IPv6 address');
+    const { trustedNetwork, clientIp } = parseBody(riskSchema, await readJson(ctx));
     const override = { ...(trustedNetwork !== undefined && { trustedNetwork }), ...(clientIp !== undefined && { clientIp }) };
     await overrides.set(override);
     ctx.body = override;
@@ -39,33 +51,27 @@ export function twoFactorControlRoutes(router: Router, { accounts, gate, overrid
 
   router.get('/totp', async (ctx) => {
     const email = typeof ctx.query['email'] === 'string' ? ctx.query['email'] : '';
-    if (email === '') throw new HttpError(400, 'invalid_request', 'email is required: GET /_mock/totp?email=<address>');
+    if (email === '') throw new InvalidRequest('email is required: GET /_mock/totp?email=<address>');
     const account = await accounts.findByEmail(email);
-    if (!account) throw new HttpError(404, 'not_found', `no user has the e-mail ${email}`);
-    if (!account.totpSecret) throw new HttpError(409, 'not_enrolled', `${account.email} has no authenticator (not enrolled in 2FA)`);
+    if (!account) throw new NotFound(`no user has the e-mail ${email}`);
+    if (!account.totpSecret) throw new Conflict(`${account.email} has no authenticator (not enrolled in 2FA)`, 'not_enrolled');
     const now = clock.nowSeconds();
-    ctx.body = { code: await currentTotp(account.totpSecret, now), validForSeconds: 30 - (now % 30) };
+    ctx.body = { code: await currentTotp(account.totpSecret, now), validForSeconds: TOTP_PERIOD - (now % TOTP_PERIOD) };
   });
 
   router.post('/explain', async (ctx) => {
-    const body = await readJson(ctx);
-    onlyFields(body, ['email', 'clientId', 'acrValues', 'trustedNetwork', 'rememberedDevice']);
-    const email = requiredString(body, 'email');
-    const clientId = requiredString(body, 'clientId');
-    const acrValues = optionalString(body, 'acrValues');
-    const trustedNetwork = optionalBoolean(body, 'trustedNetwork');
-    const rememberedDevice = optionalBoolean(body, 'rememberedDevice');
+    const { email, clientId, acrValues, trustedNetwork, rememberedDevice } = parseBody(explainSchema, await readJson(ctx));
 
     const account = await accounts.findByEmail(email);
-    if (!account) throw new HttpError(404, 'not_found', `no user has the e-mail ${email}`);
-    const client = await store.get<ClientMetadata>(clientKey(clientId));
-    if (!client) throw new HttpError(404, 'not_found', `no client has the id ${clientId}`);
+    if (!account) throw new NotFound(`no user has the e-mail ${email}`);
+    const client = await directory.client(clientId);
+    if (!client) throw new NotFound(`no client has the id ${clientId}`);
     ctx.body = await gate.decide({
       stage: 'explain' as const,
       account,
       clientId,
       appPolicy: appPolicyOf(client),
-      request: readAcrRequest({ acr_values: acrValues }, undefined, await acrSettings()),
+      request: readAcrRequest({ acr_values: acrValues }, undefined, await directory.acr()),
       sessionTwoFactorAt: undefined,
       clientIp: undefined,
       deviceId: undefined,

@@ -1,17 +1,17 @@
 import type { Context } from 'koa';
-import { HttpError } from './http-error.js';
+import { BodyTooLarge, InvalidRequest, UnsupportedMediaType } from '../errors/index.js';
 
 const LIMIT_BYTES = 64 * 1024;
 
 /** The raw body as text, at most 64 KiB (413 beyond). */
 export async function readText(ctx: Context): Promise<string> {
   const declared = Number(ctx.get('content-length') || 0);
-  if (declared > LIMIT_BYTES) throw new HttpError(413, 'invalid_request', `the request body is larger than ${LIMIT_BYTES} bytes`);
+  if (declared > LIMIT_BYTES) throw new BodyTooLarge(`the request body is larger than ${LIMIT_BYTES} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req) {
     size += (chunk as Buffer).length;
-    if (size > LIMIT_BYTES) throw new HttpError(413, 'invalid_request', `the request body is larger than ${LIMIT_BYTES} bytes`);
+    if (size > LIMIT_BYTES) throw new BodyTooLarge(`the request body is larger than ${LIMIT_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -43,13 +43,13 @@ async function parseForm(ctx: Context): Promise<Record<string, string>> {
 export async function readJson(ctx: Context): Promise<Record<string, unknown>> {
   const text = await readText(ctx);
   if (text.trim() === '') return {};
-  if (!ctx.is('application/json')) throw new HttpError(415, 'invalid_request', 'send the body as application/json');
+  if (!ctx.is('application/json')) throw new UnsupportedMediaType('send the body as application/json');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new HttpError(400, 'invalid_request', `the body is not valid JSON: ${(error as Error).message}`);
+    throw new InvalidRequest(`the body is not valid JSON: ${(error as Error).message}`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, 'invalid_request', 'the body must be a JSON object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidRequest('the body must be a JSON object');
   return value as Record<string, unknown>;
 }

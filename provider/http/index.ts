@@ -1,12 +1,9 @@
-export { HttpError } from './http-error.js';
 export { readForm, readJson, readText } from './body.js';
-export { jsonErrors } from './json-errors.js';
+export { errorEdge, jsonShape, pageShape, negotiatedShape, httpStatusOf, type ErrorShape, type Failure } from './error-edge.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { staticAssets } from './static-assets.js';
 export { renderPage, renderTemplate, sendPage, type PageData, type PageName, type PageTitle } from './views.js';
 export { storeGuard } from './store-guard.js';
-export { lastResort } from './last-resort.js';
-export { onlyFields, optionalBoolean, optionalString, requiredString } from './request-fields.js';
 export { showMessage, type MessagePage } from './message-page.js';
 export { guardedRouter } from './guarded-router.js';
 export { noStore } from './no-store.js';

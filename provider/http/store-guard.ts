@@ -1,8 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { StoreOutageError, type Store } from '../store/index.js';
-
-import { negotiateLanguage } from '../i18n/index.js';
-import { sendPage } from './views.js';
+import { negotiatedShape } from './error-edge.js';
 
 /**
  * What every request meets after the Host check: `/healthz` (which asks the store), then a clear 503 (JSON for
@@ -30,12 +28,6 @@ export function storeGuard(store: Store, beforeRequest: () => Promise<void>, des
 }
 
 function unavailable(ctx: Context, description: string): void {
-  ctx.status = 503;
   ctx.set('retry-after', '2');
-  // Browsers ask for text/html; API clients, curl and fetch do not.
-  if (!ctx.get('accept').includes('text/html')) {
-    ctx.body = { error: 'temporarily_unavailable', error_description: description };
-  } else {
-    sendPage(ctx, 'error', { language: negotiateLanguage(ctx), error: 'temporarily_unavailable', description: `${description.replace(/\.$/, '')}.` }, 503);
-  }
+  negotiatedShape(ctx, { status: 503, code: 'temporarily_unavailable', description, error: undefined });
 }

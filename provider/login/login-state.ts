@@ -1,3 +1,4 @@
+import { VISMA_FACTS } from '../config/index.js';
 import type { Decision } from '../policy/index.js';
 import type { Store } from '../store/index.js';
 
@@ -20,7 +21,7 @@ export interface LoginState {
 
 export type FirstFactor = 'pwd' | 'email';
 
-const INTERACTION_SECONDS = 60 * 60;
+const INTERACTION_SECONDS = VISMA_FACTS.tokens.interactionSeconds;
 const key = (uid: string): string => `login:${uid}`;
 
 export class LoginStates {

@@ -1,11 +1,13 @@
 import type { Context } from 'koa';
+import { VISMA_FACTS } from '../config/index.js';
 
 /**
  * A one-time link opened outside the browser that asked for it signs in to Account Settings: the
  * token rides in a short signed cookie through that sign-in's authorization request.
  */
 export const ONE_TIME_COOKIE = 'mvc_otl';
-const COOKIE_SECONDS = 15 * 60;
+/** As long as the link itself lives. */
+const COOKIE_SECONDS = VISMA_FACTS.links.oneTimeSignInSeconds;
 
 export function parkOneTimeToken(ctx: Context, token: string): void {
   ctx.cookies.set(ONE_TIME_COOKIE, token, { signed: true, httpOnly: true, sameSite: 'lax', maxAge: COOKIE_SECONDS * 1000, overwrite: true });

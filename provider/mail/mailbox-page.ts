@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
-import { guardedRouter, HttpError, sendPage } from '../http/index.js';
+import { InvalidRequest, NotFound } from '../errors/index.js';
+import { guardedRouter, sendPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { Mailbox } from './mailbox.js';
 
@@ -24,9 +25,9 @@ export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards
   // For scripts (the scenario runner, the testing library): the newest mail to an address, decoded.
   router.get('/latest', async (ctx) => {
     const to = typeof ctx.query['to'] === 'string' ? ctx.query['to'].toLowerCase() : '';
-    if (to === '') throw new HttpError(400, 'invalid_request', 'to is required: GET /_mock/mail/latest?to=<address>');
+    if (to === '') throw new InvalidRequest('to is required: GET /_mock/mail/latest?to=<address>');
     const message = (await mailbox.all()).find((m) => m.Raw.To.some((address) => address.toLowerCase() === to));
-    if (!message) throw new HttpError(404, 'not_found', `no mail to ${to} in the embedded mailbox (${describeMode()})`);
+    if (!message) throw new NotFound(`no mail to ${to} in the embedded mailbox (${describeMode()})`);
     const parsed = await simpleParser(message.Raw.Data);
     const text = parsed.text ?? '';
     ctx.body = {

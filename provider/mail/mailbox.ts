@@ -1,10 +1,11 @@
+import { VISMA_FACTS } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import { anyContains, searchedTexts, type MailHogMessage, type SearchKind } from './mailhog-message.js';
 
 /** MailHog's v1 list answers at most this many. */
-export const MAILBOX_MAX_MESSAGES = 1000;
+export const MAILBOX_MAX_MESSAGES = VISMA_FACTS.mail.mailbox.maxMessages;
 /** What the caught mails may take in the store together (as JSON); beyond it the oldest are let go. */
-export const MAILBOX_MAX_BYTES = 50 * 1024 * 1024;
+const MAILBOX_MAX_BYTES = VISMA_FACTS.mail.mailbox.maxBytes;
 
 /**
  * Mails are numbered in arrival order, numbers never reused. The state says which are kept: mail

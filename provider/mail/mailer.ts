@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import { VISMA_FACTS } from '../config/index.js';
 import type { Logger } from '../http/index.js';
 import { renderTemplate } from '../http/index.js';
 import { mailContent, type Language, type MailData, type MailKind } from '../i18n/index.js';
@@ -9,7 +10,8 @@ import type { Outbox, QueuedMail, RenderedMail } from './outbox.js';
 import { CATCHER_HOSTNAME } from './smtp-catcher.js';
 import { subjectHeader } from './subject-header.js';
 
-export const SENDER = { name: 'Visma Connect', address: 'do.not.reply@mail.connect.visma.com' };
+// A copy: nodemailer writes into the address object it is given.
+const SENDER = { ...VISMA_FACTS.mail.sender };
 
 /** Bounds on one SMTP delivery, so a server that accepts but never greets (or stalls) fails it. */
 export const SMTP_TIMEOUTS = { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 10_000, dnsTimeout: 3000 } as const;

@@ -1,12 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { domainToASCII } from 'node:url';
+import { VISMA_FACTS } from '../config/index.js';
 import type { Logger } from '../http/index.js';
 import { StoreOutageError } from '../store/index.js';
 import type { Mailbox } from './mailbox.js';
 import { toMailHogMessage } from './mailhog-message.js';
 
 export const CATCHER_HOSTNAME = 'mailhog.example';
-export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+const MAX_MESSAGE_BYTES = VISMA_FACTS.mail.mailbox.maxMessageBytes;
 
 /**
  * smtp-server decodes an internationalized domain in MAIL FROM and RCPT TO to Unicode. MailHog shows

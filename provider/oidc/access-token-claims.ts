@@ -1,12 +1,13 @@
 import type { AccessToken, ClientCredentials, KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/index.js';
+import type { Directory } from '../directory/index.js';
 import { IDP, tenantAndRoleClaims } from './claims.js';
 import { assertKnownScopes } from './identity-server-errors.js';
 
 export interface AccessTokenClaimsOptions {
   accounts: AccountRepository;
-  tenantExists: (tenantId: string) => Promise<boolean>;
+  directory: Pick<Directory, 'serviceTenantAccess'>;
   /** Every scope the server knows: client_credentials refuses others (oidc-provider would drop them). */
   knownScopes: ReadonlySet<string>;
 }
@@ -19,13 +20,14 @@ type Authentication = { authTime?: number; acr?: string; amr?: string[] };
  * - from sign-in: `auth_time`, `idp`, `acr` and `amr` of the sign-in, and with the `tenants` and
  *   `roles` scopes the user's tenants and application roles;
  * - from client_credentials: `tenant_id` when the request names a known tenant. As this runs before
- *   the token is issued, it is also where an unknown scope is refused.
+ *   the token is issued, it is also where an unknown scope is refused, and a tenant the client's
+ *   fixture `tenants` list does not name.
  */
-export function createExtraTokenClaims({ accounts, tenantExists, knownScopes }: AccessTokenClaimsOptions) {
+export function createExtraTokenClaims({ accounts, directory, knownScopes }: AccessTokenClaimsOptions) {
   return async function extraTokenClaims(ctx: KoaContextWithOIDC, token: AccessToken | ClientCredentials): Promise<Record<string, unknown> | undefined> {
     if (token.kind === 'ClientCredentials') {
       assertKnownScopes(ctx.oidc.params?.['scope'] as string | undefined, knownScopes);
-      return serviceTenant(ctx, tenantExists);
+      return serviceTenant(ctx, directory);
     }
     if (token.kind !== 'AccessToken' || !('accountId' in token) || token.accountId === undefined) return undefined;
 
@@ -51,11 +53,12 @@ function authenticationOf(ctx: KoaContextWithOIDC): Authentication {
   return session ? { authTime: session.authTime(), acr: session.acr, amr: session.amr } : {};
 }
 
-async function serviceTenant(ctx: KoaContextWithOIDC, tenantExists: (tenantId: string) => Promise<boolean>) {
+async function serviceTenant(ctx: KoaContextWithOIDC, directory: Pick<Directory, 'serviceTenantAccess'>) {
   const tenantId = (ctx.oidc.body as Record<string, unknown> | undefined)?.['tenant_id'];
   if (tenantId === undefined) return undefined;
-  if (typeof tenantId !== 'string' || !(await tenantExists(tenantId))) {
-    throw new errors.InvalidRequest('tenant_id does not name a known tenant');
-  }
+  const clientId = ctx.oidc.client!.clientId;
+  const access = typeof tenantId === 'string' ? await directory.serviceTenantAccess(clientId, tenantId) : 'unknown-tenant';
+  if (access === 'unknown-tenant') throw new errors.InvalidRequest('tenant_id does not name a known tenant');
+  if (access === 'not-listed') throw new errors.InvalidRequest(`the client ${clientId} may not act for tenant ${String(tenantId)}: its fixture lists the tenants it may`);
   return { tenant_id: tenantId };
 }

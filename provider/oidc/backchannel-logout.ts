@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type Provider from 'oidc-provider';
+import { VISMA_FACTS } from '../config/index.js';
 import { realTime } from '../time/index.js';
 import type { IssuerKey } from './issuer-key.js';
 import type { EndingSession } from './session-expiry.js';
 
-const LOGOUT_TOKEN_SECONDS = 300;
+const LOGOUT_TOKEN_SECONDS = VISMA_FACTS.tokens.logoutTokenSeconds;
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
 /**

@@ -1,6 +1,8 @@
 import type { AccessToken, AsymmetricSigningAlgorithm, Client, ClientCredentials, Configuration, FindAccount, JWK, KoaContextWithOIDC, RefreshToken } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/index.js';
+import { VISMA_FACTS } from '../config/index.js';
+import type { Directory } from '../directory/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
 import { EXTRA_CLIENT_METADATA } from '../fixtures/index.js';
 import { createExtraTokenClaims } from './access-token-claims.js';
@@ -22,15 +24,15 @@ export interface OidcOptions {
   adapter: NonNullable<Configuration['adapter']>;
   findAccount: FindAccount;
   accounts: AccountRepository;
-  tenantExists: (tenantId: string) => Promise<boolean>;
+  directory: Directory;
   loginChecks: LoginChecks;
   /** The fixtures' acr settings at start-up: what discovery lists as acr_values_supported. */
   acr: AcrSettings;
   serviceTokens: ServiceTokenTimes;
 }
 
-const HOUR = 60 * 60;
-export const SESSION_SECONDS = 10 * HOUR;
+const TTL = VISMA_FACTS.tokens;
+const SESSION_SECONDS = VISMA_FACTS.session.seconds;
 export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'tenants', 'roles', ...API_SCOPES, ...PUBLIC_API_SCOPES];
 /** Visma Connect's algorithms for request objects and DPoP proofs (its discovery document). */
 const ASYMMETRIC_ALGS: AsymmetricSigningAlgorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
@@ -95,7 +97,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
           return scopes.some((scope) => scope.startsWith('publicapi:')) ? publicApi : api;
         },
         getResourceServerInfo: async (_ctx, resource) => {
-          const jwt = { accessTokenFormat: 'jwt', accessTokenTTL: HOUR, jwt: { sign: { alg: 'RS256' } } } as const;
+          const jwt = { accessTokenFormat: 'jwt', accessTokenTTL: TTL.accessTokenSeconds, jwt: { sign: { alg: 'RS256' } } } as const;
           if (resource === api) return { scope: API_SCOPES.join(' '), audience: api, ...jwt };
           if (resource === publicApi) return { scope: PUBLIC_API_SCOPES.join(' '), audience: PUBLIC_API_AUDIENCE, ...jwt };
           throw new errors.InvalidTarget(`unknown resource; the resources are ${api} and ${publicApi}`);
@@ -114,16 +116,16 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
         },
       },
     },
-    extraTokenClaims: createExtraTokenClaims({ accounts: options.accounts, tenantExists: options.tenantExists, knownScopes }),
+    extraTokenClaims: createExtraTokenClaims({ accounts: options.accounts, directory: options.directory, knownScopes }),
     rotateRefreshToken,
     ttl: {
-      AccessToken: HOUR,
-      ClientCredentials: HOUR,
-      AuthorizationCode: 5 * 60,
-      Interaction: HOUR,
+      AccessToken: TTL.accessTokenSeconds,
+      ClientCredentials: TTL.accessTokenSeconds,
+      AuthorizationCode: TTL.authorizationCodeSeconds,
+      Interaction: TTL.interactionSeconds,
       Grant: grantTtl,
       RefreshToken: refreshTokenTtl,
-      IdToken: HOUR,
+      IdToken: TTL.idTokenSeconds,
       // Ten hours from sign-in, however often the session is used. oidc-provider's frame: real time,
       // with loginTs as the oidc adapter hands it back (earlier by every move of the emulator clock).
       Session: (_ctx, session) => {

@@ -1,8 +1,10 @@
 import type { Client, KoaContextWithOIDC, RefreshToken } from 'oidc-provider';
-import { clientKey, type Store } from '../store/index.js';
+import { VISMA_FACTS } from '../config/index.js';
+import type { Directory } from '../directory/index.js';
 import { realTime } from '../time/index.js';
 
 const DAY = 24 * 60 * 60;
+const DEFAULT_LIFETIME_DAYS = VISMA_FACTS.refreshTokens.lifetimeDays.default;
 
 /** The refresh-token settings of a client (fixture fields, see fixtures/schema.ts). */
 interface RefreshTokenSettings {
@@ -25,7 +27,7 @@ const nowSeconds = realTime.nowSeconds;
  * sliding days lapses, and each use gives it (or its successor) that long again, never past the lifetime.
  */
 export function refreshTokenTtl(_ctx: KoaContextWithOIDC, token: ChainedRefreshToken, client: Client): number {
-  const { refreshTokenLifetimeDays = 14, refreshTokenSlidingDays } = settingsOf(client);
+  const { refreshTokenLifetimeDays = DEFAULT_LIFETIME_DAYS, refreshTokenSlidingDays } = settingsOf(client);
   const now = nowSeconds();
   const end = (token.iiat ?? token.iat ?? now) + refreshTokenLifetimeDays * DAY;
   const slidingEnd = refreshTokenSlidingDays === undefined ? end : Math.min(end, now + refreshTokenSlidingDays * DAY);
@@ -34,7 +36,7 @@ export function refreshTokenTtl(_ctx: KoaContextWithOIDC, token: ChainedRefreshT
 
 /** The grant outlives every refresh token of the client (oidc-provider refuses tokens of an expired grant). */
 export function grantTtl(ctx: KoaContextWithOIDC): number {
-  return (settingsOf(ctx.oidc?.client).refreshTokenLifetimeDays ?? 14) * DAY;
+  return (settingsOf(ctx.oidc?.client).refreshTokenLifetimeDays ?? DEFAULT_LIFETIME_DAYS) * DAY;
 }
 
 /**
@@ -53,9 +55,9 @@ export async function rotateRefreshToken(ctx: KoaContextWithOIDC): Promise<boole
 }
 
 /** The store adapter's question: how long a spent one-time refresh token of this client still works. */
-export function refreshTokenGrace(store: Store): (clientId: string) => Promise<number> {
+export function refreshTokenGrace(directory: Directory): (clientId: string) => Promise<number> {
   return async (clientId) => {
-    const client = await store.get<RefreshTokenSettings>(clientKey(clientId));
+    const client = (await directory.client(clientId)) as RefreshTokenSettings | undefined;
     return client?.refreshTokens === 'one-time' ? (client.refreshTokenGraceSeconds ?? 0) : 0;
   };
 }

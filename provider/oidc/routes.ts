@@ -13,7 +13,9 @@ export const interactionPath = (uid: string): string => `/interaction/${uid}`;
 
 /** The resource indicator (and `aud`) of access tokens for the provisioning API. */
 export const apiResource = (issuer: string): string => `${issuer}/api`;
-export const API_SCOPES = ['connect:users'];
+/** The one scope of the provisioning API (DESIGN.md section 6). */
+export const API_SCOPE = 'connect:users';
+export const API_SCOPES = [API_SCOPE];
 
 /**
  * The Visma Connect Public API (DESIGN.md section 6b): its resource indicator, the `aud` of its tokens

@@ -1,19 +1,17 @@
 import type { Router } from '@koa/router';
-import { tenantKey } from '../fixtures/index.js';
-import { clientKey } from '../store/index.js';
 import { callerOf, requireScope } from './auth.js';
-import type { Directory } from './directory.js';
+import type { PublicApiDirectory } from './directory.js';
 import { PublicApiError } from './errors.js';
 import { type ApplicationRecord, type TenantRecord } from './records.js';
 import { applicationResource, tenantResource } from './resources.js';
 
 /** Applications (clients) on tenants, and the tenants in which a user has an application. */
-export function applicationRoutes(router: Router, directory: Directory): void {
-  const { store } = directory;
+export function applicationRoutes(router: Router, directory: PublicApiDirectory): void {
+  const tenants = directory.directory;
 
   router.get('/tenants/:tenantId/applications', requireScope('publicapi:tenant:application:read'), async (ctx) => {
     const tenant = await directory.tenant(callerOf(ctx), ctx.params['tenantId']!);
-    const applications = await Promise.all((tenant.applications ?? []).map((clientId) => store.get<ApplicationRecord>(clientKey(clientId))));
+    const applications = await Promise.all((tenant.applications ?? []).map((clientId) => tenants.client(clientId)));
     ctx.body = applications.filter((application): application is ApplicationRecord => application !== undefined).map(applicationResource);
   });
 
@@ -27,8 +25,8 @@ export function applicationRoutes(router: Router, directory: Directory): void {
     const tenant = await directory.tenant(callerOf(ctx), ctx.params['tenantId']!);
     const application = await directory.application(ctx.params['applicationId']!);
     let added = false;
-    const updated = await store.update<TenantRecord>(tenantKey(tenant.id), (current) =>
-      current && (added = !(current.applications ?? []).includes(application.client_id))
+    const updated = await tenants.updateTenant(tenant.id, (current) =>
+      (added = !(current.applications ?? []).includes(application.client_id))
         ? { ...current, applications: [...(current.applications ?? []), application.client_id], updatedAt: directory.clock.nowSeconds() }
         : undefined,
     );
@@ -41,7 +39,7 @@ export function applicationRoutes(router: Router, directory: Directory): void {
   router.delete('/tenants/:tenantId/applications/:applicationId', requireScope('publicapi:tenant:application:delete'), async (ctx) => {
     const { tenant, application } = await directory.tenantApplication(callerOf(ctx), ctx.params['tenantId']!, ctx.params['applicationId']!);
     const clientId = application.client_id;
-    await store.update<TenantRecord>(tenantKey(tenant.id), (current) => current && { ...current, applications: (current.applications ?? []).filter((id) => id !== clientId), updatedAt: directory.clock.nowSeconds() });
+    await tenants.updateTenant(tenant.id, (current) => ({ ...current, applications: (current.applications ?? []).filter((id) => id !== clientId), updatedAt: directory.clock.nowSeconds() }));
     const inIt = (entry: { clientId: string; tenantId: string | undefined }) => entry.clientId === clientId && entry.tenantId === tenant.id;
     for (const account of await directory.members(tenant.id)) {
       await directory.accounts.update(account.sub, (current) => ({
@@ -59,7 +57,6 @@ export function applicationRoutes(router: Router, directory: Directory): void {
     const application = await directory.application(ctx.params['applicationId']!);
     const account = await directory.user(caller, ctx.params['userId']!);
     const tenantIds = account.tenants.filter((id) => caller.tenantId === undefined || id === caller.tenantId);
-    const tenants = await Promise.all(tenantIds.map((id) => store.get<TenantRecord>(tenantKey(id))));
-    ctx.body = tenants.filter((tenant): tenant is TenantRecord => (tenant?.applications ?? []).includes(application.client_id)).map(tenantResource);
+    ctx.body = (await tenants.tenants(tenantIds)).filter((tenant) => (tenant.applications ?? []).includes(application.client_id)).map(tenantResource);
   });
 }

@@ -1,16 +1,14 @@
-import type { Account, AccountRepository, LoginLockout } from '../accounts/index.js';
-import { tenantKey } from '../fixtures/index.js';
+import { emailDomain, type Account, type AccountRepository, type LoginLockout } from '../accounts/index.js';
+import type { Directory } from '../directory/index.js';
 import type { AccountMails } from '../mail/index.js';
-import { clientKey, type Store } from '../store/index.js';
 import type { Clock } from '../time/index.js';
 import type { Caller } from './auth.js';
-import { domainOf } from './email.js';
 import { PublicApiError } from './errors.js';
 import type { ApplicationRecord, TenantRecord } from './records.js';
 import { userResource } from './resources.js';
 
-export interface DirectoryDependencies {
-  store: Store;
+export interface PublicApiDirectoryDependencies {
+  directory: Directory;
   accounts: AccountRepository;
   lockout: LoginLockout;
   mails: AccountMails;
@@ -18,18 +16,19 @@ export interface DirectoryDependencies {
 }
 
 /**
- * What a caller may see, and the lookups every route shares. A token bound to a tenant (`tenant_id`)
+ * The Directory and the accounts as a Public API caller may see them, and the lookups every route
+ * shares. A token bound to a tenant (`tenant_id`)
  * sees that tenant and its users only: anything else is not found (404), as if it did not exist.
  */
-export class Directory {
-  readonly store: Store;
+export class PublicApiDirectory {
+  readonly directory: Directory;
   readonly accounts: AccountRepository;
   readonly mails: AccountMails;
   readonly clock: Clock;
   readonly #lockout: LoginLockout;
 
-  constructor(deps: DirectoryDependencies) {
-    this.store = deps.store;
+  constructor(deps: PublicApiDirectoryDependencies) {
+    this.directory = deps.directory;
     this.accounts = deps.accounts;
     this.mails = deps.mails;
     this.clock = deps.clock;
@@ -47,13 +46,13 @@ export class Directory {
   }
 
   async tenant(caller: Caller, id: string): Promise<TenantRecord> {
-    const tenant = caller.tenantId === undefined || caller.tenantId === id ? await this.store.get<TenantRecord>(tenantKey(id)) : undefined;
+    const tenant = caller.tenantId === undefined || caller.tenantId === id ? await this.directory.tenant(id) : undefined;
     if (!tenant) throw new PublicApiError('ERROR_TENANT_NOT_FOUND', `no tenant has the id ${id}`);
     return tenant;
   }
 
   async application(clientId: string): Promise<ApplicationRecord> {
-    const client = await this.store.get<ApplicationRecord>(clientKey(clientId));
+    const client = await this.directory.client(clientId);
     if (!client) throw new PublicApiError('ERROR_APPLICATION_NOT_FOUND', `no application has the id ${clientId}`);
     return client;
   }
@@ -86,7 +85,7 @@ export class Directory {
 
   /** A tenant with allowed domains takes users of those domains only (as /api/v1 does). */
   checkDomain(tenant: TenantRecord | undefined, email: string): void {
-    const domain = domainOf(email);
+    const domain = emailDomain(email);
     if (tenant && tenant.allowedDomains.length > 0 && !tenant.allowedDomains.includes(domain)) {
       throw new PublicApiError('ERROR_DOMAIN_NOT_ALLOWED', `${tenant.name} allows only ${tenant.allowedDomains.join(', ')}, not ${domain}`);
     }

@@ -6,5 +6,3 @@ import { canonicalEmail } from '../accounts/email-address.js';
  * validation to refuse with ERROR_INVALID_EMAIL).
  */
 export const normaliseEmail = (email: string): string => canonicalEmail(email) ?? email.trim();
-
-export const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1).toLowerCase();

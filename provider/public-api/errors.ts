@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import { HttpError, type Logger } from '../http/index.js';
-import { StoreContentionError } from '../store/index.js';
+import { DomainError } from '../errors/index.js';
+import type { ErrorShape } from '../http/index.js';
 
 /**
  * The Public API's `error_code`s and the HTTP status each answers with: the one place codes meet HTTP.
@@ -68,51 +68,37 @@ const ERROR_BY_STATUS: Record<number, string> = {
   500: 'server_error',
 };
 
-/** A Public API error: `{error_code, error, error_description}` with the code's status. */
-export class PublicApiError extends HttpError {
-  override name = 'PublicApiError';
-
+/** A Public API failure, named by its `error_code` (which also fixes its status). */
+export class PublicApiError extends DomainError {
   constructor(
     readonly errorCode: ErrorCode,
     description: string,
   ) {
-    super(CODES[errorCode], ERROR_BY_STATUS[CODES[errorCode]] ?? 'invalid_request', description);
-  }
-
-  override toJSON(): { error: string; error_description: string } & { error_code: ErrorCode } {
-    return { error_code: this.errorCode, ...super.toJSON() };
+    super(description, ERROR_BY_STATUS[CODES[errorCode]] ?? 'invalid_request');
   }
 }
 
-/** Errors of the shared HTTP helpers (body reading) by status. */
-const CODE_BY_STATUS: Record<number, ErrorCode> = { 413: 'ERROR_PAYLOAD_TOO_LARGE', 415: 'ERROR_UNSUPPORTED_MEDIA_TYPE', 503: 'ERROR_SERVICE_UNAVAILABLE' };
+/** Errors of the shared parts (body reading, the store guard, the last resort) by status. */
+const CODE_BY_STATUS: Record<number, ErrorCode> = { 413: 'ERROR_PAYLOAD_TOO_LARGE', 415: 'ERROR_UNSUPPORTED_MEDIA_TYPE', 500: 'ERROR_INTERNAL', 503: 'ERROR_SERVICE_UNAVAILABLE' };
 
 /**
- * Every answer of the Public API that is an error carries an `error_code`: thrown errors are mapped
- * here, and error bodies written by shared middleware (the store guard's 503) get theirs added.
+ * The Public API's error shape, `{error_code, error, error_description}`, for the edge: its own errors
+ * keep their code and status; other domain errors (a body that is not JSON) answer as before with
+ * the code of their status, or ERROR_INVALID_REQUEST (400).
  */
-export function publicApiErrors(logger: Logger): Middleware {
-  return async function publicApiErrorBoundary(ctx, next) {
-    try {
-      await next();
-    } catch (error) {
-      const mapped = toPublicApiError(error);
-      if (!mapped) logger.error(`public API ${ctx.method} ${ctx.path} failed: ${(error as Error).stack ?? String(error)}`);
-      const answer = mapped ?? new PublicApiError('ERROR_INTERNAL', 'the emulator failed to handle this request; see its log');
-      ctx.status = answer.status;
-      ctx.body = answer.toJSON();
-      return;
-    }
+export const publicApiShape: ErrorShape = (ctx, { status, code, description, error }) => {
+  const errorCode = error instanceof PublicApiError ? error.errorCode : (CODE_BY_STATUS[status] ?? 'ERROR_INVALID_REQUEST');
+  ctx.status = CODES[errorCode];
+  ctx.body = { error_code: errorCode, error: error instanceof PublicApiError ? code : (ERROR_BY_STATUS[CODES[errorCode]] ?? code), error_description: description };
+};
+
+/** Error bodies written by shared middleware (the store guard's 503) get their `error_code` too. */
+export function errorCodesOnErrorBodies(): Middleware {
+  return async function addErrorCode(ctx, next) {
+    await next();
     const body = ctx.body as Record<string, unknown> | undefined;
     if (ctx.status >= 400 && body && typeof body === 'object' && !('error_code' in body)) {
       ctx.body = { error_code: CODE_BY_STATUS[ctx.status] ?? 'ERROR_INVALID_REQUEST', ...body };
     }
   };
-}
-
-function toPublicApiError(error: unknown): PublicApiError | undefined {
-  if (error instanceof PublicApiError) return error;
-  if (error instanceof StoreContentionError) return new PublicApiError('ERROR_SERVICE_UNAVAILABLE', 'too many concurrent changes to this resource; try again');
-  if (error instanceof HttpError) return new PublicApiError(CODE_BY_STATUS[error.status] ?? 'ERROR_INVALID_REQUEST', error.description);
-  return undefined;
 }

@@ -1,4 +1,4 @@
 export { requireToken } from './auth.js';
-export { Directory } from './directory.js';
-export { publicApiErrors } from './errors.js';
+export { PublicApiDirectory } from './directory.js';
+export { errorCodesOnErrorBodies, publicApiShape } from './errors.js';
 export { publicApiRoutes, notFound } from './routes.js';

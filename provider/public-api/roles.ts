@@ -1,14 +1,14 @@
 import type { Router } from '@koa/router';
 import { readJson } from '../http/index.js';
 import { callerOf, requireScope } from './auth.js';
-import type { Directory } from './directory.js';
+import type { PublicApiDirectory } from './directory.js';
 import { PublicApiError } from './errors.js';
 import { parseBody, rolesSchema } from './validation.js';
 
 const PATH = '/tenants/:tenantId/applications/:applicationId/users/:userId/roles';
 
 /** A user's roles in an application on a tenant: read them, or replace them all (PUT, a sync). */
-export function roleRoutes(router: Router, directory: Directory): void {
+export function roleRoutes(router: Router, directory: PublicApiDirectory): void {
   router.get(PATH, requireScope('publicapi:tenant:userapplicationroles:read'), async (ctx) => {
     const { tenant, application } = await directory.tenantApplication(callerOf(ctx), ctx.params['tenantId']!, ctx.params['applicationId']!);
     const account = await directory.member(tenant, ctx.params['userId']!);

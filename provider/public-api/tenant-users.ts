@@ -1,10 +1,10 @@
 import type { Router } from '@koa/router';
 import { callerOf, requireScope } from './auth.js';
-import { withoutTenant, type Directory } from './directory.js';
+import { withoutTenant, type PublicApiDirectory } from './directory.js';
 import { PublicApiError } from './errors.js';
 
 /** `/tenants/{tenantId}/users`: a tenant's users, and adding and removing one. */
-export function tenantUserRoutes(router: Router, directory: Directory): void {
+export function tenantUserRoutes(router: Router, directory: PublicApiDirectory): void {
   router.get('/tenants/:tenantId/users', requireScope('publicapi:tenant:user:read'), async (ctx) => {
     const tenant = await directory.tenant(callerOf(ctx), ctx.params['tenantId']!);
     ctx.body = await Promise.all((await directory.members(tenant.id)).map((account) => directory.describe(account)));

@@ -1,35 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from '@koa/router';
-import { tenantKey, TENANT_IDS_KEY } from '../fixtures/index.js';
 import { readJson } from '../http/index.js';
 import { callerOf, requireScope } from './auth.js';
-import { withoutTenant, type Directory } from './directory.js';
+import { withoutTenant, type PublicApiDirectory } from './directory.js';
 import { PublicApiError } from './errors.js';
 import { type TenantRecord } from './records.js';
 import { tenantResource } from './resources.js';
 import { createTenantSchema, parseBody, updateTenantSchema } from './validation.js';
 
-/** One tenant per external id (the index holds the tenant's id). */
-const externalIdKey = (externalId: string): string => `tenant-external-id:${externalId}`;
-
 /** `/tenants`: create, read, update, delete. A token bound to a tenant sees and changes that one only. */
-export function tenantRoutes(router: Router, directory: Directory): void {
-  const { store } = directory;
+export function tenantRoutes(router: Router, directory: PublicApiDirectory): void {
+  const tenants = directory.directory;
 
   /** Takes an external id for a tenant (it may hold it already), or answers ERROR_EXTERNAL_ID_ALREADY_ADDED. */
   const claimExternalId = async (externalId: string, tenantId: string, { held }: { held: boolean }) => {
-    if (await store.setIfAbsent(externalIdKey(externalId), tenantId)) return;
-    if (!held || (await store.get<string>(externalIdKey(externalId))) !== tenantId) {
+    if (!(await tenants.claimExternalId(externalId, tenantId, { held }))) {
       throw new PublicApiError('ERROR_EXTERNAL_ID_ALREADY_ADDED', `the external id ${externalId} belongs to another tenant`);
     }
   };
 
   router.get('/tenants', requireScope('publicapi:tenant:read'), async (ctx) => {
     const caller = callerOf(ctx);
-    const ids = caller.tenantId === undefined ? await store.setMembers(TENANT_IDS_KEY) : [caller.tenantId];
-    const tenants = await Promise.all(ids.map((id) => store.get<TenantRecord>(tenantKey(id))));
-    ctx.body = tenants
-      .filter((tenant): tenant is TenantRecord => tenant !== undefined)
+    const visible = caller.tenantId === undefined ? await tenants.allTenants() : await tenants.tenants([caller.tenantId]);
+    ctx.body = visible
       .sort((a, b) => a.name.localeCompare(b.name))
       .map(tenantResource);
   });
@@ -65,14 +58,13 @@ export function tenantRoutes(router: Router, directory: Directory): void {
       updatedAt: now,
     };
     const idTaken = () => new PublicApiError('ERROR_TENANT_ID_ALREADY_ADDED', `a tenant has the id ${id} already`);
-    if (await store.get(tenantKey(id))) throw idTaken();
+    if (await tenants.tenantExists(id)) throw idTaken();
     if (body.external_id !== undefined) await claimExternalId(body.external_id, id, { held: false });
-    if (!(await store.setIfAbsent(tenantKey(id), tenant))) {
+    if (!(await tenants.createTenant(tenant))) {
       // Another request made a tenant with this id meanwhile: the external id it claimed goes back.
-      if (body.external_id !== undefined) await store.delete(externalIdKey(body.external_id));
+      if (body.external_id !== undefined) await tenants.releaseExternalId(body.external_id);
       throw idTaken();
     }
-    await store.addToSet(TENANT_IDS_KEY, id);
     ctx.status = 201;
     ctx.set('location', `/v1.0/tenants/${id}`);
     ctx.body = tenantResource(tenant);
@@ -84,8 +76,7 @@ export function tenantRoutes(router: Router, directory: Directory): void {
     const body = parseBody(updateTenantSchema, await readJson(ctx));
     const newExternalId = body.external_id !== undefined && body.external_id !== previousExternalId ? body.external_id : undefined;
     if (newExternalId !== undefined) await claimExternalId(newExternalId, id, { held: true });
-    const updated = await store.update<TenantRecord>(tenantKey(id), (tenant) =>
-      tenant && {
+    const updated = await tenants.updateTenant(id, (tenant) => ({
         ...tenant,
         name: body.organization_name ?? tenant.name,
         organizationNumber: body.organization_number ?? tenant.organizationNumber,
@@ -97,22 +88,19 @@ export function tenantRoutes(router: Router, directory: Directory): void {
         postalCode: body.postal_code ?? tenant.postalCode,
         city: body.city ?? tenant.city,
         updatedAt: directory.clock.nowSeconds(),
-      },
-    );
+    }));
     if (!updated) {
-      if (newExternalId !== undefined) await store.delete(externalIdKey(newExternalId));
+      if (newExternalId !== undefined) await tenants.releaseExternalId(newExternalId);
       throw new PublicApiError('ERROR_TENANT_NOT_FOUND', `no tenant has the id ${id}`);
     }
-    if (newExternalId !== undefined && previousExternalId !== undefined) await store.delete(externalIdKey(previousExternalId));
+    if (newExternalId !== undefined && previousExternalId !== undefined) await tenants.releaseExternalId(previousExternalId);
     ctx.body = tenantResource(updated);
   });
 
   /** The tenant goes, and with it its users' membership, links and roles there (the accounts stay). */
   router.delete('/tenants/:tenantId', requireScope('publicapi:tenant:delete'), async (ctx) => {
     const tenant = await directory.tenant(callerOf(ctx), ctx.params['tenantId']!);
-    await store.delete(tenantKey(tenant.id));
-    await store.removeFromSet(TENANT_IDS_KEY, tenant.id);
-    if (tenant.externalId !== undefined) await store.delete(externalIdKey(tenant.externalId));
+    await tenants.deleteTenant(tenant);
     for (const account of await directory.members(tenant.id)) await directory.accounts.update(account.sub, (current) => withoutTenant(current, tenant.id));
     ctx.status = 204;
   });

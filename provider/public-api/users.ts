@@ -3,7 +3,7 @@ import type { Router } from '@koa/router';
 import { hashPassword, type Account } from '../accounts/index.js';
 import { readJson } from '../http/index.js';
 import { callerOf, requireScope, type Caller } from './auth.js';
-import type { Directory } from './directory.js';
+import type { PublicApiDirectory } from './directory.js';
 import { normaliseEmail } from './email.js';
 import { PublicApiError } from './errors.js';
 import { createUserSchema, emailChangeSchema, noFieldsSchema, parseBody, updateUserSchema, type CreateUser } from './validation.js';
@@ -47,7 +47,7 @@ function newAccount(body: CreateUser, passwordHash: string | undefined, caller: 
 }
 
 /** `/users`: create (or link), read, update, delete, suspend, resume, allow e-mail change. */
-export function userRoutes(router: Router, directory: Directory, passwordHashCost: number): void {
+export function userRoutes(router: Router, directory: PublicApiDirectory, passwordHashCost: number): void {
   /**
    * Creates a user linked to the calling application. An address that already has an account links that
    * account instead (200, its profile unchanged); one already linked answers ERROR_USER_LINKED_TO_CLIENT.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { passwordRuleProblems, type PasswordProblem } from '../accounts/index.js';
+import { VISMA_FACTS } from '../config/index.js';
 import { MESSAGES } from '../i18n/index.js';
 import { COUNTRY_CODES } from './countries.js';
 import { normaliseEmail } from './email.js';
@@ -37,7 +38,7 @@ const PASSWORD_CODES: Record<Exclude<PasswordProblem, 'passwordReused' | 'passwo
   passwordNeedsSpecial: 'ERROR_PASSWORD_MISSING_SPECIAL_CHARACTER',
   passwordBreached: 'ERROR_INSECURE_PASSWORD',
 };
-export const MAX_PASSWORD_LENGTH = 512;
+const MAX_PASSWORD_LENGTH = VISMA_FACTS.password.maxLength;
 
 /** A type error names a missing field as missing. */
 const expected = (what: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) });

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
+import { VISMA_FACTS } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import type { Clock } from '../time/index.js';
 
-/** "Remember this device" lasts 30 days on the emulator clock. */
-export const REMEMBER_SECONDS = 30 * 24 * 60 * 60;
-export const DEVICE_COOKIE = 'mvc_device';
+/** "Remember this device" lasts VISMA_FACTS.twoFactor.rememberedDeviceSeconds on the emulator clock. */
+const REMEMBER_SECONDS = VISMA_FACTS.twoFactor.rememberedDeviceSeconds;
+const DEVICE_COOKIE = 'mvc_device';
 
 const key = (deviceId: string, sub: string) => `device:${deviceId}:${sub}`;
 

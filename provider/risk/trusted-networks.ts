@@ -1,7 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 
 /** `::ffff:192.0.2.1` (an IPv4 client on a dual-stack socket) is matched as `192.0.2.1`. */
-export function normaliseIp(ip: string): string {
+function normaliseIp(ip: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   return mapped ? mapped[1]! : ip;
 }

@@ -1,8 +1,7 @@
 import type { Account } from '../accounts/index.js';
-import { domainKey, tenantKey, type DomainFixture, type TenantFixture } from '../fixtures/index.js';
-import { decideTwoFactor, type AppPolicy, type Decision, type DomainPolicy, type PolicyInput } from '../policy/index.js';
-import { inNetworks, type RememberedDevices, type RiskOverrides } from '../risk/index.js';
-import type { Store } from '../store/index.js';
+import type { Directory } from '../directory/index.js';
+import { decideTwoFactor, type AppPolicy, type Decision, type PolicyInput } from '../policy/index.js';
+import type { RememberedDevices, RiskOverrides } from '../risk/index.js';
 import type { Clock } from '../time/index.js';
 import type { AcrRequest } from './acr-request.js';
 import type { DecisionLog, DecisionStage } from './decision-log.js';
@@ -31,7 +30,7 @@ export function appPolicyOf(client: object | undefined): AppPolicy {
 }
 
 export interface GateDependencies {
-  store: Store;
+  directory: Directory;
   devices: RememberedDevices;
   overrides: RiskOverrides;
   log: DecisionLog;
@@ -64,7 +63,7 @@ export class TwoFactorGate {
   async #inputs(situation: Situation): Promise<PolicyInput> {
     const { account, request, risk } = situation;
     const [domainPolicy, trustedNetwork, rememberedDevice] = await Promise.all([
-      this.#domainPolicy(account.email),
+      this.#deps.directory.domainPolicy(account.email),
       risk?.trustedNetwork ?? this.#onTrustedNetwork(account, situation.clientIp),
       risk?.rememberedDevice ?? this.#deps.devices.isRemembered(situation.deviceId, account.sub),
     ]);
@@ -80,18 +79,12 @@ export class TwoFactorGate {
     };
   }
 
-  async #domainPolicy(email: string): Promise<DomainPolicy> {
-    const domain = email.slice(email.lastIndexOf('@') + 1);
-    return (await this.#deps.store.get<DomainFixture>(domainKey(domain)))?.twoFactor ?? 'optional';
-  }
-
   /** The request's address (or the one PUT /_mock/risk gave) against the trusted networks of the user's tenants. */
   async #onTrustedNetwork(account: Account, clientIp: string | undefined): Promise<boolean> {
     const override = await this.#deps.overrides.get();
     if (override.trustedNetwork !== undefined) return override.trustedNetwork;
     const ip = override.clientIp ?? clientIp;
     if (ip === undefined) return false;
-    const tenants = await Promise.all(account.tenants.map((id) => this.#deps.store.get<TenantFixture>(tenantKey(id))));
-    return tenants.some((tenant) => tenant !== undefined && inNetworks(ip, tenant.trustedNetworks));
+    return this.#deps.directory.onTrustedNetwork(account.tenants, ip);
   }
 }

@@ -1,0 +1,132 @@
+import { emailDomain, type Account } from '../accounts/index.js';
+import { DEFAULT_ACR, type AcrSettings } from '../fixtures/schema.js';
+import { inNetworks } from '../risk/trusted-networks.js';
+import { clientKey, type Store } from '../store/index.js';
+import type { Application, Domain, DomainPolicy, Tenant } from './records.js';
+
+const tenantKey = (id: string): string => `tenant:${id}`;
+const domainKey = (name: string): string => `domain:${name.toLowerCase()}`;
+const ACR_SETTINGS_KEY = 'settings:acr';
+/** Every tenant's id, so tenants can be listed (the Public API). */
+const TENANT_IDS_KEY = 'tenant-ids';
+/** One tenant per external id (the index holds the tenant's id). */
+const externalIdKey = (externalId: string): string => `tenant-external-id:${externalId}`;
+
+/** What the fixtures put in the directory (fixtures/prepare.ts); acr settings only when given. */
+export interface DirectoryEntries {
+  acr: AcrSettings | undefined;
+  tenants: Tenant[];
+  domains: Domain[];
+  clients: Application[];
+}
+
+/**
+ * Tenants, e-mail domains, clients and acr settings: seeded from the fixtures, changed at run time by
+ * POST /_mock/fixtures and the Public API, and read by everyone through here (never by store key).
+ */
+export class Directory {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** Writes entries over what is there (the fixtures at start and reset, an overlay at run time). */
+  async seed(entries: DirectoryEntries): Promise<void> {
+    await Promise.all([
+      ...(entries.acr ? [this.#store.set(ACR_SETTINGS_KEY, entries.acr)] : []),
+      ...entries.tenants.flatMap((tenant) => [this.#store.set(tenantKey(tenant.id), tenant), this.#store.addToSet(TENANT_IDS_KEY, tenant.id)]),
+      ...entries.domains.map((domain) => this.#store.set(domainKey(domain.name), domain)),
+      ...entries.clients.map((client) => this.saveClient(client)),
+    ]);
+  }
+
+  /** The acr values tokens carry and requests ask for. */
+  async acr(): Promise<AcrSettings> {
+    return (await this.#store.get<AcrSettings>(ACR_SETTINGS_KEY)) ?? DEFAULT_ACR;
+  }
+
+  // Tenants
+
+  tenant(id: string): Promise<Tenant | undefined> {
+    return this.#store.get<Tenant>(tenantKey(id));
+  }
+
+  async tenantExists(id: string): Promise<boolean> {
+    return (await this.tenant(id)) !== undefined;
+  }
+
+  /** The tenants with these ids that exist, in the same order. */
+  async tenants(ids: readonly string[]): Promise<Tenant[]> {
+    return (await Promise.all(ids.map((id) => this.tenant(id)))).filter((tenant): tenant is Tenant => tenant !== undefined);
+  }
+
+  async allTenants(): Promise<Tenant[]> {
+    return this.tenants(await this.#store.setMembers(TENANT_IDS_KEY));
+  }
+
+  /** Adds a tenant unless one has its id: false when one had (of concurrent callers, one gets true). */
+  async createTenant(tenant: Tenant): Promise<boolean> {
+    if (!(await this.#store.setIfAbsent(tenantKey(tenant.id), tenant))) return false;
+    await this.#store.addToSet(TENANT_IDS_KEY, tenant.id);
+    return true;
+  }
+
+  /** Changes a tenant with no concurrent change lost (`change` answers undefined to keep it): the tenant afterwards, undefined when there is none. */
+  updateTenant(id: string, change: (tenant: Tenant) => Tenant | undefined): Promise<Tenant | undefined> {
+    return this.#store.update<Tenant>(tenantKey(id), (current) => current && change(current));
+  }
+
+  async deleteTenant(tenant: Tenant): Promise<void> {
+    await this.#store.delete(tenantKey(tenant.id));
+    await this.#store.removeFromSet(TENANT_IDS_KEY, tenant.id);
+    if (tenant.externalId !== undefined) await this.releaseExternalId(tenant.externalId);
+  }
+
+  /** Takes an external id for a tenant: false when another tenant holds it (`held`: this tenant may hold it already). */
+  async claimExternalId(externalId: string, tenantId: string, { held }: { held: boolean }): Promise<boolean> {
+    if (await this.#store.setIfAbsent(externalIdKey(externalId), tenantId)) return true;
+    return held && (await this.#store.get<string>(externalIdKey(externalId))) === tenantId;
+  }
+
+  async releaseExternalId(externalId: string): Promise<void> {
+    await this.#store.delete(externalIdKey(externalId));
+  }
+
+  /** Whether the address is on a trusted network of one of these tenants (the user's). */
+  async onTrustedNetwork(tenantIds: readonly string[], ip: string): Promise<boolean> {
+    return (await this.tenants(tenantIds)).some((tenant) => inNetworks(ip, tenant.trustedNetworks));
+  }
+
+  // E-mail domains
+
+  /** The 2FA policy of the address's domain: `optional` unless the domain's settings say `required`. */
+  async domainPolicy(email: string): Promise<DomainPolicy> {
+    return (await this.#store.get<Domain>(domainKey(emailDomain(email))))?.twoFactor ?? 'optional';
+  }
+
+  /** Every user on the domain must have 2FA ("highest security wins"): they cannot remove it. */
+  async domainRequiresTwoFactor(account: Pick<Account, 'email'>): Promise<boolean> {
+    return (await this.domainPolicy(account.email)) === 'required';
+  }
+
+  // Clients
+
+  client(clientId: string): Promise<Application | undefined> {
+    return this.#store.get<Application>(clientKey(clientId));
+  }
+
+  saveClient(client: Application): Promise<void> {
+    return this.#store.set(clientKey(client.client_id), client);
+  }
+
+  /**
+   * Whether a client_credentials token of this client may be bound to the tenant (`tenant_id`): the
+   * tenant must exist, and the client's `tenants` list, when it has one, must name it.
+   */
+  async serviceTenantAccess(clientId: string, tenantId: string): Promise<'granted' | 'unknown-tenant' | 'not-listed'> {
+    const [client, exists] = await Promise.all([this.client(clientId), this.tenantExists(tenantId)]);
+    if (!exists) return 'unknown-tenant';
+    return client?.tenants === undefined || client.tenants.includes(tenantId) ? 'granted' : 'not-listed';
+  }
+}
