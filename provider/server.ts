@@ -6,6 +6,7 @@ import { accountSettingsClient, accountSettingsRoutes, ACCOUNT_SETTINGS_CLIENT_I
 import { AccountRepository, EmailVerifications, LinkTokens, LoginLockout, TwoFactorAttempts } from './accounts/index.js';
 import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, type Settings } from './config/index.js';
+import { EnrollmentFlow } from './enrollment/index.js';
 import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
 import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
 import { createLogger, CsrfTokens, lastResort, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
@@ -195,6 +196,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const gate = new TwoFactorGate({ store, devices, overrides, log: decisions });
   const signIn = new SignInDecisions({ accounts, gate, devices, acrSettings });
   const attempts = new TwoFactorAttempts(store);
+  const enrollment = new EnrollmentFlow(store, accounts, attempts);
   const lockout = new LoginLockout(store);
   const tokens = new LinkTokens(store);
   const verifications = new EmailVerifications(store);
@@ -234,9 +236,9 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
     controlRoutes({ guards: control, clock: sharedClock, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
     mailboxPage(mailbox, mailMode, control),
     apiRoutes({ issuer, signingKeys: keys, logger, provisioning, mails }),
-    loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails }),
+    loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, enrollment }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys) }),
+    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys), enrollment }),
   ];
 
   provider.use(validHost());
