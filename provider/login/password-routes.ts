@@ -53,7 +53,7 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
     const saveEmail = form['SaveEmail'] !== undefined && form['SaveEmail'] !== 'false';
     const { email, problem } = readEmailField(username);
     if (problem) return pages.render(ctx, found, 'identifier', '', { username, saveEmail, errors: [{ field: 'Username', message: problem }] });
-    rememberEmailChoice(ctx, email, saveEmail);
+    await rememberEmailChoice(ctx, email, saveEmail);
     await pages.states.save(found.uid, { email });
     pages.go(ctx, found.uid, '/password');
   });
