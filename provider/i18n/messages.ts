@@ -48,7 +48,7 @@ const en = {
   lostAuthenticatorChoose: 'Choose whether you still have your authenticator app.',
   reenrollLead: 'Set up your new authenticator app. Codes from the old one no longer work once it is activated.',
   enrollWithAuthenticator: 'Use an authenticator app',
-  saveEmailLabel: 'Save my email address for next time',
+  saveEmailLabel: 'Save my e-mail address for next time',
   saveEmailHint: 'Not recommended on public or shared computers',
   codeRequired: 'Enter the code from your authenticator app.',
   codeWrong: 'The code is not correct. Check your authenticator app and try again.',

@@ -37,7 +37,7 @@ describe('"Save my email address for next time" on the identifier page', () => {
   it('offers the box unticked, with the advice against public or shared computers, in English and Swedish', async () => {
     const en = await identifierPage(new UserAgent({ acceptLanguage: 'en' }));
     expect(boxTicked(en)).toBe(false);
-    expect(en.html).toContain('Save my email address for next time');
+    expect(en.html).toContain('Save my e-mail address for next time');
     expect(textOf(en, 'save-email-hint')).toBe('Not recommended on public or shared computers');
     const sv = await identifierPage(new UserAgent({ acceptLanguage: 'sv-SE' }));
     expect(sv.html).toContain('Spara min e-postadress till nästa gång');
