@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import { hashEmergencyCode, newEmergencyCode, newPasswordProblems, hashPassword, verifyPassword, withPasswordHash, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
+import { newPasswordProblems, hashPassword, verifyPassword, withPasswordHash, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
 import { enrollmentWizard, type Enrollee, type EnrollmentFlow, type EnrollmentPlace } from '../enrollment/index.js';
 import { domainKey, type DomainFixture } from '../fixtures/index.js';
 import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
@@ -102,9 +102,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     const account = await signedIn(ctx);
     if (!account) return;
     if (!account.totpSecret) return overview(ctx, account, undefined, ['twoFactorOffNoEmergencyCode']);
-    const emergencyCode = newEmergencyCode();
-    await accounts.update(account.sub, (current) => ({ ...current, emergencyCodeHash: hashEmergencyCode(emergencyCode) }));
-    showEmergencyCode(ctx, emergencyCode);
+    showEmergencyCode(ctx, await enrollment.reissueEmergencyCode(account.sub));
   });
 
   router.post('/password', async (ctx) => {

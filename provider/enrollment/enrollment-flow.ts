@@ -40,10 +40,20 @@ export class EnrollmentFlow {
    * authenticator) stops working at once; wrong-code counts start over.
    */
   async complete(key: string, sub: string, factor: (account: Account) => Account): Promise<string> {
-    const emergencyCode = newEmergencyCode();
-    await this.#accounts.update(sub, (account) => ({ ...factor(account), emergencyCodeHash: hashEmergencyCode(emergencyCode) }));
+    const emergencyCode = await this.#withNewEmergencyCode(sub, factor);
     await this.#store.delete(setupKey(key));
     await this.#attempts.forget(sub);
+    return emergencyCode;
+  }
+
+  /** A new emergency code for an account that has a second factor ("Show a new emergency code"): the old one stops working. */
+  reissueEmergencyCode(sub: string): Promise<string> {
+    return this.#withNewEmergencyCode(sub, (account) => account);
+  }
+
+  async #withNewEmergencyCode(sub: string, change: (account: Account) => Account): Promise<string> {
+    const emergencyCode = newEmergencyCode();
+    await this.#accounts.update(sub, (account) => ({ ...change(account), emergencyCodeHash: hashEmergencyCode(emergencyCode) }));
     return emergencyCode;
   }
 
