@@ -6,6 +6,7 @@ import { accountSettingsClient, accountSettingsRoutes } from './account-settings
 import { AccountRepository, EmailVerifications, LinkTokens, LoginLockout, TwoFactorAttempts } from './accounts/index.js';
 import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, VISMA_FACTS, type Settings } from './config/index.js';
+import { EnrollmentFlow } from './enrollment/index.js';
 import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
 import { Directory } from './directory/index.js';
 import { prepareFixtures, readFixtureFile, seedStore, type PreparedFixtures } from './fixtures/index.js';
@@ -202,6 +203,7 @@ function compose({ settings, logger, store, sharedClock, issuer, keys, fixtures,
   const gate = new TwoFactorGate({ directory, devices, overrides, log: decisions, clock });
   const signIn = new SignInDecisions({ accounts, gate, devices, acrSettings });
   const attempts = new TwoFactorAttempts(store);
+  const enrollment = new EnrollmentFlow(store, accounts, attempts, clock);
   const lockout = new LoginLockout(store);
   const tokens = new LinkTokens(store);
   const verifications = new EmailVerifications(store, clock);
@@ -242,9 +244,9 @@ function compose({ settings, logger, store, sharedClock, issuer, keys, fixtures,
     controlRoutes({ guards: control, sharedClock, clock, logger, reset, accounts, gate, overrides, decisions, store, directory, provider, faults, passwordHashCost: settings.passwordHashCost }),
     mailboxPage(mailbox, mailMode, control),
     apiRoutes({ issuer, signingKeys: keys, tokenTimes: serviceTokens, provisioning, mails }),
-    loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails }),
+    loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, enrollment }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys), clock }),
+    accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys), enrollment }),
   ];
 
   provider.use(validHost());

@@ -1,9 +1,9 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import { hashEmergencyCode, matchTotp, newEmergencyCode, newPasswordProblems, newTotpSecret, otpauthUri, qrCodeDataUrl, hashPassword, verifyPassword, withPasswordHash, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
-import { VISMA_FACTS } from '../config/index.js';
+import { newPasswordProblems, hashPassword, verifyPassword, withPasswordHash, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
 import type { Directory } from '../directory/index.js';
+import { enrollmentWizard, type Enrollee, type EnrollmentFlow, type EnrollmentPlace } from '../enrollment/index.js';
 import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
@@ -22,11 +22,8 @@ export interface AccountSettingsDependencies {
   lockout: LoginLockout;
   passwordHashCost: number;
   formTokens: CsrfTokens;
-  clock: Clock;
+  enrollment: EnrollmentFlow;
 }
-
-const SETUP_SECONDS = VISMA_FACTS.twoFactor.setupSeconds;
-const setupKey = (sub: string) => `account-setup:${sub}`;
 
 /**
  * Account settings for the signed-in user: set up or remove 2FA (not when the e-mail domain requires
@@ -34,7 +31,7 @@ const setupKey = (sub: string) => `account-setup:${sub}`;
  * not keep out a page on another localhost port: every form carries a token bound to the session,
  * and a post from another site is refused before that.
  */
-export function accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost, formTokens, clock }: AccountSettingsDependencies): Router {
+export function accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost, formTokens, enrollment }: AccountSettingsDependencies): Router {
   const sessionId = async (ctx: Context): Promise<string> => (ctx.state['sessionId'] ??= (await provider.Session.get(ctx)).jti);
   const back = { url: ACCOUNT_PATH, label: 'goToAccount' } as const;
   const router = guardedRouter(ACCOUNT_PATH, noStore(), sameSiteForms(issuer, back), formTokens.guard(sessionId, back));
@@ -59,21 +56,6 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, dir
     });
   }
 
-  async function setupPage(ctx: Context, account: Account, secret: string, problem?: MessageKey) {
-    const uri = await otpauthUri(account.email, secret);
-    sendPage(ctx, 'enroll', {
-      language: negotiateLanguage(ctx),
-      optional: true,
-      action: `${ACCOUNT_PATH}/two-factor/setup`,
-      laterAction: undefined,
-      qrCode: await qrCodeDataUrl(uri),
-      uri,
-      secret: secret.replace(/(.{4})/g, '$1 ').trim(),
-      csrfToken: formTokens.tokenFor(await sessionId(ctx)),
-      errors: problem ? [{ field: 'AuthCode', message: problem }] : [],
-    });
-  }
-
   function showEmergencyCode(ctx: Context, code: string) {
     sendPage(ctx, 'emergency-code', { language: negotiateLanguage(ctx), code, afterUse: false, action: ACCOUNT_PATH, method: 'get' });
   }
@@ -86,31 +68,22 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, dir
   // Where the built-in client's sign-in comes back: the session now exists; the code is not needed.
   router.get(ACCOUNT_CALLBACK_PATH.slice(ACCOUNT_PATH.length), (ctx) => ctx.redirect(ACCOUNT_PATH));
 
-  router.get('/two-factor/setup', async (ctx) => {
-    const account = await signedIn(ctx);
-    if (!account) return;
-    if (account.totpSecret) return overview(ctx, account, undefined, ['twoFactorAlreadyOn']);
-    const secret = (await store.get<string>(setupKey(account.sub))) ?? (await newTotpSecret());
-    await store.set(setupKey(account.sub), secret, SETUP_SECONDS);
-    await setupPage(ctx, account, secret);
-  });
-
-  router.post('/two-factor/setup', async (ctx) => {
-    const account = await signedIn(ctx);
-    if (!account) return;
-    const secret = await store.get<string>(setupKey(account.sub));
-    if (!secret) return ctx.redirect(`${ACCOUNT_PATH}/two-factor/setup`);
-    const code = ((await readForm(ctx))['AuthCode'] ?? '').trim();
-    if (code === '') return setupPage(ctx, account, secret, 'codeRequired');
-    const timeStep = await matchTotp(secret, code, clock.nowSeconds());
-    if (timeStep === undefined) return setupPage(ctx, account, secret, 'codeWrong');
-    const emergencyCode = newEmergencyCode();
-    await accounts.update(account.sub, (current) => ({ ...current, totpSecret: secret, emergencyCodeHash: hashEmergencyCode(emergencyCode) }));
-    await store.delete(setupKey(account.sub));
-    await attempts.forget(account.sub);
-    await attempts.useTimeStep(account.sub, timeStep);
-    showEmergencyCode(ctx, emergencyCode);
-  });
+  // Setting up 2FA is the sign-in's enrollment wizard, with the form token and no "Remind me later".
+  const place: EnrollmentPlace = {
+    route: '/two-factor/setup',
+    async enrollee(ctx) {
+      const account = await signedIn(ctx);
+      if (!account) return undefined;
+      if (account.totpSecret) {
+        await overview(ctx, account, undefined, ['twoFactorAlreadyOn']);
+        return undefined;
+      }
+      return { account, setupKey: `account:${account.sub}`, url: `${ACCOUNT_PATH}/two-factor/setup`, lead: 'enrollOptionalLead', laterAction: undefined } satisfies Enrollee;
+    },
+    render: async (ctx, _enrollee, page, data) => sendPage(ctx, page, { language: negotiateLanguage(ctx), csrfToken: formTokens.tokenFor(await sessionId(ctx)), ...data }),
+    enrolled: async (ctx, _enrollee, emergencyCode) => showEmergencyCode(ctx, emergencyCode),
+  };
+  enrollmentWizard(router, place, enrollment);
 
   router.post('/two-factor/remove', async (ctx) => {
     const account = await signedIn(ctx);
@@ -126,9 +99,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, dir
     const account = await signedIn(ctx);
     if (!account) return;
     if (!account.totpSecret) return overview(ctx, account, undefined, ['twoFactorOffNoEmergencyCode']);
-    const emergencyCode = newEmergencyCode();
-    await accounts.update(account.sub, (current) => ({ ...current, emergencyCodeHash: hashEmergencyCode(emergencyCode) }));
-    showEmergencyCode(ctx, emergencyCode);
+    showEmergencyCode(ctx, await enrollment.reissueEmergencyCode(account.sub));
   });
 
   router.post('/password', async (ctx) => {

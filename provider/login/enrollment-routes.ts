@@ -1,71 +1,63 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { hashEmergencyCode, matchTotp, newEmergencyCode, newTotpSecret, otpauthUri, qrCodeDataUrl, type TwoFactorAttempts } from '../accounts/index.js';
-import { readForm } from '../http/index.js';
-import type { MessageKey } from '../i18n/index.js';
-import { stepPath, type Details, type InteractionPages, type PendingStep } from './interaction-pages.js';
-import type { LoginState } from './login-state.js';
+import { enrollmentWizard, type Enrollee, type EnrollmentFlow, type EnrollmentPlace } from '../enrollment/index.js';
+import { stepPath, type PendingStep } from './interaction-pages.js';
+import type { InteractionPages } from './interaction-pages.js';
 
 export interface EnrollmentRouteDependencies {
   pages: InteractionPages;
-  attempts: TwoFactorAttempts;
+  enrollment: EnrollmentFlow;
+}
+
+interface SignInEnrollee extends Enrollee {
+  step: PendingStep;
 }
 
 /**
- * The enrollment wizard: QR code (made here, as an inline image) with the `otpauth://` URI and the
- * secret as text, confirmed with `AuthCode`; then the emergency code, shown once. When enrollment
- * is optional, "Remind me later" signs in with the password alone.
+ * The enrollment wizard inside a sign-in: where the 2FA decision asks for enrollment (not skippable
+ * unless optional: then "Remind me later" signs in with the password alone), or where a user who
+ * signed in with the emergency code has lost the authenticator. The emergency code follows, then the
+ * sign-in completes with two factors.
  */
-export function enrollmentRoutes(router: Router, { pages, attempts }: EnrollmentRouteDependencies): void {
-  /** The wizard's interaction, with the secret being set up made on first sight. */
+export function enrollmentRoutes(router: Router, { pages, enrollment }: EnrollmentRouteDependencies): void {
   async function pending(ctx: Context): Promise<PendingStep | undefined> {
-    const step = await pages.pendingStep(ctx, ['enroll', 'enroll-optional']);
-    if (step && !step.state.pendingSecret) {
-      step.state.pendingSecret = await newTotpSecret();
-      await pages.states.save(step.found.uid, step.state);
+    const step = await pages.pendingStep(ctx, ['enroll', 'enroll-optional', 'challenge']);
+    if (step?.state.decision?.outcome === 'challenge' && !step.state.replacingAuthenticator) {
+      pages.go(ctx, step.found.uid, '/two-factor');
+      return undefined;
     }
     return step;
   }
 
-  async function show(ctx: Context, found: Details, state: LoginState, message?: MessageKey) {
-    const uri = await otpauthUri(state.email, state.pendingSecret!);
-    await pages.render(ctx, found, 'enroll', '/enroll', {
-      optional: state.decision?.outcome === 'enroll-optional',
-      laterAction: state.decision?.outcome === 'enroll-optional' ? stepPath(found.uid, '/enroll/later') : undefined,
-      qrCode: await qrCodeDataUrl(uri),
-      uri,
-      secret: state.pendingSecret!.replace(/(.{4})/g, '$1 ').trim(),
-      errors: message ? [{ field: 'AuthCode', message }] : [],
-    });
-  }
-
-  router.get('/interaction/:uid/enroll', async (ctx) => {
-    const at = await pending(ctx);
-    if (at) await show(ctx, at.found, at.state);
-  });
-
-  router.post('/interaction/:uid/enroll', async (ctx) => {
-    const at = await pending(ctx);
-    if (!at) return;
-    const { found, state, account } = at;
-    const code = ((await readForm(ctx))['AuthCode'] ?? '').trim();
-    if (code === '') return show(ctx, found, state, 'codeRequired');
-    const timeStep = await matchTotp(state.pendingSecret!, code, pages.clock.nowSeconds());
-    if (timeStep === undefined) return show(ctx, found, state, 'codeWrong');
-
-    const emergencyCode = newEmergencyCode();
-    await pages.accounts.update(account.sub, (current) => ({ ...current, totpSecret: state.pendingSecret, emergencyCodeHash: hashEmergencyCode(emergencyCode) }));
-    await attempts.forget(account.sub);
-    await attempts.useTimeStep(account.sub, timeStep);
-    const { pendingSecret: _done, ...rest } = state;
-    await pages.states.save(found.uid, { ...rest, emergencyCode: { code: emergencyCode, afterUse: false } });
-    pages.go(ctx, found.uid, '/emergency-code');
-  });
+  const place: EnrollmentPlace<SignInEnrollee> = {
+    route: '/interaction/:uid/enroll',
+    async enrollee(ctx) {
+      const step = await pending(ctx);
+      if (!step) return undefined;
+      const { found, state, account } = step;
+      const optional = state.decision?.outcome === 'enroll-optional';
+      return {
+        step,
+        account,
+        setupKey: `interaction:${found.uid}`,
+        url: stepPath(found.uid, '/enroll'),
+        lead: state.replacingAuthenticator ? 'reenrollLead' : optional ? 'enrollOptionalLead' : 'enrollRequiredLead',
+        laterAction: optional ? stepPath(found.uid, '/enroll/later') : undefined,
+      };
+    },
+    render: (ctx, { step }, page, data) => pages.render(ctx, step.found, page, '/enroll', data),
+    async enrolled(ctx, { step }, emergencyCode) {
+      const { replacingAuthenticator: _done, ...state } = step.state;
+      await pages.states.save(step.found.uid, { ...state, emergencyCode: { code: emergencyCode, afterUse: false } });
+      pages.go(ctx, step.found.uid, '/emergency-code');
+    },
+  };
+  enrollmentWizard(router, place, enrollment);
 
   router.post('/interaction/:uid/enroll/later', async (ctx) => {
     const at = await pending(ctx);
     if (!at) return;
-    if (at.state.decision?.outcome !== 'enroll-optional') return show(ctx, at.found, at.state);
+    if (at.state.decision?.outcome !== 'enroll-optional') return pages.go(ctx, at.found.uid, '/enroll');
     await pages.complete(ctx, at.found, at.account, false, at.state.firstFactor);
   });
 }

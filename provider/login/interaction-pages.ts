@@ -18,8 +18,11 @@ export interface PendingStep {
 }
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
-export type InteractionPage = Extract<PageName, 'identifier' | 'password' | 'two-factor' | 'enroll' | 'emergency-code' | 'forgot' | 'check-inbox'>;
-export type Step = '' | '/password' | '/two-factor' | '/enroll' | '/enroll/later' | '/emergency-code' | '/forgot';
+export type InteractionPage = Extract<
+  PageName,
+  'identifier' | 'password' | 'two-factor' | 'another-way' | 'use-emergency-code' | 'lost-authenticator' | 'enroll' | 'emergency-code' | 'forgot' | 'check-inbox'
+>;
+export type Step = '' | '/password' | '/two-factor' | '/another-way' | '/use-emergency-code' | '/lost-authenticator' | '/enroll' | '/enroll/later' | '/emergency-code' | '/forgot';
 
 export const stepPath = (uid: string, step: Step): string => `${interactionPath(uid)}${step}`;
 

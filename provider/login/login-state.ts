@@ -10,8 +10,8 @@ export interface LoginState {
   sub?: string;
   /** The 2FA decision that sent the user on from the password (or straight from the session). */
   decision?: Decision;
-  /** The authenticator secret being set up in the enrollment wizard. */
-  pendingSecret?: string;
+  /** Signed in with the emergency code and said the authenticator is lost: the wizard replaces it. */
+  replacingAuthenticator?: boolean;
   /** An emergency code to show once before the sign-in completes. */
   emergencyCode?: { code: string; afterUse: boolean };
   rememberDevice?: boolean;

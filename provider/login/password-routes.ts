@@ -8,6 +8,7 @@ import { readEmailField } from './email.js';
 import { stepPath, type InteractionPages } from './interaction-pages.js';
 import { takeParkedOneTimeToken } from './one-time-sign-in.js';
 import { proceed, proceedAfterFirstFactor } from './proceed.js';
+import { rememberEmailChoice, savedEmail } from './saved-email.js';
 
 export interface PasswordRouteDependencies {
   pages: InteractionPages;
@@ -40,15 +41,19 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
     const decided = found.prompt.name === TWO_FACTOR_PROMPT && !remembered ? signIn.takenAtAuthorize(found.prompt.details) : undefined;
     if (decided && sessionAccount) return proceed(pages, ctx, found, { email: sessionAccount.email }, sessionAccount, decided);
 
-    const hint = remembered?.email ?? found.params['login_hint'] ?? sessionAccount?.email ?? '';
-    await pages.render(ctx, found, 'identifier', '', { username: hint });
+    const saved = savedEmail(ctx);
+    const hint = remembered?.email ?? found.params['login_hint'] ?? sessionAccount?.email ?? saved ?? '';
+    await pages.render(ctx, found, 'identifier', '', { username: hint, saveEmail: saved !== undefined });
   });
 
   router.post('/interaction/:uid', async (ctx) => {
     const found = await pages.details(ctx);
-    const { Username: username = '' } = await readForm(ctx);
+    const form = await readForm(ctx);
+    const username = form['Username'] ?? '';
+    const saveEmail = form['SaveEmail'] !== undefined && form['SaveEmail'] !== 'false';
     const { email, problem } = readEmailField(username);
-    if (problem) return pages.render(ctx, found, 'identifier', '', { username, errors: [{ field: 'Username', message: problem }] });
+    if (problem) return pages.render(ctx, found, 'identifier', '', { username, saveEmail, errors: [{ field: 'Username', message: problem }] });
+    await rememberEmailChoice(ctx, email, saveEmail);
     await pages.states.save(found.uid, { email });
     pages.go(ctx, found.uid, '/password');
   });

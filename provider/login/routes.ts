@@ -1,9 +1,11 @@
 import type { Router } from '@koa/router';
 import { guardedRouter, noStore, sameSiteForms } from '../http/index.js';
+import type { EnrollmentFlow } from '../enrollment/index.js';
 import type { LinkTokens, LoginLockout, TwoFactorAttempts } from '../accounts/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { RememberedDevices } from '../risk/index.js';
 import type { SignInDecisions } from '../twofactor/index.js';
+import { anotherWayRoutes } from './another-way-routes.js';
 import { enrollmentRoutes } from './enrollment-routes.js';
 import { forgotRoutes } from './forgot-routes.js';
 import type { InteractionPages } from './interaction-pages.js';
@@ -20,6 +22,7 @@ export interface LoginDependencies {
   lockout: LoginLockout;
   tokens: LinkTokens;
   mails: AccountMails;
+  enrollment: EnrollmentFlow;
 }
 
 /**
@@ -33,6 +36,7 @@ export function loginRoutes(deps: LoginDependencies): Router {
   passwordRoutes(router, deps);
   forgotRoutes(router, deps);
   twoFactorRoutes(router, deps);
+  anotherWayRoutes(router, deps);
   enrollmentRoutes(router, deps);
   return router;
 }

@@ -4,7 +4,7 @@ import { looksLikeEmergencyCode, matchTotp, useEmergencyCode, type TwoFactorAtte
 import { readForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { RememberedDevices } from '../risk/index.js';
-import type { Details, InteractionPages, PendingStep } from './interaction-pages.js';
+import { stepPath, type Details, type InteractionPages, type PendingStep } from './interaction-pages.js';
 import type { LoginState } from './login-state.js';
 
 export interface TwoFactorRouteDependencies {
@@ -16,7 +16,7 @@ export interface TwoFactorRouteDependencies {
 /**
  * The code page after the password (or for a signed-in session that lacks the second factor):
  * `AuthCode` takes the authenticator's 6 digits or the emergency code, `RememberCode` remembers the
- * device for 30 days. Wrong codes re-render with a message; five in a row lock 2FA for 5 minutes; a
+ * device for 30 days; "Try another way" leads to the other second factors. Wrong codes re-render with a message; five in a row lock 2FA for 5 minutes; a
  * code is good once; the emergency code is good once and replaced by a new one shown right away.
  */
 export function twoFactorRoutes(router: Router, { pages, attempts, devices }: TwoFactorRouteDependencies): void {
@@ -34,6 +34,7 @@ export function twoFactorRoutes(router: Router, { pages, attempts, devices }: Tw
     pages.render(ctx, found, 'two-factor', '/two-factor', {
       username: state.email,
       rememberCode: state.rememberDevice ?? false,
+      anotherWayUrl: stepPath(found.uid, '/another-way'),
       errors: message ? [{ field: 'AuthCode', message }] : [],
     });
 

@@ -22,7 +22,7 @@ describe('signing in with a real browser', () => {
     await page.goto(`${appUrl}/login`);
 
     await expect.poll(() => page.locator('h1').textContent()).toBe('Logga in');
-    await page.getByLabel('E-postadress').fill('anna.svensson@foretaget.se');
+    await page.getByLabel('E-postadress', { exact: true }).fill('anna.svensson@foretaget.se');
     await page.screenshot({ path: join(ARTIFACTS, 'sign-in-1-identifier.png'), fullPage: true });
     await page.getByRole('button', { name: 'Nästa' }).click();
 

@@ -108,6 +108,20 @@ describe('guarantees under concurrent callers', () => {
     expect(count(answers, (answer) => answer.status === 200 && validationMessages(answer).length === 1)).toBe(7);
   });
 
+  it('accepts the emergency code once on the "Try another way" page when eight sign-ins send it at the same moment', async () => {
+    const browsers = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const { agent, page } = await atCodePage('olle@fri.se', 'Olle&Pass2025');
+        return { agent, page: await agent.get(page.url.replace(/\/two-factor$/, '/use-emergency-code')) };
+      }),
+    );
+    const answers = await postAllAtOnce(browsers, { AuthCode: 'AAAA-BBBB-CCCC-DDDD' });
+    expect(answers.filter((answer) => answer.location?.endsWith('/lost-authenticator'))).toHaveLength(1);
+    expect(answers.filter((answer) => answer.status === 200).map((answer) => validationMessages(answer)[0])).toEqual(
+      Array(7).fill(expect.stringMatching(/^The emergency code is not correct\.$|locked/)),
+    );
+  });
+
   it('checks 5 of 20 concurrent wrong authenticator codes and then locks two-step verification', async () => {
     const browser = await atCodePage('olle@fri.se', 'Olle&Pass2025');
     const answers = await postAllAtOnce(Array(20).fill(browser), { AuthCode: '000000' });

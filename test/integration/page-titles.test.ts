@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderPage } from '../../provider/http/index.js';
 import type { RunningEmulator } from '../../provider/index.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { elementById, textOf } from '../../provider/testing/web/index.js';
 import { readForm, UserAgent, type Page } from '../support/user-agent.js';
 
 const CALLBACK = 'http://localhost:4000/cb';
@@ -26,6 +27,9 @@ const PAGES = {
   'check your inbox during a sign-in': ['check-inbox', 'Check your inbox', 'Kolla din inkorg'],
   'two-factor code': ['two-factor', 'Two-step verification', 'Tvåstegsverifiering'],
   'emergency code after use': ['emergency-code', 'Your emergency code', 'Din nödkod'],
+  'try another way': ['another-way', 'Choose another way to verify', 'Välj ett annat sätt att verifiera'],
+  'sign in with the emergency code': ['use-emergency-code', 'Sign in with your emergency code', 'Logga in med din nödkod'],
+  'lost authenticator?': ['lost-authenticator', 'Do you still have your authenticator app?', 'Har du kvar din autentiseringsapp?'],
   'sign out?': ['logout', 'Sign out', 'Logga ut'],
   'signed out': ['logged-out', 'You are signed out', 'Du är utloggad'],
   enrollment: ['enroll', 'Set up two-step verification', 'Aktivera tvåstegsverifiering'],
@@ -42,6 +46,7 @@ const PAGES = {
 } as const;
 type Label = keyof typeof PAGES;
 
+const linkOn = (page: Page, id: string) => new URL(elementById(page, id)!.attrs.find((attr) => attr.name === 'href')!.value, page.url).href;
 const titleOf = (page: Page) => /<title>([^<]*)<\/title>/.exec(page.html)?.[1];
 
 describe('page titles', () => {
@@ -70,6 +75,13 @@ describe('page titles', () => {
     pages['two-factor code'] = await go(pages.password, { Password: 'Olle&Pass2025' });
     pages['emergency code after use'] = await go(pages['two-factor code'], { AuthCode: 'AAAA-BBBB-CCCC-DDDD' });
     await go(pages['emergency code after use'], {}, CALLBACK);
+    const newEmergencyCode = textOf(pages['emergency code after use'], 'emergency-code')!;
+    const recovering = new UserAgent({ acceptLanguage });
+    const recover = async (page: Page, form: Record<string, string>) => recovering.follow(await recovering.post(readForm(page).action, form));
+    const codePage = await recover(await recover(await recovering.follow(await recovering.get(authorize())), { Username: 'olle@fri.se' }), { Password: 'Olle&Pass2025' });
+    pages['try another way'] = await recovering.get(linkOn(codePage, 'try-another-way'));
+    pages['sign in with the emergency code'] = await recovering.get(linkOn(pages['try another way'], 'use-emergency-code'));
+    pages['lost authenticator?'] = await recover(pages['sign in with the emergency code'], { AuthCode: newEmergencyCode });
     pages['sign out?'] = await agent.get(`${emulator.issuer}/connect/endsession`);
     pages['signed out'] = await go(pages['sign out?'], { ...readForm(pages['sign out?']).fields, logout: 'yes' });
 

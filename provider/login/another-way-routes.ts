@@ -1,0 +1,96 @@
+import type { Router } from '@koa/router';
+import type { Context } from 'koa';
+import { looksLikeEmergencyCode, useEmergencyCode, type Account, type TwoFactorAttempts } from '../accounts/index.js';
+import { readForm } from '../http/index.js';
+import type { MessageKey } from '../i18n/index.js';
+import { stepPath, type Details, type InteractionPages, type PendingStep, type Step } from './interaction-pages.js';
+
+export interface AnotherWayRouteDependencies {
+  pages: InteractionPages;
+  attempts: TwoFactorAttempts;
+}
+
+/** A second factor "Try another way" offers, when the account has it. */
+export interface SecondFactorChoice {
+  step: Step;
+  label: MessageKey;
+  offeredTo(account: Account): boolean;
+}
+
+/** What "Try another way" lists, in this order. A security key would come first, as on connect.visma.com. */
+export const SECOND_FACTOR_CHOICES: readonly SecondFactorChoice[] = [
+  { step: '/two-factor', label: 'useAuthenticatorCode', offeredTo: (account) => account.totpSecret !== undefined },
+  { step: '/use-emergency-code', label: 'useEmergencyCode', offeredTo: (account) => account.emergencyCodeHash !== undefined },
+];
+
+/**
+ * "Try another way" on the code page, as on connect.visma.com: the user picks another second factor,
+ * such as the one-time emergency code. Signed in with it, the user is asked whether the authenticator
+ * is lost: lost, the enrollment wizard sets up a new one (the old secret stops working) and ends with
+ * a new emergency code; kept, the new emergency code (the used one is spent) is shown and the sign-in
+ * completes. Either way the tokens say `amr` pwd, otp, mfa: Visma documents no value of its own for
+ * the emergency code, which is a one-time code.
+ */
+export function anotherWayRoutes(router: Router, { pages, attempts }: AnotherWayRouteDependencies): void {
+  router.get('/interaction/:uid/another-way', async (ctx) => {
+    const at = await pages.pendingStep(ctx, ['challenge']);
+    if (!at) return;
+    const choices = SECOND_FACTOR_CHOICES.filter((choice) => choice.offeredTo(at.account)).map((choice) => ({ id: choice.step.slice(1), url: stepPath(at.found.uid, choice.step), label: choice.label }));
+    await pages.render(ctx, at.found, 'another-way', '/another-way', { username: at.state.email, choices });
+  });
+
+  const showEmergencyForm = (ctx: Context, { found, state }: PendingStep, message?: MessageKey) =>
+    pages.render(ctx, found, 'use-emergency-code', '/use-emergency-code', {
+      username: state.email,
+      anotherWayUrl: stepPath(found.uid, '/another-way'),
+      errors: message ? [{ field: 'AuthCode', message }] : [],
+    });
+
+  router.get('/interaction/:uid/use-emergency-code', async (ctx) => {
+    const at = await pages.pendingStep(ctx, ['challenge']);
+    if (at) await showEmergencyForm(ctx, at);
+  });
+
+  // The emergency code counts against the same limit as authenticator codes: five wrong lock 2FA for 5 minutes.
+  router.post('/interaction/:uid/use-emergency-code', async (ctx) => {
+    const at = await pages.pendingStep(ctx, ['challenge']);
+    if (!at) return;
+    const code = ((await readForm(ctx))['AuthCode'] ?? '').trim();
+    if (code === '') return showEmergencyForm(ctx, at, 'emergencyCodeRequired');
+    const attempt = await attempts.begin(at.account.sub);
+    if (!attempt) return showEmergencyForm(ctx, at, 'codeLocked');
+    const replacement = looksLikeEmergencyCode(code) ? await useEmergencyCode(pages.accounts, at.account.sub, code) : undefined;
+    if (!replacement) return showEmergencyForm(ctx, at, (await attempt.failed()) ? 'codeLocked' : 'emergencyCodeWrong');
+    await attempt.succeeded();
+    await pages.states.save(at.found.uid, { ...at.state, emergencyCode: { code: replacement, afterUse: true } });
+    pages.go(ctx, at.found.uid, '/lost-authenticator');
+  });
+
+  /** The question after an emergency code: only for a sign-in that has just used one. */
+  async function afterEmergencyCode(ctx: Context): Promise<PendingStep | undefined> {
+    const at = await pages.pendingStep(ctx, ['challenge']);
+    if (at && !at.state.emergencyCode?.afterUse) {
+      pages.go(ctx, at.found.uid, '/two-factor');
+      return undefined;
+    }
+    return at;
+  }
+
+  const showQuestion = (ctx: Context, found: Details, errors: { field: string; message: MessageKey }[] = []) =>
+    pages.render(ctx, found, 'lost-authenticator', '/lost-authenticator', { errors });
+
+  router.get('/interaction/:uid/lost-authenticator', async (ctx) => {
+    const at = await afterEmergencyCode(ctx);
+    if (at) await showQuestion(ctx, at.found);
+  });
+
+  router.post('/interaction/:uid/lost-authenticator', async (ctx) => {
+    const at = await afterEmergencyCode(ctx);
+    if (!at) return;
+    const choice = (await readForm(ctx))['Choice'];
+    if (choice === 'kept') return pages.go(ctx, at.found.uid, '/emergency-code');
+    if (choice !== 'lost') return showQuestion(ctx, at.found, [{ field: 'Choice', message: 'lostAuthenticatorChoose' }]);
+    await pages.states.save(at.found.uid, { ...at.state, replacingAuthenticator: true });
+    pages.go(ctx, at.found.uid, '/enroll');
+  });
+}
