@@ -144,6 +144,16 @@ describe.each(implementations)('the %s store', (_name, open) => {
       expect(await adapterFor('AccessToken').find('other')).toBeDefined();
     });
 
+    it('hands oidc-provider its times on real time, older by every move of the clock since they were stored', async () => {
+      const sessions = adapterFor('Session');
+      advance(3600);
+      await sessions.upsert('s1', { iat: 1000, exp: 2000, loginTs: 1000, accountId: 'a' }, 3600);
+      expect(await store.get('oidc:Session:s1')).toMatchObject({ iat: 4600, exp: 5600, loginTs: 4600 });
+      expect(await sessions.find('s1')).toMatchObject({ iat: 1000, exp: 2000, loginTs: 1000, accountId: 'a' });
+      advance(600);
+      expect(await sessions.find('s1')).toMatchObject({ iat: 400, exp: 1400, loginTs: 400, accountId: 'a' });
+    });
+
     it('reads clients from the fixtures', async () => {
       await store.set('client:app', { client_id: 'app' });
       expect(await adapterFor('Client').find('app')).toEqual({ client_id: 'app' });
