@@ -35,6 +35,7 @@ import { RememberedDevices, RiskOverrides } from './risk/index.js';
 import { clientKey, createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
 import { clock, SharedClock } from './time/index.js';
 import { DecisionLog, SignInDecisions, TwoFactorGate } from './twofactor/index.js';
+import { MockAuthenticators, WebAuthnCeremonies, WebAuthnChallenges } from './webauthn/index.js';
 
 export const DEFAULT_FIXTURES_PATH = projectPath('fixtures', 'default.yaml');
 /** Sessions that ended are looked for on requests and, when none come, this often (real time). */
@@ -200,6 +201,8 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const verifications = new EmailVerifications(store);
   const mails = new AccountMails(issuer, mailer, tokens);
   const provisioning = new Provisioning({ store, accounts, verifications, mails });
+  const ceremonies = new WebAuthnCeremonies(accounts, new WebAuthnChallenges(store), issuer);
+  const authenticators = new MockAuthenticators(store);
 
   const cookieKeys = settings.cookieKeys ?? [DEV_COOKIE_KEY];
   const sessionExpiry = new SessionExpiry(store, SESSION_SECONDS, (session) => logoutEndedSession(provider, session));
@@ -231,10 +234,10 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer, logger });
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
   const routers = [
-    controlRoutes({ guards: control, clock: sharedClock, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
+    controlRoutes({ guards: control, clock: sharedClock, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost, authenticators, ceremonies }),
     mailboxPage(mailbox, mailMode, control),
     apiRoutes({ issuer, signingKeys: keys, logger, provisioning, mails }),
-    loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails }),
+    loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, ceremonies }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
     accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys) }),
   ];

@@ -32,6 +32,7 @@ export function enrollmentRoutes(router: Router, { pages, attempts }: Enrollment
     await pages.render(ctx, found, 'enroll', '/enroll', {
       optional: state.decision?.outcome === 'enroll-optional',
       laterAction: state.decision?.outcome === 'enroll-optional' ? stepPath(found.uid, '/enroll/later') : undefined,
+      securityKeyUrl: stepPath(found.uid, '/enroll/security-key'),
       qrCode: await qrCodeDataUrl(uri),
       uri,
       secret: state.pendingSecret!.replace(/(.{4})/g, '$1 ').trim(),

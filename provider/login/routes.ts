@@ -4,11 +4,14 @@ import type { LinkTokens, LoginLockout, TwoFactorAttempts } from '../accounts/in
 import type { AccountMails } from '../mail/index.js';
 import type { RememberedDevices } from '../risk/index.js';
 import type { SignInDecisions } from '../twofactor/index.js';
+import type { WebAuthnCeremonies } from '../webauthn/index.js';
 import { enrollmentRoutes } from './enrollment-routes.js';
 import { forgotRoutes } from './forgot-routes.js';
 import type { InteractionPages } from './interaction-pages.js';
 import { interactionErrors } from './interaction-errors.js';
+import { passkeyRoutes } from './passkey-routes.js';
 import { passwordRoutes } from './password-routes.js';
+import { securityKeyRoutes } from './security-key-routes.js';
 import { twoFactorRoutes } from './two-factor-routes.js';
 
 export interface LoginDependencies {
@@ -20,6 +23,7 @@ export interface LoginDependencies {
   lockout: LoginLockout;
   tokens: LinkTokens;
   mails: AccountMails;
+  ceremonies: WebAuthnCeremonies;
 }
 
 /**
@@ -34,5 +38,7 @@ export function loginRoutes(deps: LoginDependencies): Router {
   forgotRoutes(router, deps);
   twoFactorRoutes(router, deps);
   enrollmentRoutes(router, deps);
+  passkeyRoutes(router, deps);
+  securityKeyRoutes(router, deps);
   return router;
 }

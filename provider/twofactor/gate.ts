@@ -3,6 +3,7 @@ import { domainKey, tenantKey, type DomainFixture, type TenantFixture } from '..
 import { decideTwoFactor, type AppPolicy, type Decision, type DomainPolicy, type PolicyInput } from '../policy/index.js';
 import { inNetworks, type RememberedDevices, type RiskOverrides } from '../risk/index.js';
 import type { Store } from '../store/index.js';
+import { hasSecurityKey } from '../webauthn/index.js';
 import type { AcrRequest } from './acr-request.js';
 import type { DecisionLog, DecisionStage } from './decision-log.js';
 
@@ -68,7 +69,7 @@ export class TwoFactorGate {
     return {
       domainPolicy,
       appPolicy: situation.appPolicy,
-      enrolled: account.totpSecret !== undefined,
+      enrolled: account.totpSecret !== undefined || hasSecurityKey(account),
       stepUp: { requested: request.stepUp, maxAgeSeconds: request.maxAgeSeconds },
       sessionTwoFactorAt: situation.sessionTwoFactorAt,
       now: Math.floor(Date.now() / 1000),

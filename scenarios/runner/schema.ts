@@ -13,7 +13,7 @@ const claims = z.record(z.string(), z.unknown());
 
 const saveMap = z.record(z.string().regex(/^\w+$/), text).optional().describe('name: where to take the value from; later steps use ${name}');
 
-export const promptSchema = z.enum(['none', 'challenge', 'enroll', 'enroll-optional', 'password', 'identifier', 'emergency-code', 'error']);
+export const promptSchema = z.enum(['none', 'challenge', 'security-key', 'passkey-offer', 'enroll', 'enroll-optional', 'password', 'identifier', 'emergency-code', 'error']);
 /** Where a sign-in stands: back at the app (none), on one of the pages, or at an error. */
 export type Prompt = z.infer<typeof promptSchema>;
 
