@@ -239,7 +239,7 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
     apiRoutes({ issuer, signingKeys: keys, logger, provisioning, mails }),
     loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, ceremonies }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys) }),
+    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys), ceremonies }),
   ];
 
   provider.use(validHost());

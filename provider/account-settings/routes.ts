@@ -7,6 +7,8 @@ import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, type CsrfTok
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Store } from '../store/index.js';
+import { credentialsOf, type WebAuthnCeremonies } from '../webauthn/index.js';
+import { credentialSettingsRoutes } from './credential-routes.js';
 import { ACCOUNT_CALLBACK_PATH, ACCOUNT_PATH, signInUrl } from './internal-client.js';
 
 export interface AccountSettingsDependencies {
@@ -19,6 +21,7 @@ export interface AccountSettingsDependencies {
   lockout: LoginLockout;
   passwordHashCost: number;
   formTokens: CsrfTokens;
+  ceremonies: WebAuthnCeremonies;
 }
 
 const SETUP_SECONDS = 30 * 60;
@@ -30,7 +33,7 @@ const setupKey = (sub: string) => `account-setup:${sub}`;
  * not keep out a page on another localhost port: every form carries a token bound to the session,
  * and a post from another site is refused before that.
  */
-export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost, formTokens }: AccountSettingsDependencies): Router {
+export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost, formTokens, ceremonies }: AccountSettingsDependencies): Router {
   const sessionId = async (ctx: Context): Promise<string> => (ctx.state['sessionId'] ??= (await provider.Session.get(ctx)).jti);
   const back = { url: ACCOUNT_PATH, label: 'goToAccount' } as const;
   const router = guardedRouter(ACCOUNT_PATH, noStore(), sameSiteForms(issuer, back), formTokens.guard(sessionId, back));
@@ -54,6 +57,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
       hasPassword: account.passwordHash !== undefined,
       enrolled: account.totpSecret !== undefined,
       removable: !(await domainRequiresTwoFactor(account)),
+      credentials: credentialsOf(account),
       csrfToken: formTokens.tokenFor(await sessionId(ctx)),
       notice,
       errors: problems.map((message) => ({ field, message })),
@@ -155,5 +159,6 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, iss
     await overview(ctx, account, 'mailSentNotice');
   });
 
+  credentialSettingsRoutes(router, { accounts, ceremonies, signedIn, sessionId, overview, domainRequiresTwoFactor });
   return router;
 }
