@@ -1,7 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ARTIFACTS, startBrowserStage, type BrowserStage } from '../support/browser.js';
 
 const PASSWORD = 'Sommar2025!x';
@@ -56,6 +56,9 @@ describe('passkeys and security keys in a real browser (Chromium\'s virtual auth
     ({ appUrl, browser } = stage);
   });
   afterAll(() => stage?.close());
+  beforeEach(async () => {
+    expect((await fetch(`${stage.issuer}/_mock/reset`, { method: 'POST' })).status).toBe(200);
+  });
 
   async function passwordSignIn(page: Page, email: string, labels: { email: string; next: string; password: string; signIn: string }): Promise<void> {
     await page.goto(`${appUrl}/login`);
