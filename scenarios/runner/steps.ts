@@ -5,6 +5,7 @@ import type { LoginExpect, Step, StepOf } from './schema.js';
 import { authorizeUrl, tokenRequest, TokenError, type Tokens } from '../../provider/testing/sign-in.js';
 import { outcomeOf, type Outcome } from './sign-in.js';
 import type { BrowserState, World } from './world.js';
+import { passkeyStep, securityKeyStep } from './webauthn-steps.js';
 
 const guardrails = createGuardrails({ MIN_SECRET_BYTES: 10 });
 
@@ -19,7 +20,7 @@ function check(problems: string[]): void {
   if (problems.length) throw new StepFailure(problems);
 }
 
-function checkOutcome(outcome: Outcome, expected: LoginExpect): void {
+export function checkOutcome(outcome: Outcome, expected: LoginExpect): void {
   if (!expected) return;
   const problems: string[] = [];
   if (expected.prompt && outcome.prompt !== expected.prompt) {
@@ -32,7 +33,7 @@ function checkOutcome(outcome: Outcome, expected: LoginExpect): void {
 }
 
 /** Past the emergency-code page (after enrolling or using the code), remembering the code shown. */
-async function settle(world: World, state: BrowserState): Promise<Outcome> {
+export async function settle(world: World, state: BrowserState): Promise<Outcome> {
   let outcome = await outcomeOf(world, state);
   if (outcome.prompt === 'emergency-code') {
     const page = state.browser.page!;
@@ -43,7 +44,7 @@ async function settle(world: World, state: BrowserState): Promise<Outcome> {
   return outcome;
 }
 
-async function risk(world: World, network: string | undefined): Promise<void> {
+export async function risk(world: World, network: string | undefined): Promise<void> {
   if (network === undefined) return;
   const body = network === 'trusted' ? { trustedNetwork: true } : network === 'untrusted' ? { trustedNetwork: false } : { clientIp: network };
   const answer = await world.call('PUT', '/_mock/risk', body);
@@ -288,6 +289,10 @@ export function perform(world: World, step: Step): Promise<void> {
       return logoutStep(world, step);
     case 'explain':
       return explainStep(world, step);
+    case 'passkey':
+      return passkeyStep(world, step);
+    case 'securityKey':
+      return securityKeyStep(world, step);
     case 'decisions':
       return decisionsStep(world, step);
     default:
