@@ -160,6 +160,21 @@ describe('passkeys and security keys in a real browser (Chromium\'s virtual auth
     await context.close();
   });
 
+  it('signs in with a passkey from the password page, where it is a link beside the only "Logga in" button (Swedish)', async () => {
+    const context = await browser.newContext({ locale: 'sv-SE' });
+    const page = await context.newPage();
+    const { cdp, authenticatorId } = await withAuthenticator(page, 'platform');
+    await addPasskey(cdp, authenticatorId, ANNA_CREDENTIAL, ANNA_KEY, ANNA_SUB);
+    await page.goto(`${appUrl}/login`);
+    await page.getByLabel('E-postadress').fill('anna.svensson@example.se');
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Logga in' }).count()).toBe(1);
+    await page.getByRole('link', { name: 'Logga in med säkerhetsnyckel eller biometrik' }).click();
+    await page.waitForURL(`${appUrl}/signin-oidc`);
+    expect(await page.locator('#acr').textContent()).toBe('acr 3, amr pwdless,mfa');
+    await context.close();
+  });
+
   it('enrolls a security key as the second factor and is asked for it at the next sign-in: amr pwd, hwk, mfa (English)', async () => {
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();

@@ -29,6 +29,14 @@
     return form.dataset.webauthn === 'register' ? webauthn.startRegistration({ optionsJSON: optionsJSON }) : webauthn.startAuthentication({ optionsJSON: optionsJSON });
   }
 
+  // A link that starts a form's ceremony (the password page's passkey sign-in).
+  document.querySelectorAll('[data-submits]').forEach(function (link) {
+    link.addEventListener('click', function (event) {
+      event.preventDefault();
+      document.getElementById(link.dataset.submits).requestSubmit();
+    });
+  });
+
   document.querySelectorAll('form[data-webauthn]').forEach(function (form) {
     form.addEventListener('submit', function (event) {
       event.preventDefault();
