@@ -18,6 +18,7 @@ const fixtures = {
     { email: 'ola.berg@krav.se', password: PASSWORD, passkeys: [{}] },
     { email: 'nils.key@example.se', password: PASSWORD, securityKeys: [{ name: 'YubiKey' }] },
     { email: 'eva.pub@example.se', password: PASSWORD, passkeys: [{ publicKey: 'pQECAyYgASFYIA' }] },
+    { email: 'kim.lind@krav.se', password: PASSWORD, securityKeys: [{ name: 'YubiKey' }] },
   ],
 };
 
@@ -161,6 +162,45 @@ describe('passkeys and security keys over HTTP, answered by the control plane', 
     const { page } = await start(agent);
     const { page: refused } = await answerWithPasskey(agent, page, { email: 'nils.key@example.se', kind: 'security-key' });
     expect(validationMessages(refused)).toEqual(['This passkey or security key is not registered to any account here. Use another one, or your password.']);
+  });
+
+  describe('Account Settings', () => {
+    /** Signs in to Account Settings with the password and the security key: the overview page. */
+    async function settingsOf(agent: UserAgent, email: string): Promise<Page> {
+      const identifier = await agent.follow(await agent.get(`${emulator.issuer}/account`));
+      const password = await agent.follow(await agent.submit(formWith(identifier, 'Username')!, { Username: email }));
+      const keyPage = await agent.follow(await agent.submit(formWith(password, 'Password')!, { Password: PASSWORD }));
+      return (await answerWithPasskey(agent, keyPage, { email, kind: 'security-key' })).page;
+    }
+    const formEnding = (page: Page, ending: string) => readForms(page).find((form) => form.action.endsWith(ending))!;
+
+    it('renames a security key, refusing an empty name', async () => {
+      const agent = new UserAgent();
+      const overview = await agent.follow(await settingsOf(agent, 'nils.key@example.se'));
+      expect(overview.html).toContain('YubiKey');
+      const empty = await agent.submit(formEnding(overview, '/rename'), { Name: '  ' });
+      expect(validationMessages(empty)).toEqual(['Enter a name of 1 to 64 characters.']);
+      const renamed = await agent.submit(formEnding(empty, '/rename'), { Name: 'Nyckelring' });
+      expect(renamed.html).toContain('The name was changed.');
+      expect(renamed.html).toContain('value="Nyckelring"');
+    });
+
+    it('keeps the only second factor of a user whose domain requires 2FA, and deletes one otherwise', async () => {
+      const strict = new UserAgent();
+      const kept = await strict.submit(formEnding(await strict.follow(await settingsOf(strict, 'kim.lind@krav.se')), '/delete'));
+      expect(validationMessages(kept)).toEqual(['Your organisation requires two-step verification and this is your only second step, so it cannot be deleted.']);
+
+      const free = new UserAgent();
+      const deleted = await free.submit(formEnding(await free.follow(await settingsOf(free, 'nils.key@example.se')), '/delete'));
+      expect(deleted.html).toContain('You have no passkeys or security keys.');
+    });
+
+    it('refuses a rename without the form token of the session', async () => {
+      const agent = new UserAgent();
+      const overview = await agent.follow(await settingsOf(agent, 'nils.key@example.se'));
+      const refused = await agent.post(formEnding(overview, '/rename').action, { Name: 'Stulen' });
+      expect(refused.status).toBe(403);
+    });
   });
 
   describe('POST /_mock/webauthn/assertion', () => {
