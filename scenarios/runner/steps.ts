@@ -2,7 +2,7 @@ import { createGuardrails, generate } from 'otplib';
 import { elementById, formWith, readForm, readForms, textOf, validationMessages } from '../../provider/testing/web/index.js';
 import { differences, pick } from './expectations.js';
 import type { LoginExpect, Step, StepOf } from './schema.js';
-import { authorizeUrl, tokenRequest, TokenError, type Tokens } from '../../provider/testing/sign-in.js';
+import { authorizeUrl, tokenRequest, TokenError, type AuthorizationParameters, type Tokens } from '../../provider/testing/sign-in.js';
 import { outcomeOf, type Outcome } from './sign-in.js';
 import type { BrowserState, World } from './world.js';
 import { passkeyStep, securityKeyStep } from './webauthn-steps.js';
@@ -44,7 +44,7 @@ export async function settle(world: World, state: BrowserState): Promise<Outcome
   return outcome;
 }
 
-export async function risk(world: World, network: string | undefined): Promise<void> {
+async function risk(world: World, network: string | undefined): Promise<void> {
   if (network === undefined) return;
   const body = network === 'trusted' ? { trustedNetwork: true } : network === 'untrusted' ? { trustedNetwork: false } : { clientIp: network };
   const answer = await world.call('PUT', '/_mock/risk', body);
@@ -57,14 +57,19 @@ async function currentTotp(world: World, user: string): Promise<string> {
   return answer.body.code as string;
 }
 
+/** A new sign-in of `user` at `client` in a browser: its first page. */
+export async function startSignIn(world: World, state: BrowserState, start: { client: string; user: string; network?: string | undefined } & AuthorizationParameters) {
+  await risk(world, start.network);
+  const pending = world.newLogin(start.client);
+  state.login = pending;
+  state.user = start.user.toLowerCase();
+  return state.browser.get(authorizeUrl(world.target.url, pending, start));
+}
+
 async function loginStep(world: World, { login, expect }: StepOf<'login'>): Promise<void> {
   const state = world.browser(login.browser);
   const user = login.user.toLowerCase();
-  await risk(world, login.network);
-  const pending = world.newLogin(login.client);
-  state.login = pending;
-  state.user = user;
-  let page = await state.browser.get(authorizeUrl(world.target.url, pending, login));
+  let page = await startSignIn(world, state, login);
   const identifier = page.location ? undefined : formWith(page, 'Username');
   if (identifier) {
     page = await state.browser.submit(identifier, { Username: login.user });

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readForms, type Form, type FormValues } from '../../provider/testing/web/index.js';
-import { authorizeUrl } from '../../provider/testing/sign-in.js';
 import type { StepOf } from './schema.js';
-import { checkOutcome, risk, settle, StepFailure } from './steps.js';
+import { checkOutcome, settle, startSignIn, StepFailure } from './steps.js';
 import type { BrowserState, World } from './world.js';
 
 type Answer = StepOf<'passkey'>['passkey']['answer'];
@@ -35,15 +34,10 @@ const ceremonyForm = (state: BrowserState, ending: string): Form | undefined => 
 
 export async function passkeyStep(world: World, { passkey, expect }: StepOf<'passkey'>): Promise<void> {
   const state = world.browser(passkey.browser);
-  const user = passkey.user.toLowerCase();
-  await risk(world, passkey.network);
-  const pending = world.newLogin(passkey.client);
-  state.login = pending;
-  state.user = user;
-  await state.browser.get(authorizeUrl(world.target.url, pending, passkey));
+  await startSignIn(world, state, passkey);
   const form = ceremonyForm(state, '/passkey');
   if (!form) throw new StepFailure(['the sign-in did not stop at a page with "Sign in with a security key or biometrics"']);
-  await answerCeremony(world, state, form, user, 'passkey', passkey.answer);
+  await answerCeremony(world, state, form, state.user!, 'passkey', passkey.answer);
   checkOutcome(await settle(world, state), expect);
 }
 

@@ -60,6 +60,25 @@ describe('passkeys and security keys in a real browser (Chromium\'s virtual auth
     expect((await fetch(`${stage.issuer}/_mock/reset`, { method: 'POST' })).status).toBe(200);
   });
 
+  /** A new browser (context) whose platform authenticator holds Anna's passkey. */
+  async function withAnnasPasskey(locale: string) {
+    const context = await browser.newContext({ locale });
+    const page = await context.newPage();
+    const { cdp, authenticatorId } = await withAuthenticator(page, 'platform');
+    await addPasskey(cdp, authenticatorId, ANNA_CREDENTIAL, ANNA_KEY, ANNA_SUB);
+    return { context, page, cdp, authenticatorId };
+  }
+
+  /** Identifier and password in English, once the page's script has found the platform authenticator (a passkey may then be offered). */
+  async function passwordSignInWithAuthenticator(page: Page, email: string): Promise<void> {
+    await page.goto(`${appUrl}/login`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => page.locator('input[name="PasskeyCapable"]').inputValue()).toBe('true');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  }
+
   async function passwordSignIn(page: Page, email: string, labels: { email: string; next: string; password: string; signIn: string }): Promise<void> {
     await page.goto(`${appUrl}/login`);
     await page.getByLabel(labels.email).fill(email);
@@ -73,13 +92,7 @@ describe('passkeys and security keys in a real browser (Chromium\'s virtual auth
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
     const { cdp, authenticatorId } = await withAuthenticator(page, 'platform');
-    await page.goto(`${appUrl}/login`);
-    await page.getByLabel('Email address').fill('per.nilsson@example.se');
-    await page.getByRole('button', { name: 'Next' }).click();
-    // The page's script finds the platform authenticator: only then is a passkey offered.
-    await expect.poll(() => page.locator('input[name="PasskeyCapable"]').inputValue()).toBe('true');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await passwordSignInWithAuthenticator(page, 'per.nilsson@example.se');
 
     await expect.poll(() => page.locator('h1').textContent()).toBe('Tired of passwords?');
     await page.screenshot({ path: join(ARTIFACTS, 'passkeys-1-offer.png'), fullPage: true });
@@ -101,32 +114,19 @@ describe('passkeys and security keys in a real browser (Chromium\'s virtual auth
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
     await withAuthenticator(page, 'platform');
-    await page.goto(`${appUrl}/login`);
-    await page.getByLabel('Email address').fill('lena.berg@example.se');
-    await page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(() => page.locator('input[name="PasskeyCapable"]').inputValue()).toBe('true');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await passwordSignInWithAuthenticator(page, 'lena.berg@example.se');
     await page.getByRole('button', { name: 'Not now' }).click();
     await page.waitForURL(`${appUrl}/signin-oidc`);
 
     await context.clearCookies();
-    await page.goto(`${appUrl}/login`);
-    await page.getByLabel('Email address').fill('lena.berg@example.se');
-    await page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(() => page.locator('input[name="PasskeyCapable"]').inputValue()).toBe('true');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await passwordSignInWithAuthenticator(page, 'lena.berg@example.se');
     await page.waitForURL(`${appUrl}/signin-oidc`);
     expect(await page.locator('#acr').textContent()).toBe('acr 2, amr pwd');
     await context.close();
   });
 
   it('signs in with a fixture passkey from the identifier page, and manages it in Account Settings (Swedish)', async () => {
-    const context = await browser.newContext({ locale: 'sv-SE' });
-    const page = await context.newPage();
-    const { cdp, authenticatorId } = await withAuthenticator(page, 'platform');
-    await addPasskey(cdp, authenticatorId, ANNA_CREDENTIAL, ANNA_KEY, ANNA_SUB);
+    const { context, page } = await withAnnasPasskey('sv-SE');
     await page.goto(`${appUrl}/login`);
     await page.screenshot({ path: join(ARTIFACTS, 'passkeys-2-identifier.png'), fullPage: true });
     await page.getByRole('button', { name: 'Logga in med säkerhetsnyckel eller biometrik' }).click();
@@ -161,10 +161,7 @@ describe('passkeys and security keys in a real browser (Chromium\'s virtual auth
   });
 
   it('signs in with a passkey from the password page, where it is a link beside the only "Logga in" button (Swedish)', async () => {
-    const context = await browser.newContext({ locale: 'sv-SE' });
-    const page = await context.newPage();
-    const { cdp, authenticatorId } = await withAuthenticator(page, 'platform');
-    await addPasskey(cdp, authenticatorId, ANNA_CREDENTIAL, ANNA_KEY, ANNA_SUB);
+    const { context, page } = await withAnnasPasskey('sv-SE');
     await page.goto(`${appUrl}/login`);
     await page.getByLabel('E-postadress').fill('anna.svensson@example.se');
     await page.getByRole('button', { name: 'Nästa' }).click();
@@ -204,10 +201,7 @@ describe('passkeys and security keys in a real browser (Chromium\'s virtual auth
       ['en-GB', 'Sign in with a security key or biometrics', 'The sign-in with your security key or biometrics was cancelled, or timed out. Try again.'],
       ['sv-SE', 'Logga in med säkerhetsnyckel eller biometrik', 'Inloggningen med säkerhetsnyckel eller biometrik avbröts eller tog för lång tid. Försök igen.'],
     ] as const) {
-      const context = await browser.newContext({ locale });
-      const page = await context.newPage();
-      const { cdp, authenticatorId } = await withAuthenticator(page, 'platform');
-      await addPasskey(cdp, authenticatorId, ANNA_CREDENTIAL, ANNA_KEY, ANNA_SUB);
+      const { context, page, cdp, authenticatorId } = await withAnnasPasskey(locale);
       // The user does not verify (cancels the fingerprint prompt): the browser gives up with NotAllowedError.
       await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: false });
       await page.goto(`${appUrl}/login`);
@@ -218,10 +212,7 @@ describe('passkeys and security keys in a real browser (Chromium\'s virtual auth
   });
 
   it('refuses a replayed answer and one made for another origin, with a message on the page', async () => {
-    const context = await browser.newContext({ locale: 'en-GB' });
-    const page = await context.newPage();
-    const { cdp, authenticatorId } = await withAuthenticator(page, 'platform');
-    await addPasskey(cdp, authenticatorId, ANNA_CREDENTIAL, ANNA_KEY, ANNA_SUB);
+    const { context, page } = await withAnnasPasskey('en-GB');
     let first: string | undefined;
     await page.route('**/passkey', async (route) => {
       first ??= route.request().postData() ?? undefined;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
 import { appAnswer, authorizationRequest, authorizeUrl, loginPageOf, redeemCode, type AuthorizationRequest } from '../../provider/testing/sign-in.js';
-import { formWith, readForms, UserAgent, validationMessages, type Page } from '../../provider/testing/web/index.js';
+import { formWith, readForms, UserAgent, validationMessages, type Form, type Page } from '../../provider/testing/web/index.js';
 import { startTestEmulator } from '../support/emulator.js';
 
 const CALLBACK = 'http://localhost:3000/signin-oidc';
@@ -41,11 +41,17 @@ describe('passkeys and security keys over HTTP, answered by the control plane', 
     return { login, page: await agent.follow(await agent.get(authorizeUrl(emulator.url, login, parameters))) };
   }
 
-  /** The page's passkey ceremony: its options, the control plane's signed answer, and the post. */
-  async function answerWithPasskey(agent: UserAgent, page: Page, assertion: Record<string, unknown>): Promise<{ page: Page; answer: any }> {
+  /** The page's ceremony form, and the control plane's signed answer to the options it gives. */
+  async function signedAnswer(agent: UserAgent, page: Page, assertion: Record<string, unknown>): Promise<{ form: Form; answer: any }> {
     const form = readForms(page).find((candidate) => candidate.action.endsWith('/passkey') || candidate.action.endsWith('/security-key'))!;
     const options = JSON.parse((await agent.post(`${form.action}/options`, {})).html);
     const { body: answer } = await control('/webauthn/assertion', { challenge: options.challenge, ...assertion });
+    return { form, answer };
+  }
+
+  /** The page's passkey ceremony: its options, the control plane's signed answer, and the post. */
+  async function answerWithPasskey(agent: UserAgent, page: Page, assertion: Record<string, unknown>): Promise<{ page: Page; answer: any }> {
+    const { form, answer } = await signedAnswer(agent, page, assertion);
     const next = await agent.follow(await agent.submit(form, { WebAuthnResponse: JSON.stringify(answer.response ?? {}) }), CALLBACK);
     return { page: next, answer };
   }
@@ -97,9 +103,7 @@ describe('passkeys and security keys over HTTP, answered by the control plane', 
   it('refuses a replayed answer: the challenge is spent', async () => {
     const agent = new UserAgent();
     const { page } = await start(agent);
-    const form = readForms(page).find((candidate) => candidate.action.endsWith('/passkey'))!;
-    const options = JSON.parse((await agent.post(`${form.action}/options`, {})).html);
-    const { body: answer } = await control('/webauthn/assertion', { challenge: options.challenge, email: 'sara.ek@example.se' });
+    const { form, answer } = await signedAnswer(agent, page, { email: 'sara.ek@example.se' });
     const second = new UserAgent();
     const { page: other } = await start(second);
     const otherForm = readForms(other).find((candidate) => candidate.action.endsWith('/passkey'))!;
@@ -111,9 +115,7 @@ describe('passkeys and security keys over HTTP, answered by the control plane', 
   it('lets exactly one of two concurrent posts of the same answer sign in', async () => {
     const agent = new UserAgent();
     const { page } = await start(agent);
-    const form = readForms(page).find((candidate) => candidate.action.endsWith('/passkey'))!;
-    const options = JSON.parse((await agent.post(`${form.action}/options`, {})).html);
-    const { body: answer } = await control('/webauthn/assertion', { challenge: options.challenge, email: 'sara.ek@example.se' });
+    const { form, answer } = await signedAnswer(agent, page, { email: 'sara.ek@example.se' });
     const pages = await Promise.all([1, 2].map(() => agent.submit(form, { WebAuthnResponse: JSON.stringify(answer.response) })));
     expect(pages.filter((candidate) => candidate.status === 303)).toHaveLength(1);
     expect(pages.filter((candidate) => validationMessages(candidate).length === 1)).toHaveLength(1);
@@ -133,9 +135,7 @@ describe('passkeys and security keys over HTTP, answered by the control plane', 
   it('refuses a credential no account has, and a cancelled ceremony, with a message on the page', async () => {
     const agent = new UserAgent();
     const { page } = await start(agent);
-    const form = readForms(page).find((candidate) => candidate.action.endsWith('/passkey'))!;
-    const options = JSON.parse((await agent.post(`${form.action}/options`, {})).html);
-    const { body: answer } = await control('/webauthn/assertion', { challenge: options.challenge, email: 'sara.ek@example.se' });
+    const { form, answer } = await signedAnswer(agent, page, { email: 'sara.ek@example.se' });
     const unknown = { ...answer.response, id: 'AAAAAAAAAAAAAAAAAAAAAA', rawId: 'AAAAAAAAAAAAAAAAAAAAAA' };
     const refused = await agent.submit(form, { WebAuthnResponse: JSON.stringify(unknown) });
     expect(validationMessages(refused)).toEqual(['This passkey or security key is not registered to any account here. Use another one, or your password.']);
