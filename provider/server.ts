@@ -37,6 +37,7 @@ import { RememberedDevices, RiskOverrides } from './risk/index.js';
 import { createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
 import { Clock, SharedClock } from './time/index.js';
 import { DecisionLog, SignInDecisions, TwoFactorGate } from './twofactor/index.js';
+import { MockAuthenticators, WebAuthnCeremonies, WebAuthnChallenges } from './webauthn/index.js';
 
 export const DEFAULT_FIXTURES_PATH = projectPath('fixtures', 'default.yaml');
 /** Sessions that ended are looked for on requests and, when none come, this often (real time). */
@@ -209,6 +210,8 @@ function compose({ settings, logger, store, sharedClock, issuer, keys, fixtures,
   const verifications = new EmailVerifications(store, clock);
   const mails = new AccountMails(issuer, mailer, tokens);
   const provisioning = new Provisioning({ directory, accounts, verifications, mails, clock });
+  const ceremonies = new WebAuthnCeremonies(accounts, new WebAuthnChallenges(store), issuer, clock);
+  const authenticators = new MockAuthenticators(store);
 
   const cookieKeys = settings.cookieKeys ?? [DEV_COOKIE_KEY];
   const sessionExpiry = new SessionExpiry(store, clock, VISMA_FACTS.session.seconds, (session) => logoutEndedSession(provider, session));
@@ -241,12 +244,12 @@ function compose({ settings, logger, store, sharedClock, issuer, keys, fixtures,
   const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer });
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings, clock);
   const routers = [
-    controlRoutes({ guards: control, sharedClock, clock, logger, reset, accounts, gate, overrides, decisions, store, directory, provider, faults, passwordHashCost: settings.passwordHashCost }),
+    controlRoutes({ guards: control, sharedClock, clock, logger, reset, accounts, gate, overrides, decisions, store, directory, provider, faults, passwordHashCost: settings.passwordHashCost, authenticators, ceremonies }),
     mailboxPage(mailbox, mailMode, control),
     apiRoutes({ issuer, signingKeys: keys, tokenTimes: serviceTokens, provisioning, mails }),
-    loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, enrollment }),
+    loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, enrollment, ceremonies }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys), enrollment }),
+    accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys), enrollment, ceremonies }),
   ];
 
   provider.use(validHost());

@@ -8,7 +8,8 @@ import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, type CsrfTok
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Store } from '../store/index.js';
-import type { Clock } from '../time/index.js';
+import { credentialsOf, type WebAuthnCeremonies } from '../webauthn/index.js';
+import { credentialSettingsRoutes } from './credential-routes.js';
 import { ACCOUNT_CALLBACK_PATH, ACCOUNT_PATH, signInUrl } from './internal-client.js';
 
 export interface AccountSettingsDependencies {
@@ -23,6 +24,7 @@ export interface AccountSettingsDependencies {
   passwordHashCost: number;
   formTokens: CsrfTokens;
   enrollment: EnrollmentFlow;
+  ceremonies: WebAuthnCeremonies;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface AccountSettingsDependencies {
  * not keep out a page on another localhost port: every form carries a token bound to the session,
  * and a post from another site is refused before that.
  */
-export function accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost, formTokens, enrollment }: AccountSettingsDependencies): Router {
+export function accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost, formTokens, enrollment, ceremonies }: AccountSettingsDependencies): Router {
   const sessionId = async (ctx: Context): Promise<string> => (ctx.state['sessionId'] ??= (await provider.Session.get(ctx)).jti);
   const back = { url: ACCOUNT_PATH, label: 'goToAccount' } as const;
   const router = guardedRouter(ACCOUNT_PATH, noStore(), sameSiteForms(issuer, back), formTokens.guard(sessionId, back));
@@ -50,6 +52,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, dir
       hasPassword: account.passwordHash !== undefined,
       enrolled: account.totpSecret !== undefined,
       removable: !(await directory.domainRequiresTwoFactor(account)),
+      credentials: credentialsOf(account),
       csrfToken: formTokens.tokenFor(await sessionId(ctx)),
       notice,
       errors: problems.map((message) => ({ field, message })),
@@ -125,5 +128,6 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, dir
     await overview(ctx, account, 'mailSentNotice');
   });
 
+  credentialSettingsRoutes(router, { accounts, ceremonies, signedIn, sessionId, overview, domainRequiresTwoFactor: (account) => directory.domainRequiresTwoFactor(account) });
   return router;
 }

@@ -1,5 +1,7 @@
+import type { WithCredentials } from '../webauthn/credential.js';
+
 /** A Visma Connect account as the emulator stores it. `sub` is an immutable UUID. */
-export interface Account {
+export interface Account extends WithCredentials {
   sub: string;
   /** Canonical (canonicalEmail): every way an address comes in is made so first. */
   email: string;
@@ -35,6 +37,8 @@ export interface Account {
   /** Epoch seconds. */
   createdAt?: number;
   updatedAt?: number;
+  /** The user answered "Not now" to the offer of a passkey after a password sign-in: it is not made again. */
+  passkeyOfferDeclined?: boolean;
 }
 
 export interface ApplicationRoles {

@@ -7,8 +7,9 @@ import { ClockRangeError, type SharedClock } from '../time/index.js';
 import { parseClockMove } from './clock-request.js';
 import { fixtureAndFaultRoutes, type FixtureAndFaultDependencies } from './fixture-and-fault-routes.js';
 import { twoFactorControlRoutes, type TwoFactorControlDependencies } from './two-factor-routes.js';
+import { webauthnControlRoutes, type WebAuthnControlDependencies } from './webauthn-routes.js';
 
-export interface ControlDependencies extends TwoFactorControlDependencies, FixtureAndFaultDependencies {
+export interface ControlDependencies extends TwoFactorControlDependencies, FixtureAndFaultDependencies, WebAuthnControlDependencies {
   /** Shows and moves `clock` (the emulator's Clock) for every replica. */
   sharedClock: SharedClock;
   /** controlGuards: run first in every route. */
@@ -49,5 +50,6 @@ export function controlRoutes(deps: ControlDependencies): Router {
 
   twoFactorControlRoutes(router, deps);
   fixtureAndFaultRoutes(router, deps);
+  webauthnControlRoutes(router, deps);
   return router;
 }

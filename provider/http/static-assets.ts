@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Middleware } from 'koa';
 import { projectPath } from '../config/index.js';
 
@@ -7,6 +9,15 @@ const ASSETS: Record<string, string> = {
   // The scripts of the check_session_iframe and the front-channel logout page (provider/oidc/).
   '/assets/check-session.js': 'text/javascript; charset=utf-8',
   '/assets/frontchannel-logout.js': 'text/javascript; charset=utf-8',
+  // Passkeys and security keys (provider/webauthn): our script, and the browser library it drives.
+  '/assets/webauthn.js': 'text/javascript; charset=utf-8',
+  '/assets/simplewebauthn-browser.js': 'text/javascript; charset=utf-8',
+};
+
+/** Scripts served as their package ships them (its single-file build), not from views/. */
+const FROM_PACKAGES: Record<string, () => string> = {
+  '/assets/simplewebauthn-browser.js': () =>
+    join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js'),
 };
 
 /** The local stylesheet and scripts (no external assets), each read once on first request. */
@@ -17,7 +28,7 @@ export function staticAssets(): Middleware {
     if (!type || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
     let body = cache.get(ctx.path);
     if (!body) {
-      body = readFileSync(projectPath('views', ctx.path));
+      body = readFileSync(FROM_PACKAGES[ctx.path]?.() ?? projectPath('views', ctx.path));
       cache.set(ctx.path, body);
     }
     ctx.type = type;

@@ -38,6 +38,8 @@ const PAGE_TITLES = {
   'logged-out': 'loggedOutTitle',
   'frontchannel-logout': 'logoutTitle',
   account: 'accountTitle',
+  'security-key': 'securityKeyTitle',
+  'passkey-offer': 'passkeyOfferTitle',
   mailbox: 'mailboxTitle',
 } as const satisfies Record<string, MessageKey>;
 

@@ -1,5 +1,8 @@
+import { webauthnEn, webauthnSv } from './webauthn-messages.js';
+
 /** Every string the pages show, in Swedish and English. Keys are the same in both. */
 const en = {
+  ...webauthnEn,
   productName: 'Visma Connect',
   signInTitle: 'Sign in',
   signInTo: 'to continue to {client}',
@@ -133,6 +136,7 @@ export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 
 const sv: Messages = {
+  ...webauthnSv,
   productName: 'Visma Connect',
   signInTitle: 'Logga in',
   signInTo: 'för att fortsätta till {client}',

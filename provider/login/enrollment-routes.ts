@@ -45,7 +45,7 @@ export function enrollmentRoutes(router: Router, { pages, enrollment }: Enrollme
         laterAction: optional ? stepPath(found.uid, '/enroll/later') : undefined,
       };
     },
-    render: (ctx, { step }, page, data) => pages.render(ctx, step.found, page, '/enroll', data),
+    render: (ctx, { step }, page, data) => pages.render(ctx, step.found, page, '/enroll', { securityKeyUrl: stepPath(step.found.uid, '/enroll/security-key'), ...data }),
     async enrolled(ctx, { step }, emergencyCode) {
       const { replacingAuthenticator: _done, ...state } = step.state;
       await pages.states.save(step.found.uid, { ...state, emergencyCode: { code: emergencyCode, afterUse: false } });

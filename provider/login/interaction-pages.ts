@@ -8,7 +8,9 @@ import { negotiateLanguage } from '../i18n/index.js';
 import { interactionPath } from '../oidc/index.js';
 import type { Outcome } from '../policy/index.js';
 import type { Clock } from '../time/index.js';
-import type { FirstFactor, LoginState, LoginStates } from './login-state.js';
+import { hasPasskey } from '../webauthn/index.js';
+import { amrOf } from './amr.js';
+import type { FirstFactor, LoginState, LoginStates, SecondFactor } from './login-state.js';
 
 /** An interaction in the middle of a 2FA step: the user is known and the decision sent them here. */
 export interface PendingStep {
@@ -20,9 +22,23 @@ export interface PendingStep {
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 export type InteractionPage = Extract<
   PageName,
-  'identifier' | 'password' | 'two-factor' | 'another-way' | 'use-emergency-code' | 'lost-authenticator' | 'enroll' | 'emergency-code' | 'forgot' | 'check-inbox'
+  'identifier' | 'password' | 'two-factor' | 'another-way' | 'use-emergency-code' | 'lost-authenticator' | 'enroll' | 'emergency-code' | 'forgot' | 'check-inbox' | 'security-key' | 'passkey-offer'
 >;
-export type Step = '' | '/password' | '/two-factor' | '/another-way' | '/use-emergency-code' | '/lost-authenticator' | '/enroll' | '/enroll/later' | '/emergency-code' | '/forgot';
+export type Step =
+  | ''
+  | '/password'
+  | '/two-factor'
+  | '/another-way'
+  | '/use-emergency-code'
+  | '/lost-authenticator'
+  | '/enroll'
+  | '/enroll/later'
+  | '/emergency-code'
+  | '/forgot'
+  | '/passkey'
+  | '/passkey-offer'
+  | '/security-key'
+  | '/enroll/security-key';
 
 export const stepPath = (uid: string, step: Step): string => `${interactionPath(uid)}${step}`;
 
@@ -72,18 +88,32 @@ export class InteractionPages {
     ctx.redirect(stepPath(uid, step));
   }
 
+  /**
+   * Ends the sign-in, unless a password sign-in in a browser that can make a passkey is first offered
+   * one ("Tired of passwords?", until the user declines it once).
+   */
+  async complete(ctx: Context, found: Details, account: Account, withTwoFactor: boolean, firstFactor: FirstFactor = 'pwd', secondFactor: SecondFactor = 'otp'): Promise<void> {
+    const state = firstFactor === 'pwd' ? await this.states.get(found.uid) : undefined;
+    if (state?.passkeyCapable && !account.passkeyOfferDeclined && !hasPasskey(account)) {
+      await this.states.save(found.uid, { ...state, sub: account.sub, pendingCompletion: { withTwoFactor, secondFactor } });
+      return this.go(ctx, found.uid, '/passkey-offer');
+    }
+    await this.finish(ctx, found, account, withTwoFactor, firstFactor, secondFactor);
+  }
+
   /** Ends the sign-in: the tokens will say which factors were used. Choosing the account also answers prompt=select_account. */
-  async complete(ctx: Context, found: Details, account: Account, withTwoFactor: boolean, firstFactor: FirstFactor = 'pwd'): Promise<void> {
+  async finish(ctx: Context, found: Details, account: Account, withTwoFactor: boolean, firstFactor: FirstFactor = 'pwd', secondFactor: SecondFactor = 'otp'): Promise<void> {
     // Suspended (through the Public API) while signing in.
     if ((await this.accounts.findBySub(account.sub))?.suspended) return this.refuseSuspended(ctx, found, account);
     const acr = await this.acrSettings();
+    const amr = amrOf(firstFactor, withTwoFactor, secondFactor);
     await this.accounts.recordLogin(account.sub, this.clock.nowSeconds());
     await this.states.forget(found.uid);
     const redirectTo = await this.provider.interactionResult(
       ctx.req,
       ctx.res,
       {
-        login: { accountId: account.sub, acr: withTwoFactor ? acr.twoFactor : acr.password, amr: withTwoFactor ? [firstFactor, 'otp', 'mfa'] : [firstFactor], remember: true },
+        login: { accountId: account.sub, acr: amr.includes('mfa') ? acr.twoFactor : acr.password, amr, remember: true },
         select_account: {},
       },
       { mergeWithLastSubmission: false },

@@ -15,11 +15,18 @@ export interface LoginState {
   /** An emergency code to show once before the sign-in completes. */
   emergencyCode?: { code: string; afterUse: boolean };
   rememberDevice?: boolean;
-  /** How the user proved who they are before any second factor: a password, or a mailed one-time link. */
+  /** How the user proved who they are before any second factor: a password, a mailed one-time link, or a passkey. */
   firstFactor?: FirstFactor;
+  /** The second factor being used or set up when it is not a TOTP code: a security key. */
+  secondFactor?: SecondFactor;
+  /** The browser has a user-verifying platform authenticator: it may be offered a passkey after a password sign-in. */
+  passkeyCapable?: boolean;
+  /** A sign-in held at the passkey offer: how it completes once the offer is answered. */
+  pendingCompletion?: { withTwoFactor: boolean; secondFactor: SecondFactor };
 }
 
-export type FirstFactor = 'pwd' | 'email';
+export type FirstFactor = 'pwd' | 'email' | 'pwdless';
+export type SecondFactor = 'otp' | 'hwk';
 
 const INTERACTION_SECONDS = VISMA_FACTS.tokens.interactionSeconds;
 const key = (uid: string): string => `login:${uid}`;

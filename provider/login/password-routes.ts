@@ -69,7 +69,8 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
     const found = await pages.details(ctx);
     const state = await pages.states.get(found.uid);
     if (!state) return pages.go(ctx, found.uid, '');
-    const { Password: password = '' } = await readForm(ctx);
+    const form = await readForm(ctx);
+    const password = form['Password'] ?? '';
     const rejected = (message: MessageKey) =>
       pages.render(ctx, found, 'password', '/password', { username: state.email, forgotUrl: stepPath(found.uid, '/forgot'), errors: [{ field: 'Password', message }] });
     if (password === '') return rejected('passwordRequired');
@@ -81,6 +82,9 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
     if (!(await verifyPassword(password, account.passwordHash))) return rejected((await attempt.failed()) ? 'accountLocked' : 'wrongCredentials');
     await attempt.succeeded();
 
-    await proceedAfterFirstFactor(pages, signIn, ctx, found, { ...state, firstFactor: 'pwd' }, account);
+    // The page's script says whether this browser could make a passkey: only then is one offered afterwards.
+    const signedIn = { ...state, firstFactor: 'pwd' as const, passkeyCapable: form['PasskeyCapable'] === 'true' };
+    await pages.states.save(found.uid, signedIn);
+    await proceedAfterFirstFactor(pages, signIn, ctx, found, signedIn, account);
   });
 }

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { Account } from '../accounts/index.js';
 import type { Decision } from '../policy/index.js';
 import type { SignInDecisions } from '../twofactor/index.js';
+import { hasSecurityKey } from '../webauthn/index.js';
 import type { Details, InteractionPages } from './interaction-pages.js';
 import type { LoginState } from './login-state.js';
 
@@ -10,7 +11,8 @@ export async function proceed(pages: InteractionPages, ctx: Context, found: Deta
   if (account.suspended) return pages.refuseSuspended(ctx, found, account);
   if (decision.outcome === 'none') return pages.complete(ctx, found, account, false, state.firstFactor);
   await pages.states.save(found.uid, { ...state, sub: account.sub, email: account.email, decision });
-  pages.go(ctx, found.uid, decision.outcome === 'challenge' ? '/two-factor' : '/enroll');
+  if (decision.outcome !== 'challenge') return pages.go(ctx, found.uid, '/enroll');
+  pages.go(ctx, found.uid, hasSecurityKey(account) ? '/security-key' : '/two-factor');
 }
 
 /** After the first factor (a password or a one-time link) the account is known: this sign-in's 2FA decision is taken now. */

@@ -6,11 +6,14 @@ import type { AccountMails } from '../mail/index.js';
 import type { RememberedDevices } from '../risk/index.js';
 import type { SignInDecisions } from '../twofactor/index.js';
 import { anotherWayRoutes } from './another-way-routes.js';
+import type { WebAuthnCeremonies } from '../webauthn/index.js';
 import { enrollmentRoutes } from './enrollment-routes.js';
 import { forgotRoutes } from './forgot-routes.js';
 import type { InteractionPages } from './interaction-pages.js';
 import { interactionErrors } from './interaction-errors.js';
+import { passkeyRoutes } from './passkey-routes.js';
 import { passwordRoutes } from './password-routes.js';
+import { securityKeyRoutes } from './security-key-routes.js';
 import { twoFactorRoutes } from './two-factor-routes.js';
 
 export interface LoginDependencies {
@@ -23,6 +26,7 @@ export interface LoginDependencies {
   tokens: LinkTokens;
   mails: AccountMails;
   enrollment: EnrollmentFlow;
+  ceremonies: WebAuthnCeremonies;
 }
 
 /**
@@ -38,5 +42,7 @@ export function loginRoutes(deps: LoginDependencies): Router {
   twoFactorRoutes(router, deps);
   anotherWayRoutes(router, deps);
   enrollmentRoutes(router, deps);
+  passkeyRoutes(router, deps);
+  securityKeyRoutes(router, deps);
   return router;
 }

@@ -86,6 +86,6 @@ export function twoFactorRoutes(router: Router, { pages, attempts, devices }: Tw
     const state = await pages.states.get(found.uid);
     const account = state?.sub ? await pages.accounts.findBySub(state.sub) : undefined;
     if (!state?.emergencyCode || !account) return pages.go(ctx, found.uid, '');
-    await pages.complete(ctx, found, account, true, state.firstFactor);
+    await pages.complete(ctx, found, account, true, state.firstFactor, state.secondFactor);
   });
 }

@@ -59,10 +59,12 @@ export function authorizeUrl(url: string, request: AuthorizationRequest, paramet
   return `${url}/connect/authorize?${query}`;
 }
 
-export type LoginPage = 'identifier' | 'password' | 'challenge' | 'enroll' | 'enroll-optional' | 'emergency-code';
+export type LoginPage = 'identifier' | 'password' | 'challenge' | 'security-key' | 'passkey-offer' | 'enroll' | 'enroll-optional' | 'emergency-code';
 
 /** Which of the login pages this is, if it is one. */
 export function loginPageOf(page: Page): LoginPage | undefined {
+  if (elementById(page, 'security-key-form')) return 'security-key';
+  if (elementById(page, 'passkey-offer-form')) return 'passkey-offer';
   if (formWith(page, 'RememberCode')) return 'challenge';
   if (elementById(page, 'totp-secret')) return readForms(page).some((form) => form.action.endsWith('/enroll/later')) ? 'enroll-optional' : 'enroll';
   if (elementById(page, 'emergency-code')) return 'emergency-code';
@@ -213,5 +215,9 @@ async function answerPage(kind: LoginPage, page: Page, walk: PageWalk): Promise<
     }
     case 'emergency-code':
       return agent.submit(readForm(page));
+    case 'passkey-offer':
+      return agent.submit(readForms(page).find((form) => form.action.endsWith('/passkey-offer/skip'))!);
+    case 'security-key':
+      throw new SignInError(`${walk.user} is asked for a security key: answer it with POST /_mock/webauthn/assertion (or the scenario step securityKey)`);
   }
 }

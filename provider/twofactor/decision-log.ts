@@ -2,8 +2,8 @@ import type { Logger } from '../http/index.js';
 import type { Decision, PolicyInput } from '../policy/index.js';
 import type { Store } from '../store/index.js';
 
-/** Where in a sign-in the decision was taken: after the password, at an authorization with a session, or asked for. */
-export type DecisionStage = 'password' | 'authorize' | 'explain';
+/** Where in a sign-in the decision was taken: after the password, after a passkey, at an authorization with a session, or asked for. */
+export type DecisionStage = 'password' | 'passkey' | 'authorize' | 'explain';
 
 export interface LoggedDecision extends Decision {
   at: string;

@@ -6,6 +6,7 @@ import type { AcrSettings } from '../fixtures/index.js';
 import type { LoginChecks } from '../oidc/interaction-policy.js';
 import { blocksSignIn, type Decision } from '../policy/index.js';
 import type { RememberedDevices } from '../risk/index.js';
+import { realTime } from '../time/index.js';
 import { readAcrRequest, type AcrRequest, type EssentialAcrClaim } from './acr-request.js';
 import { appPolicyOf, type ExplainedDecision, type TwoFactorGate } from './gate.js';
 import { sessionTwoFactorAt } from './session-factors.js';
@@ -15,6 +16,13 @@ export interface SignInDecisionDependencies {
   gate: TwoFactorGate;
   devices: RememberedDevices;
   acrSettings: () => Promise<AcrSettings>;
+}
+
+/** The interaction a sign-in step decides for: its client and its prompt's details. */
+interface InteractionFacts {
+  clientId: string;
+  client: object | undefined;
+  details: UnknownObject;
 }
 
 /** What an interaction's prompt carries to the pages (its `details`). */
@@ -51,14 +59,26 @@ export class SignInDecisions {
   };
 
   /** After the first factor: the request as the interaction carries it, and nothing the session did before counts. */
-  async afterFirstFactor(ctx: Context, interaction: { clientId: string; client: object | undefined; details: UnknownObject }, account: Account): Promise<ExplainedDecision> {
+  afterFirstFactor(ctx: Context, interaction: InteractionFacts, account: Account): Promise<ExplainedDecision> {
+    return this.#afterSignIn(ctx, interaction, account, 'password', undefined);
+  }
+
+  /**
+   * After a passkey: it verified the user on a device the user holds, so this step has done 2FA (the
+   * table sees a second factor done now, in the session's frame: real time): every rule is satisfied, step-up within any max_age included.
+   */
+  afterPasskey(ctx: Context, interaction: InteractionFacts, account: Account): Promise<ExplainedDecision> {
+    return this.#afterSignIn(ctx, interaction, account, 'passkey', realTime.nowSeconds());
+  }
+
+  #afterSignIn(ctx: Context, interaction: InteractionFacts, account: Account, stage: 'password' | 'passkey', twoFactorAt: number | undefined): Promise<ExplainedDecision> {
     return this.#deps.gate.decide({
-      stage: 'password',
+      stage,
       account,
       clientId: interaction.clientId,
       appPolicy: appPolicyOf(interaction.client),
       request: acrRequestIn(interaction.details),
-      sessionTwoFactorAt: undefined,
+      sessionTwoFactorAt: twoFactorAt,
       clientIp: ctx.ip,
       deviceId: this.#deps.devices.deviceId(ctx),
     });

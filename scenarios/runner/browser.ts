@@ -12,6 +12,13 @@ export class Browser {
     return this.#land(await this.#agent.get(url));
   }
 
+  /** A form post whose answer is JSON (a WebAuthn ceremony's options), sent with this browser's cookies; the page stays. */
+  async postForJson(url: string): Promise<unknown> {
+    const answer = await this.#agent.post(url, {});
+    if (answer.status !== 200) throw new Error(`POST ${url} answered ${answer.status}`);
+    return JSON.parse(answer.html);
+  }
+
   async submit(form: Form, values?: FormValues): Promise<Page> {
     return this.#land(await this.#agent.submit(form, values));
   }

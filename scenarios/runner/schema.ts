@@ -13,7 +13,7 @@ const claims = z.record(z.string(), z.unknown());
 
 const saveMap = z.record(z.string().regex(/^\w+$/), text).optional().describe('name: where to take the value from; later steps use ${name}');
 
-export const promptSchema = z.enum(['none', 'challenge', 'enroll', 'enroll-optional', 'password', 'identifier', 'emergency-code', 'error']);
+export const promptSchema = z.enum(['none', 'challenge', 'security-key', 'passkey-offer', 'enroll', 'enroll-optional', 'password', 'identifier', 'emergency-code', 'error']);
 /** Where a sign-in stands: back at the app (none), on one of the pages, or at an error. */
 export type Prompt = z.infer<typeof promptSchema>;
 
@@ -26,6 +26,11 @@ const loginExpect = z
   })
   .optional();
 export type LoginExpect = z.infer<typeof loginExpect>;
+
+const webauthnAnswer = z
+  .enum(['right', 'replayed', 'wrong-origin', 'unknown-credential', 'cancelled'])
+  .optional()
+  .describe('right (default: the control plane signs the challenge), replayed (the last answer again), wrong-origin, unknown-credential, or cancelled (the browser gave up)');
 
 /** A kind of step: its action under the kind's own key, beside `name` and what else the kind takes. */
 function step<const K extends string, A extends z.ZodType, E extends z.ZodRawShape>(kind: K, action: A, extra: E) {
@@ -62,6 +67,24 @@ const variants = [
   ),
   step('enroll', z.strictObject({ code: z.enum(['right', 'wrong']).optional(), later: z.boolean().optional(), browser }), { expect: loginExpect }),
   step('password', z.strictObject({ password: text, browser }).describe('answer the password page shown again'), { expect: loginExpect }),
+  step(
+    'passkey',
+    z.strictObject({
+      client: text,
+      user: text.describe('a user whose fixtures give a passkey (its private key held by the control plane)'),
+      answer: webauthnAnswer,
+      browser,
+      network: text.optional().describe('trusted, untrusted, or an IP address the sign-in appears to come from'),
+      acrValues: text.optional(),
+      maxAge: z.number().int().nonnegative().optional(),
+    }).describe('sign in with "Sign in with a security key or biometrics" on the identifier page'),
+    { expect: loginExpect },
+  ),
+  step(
+    'securityKey',
+    z.strictObject({ answer: webauthnAnswer, remember: z.boolean().optional().describe('tick "Remember this device"'), browser }).describe('answer the security-key 2FA page with the user\'s security key'),
+    { expect: loginExpect },
+  ),
   step('clock', z.union([z.strictObject({ advance: z.number() }), z.strictObject({ now: text })]), {}),
   step('risk', z.strictObject({ trustedNetwork: z.boolean().optional(), clientIp: text.optional() }), {}),
   step('fixtures', fixtureFileSchema.describe('merged over the fixtures the emulator has (the fixture schema)'), {}),

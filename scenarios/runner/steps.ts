@@ -2,9 +2,10 @@ import { createGuardrails, generate } from 'otplib';
 import { elementById, formWith, readForm, readForms, textOf, validationMessages } from '../../provider/testing/web/index.js';
 import { differences, pick } from './expectations.js';
 import type { LoginExpect, Step, StepOf } from './schema.js';
-import { authorizeUrl, tokenRequest, TokenError, type Tokens } from '../../provider/testing/sign-in.js';
+import { authorizeUrl, tokenRequest, TokenError, type AuthorizationParameters, type Tokens } from '../../provider/testing/sign-in.js';
 import { outcomeOf, type Outcome } from './sign-in.js';
 import type { BrowserState, World } from './world.js';
+import { passkeyStep, securityKeyStep } from './webauthn-steps.js';
 
 const guardrails = createGuardrails({ MIN_SECRET_BYTES: 10 });
 
@@ -19,7 +20,7 @@ function check(problems: string[]): void {
   if (problems.length) throw new StepFailure(problems);
 }
 
-function checkOutcome(outcome: Outcome, expected: LoginExpect): void {
+export function checkOutcome(outcome: Outcome, expected: LoginExpect): void {
   if (!expected) return;
   const problems: string[] = [];
   if (expected.prompt && outcome.prompt !== expected.prompt) {
@@ -32,7 +33,7 @@ function checkOutcome(outcome: Outcome, expected: LoginExpect): void {
 }
 
 /** Past the emergency-code page (after enrolling or using the code), remembering the code shown. */
-async function settle(world: World, state: BrowserState): Promise<Outcome> {
+export async function settle(world: World, state: BrowserState): Promise<Outcome> {
   let outcome = await outcomeOf(world, state);
   if (outcome.prompt === 'emergency-code') {
     const page = state.browser.page!;
@@ -56,14 +57,19 @@ async function currentTotp(world: World, user: string): Promise<string> {
   return answer.body.code as string;
 }
 
+/** A new sign-in of `user` at `client` in a browser: its first page. */
+export async function startSignIn(world: World, state: BrowserState, start: { client: string; user: string; network?: string | undefined } & AuthorizationParameters) {
+  await risk(world, start.network);
+  const pending = world.newLogin(start.client);
+  state.login = pending;
+  state.user = start.user.toLowerCase();
+  return state.browser.get(authorizeUrl(world.target.url, pending, start));
+}
+
 async function loginStep(world: World, { login, expect }: StepOf<'login'>): Promise<void> {
   const state = world.browser(login.browser);
   const user = login.user.toLowerCase();
-  await risk(world, login.network);
-  const pending = world.newLogin(login.client);
-  state.login = pending;
-  state.user = user;
-  let page = await state.browser.get(authorizeUrl(world.target.url, pending, login));
+  let page = await startSignIn(world, state, login);
   const identifier = page.location ? undefined : formWith(page, 'Username');
   if (identifier) {
     page = await state.browser.submit(identifier, { Username: login.user });
@@ -288,6 +294,10 @@ export function perform(world: World, step: Step): Promise<void> {
       return logoutStep(world, step);
     case 'explain':
       return explainStep(world, step);
+    case 'passkey':
+      return passkeyStep(world, step);
+    case 'securityKey':
+      return securityKeyStep(world, step);
     case 'decisions':
       return decisionsStep(world, step);
     default:

@@ -33,6 +33,8 @@ export class World {
   readonly passwords = new Map<string, string>();
   readonly emergencyCodes = new Map<string, string>();
   readonly lastCodes = new Map<string, string>();
+  /** The last WebAuthn answer each user's authenticator gave (JSON), for a replay. */
+  readonly lastAssertions = new Map<string, string>();
   readonly clients = new Map<string, ClientInfo>();
 
   constructor(readonly target: Target) {}

@@ -14,6 +14,8 @@ const fixtures = {
     { email: 'olle@fri.se', password: 'Olle&Pass2025', totpSecret: 'KRUGS4ZANFZSA3LPMNVSAYLDMNXXK3TU', emergencyCode: 'AAAA-BBBB-CCCC-DDDD' },
     { email: 'erik@strikt.se', password: 'Erik&Pass2025' },
     { email: 'maja@fri.se', password: 'Maja&Pass2025' },
+    { email: 'nils@fri.se', password: 'Nils&Pass2025', securityKeys: [{}] },
+    { email: 'per@fri.se', password: 'Per&Pass2025' },
   ],
 };
 
@@ -33,6 +35,8 @@ const PAGES = {
   'sign out?': ['logout', 'Sign out', 'Logga ut'],
   'signed out': ['logged-out', 'You are signed out', 'Du är utloggad'],
   enrollment: ['enroll', 'Set up two-step verification', 'Aktivera tvåstegsverifiering'],
+  'security key': ['security-key', 'Use your security key', 'Använd din säkerhetsnyckel'],
+  'passkey offer': ['passkey-offer', 'Tired of passwords?', 'Trött på lösenord?'],
   'account settings': ['account', 'Account Settings', 'Account Settings'],
   'account settings: set up 2FA': ['enroll', 'Set up two-step verification', 'Aktivera tvåstegsverifiering'],
   'forgot outside a sign-in': ['forgot', 'Forgot your password?', 'Glömt ditt lösenord?'],
@@ -87,6 +91,10 @@ describe('page titles', () => {
 
     const enrolling = await agent.follow(await agent.get(authorize()));
     pages.enrollment = await go(await go(enrolling, { Username: 'erik@strikt.se' }), { Password: 'Erik&Pass2025' });
+    const keyed = await agent.follow(await agent.get(authorize()));
+    pages['security key'] = await go(await go(keyed, { Username: 'nils@fri.se' }), { Password: 'Nils&Pass2025' });
+    const offered = await agent.follow(await agent.get(authorize()));
+    pages['passkey offer'] = await go(await go(offered, { Username: 'per@fri.se' }), { Password: 'Per&Pass2025', PasskeyCapable: 'true' });
 
     const settings = new UserAgent({ acceptLanguage });
     const signIn = await settings.follow(await settings.get(`${emulator.issuer}/account`));
