@@ -3,7 +3,7 @@ import { hashEmergencyCode, newEmergencyCode } from '../accounts/index.js';
 import type { Store } from '../store/index.js';
 
 /** A setup not confirmed within half an hour starts over with a new secret. */
-export const SETUP_SECONDS = 30 * 60;
+const SETUP_SECONDS = 30 * 60;
 const setupKey = (key: string) => `enrollment:${key}`;
 
 /**
