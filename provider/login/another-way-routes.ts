@@ -11,14 +11,14 @@ export interface AnotherWayRouteDependencies {
 }
 
 /** A second factor "Try another way" offers, when the account has it. */
-export interface SecondFactorChoice {
+interface SecondFactorChoice {
   step: Step;
   label: MessageKey;
   offeredTo(account: Account): boolean;
 }
 
 /** What "Try another way" lists, in this order. A security key would come first, as on connect.visma.com. */
-export const SECOND_FACTOR_CHOICES: readonly SecondFactorChoice[] = [
+const SECOND_FACTOR_CHOICES: readonly SecondFactorChoice[] = [
   { step: '/two-factor', label: 'useAuthenticatorCode', offeredTo: (account) => account.totpSecret !== undefined },
   { step: '/use-emergency-code', label: 'useEmergencyCode', offeredTo: (account) => account.emergencyCodeHash !== undefined },
 ];

@@ -9,8 +9,8 @@ import { canonicalEmail, MAX_EMAIL_LENGTH } from '../accounts/index.js';
  * Max-Age rather than Expires: an Expires date would be read off the emulator clock, which a test may
  * have moved years away from the browser's.
  */
-export const SAVED_EMAIL_COOKIE = 'mvc_saved_email';
-export const SAVED_EMAIL_SECONDS = 365 * 24 * 60 * 60;
+const SAVED_EMAIL_COOKIE = 'mvc_saved_email';
+const SAVED_EMAIL_SECONDS = 365 * 24 * 60 * 60;
 const PATH = '/interaction';
 const MAX_VALUE_LENGTH = Math.ceil((MAX_EMAIL_LENGTH * 4) / 3);
 
