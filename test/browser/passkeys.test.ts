@@ -163,7 +163,7 @@ describe('passkeys and security keys in a real browser (Chromium\'s virtual auth
   it('signs in with a passkey from the password page, where it is a link beside the only "Logga in" button (Swedish)', async () => {
     const { context, page } = await withAnnasPasskey('sv-SE');
     await page.goto(`${appUrl}/login`);
-    await page.getByLabel('E-postadress').fill('anna.svensson@example.se');
+    await page.getByLabel('E-postadress', { exact: true }).fill('anna.svensson@example.se');
     await page.getByRole('button', { name: 'Nästa' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Logga in' }).count()).toBe(1);
     await page.getByRole('link', { name: 'Logga in med säkerhetsnyckel eller biometrik' }).click();
