@@ -62,6 +62,7 @@ export function twoFactorControlRoutes(router: Router, { accounts, gate, overrid
       stage: 'explain' as const,
       account,
       clientId,
+      signIn: {},
       appPolicy: appPolicyOf(client),
       request: readAcrRequest({ acr_values: acrValues }, undefined, await acrSettings()),
       sessionTwoFactorAt: undefined,

@@ -4,13 +4,14 @@ import { decideTwoFactor, type AppPolicy, type Decision, type DomainPolicy, type
 import { inNetworks, type RememberedDevices, type RiskOverrides } from '../risk/index.js';
 import type { Store } from '../store/index.js';
 import type { AcrRequest } from './acr-request.js';
-import type { DecisionLog, DecisionStage } from './decision-log.js';
+import type { DecisionLog, DecisionStage, SignInReference } from './decision-log.js';
 
 /** Everything the gate needs to know about one sign-in; `risk` values given here win over what is measured. */
 export interface Situation {
   stage: DecisionStage;
   account: Account;
   clientId: string;
+  signIn: SignInReference;
   appPolicy: AppPolicy;
   request: AcrRequest;
   sessionTwoFactorAt: number | undefined;
@@ -53,6 +54,7 @@ export class TwoFactorGate {
       stage: situation.stage,
       email: situation.account.email,
       clientId: situation.clientId,
+      signIn: situation.signIn,
       input,
     });
     return { ...decision, input };

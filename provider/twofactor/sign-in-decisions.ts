@@ -7,6 +7,7 @@ import type { LoginChecks } from '../oidc/interaction-policy.js';
 import { blocksSignIn, type Decision } from '../policy/index.js';
 import type { RememberedDevices } from '../risk/index.js';
 import { readAcrRequest, type AcrRequest, type EssentialAcrClaim } from './acr-request.js';
+import type { SignInReference } from './decision-log.js';
 import { appPolicyOf, type ExplainedDecision, type TwoFactorGate } from './gate.js';
 import { sessionTwoFactorAt } from './session-factors.js';
 
@@ -51,11 +52,12 @@ export class SignInDecisions {
   };
 
   /** After the first factor: the request as the interaction carries it, and nothing the session did before counts. */
-  async afterFirstFactor(ctx: Context, interaction: { clientId: string; client: object | undefined; details: UnknownObject }, account: Account): Promise<ExplainedDecision> {
+  async afterFirstFactor(ctx: Context, interaction: { uid: string; params: UnknownObject; clientId: string; client: object | undefined; details: UnknownObject }, account: Account): Promise<ExplainedDecision> {
     return this.#deps.gate.decide({
       stage: 'password',
       account,
       clientId: interaction.clientId,
+      signIn: { interaction: interaction.uid, ...signInParams(interaction.params) },
       appPolicy: appPolicyOf(interaction.client),
       request: acrRequestIn(interaction.details),
       sessionTwoFactorAt: undefined,
@@ -80,6 +82,7 @@ export class SignInDecisions {
       stage: 'authorize',
       account,
       clientId: client.clientId,
+      signIn: signInParams(ctx.oidc.params ?? {}),
       appPolicy: appPolicyOf(client),
       request: await this.#acrRequest(ctx),
       sessionTwoFactorAt: sessionTwoFactorAt(session),
@@ -98,6 +101,12 @@ export class SignInDecisions {
     }
     return request;
   }
+}
+
+/** What the client gave to know its sign-in by. */
+function signInParams(params: UnknownObject): SignInReference {
+  const { state, nonce } = params;
+  return { ...(typeof state === 'string' && { state }), ...(typeof nonce === 'string' && { nonce }) };
 }
 
 /** The request's acr as the interaction carries it; an interaction without one was not made by this policy. */
