@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
-import { accountSettingsClient, accountSettingsRoutes, ACCOUNT_SETTINGS_CLIENT_ID } from './account-settings/index.js';
+import { accountSettingsClient, accountSettingsRoutes } from './account-settings/index.js';
 import { AccountRepository, EmailVerifications, LinkTokens, LoginLockout, TwoFactorAttempts } from './accounts/index.js';
 import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, type Settings } from './config/index.js';
 import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
+import { allowDebuggerRedirects, debuggerClient, debuggerRoutes, DebuggerRuns, EndpointClient, TokenDecoder } from './debugger/index.js';
 import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
 import { createLogger, CsrfTokens, lastResort, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
@@ -109,7 +110,7 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
 
     const seed = async () => {
       await seedStore(store, fixtures);
-      await store.set(clientKey(ACCOUNT_SETTINGS_CLIENT_ID), accountSettingsClient(issuer));
+      for (const client of [accountSettingsClient(issuer), debuggerClient(issuer)]) await store.set(clientKey(client.client_id), client);
       await store.set(SEEDED_KEY, new Date().toISOString());
     };
     const reset = async () => {
@@ -129,7 +130,7 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     });
 
     let mailMode = `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.`;
-    const { provider: app, publicApi } = compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode, closers });
+    const { provider: app, publicApi } = compose({ settings, logger, store, issuer, selfUrl: reachableUrl(settings.host, port), keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode, closers });
     await validateClients(app, fixtures.clients, fixturesPath);
     handle = app.callback();
     handlePublicApi = publicApi.callback();
@@ -173,6 +174,8 @@ interface Parts {
   logger: Logger;
   store: Store;
   issuer: string;
+  /** Where the server reaches itself (the sign-in debugger calls the token endpoint as a client's back end would). */
+  selfUrl: string;
   keys: Awaited<ReturnType<typeof loadSigningKeys>>;
   fixtures: PreparedFixtures;
   reset: () => Promise<void>;
@@ -186,7 +189,7 @@ interface Parts {
  * Every route, in the order a request meets them; oidc-provider's own endpoints come last. The Public
  * API is an app of its own (its own listener), over the same accounts.
  */
-function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: Koa } {
+function compose({ settings, logger, store, issuer, selfUrl, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: Koa } {
   const accounts = new AccountRepository(store);
   const acrSettings = async () => (await store.get<AcrSettings>(ACR_SETTINGS_KEY)) ?? DEFAULT_ACR;
   const devices = new RememberedDevices(store);
@@ -229,10 +232,24 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
   if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the /_mock control plane is off`);
   const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer, logger });
+  if (!exposedWithoutToken) allowDebuggerRedirects(provider, issuer);
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
   const routers = [
     controlRoutes({ guards: control, clock: sharedClock, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
     mailboxPage(mailbox, mailMode, control),
+    ...debuggerRoutes({
+      provider,
+      issuer,
+      runs: new DebuggerRuns(store),
+      endpoints: new EndpointClient(selfUrl),
+      decoder: new TokenDecoder(issuer, keys),
+      decisions,
+      accounts,
+      acrSettings,
+      clientIds: () => fixtures.clients.map((client) => client.client_id),
+      guards: control,
+      controlToken: settings.controlToken,
+    }),
     apiRoutes({ issuer, signingKeys: keys, logger, provisioning, mails }),
     loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
@@ -276,6 +293,13 @@ function listen(server: Server, port: number, host: string, setting: string): Pr
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** The bound address as this process can call it: a wildcard address is reached on loopback. */
+function reachableUrl(host: string, port: number): string {
+  if (host === '0.0.0.0') return `http://127.0.0.1:${port}`;
+  if (host === '::') return `http://[::1]:${port}`;
+  return `http://${urlHost(host)}:${port}`;
 }
 
 function urlHost(host: string): string {

@@ -36,6 +36,10 @@ const PAGE_TITLES = {
   'frontchannel-logout': 'logoutTitle',
   account: 'accountTitle',
   mailbox: 'mailboxTitle',
+  debugger: 'debuggerTitle',
+  'debugger-result': 'debuggerResultTitle',
+  'debugger-problem': 'debuggerTitle',
+  'debugger-fragment': 'debuggerTitle',
 } as const satisfies Record<string, MessageKey>;
 
 /** Pages whose title depends on what they show: a message page is titled by its heading, a mail by its subject. */
