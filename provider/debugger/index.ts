@@ -1,5 +1,5 @@
 export { debuggerRoutes, type DebuggerDependencies } from './routes.js';
-export { debuggerClient, DEBUGGER_CLIENT_ID, DEBUGGER_PATH } from './internal-client.js';
+export { debuggerClient } from './internal-client.js';
 export { allowDebuggerRedirects } from './debugger-redirects.js';
 export { DebuggerRuns } from './runs.js';
 export { EndpointClient } from './endpoint-client.js';

@@ -21,6 +21,8 @@ export interface ResultView {
   userinfo: { status: number; claims: ExplainedClaim[] | undefined; text: string } | undefined;
   decisions: ShownDecision[];
   stepUpAcr: string;
+  /** Who signed in, and how, in one line. */
+  summary: string;
 }
 
 const TOKEN_FIELDS = new Set(['id_token', 'access_token', 'refresh_token']);
@@ -67,5 +69,13 @@ export async function resultView(run: DebuggerRun, client: Client, acr: AcrSetti
       .reverse()
       .map((decision) => ({ ...decision, outcomeText: outcomeMeaning(decision.outcome) })),
     stepUpAcr: acr.stepUp[0] ?? acr.twoFactor,
+    summary: summaryOf(idToken, run.userinfo?.body, acr),
   };
+}
+
+function summaryOf(idToken: DecodedToken | OpaqueToken | undefined, userinfo: Record<string, unknown> | undefined, acr: AcrSettings): string {
+  const claims = idToken && 'claims' in idToken ? Object.fromEntries(idToken.claims.map((claim) => [claim.name, JSON.parse(claim.value) as unknown])) : {};
+  const who = String(userinfo?.['email'] ?? claims['email'] ?? claims['sub'] ?? 'someone');
+  const level = claims['acr'] === acr.twoFactor ? 'with two factors' : claims['acr'] === acr.password ? 'with one factor' : 'at an unknown level';
+  return `${who} signed in ${level}: acr ${JSON.stringify(claims['acr'] ?? null)}, amr ${JSON.stringify(claims['amr'] ?? null)}.`;
 }

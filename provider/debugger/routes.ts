@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import type { AccountRepository } from '../accounts/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
 import { guardedRouter, noStore, readForm, sameSiteForms, sendPage } from '../http/index.js';
+import { negotiateLanguage } from '../i18n/index.js';
 import type { DecisionLog } from '../twofactor/index.js';
 import type { TokenDecoder } from './decoded-tokens.js';
 import type { EndpointClient } from './endpoint-client.js';
@@ -60,7 +61,7 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
       ctx,
       'debugger',
       {
-        language: 'en',
+        language: negotiateLanguage(ctx),
         clients: clients.filter((client): client is Client => client !== undefined && signsInUsers(client)).map(describeClient),
         users,
         acr: await acrSettings(),
@@ -74,7 +75,7 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
   }
 
   function showProblem(ctx: Context, heading: string, text: string, status = 400) {
-    sendPage(ctx, 'debugger-problem', { language: 'en', heading, text, formUrl }, status);
+    sendPage(ctx, 'debugger-problem', { language: negotiateLanguage(ctx), heading, text, formUrl }, status);
   }
 
   async function startSignIn(ctx: Context, options: SignInOptions) {
@@ -128,7 +129,7 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
     if (!run) return;
     if (run.options.responseMode === 'fragment' && params['state'] === undefined) {
       // The answer is in the fragment, which only the browser sees: a script sends it back here as a query.
-      return sendPage(ctx, 'debugger-fragment', { language: 'en' });
+      return sendPage(ctx, 'debugger-fragment', { language: negotiateLanguage(ctx) });
     }
     if (params['state'] !== run.state) {
       return showProblem(ctx, 'State mismatch', `The response's state (${JSON.stringify(params['state'] ?? null)}) is not the state this sign-in sent: it answers another (or an older) sign-in, and a client must refuse it. Start again.`);
@@ -169,7 +170,7 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
     if (!run.tokens) return ctx.redirect(formUrl);
     const client = await clientOf(ctx, run);
     if (!client) return;
-    sendPage(ctx, 'debugger-result', { language: 'en', ...(await resultView(run, client, await acrSettings(), decoder, decisions)), formUrl });
+    sendPage(ctx, 'debugger-result', { language: negotiateLanguage(ctx), ...(await resultView(run, client, await acrSettings(), decoder, decisions)), formUrl });
   });
 
   bound.post('/refresh', async (ctx) => {
@@ -196,8 +197,8 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
     const run = await currentRun(ctx);
     if (!run) return;
     const acr = await acrSettings();
-    const { prompt: _prompt, ...options } = run.options;
-    await startSignIn(ctx, { ...options, acrValues: acr.stepUp[0] ?? acr.twoFactor });
+    // The same session asked for more: prompt is left out, so the session is reused and only the second factor is asked.
+    await startSignIn(ctx, { ...run.options, prompt: undefined, acrValues: acr.stepUp[0] ?? acr.twoFactor });
   });
 
   bound.post('/sign-out', async (ctx) => {

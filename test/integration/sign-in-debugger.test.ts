@@ -84,6 +84,7 @@ describe('the sign-in debugger', () => {
     const page = await signIn(agent, { client: 'hrm', login_hint: ANNA, scope: 'openid profile offline_access' });
 
     expect(page.url).toBe(`${emulator.issuer}/_mock/debugger/result`);
+    expect(textOf(page, 'summary')).toBe(`${ANNA} signed in with two factors: acr "3", amr ["pwd","otp","mfa"].`);
     expect(textOf(page, 'id-token-verification')).toContain('check out');
     expect(claimRow(page, 'id-token-claims', 'aud')?.value).toBe('"hrm"');
     expect(claimRow(page, 'id-token-claims', 'acr')).toMatchObject({ value: '"3"', meaning: expect.stringContaining('two factors') });
