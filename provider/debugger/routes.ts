@@ -50,9 +50,11 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
   const { provider, issuer, runs, endpoints, decoder, decisions, accounts, acrSettings } = deps;
   const issuerOrigin = new URL(issuer).origin;
   const redirectUri = `${issuer}${DEBUGGER_CALLBACK_PATH}`;
+  // With CONTROL_TOKEN set, the way back to the form carries it: only for a browser holding a sign-in that a
+  // request with the token started. Anyone else is sent to the bare form, which asks for the token.
   const formUrl = `${DEBUGGER_PATH}${deps.controlToken === undefined ? '' : `?token=${encodeURIComponent(deps.controlToken)}`}`;
   const guarded = guardedRouter(DEBUGGER_PATH, ...deps.guards, noStore());
-  const bound = guardedRouter(DEBUGGER_PATH, noStore(), sameSiteForms(issuer, { url: formUrl, label: 'continueLink' }));
+  const bound = guardedRouter(DEBUGGER_PATH, noStore(), sameSiteForms(issuer, { url: DEBUGGER_PATH, label: 'continueLink' }));
 
   async function showForm(ctx: Context, values: Record<string, string>, problems: FieldProblem[] = [], message: FormMessage = {}, status = problems.length ? 400 : 200) {
     const clients = await Promise.all([DEBUGGER_CLIENT_ID, ...deps.clientIds()].map((id) => provider.Client.find(id).catch(() => undefined)));
@@ -74,8 +76,8 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
     );
   }
 
-  function showProblem(ctx: Context, heading: string, text: string, status = 400) {
-    sendPage(ctx, 'debugger-problem', { language: negotiateLanguage(ctx), heading, text, formUrl }, status);
+  function showProblem(ctx: Context, heading: string, text: string, back = formUrl) {
+    sendPage(ctx, 'debugger-problem', { language: negotiateLanguage(ctx), heading, text, formUrl: back }, 400);
   }
 
   async function startSignIn(ctx: Context, options: SignInOptions) {
@@ -94,7 +96,7 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
   /** The run this browser's cookie names, or a page saying there is none. */
   async function currentRun(ctx: Context): Promise<DebuggerRun | undefined> {
     const run = await runs.current(ctx);
-    if (!run) showProblem(ctx, 'No sign-in to continue', 'This browser has no sign-in started by the debugger, or it has expired. Start one from the debugger.');
+    if (!run) showProblem(ctx, 'No sign-in to continue', 'This browser has no sign-in started by the debugger, or it has expired. Start one from the debugger.', DEBUGGER_PATH);
     return run;
   }
 

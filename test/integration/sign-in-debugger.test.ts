@@ -209,6 +209,18 @@ describe('the sign-in debugger', () => {
       expect(textOf(refused, 'failure-meaning')).toBe('The token endpoint refused to redeem the code.');
     });
 
+    it('keeps sign-ins in two browsers apart, each with its own tokens and decision', async () => {
+      const [anna, maja] = await Promise.all([
+        signIn(new UserAgent(), { client: 'hrm', login_hint: ANNA, scope: 'openid email' }),
+        signIn(new UserAgent(), { client: 'hrm', login_hint: MAJA, scope: 'openid email' }),
+      ]);
+      expect(claimRow(anna, 'userinfo-claims', 'email')?.value).toBe(`"${ANNA}"`);
+      expect(claimRow(maja, 'userinfo-claims', 'email')?.value).toBe(`"${MAJA}"`);
+      expect(anna.html).toMatch(/data-outcome="challenge"[\s\S]*class="rule">required</);
+      expect(maja.html).toMatch(/data-outcome="none"[\s\S]*class="rule">default</);
+      expect(maja.html).not.toContain('id="decision-1"');
+    });
+
     it('refuses the buttons\' posts from another site', async () => {
       const agent = new UserAgent();
       await signIn(agent, { client: 'hrm', login_hint: MAJA });
@@ -236,5 +248,16 @@ describe('the sign-in debugger with CONTROL_TOKEN set', () => {
     page = await agent.follow(await agent.submit(page, { Password: PASSWORD }));
     expect(claimRow(page, 'id-token-claims', 'aud')?.value).toBe('"hrm"');
     expect(page.html).toContain('href="/_mock/debugger?token=let-me-in"');
+  });
+
+  it('never shows the token to a browser that holds no sign-in started with it', async () => {
+    const stranger = new UserAgent();
+    const pages = [
+      await stranger.get(`${emulator.issuer}/_mock/debugger/result`),
+      await stranger.get(`${emulator.issuer}/_mock/debugger/callback?code=abc&state=abc`),
+      await stranger.post(`${emulator.issuer}/_mock/debugger/refresh`, {}, { origin: 'http://localhost:9999' }),
+    ];
+    expect(pages.map((page) => page.status)).toEqual([400, 400, 403]);
+    for (const page of pages) expect(page.html).not.toContain('let-me-in');
   });
 });
