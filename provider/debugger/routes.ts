@@ -57,7 +57,7 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
   const bound = guardedRouter(DEBUGGER_PATH, noStore(), sameSiteForms(issuer, { url: DEBUGGER_PATH, label: 'continueLink' }));
 
   async function showForm(ctx: Context, values: Record<string, string>, problems: FieldProblem[] = [], message: FormMessage = {}, status = problems.length ? 400 : 200) {
-    const clients = await Promise.all([DEBUGGER_CLIENT_ID, ...deps.clientIds()].map((id) => provider.Client.find(id).catch(() => undefined)));
+    const clients = await Promise.all([DEBUGGER_CLIENT_ID, ...deps.clientIds()].map((id) => provider.Client.find(id)));
     const users = (await accounts.all()).map((account) => account.email).sort();
     sendPage(
       ctx,
@@ -101,7 +101,7 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
   }
 
   async function clientOf(ctx: Context, run: DebuggerRun): Promise<Client | undefined> {
-    const client = await provider.Client.find(run.options.clientId).catch(() => undefined);
+    const client = await provider.Client.find(run.options.clientId);
     if (!client) showProblem(ctx, 'The client is gone', `No client has the id "${run.options.clientId}" any more (a reset or new fixtures removed it). Start again.`);
     return client;
   }
@@ -118,7 +118,7 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
     const values = Object.fromEntries(Object.entries(ctx.query).map(([name, value]) => [name, [value ?? ''].flat().join(' ')]));
     const form = readSignInForm(ctx.query);
     if ('problems' in form) return showForm(ctx, values, form.problems);
-    const client = await provider.Client.find(form.options.clientId).catch(() => undefined);
+    const client = await provider.Client.find(form.options.clientId);
     if (!client) return showForm(ctx, values, [{ field: 'client', message: `No client has the id "${form.options.clientId}". Pick one of the list.` }]);
     if (!signsInUsers(client)) {
       return showForm(ctx, values, [{ field: 'client', message: `${client.clientId} signs in no users (grant types ${(client.grantTypes ?? []).join(', ')}): pick a client with ${SIGN_IN_GRANT}.` }]);

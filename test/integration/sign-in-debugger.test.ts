@@ -272,7 +272,7 @@ describe('the sign-in debugger with the control plane off (beyond loopback, no C
   it('is off, and no client may send its code to the debugger', async () => {
     const form = await fetch(`${emulator.url}/_mock/debugger`);
     expect(form.status).toBe(403);
-    expect((await form.json()).error).toBe('control_plane_disabled');
+    expect(((await form.json()) as { error: string }).error).toBe('control_plane_disabled');
 
     const authorize = `${emulator.issuer}/connect/authorize?${new URLSearchParams({ client_id: 'hrm', response_type: 'code', scope: 'openid', redirect_uri: `${emulator.issuer}/_mock/debugger/callback`, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`;
     const answer = await new UserAgent().get(authorize);
