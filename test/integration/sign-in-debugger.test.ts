@@ -1,3 +1,4 @@
+import { createGuardrails, generate } from 'otplib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
 import { startTestEmulator } from '../support/emulator.js';
@@ -25,6 +26,8 @@ const fixtures = {
   clients: [
     app('hrm', 'default'),
     app('bypass-app', 'bypass'),
+    app('required-app', 'required'),
+    app('adaptive-app', 'adaptive'),
     { clientId: 'spa', redirectUris: ['http://localhost:4000/spa'], scopes: ['openid', 'profile'] },
     { clientId: 'api', clientSecret: 'secret', grantTypes: ['client_credentials'], scopes: ['connect:users'] },
   ],
@@ -152,6 +155,30 @@ describe('the sign-in debugger', () => {
     expect((await agent.get(`${fragment.origin}${fragment.pathname}`)).html).toContain('<script src="/assets/debugger-fragment.js">');
     const result = await agent.follow(await agent.get(`${fragment.origin}${fragment.pathname}?${fragment.hash.slice(1)}`));
     expect(claimRow(result, 'id-token-claims', 'aud')?.value).toBe('"spa"');
+  });
+
+  it("shows the seed's three priority rows: bypass wins over a required domain, a required app over an optional domain, a required domain over an adaptive app", async () => {
+    const bypassed = await signIn(new UserAgent(), { client: 'bypass-app', login_hint: ANNA, scope: 'openid email' });
+    expect(textOf(bypassed, 'summary')).toBe(`${ANNA} signed in with one factor: acr "2", amr ["pwd"].`);
+    expect(bypassed.html).toMatch(/data-outcome="none"[\s\S]*class="rule">bypass</);
+
+    const agent = new UserAgent();
+    let page = await agent.follow(await agent.get(debuggerStart({ client: 'required-app', login_hint: MAJA, scope: 'openid email' })));
+    page = await agent.follow(await agent.submit(page, { Username: MAJA }));
+    const wizard = await agent.follow(await agent.submit(page, { Password: PASSWORD }));
+    expect(wizard.html).toContain('id="totp-secret"');
+    expect(wizard.html).not.toContain('Remind me later');
+    const secret = textOf(wizard, 'totp-secret')!.replace(/\s/g, '');
+    const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000), guardrails: createGuardrails({ MIN_SECRET_BYTES: 10 }) });
+    const emergencyCode = await agent.follow(await agent.submit(wizard, { AuthCode: code }));
+    const required = await agent.follow(await agent.submit(emergencyCode));
+    expect(textOf(required, 'summary')).toBe(`${MAJA} signed in with two factors: acr "3", amr ["pwd","otp","mfa"].`);
+    expect(required.html).toMatch(/data-outcome="enroll"[\s\S]*class="rule">required</);
+
+    await control('PUT', '/risk', { trustedNetwork: true });
+    const adaptive = await signIn(new UserAgent(), { client: 'adaptive-app', login_hint: ANNA, scope: 'openid email' });
+    expect(textOf(adaptive, 'summary')).toBe(`${ANNA} signed in with two factors: acr "3", amr ["pwd","otp","mfa"].`);
+    expect(adaptive.html).toMatch(/data-outcome="challenge"[\s\S]*class="rule">required</);
   });
 
   describe('says what is wrong, never a 500', () => {
