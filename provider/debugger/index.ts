@@ -1,4 +1,4 @@
-export { debuggerRoutes, type DebuggerDependencies } from './routes.js';
+export { debuggerRoutes } from './routes.js';
 export { debuggerClient } from './internal-client.js';
 export { allowDebuggerRedirects } from './debugger-redirects.js';
 export { DebuggerRuns } from './runs.js';

@@ -17,4 +17,4 @@ export { refreshTokenGrace } from './refresh-tokens.js';
 export { PROMPT_VALUES } from './interaction-policy.js';
 export { IssuerKey } from './issuer-key.js';
 export { accessTokensByIdAtIntrospection } from './jwt-access-tokens.js';
-export { internalClient, type InternalClientMetadata } from './internal-client.js';
+export { internalClient } from './internal-client.js';
