@@ -8,6 +8,7 @@ import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, VISMA_FACTS, type Settings } from './config/index.js';
 import { EnrollmentFlow } from './enrollment/index.js';
 import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
+import { allowDebuggerRedirects, debuggerClient, debuggerRoutes, DebuggerRuns, EndpointClient, TokenDecoder } from './debugger/index.js';
 import { Directory } from './directory/index.js';
 import { prepareFixtures, readFixtureFile, seedStore, type PreparedFixtures } from './fixtures/index.js';
 import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
@@ -115,7 +116,8 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
 
     const seed = async () => {
       await seedStore(store, fixtures);
-      await new Directory(store).saveClient(accountSettingsClient(issuer));
+      const directory = new Directory(store);
+      for (const client of [accountSettingsClient(issuer), debuggerClient(issuer)]) await directory.saveClient(client);
       await store.set(SEEDED_KEY, new Date().toISOString());
     };
     const reset = async () => {
@@ -135,7 +137,7 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     });
 
     let mailMode = `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.`;
-    const { provider: app, publicApi } = compose({ settings, logger, store, sharedClock, issuer, keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode, closers });
+    const { provider: app, publicApi } = compose({ settings, logger, store, sharedClock, issuer, selfUrl: reachableUrl(settings.host, port), keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode, closers });
     await validateClients(app, fixtures.clients, fixturesPath);
     handle = app.callback();
     handlePublicApi = publicApi.callback();
@@ -180,6 +182,8 @@ interface Parts {
   store: Store;
   sharedClock: SharedClock;
   issuer: string;
+  /** Where the server reaches itself (the sign-in debugger calls the token endpoint as a client's back end would). */
+  selfUrl: string;
   keys: Awaited<ReturnType<typeof loadSigningKeys>>;
   fixtures: PreparedFixtures;
   reset: () => Promise<void>;
@@ -193,7 +197,7 @@ interface Parts {
  * Every route, in the order a request meets them; oidc-provider's own endpoints come last. The Public
  * API is an app of its own (its own listener), over the same accounts.
  */
-function compose({ settings, logger, store, sharedClock, issuer, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: Koa } {
+function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: Koa } {
   const { clock } = sharedClock;
   const accounts = new AccountRepository(store);
   const directory = new Directory(store);
@@ -242,10 +246,24 @@ function compose({ settings, logger, store, sharedClock, issuer, keys, fixtures,
   const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
   if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the /_mock control plane is off`);
   const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer });
+  if (!exposedWithoutToken) allowDebuggerRedirects(provider, issuer);
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings, clock);
   const routers = [
     controlRoutes({ guards: control, sharedClock, clock, logger, reset, accounts, gate, overrides, decisions, store, directory, provider, faults, passwordHashCost: settings.passwordHashCost, authenticators, ceremonies }),
     mailboxPage(mailbox, mailMode, control),
+    ...debuggerRoutes({
+      provider,
+      issuer,
+      runs: new DebuggerRuns(store, clock),
+      endpoints: new EndpointClient(selfUrl),
+      decoder: new TokenDecoder(issuer, keys),
+      decisions,
+      accounts,
+      acrSettings,
+      clientIds: () => fixtures.clients.map((client) => client.client_id),
+      guards: control,
+      controlToken: settings.controlToken,
+    }),
     apiRoutes({ issuer, signingKeys: keys, tokenTimes: serviceTokens, provisioning, mails }),
     loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, enrollment, ceremonies }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
@@ -291,6 +309,13 @@ function listen(server: Server, port: number, host: string, setting: string): Pr
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** The bound address as this process can call it: a wildcard address is reached on loopback. */
+function reachableUrl(host: string, port: number): string {
+  if (host === '0.0.0.0') return `http://127.0.0.1:${port}`;
+  if (host === '::') return `http://[::1]:${port}`;
+  return `http://${urlHost(host)}:${port}`;
 }
 
 function urlHost(host: string): string {

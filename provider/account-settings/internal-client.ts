@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ClientMetadata } from 'oidc-provider';
+import { internalClient } from '../oidc/index.js';
 
 /**
  * The account settings pages are their own app, as accountsettings.connect.visma.com is: signing in
@@ -11,20 +12,7 @@ export const ACCOUNT_PATH = '/account';
 export const ACCOUNT_CALLBACK_PATH = '/account/signed-in';
 
 export function accountSettingsClient(issuer: string): ClientMetadata {
-  return {
-    client_id: ACCOUNT_SETTINGS_CLIENT_ID,
-    client_name: 'Account Settings',
-    client_secret: randomBytes(24).toString('base64url'),
-    token_endpoint_auth_method: 'client_secret_basic',
-    redirect_uris: [`${issuer}${ACCOUNT_CALLBACK_PATH}`],
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
-    scope: 'openid',
-    twoFactor: 'default',
-    includeCoreIdentityClaims: false,
-    refreshTokens: 'one-time',
-    resourceServer: false,
-  };
+  return internalClient({ client_id: ACCOUNT_SETTINGS_CLIENT_ID, client_name: 'Account Settings', redirect_uris: [`${issuer}${ACCOUNT_CALLBACK_PATH}`] });
 }
 
 export function signInUrl(issuer: string, uiLocales?: string): string {

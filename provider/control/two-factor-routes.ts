@@ -70,6 +70,7 @@ export function twoFactorControlRoutes(router: Router, { accounts, gate, overrid
       stage: 'explain' as const,
       account,
       clientId,
+      signIn: {},
       appPolicy: appPolicyOf(client),
       request: readAcrRequest({ acr_values: acrValues }, undefined, await directory.acr()),
       sessionTwoFactorAt: undefined,

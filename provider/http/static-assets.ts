@@ -12,6 +12,9 @@ const ASSETS: Record<string, string> = {
   // Passkeys and security keys (provider/webauthn): our script, and the browser library it drives.
   '/assets/webauthn.js': 'text/javascript; charset=utf-8',
   '/assets/simplewebauthn-browser.js': 'text/javascript; charset=utf-8',
+  // The sign-in debugger's wider layout, and the script that reads a fragment response (provider/debugger/).
+  '/assets/debugger.css': 'text/css; charset=utf-8',
+  '/assets/debugger-fragment.js': 'text/javascript; charset=utf-8',
 };
 
 /** Scripts served as their package ships them (its single-file build), not from views/. */

@@ -41,6 +41,10 @@ const PAGE_TITLES = {
   'security-key': 'securityKeyTitle',
   'passkey-offer': 'passkeyOfferTitle',
   mailbox: 'mailboxTitle',
+  debugger: 'debuggerTitle',
+  'debugger-result': 'debuggerResultTitle',
+  'debugger-problem': 'debuggerTitle',
+  'debugger-fragment': 'debuggerTitle',
 } as const satisfies Record<string, MessageKey>;
 
 /** Pages whose title depends on what they show: a message page is titled by its heading, a mail by its subject. */

@@ -41,7 +41,7 @@ export function passkeyRoutes(router: Router, { pages, signIn, ceremonies }: Pas
     if (!result.ok) return refused(ctx, found, form['From'], result.problem);
     const { account } = result;
     const clientId = String(found.params['client_id']);
-    const decision = await signIn.afterPasskey(ctx, { clientId, client: await pages.provider.Client.find(clientId), details: found.prompt.details }, account);
+    const decision = await signIn.afterPasskey(ctx, { uid: found.uid, params: found.params, clientId, client: await pages.provider.Client.find(clientId), details: found.prompt.details }, account);
     await proceed(pages, ctx, found, { email: account.email, firstFactor: 'pwdless' }, account, decision);
   });
 

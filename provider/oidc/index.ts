@@ -17,3 +17,4 @@ export { PROMPT_VALUES } from './interaction-policy.js';
 export { IssuerKey } from './issuer-key.js';
 export { accessTokensByIdAtIntrospection } from './jwt-access-tokens.js';
 export { ServiceTokenTimes } from './service-token-times.js';
+export { internalClient } from './internal-client.js';

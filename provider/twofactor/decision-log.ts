@@ -5,11 +5,22 @@ import type { Store } from '../store/index.js';
 /** Where in a sign-in the decision was taken: after the password, after a passkey, at an authorization with a session, or asked for. */
 export type DecisionStage = 'password' | 'passkey' | 'authorize' | 'explain';
 
+/**
+ * The sign-in a decision belongs to: its authorization request's `state` and `nonce` (the nonce comes
+ * back in the ID token), and the interaction (the login pages at /interaction/<id>) when it has one.
+ */
+export interface SignInReference {
+  interaction?: string;
+  state?: string;
+  nonce?: string;
+}
+
 export interface LoggedDecision extends Decision {
   at: string;
   stage: DecisionStage;
   email: string;
   clientId: string;
+  signIn: SignInReference;
   input: Omit<PolicyInput, 'now'>;
 }
 

@@ -5,13 +5,14 @@ import type { RememberedDevices, RiskOverrides } from '../risk/index.js';
 import type { Clock } from '../time/index.js';
 import { hasSecurityKey } from '../webauthn/index.js';
 import type { AcrRequest } from './acr-request.js';
-import type { DecisionLog, DecisionStage } from './decision-log.js';
+import type { DecisionLog, DecisionStage, SignInReference } from './decision-log.js';
 
 /** Everything the gate needs to know about one sign-in; `risk` values given here win over what is measured. */
 export interface Situation {
   stage: DecisionStage;
   account: Account;
   clientId: string;
+  signIn: SignInReference;
   appPolicy: AppPolicy;
   request: AcrRequest;
   /** When the session did 2FA, as oidc-provider holds it (its `loginTs`, on real time). */
@@ -56,6 +57,7 @@ export class TwoFactorGate {
       stage: situation.stage,
       email: situation.account.email,
       clientId: situation.clientId,
+      signIn: situation.signIn,
       input,
     });
     return { ...decision, input };

@@ -8,6 +8,7 @@ import { blocksSignIn, type Decision } from '../policy/index.js';
 import type { RememberedDevices } from '../risk/index.js';
 import { realTime } from '../time/index.js';
 import { readAcrRequest, type AcrRequest, type EssentialAcrClaim } from './acr-request.js';
+import type { SignInReference } from './decision-log.js';
 import { appPolicyOf, type ExplainedDecision, type TwoFactorGate } from './gate.js';
 import { sessionTwoFactorAt } from './session-factors.js';
 
@@ -20,6 +21,8 @@ export interface SignInDecisionDependencies {
 
 /** The interaction a sign-in step decides for: its client and its prompt's details. */
 interface InteractionFacts {
+  uid: string;
+  params: UnknownObject;
   clientId: string;
   client: object | undefined;
   details: UnknownObject;
@@ -76,6 +79,7 @@ export class SignInDecisions {
       stage,
       account,
       clientId: interaction.clientId,
+      signIn: { interaction: interaction.uid, ...signInParams(interaction.params) },
       appPolicy: appPolicyOf(interaction.client),
       request: acrRequestIn(interaction.details),
       sessionTwoFactorAt: twoFactorAt,
@@ -100,6 +104,7 @@ export class SignInDecisions {
       stage: 'authorize',
       account,
       clientId: client.clientId,
+      signIn: signInParams(ctx.oidc.params ?? {}),
       appPolicy: appPolicyOf(client),
       request: await this.#acrRequest(ctx),
       sessionTwoFactorAt: sessionTwoFactorAt(session),
@@ -118,6 +123,12 @@ export class SignInDecisions {
     }
     return request;
   }
+}
+
+/** What the client gave to know its sign-in by. */
+function signInParams(params: UnknownObject): SignInReference {
+  const { state, nonce } = params;
+  return { ...(typeof state === 'string' && { state }), ...(typeof nonce === 'string' && { nonce }) };
 }
 
 /** The request's acr as the interaction carries it; an interaction without one was not made by this policy. */

@@ -47,6 +47,10 @@ const PAGES = {
   mailbox: ['mailbox', 'Mailbox', 'E-postlåda'],
   'no such mail': ['mailbox', 'Mailbox', 'E-postlåda'],
   mail: ['mail', 'Mail: {subject}', 'E-post: {subject}'],
+  'sign-in debugger': ['debugger', 'Sign-in debugger', 'Inloggningsfelsökare'],
+  'sign-in debugger: the tokens': ['debugger-result', 'Sign-in debugger: the tokens', 'Inloggningsfelsökare: tokens'],
+  'sign-in debugger: nothing to continue': ['debugger-problem', 'Sign-in debugger', 'Inloggningsfelsökare'],
+  'sign-in debugger: a fragment response': ['debugger-fragment', 'Sign-in debugger', 'Inloggningsfelsökare'],
 } as const;
 type Label = keyof typeof PAGES;
 
@@ -113,6 +117,17 @@ describe('page titles', () => {
     pages.mailbox = await agent.get(`${emulator.url}/_mock/mail`);
     pages['no such mail'] = await agent.get(`${emulator.url}/_mock/mail/no-such-mail`);
     pages.mail = await agent.get(`${emulator.url}/_mock/mail/${encodeURIComponent(mail.id)}`);
+
+    const debuggerStart = (mode: string) => `${emulator.issuer}/_mock/debugger/start?client=hrm&scope=openid&response_mode=${mode}`;
+    pages['sign-in debugger'] = await agent.get(`${emulator.url}/_mock/debugger`);
+    pages['sign-in debugger: nothing to continue'] = await new UserAgent({ acceptLanguage }).get(`${emulator.issuer}/_mock/debugger/result`);
+    const debuggerAgent = new UserAgent({ acceptLanguage });
+    const debuggerSignIn = await debuggerAgent.follow(await debuggerAgent.get(debuggerStart('query')));
+    const debuggerPassword = await debuggerAgent.follow(await debuggerAgent.post(readForm(debuggerSignIn).action, { Username: 'maja@fri.se' }));
+    // Maja's password is the one she chose on the set-password page above.
+    pages['sign-in debugger: the tokens'] = await debuggerAgent.follow(await debuggerAgent.post(readForm(debuggerPassword).action, { Password: 'Nytt&Pass2026' }));
+    await debuggerAgent.follow(await debuggerAgent.get(debuggerStart('fragment')));
+    pages['sign-in debugger: a fragment response'] = await debuggerAgent.get(`${emulator.issuer}/_mock/debugger/callback`);
     return { pages, subject: mail.subject };
   }
 
