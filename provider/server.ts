@@ -7,6 +7,7 @@ import { AccountRepository, EmailVerifications, LinkTokens, LoginLockout, TwoFac
 import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, type Settings } from './config/index.js';
 import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
+import { controlRoomRoutes } from './control-room/index.js';
 import { ACR_SETTINGS_KEY, DEFAULT_ACR, prepareFixtures, readFixtureFile, seedStore, tenantKey, type AcrSettings, type PreparedFixtures } from './fixtures/index.js';
 import { createLogger, CsrfTokens, lastResort, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
@@ -228,15 +229,19 @@ function compose({ settings, logger, store, issuer, keys, fixtures, reset, mailb
   const faults = new Faults(store);
   const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
   if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the /_mock control plane is off`);
-  const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer, logger });
+  const access = { token: settings.controlToken, exposedWithoutToken, issuer, logger };
+  const control = controlGuards(access);
+  const formTokens = new CsrfTokens(cookieKeys);
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings);
   const routers = [
+    // Before the control plane's routes: the room answers the browsers among their callers.
+    ...controlRoomRoutes({ access, clock: sharedClock, store, accounts, lockout, attempts, devices, overrides, decisions, faults, formTokens, reset, provider, passwordHashCost: settings.passwordHashCost }),
     controlRoutes({ guards: control, clock: sharedClock, logger, reset, accounts, gate, overrides, decisions, store, acrSettings, provider, faults, passwordHashCost: settings.passwordHashCost }),
     mailboxPage(mailbox, mailMode, control),
     apiRoutes({ issuer, signingKeys: keys, logger, provisioning, mails }),
     loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys) }),
+    accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens }),
   ];
 
   provider.use(validHost());

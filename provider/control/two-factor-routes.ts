@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { Router } from '@koa/router';
 import type { ClientMetadata } from 'oidc-provider';
 import { currentTotp, type AccountRepository } from '../accounts/index.js';
@@ -7,6 +6,7 @@ import { HttpError, onlyFields, optionalBoolean, optionalString, readJson, requi
 import type { RiskOverrides } from '../risk/index.js';
 import { clientKey, type Store } from '../store/index.js';
 import { appPolicyOf, readAcrRequest, type DecisionLog, type TwoFactorGate } from '../twofactor/index.js';
+import { parseRiskOverride } from './risk-request.js';
 
 
 export interface TwoFactorControlDependencies {
@@ -25,12 +25,7 @@ export function twoFactorControlRoutes(router: Router, { accounts, gate, overrid
   });
 
   router.put('/risk', async (ctx) => {
-    const body = await readJson(ctx);
-    onlyFields(body, ['trustedNetwork', 'clientIp']);
-    const trustedNetwork = optionalBoolean(body, 'trustedNetwork');
-    const clientIp = optionalString(body, 'clientIp');
-    if (clientIp !== undefined && isIP(clientIp) === 0) throw new HttpError(400, 'invalid_request', 'clientIp must be an IPv4 or IPv6 address');
-    const override = { ...(trustedNetwork !== undefined && { trustedNetwork }), ...(clientIp !== undefined && { clientIp }) };
+    const override = parseRiskOverride(await readJson(ctx));
     await overrides.set(override);
     ctx.body = override;
   });

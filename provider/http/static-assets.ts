@@ -7,6 +7,9 @@ const ASSETS: Record<string, string> = {
   // The scripts of the check_session_iframe and the front-channel logout page (provider/oidc/).
   '/assets/check-session.js': 'text/javascript; charset=utf-8',
   '/assets/frontchannel-logout.js': 'text/javascript; charset=utf-8',
+  // The control room's (/_mock) own styles and its live parts.
+  '/assets/control-room.css': 'text/css; charset=utf-8',
+  '/assets/control-room.js': 'text/javascript; charset=utf-8',
 };
 
 /** The local stylesheet and scripts (no external assets), each read once on first request. */

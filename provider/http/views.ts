@@ -36,6 +36,8 @@ const PAGE_TITLES = {
   'frontchannel-logout': 'logoutTitle',
   account: 'accountTitle',
   mailbox: 'mailboxTitle',
+  'control-room': 'controlRoomTitle',
+  decisions: 'decisionsTitle',
 } as const satisfies Record<string, MessageKey>;
 
 /** Pages whose title depends on what they show: a message page is titled by its heading, a mail by its subject. */

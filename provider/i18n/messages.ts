@@ -106,6 +106,9 @@ const en = {
   mailSentNotice: 'An e-mail is on its way to you.',
   mailboxTitle: 'Mailbox',
   mailTitle: 'Mail: {subject}',
+  controlRoomTitle: 'Control room',
+  decisionsTitle: '2FA decisions',
+  backToControlRoom: 'Back to the control room',
   formRefusedTitle: 'The form was not accepted',
   formRefusedText: 'It came from another site, or the page it was on has expired. Open the page again and retry.',
 };
@@ -220,6 +223,9 @@ const sv: Messages = {
   mailSentNotice: 'Ett e-postmeddelande är på väg till dig.',
   mailboxTitle: 'E-postlåda',
   mailTitle: 'E-post: {subject}',
+  controlRoomTitle: 'Kontrollrum',
+  decisionsTitle: '2FA-beslut',
+  backToControlRoom: 'Tillbaka till kontrollrummet',
   formRefusedTitle: 'Formuläret togs inte emot',
   formRefusedText: 'Det kom från en annan webbplats, eller så har sidan det låg på gått ut. Öppna sidan igen och försök på nytt.',
 };

@@ -28,6 +28,12 @@ export function appPolicyOf(client: object | undefined): AppPolicy {
   return ((client as { twoFactor?: AppPolicy } | undefined)?.twoFactor) ?? 'default';
 }
 
+/** The 2FA policy of the user's e-mail domain, `optional` when the domain has none. */
+export async function domainPolicyOf(store: Store, email: string): Promise<DomainPolicy> {
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  return (await store.get<DomainFixture>(domainKey(domain)))?.twoFactor ?? 'optional';
+}
+
 export interface GateDependencies {
   store: Store;
   devices: RememberedDevices;
@@ -61,7 +67,7 @@ export class TwoFactorGate {
   async #inputs(situation: Situation): Promise<PolicyInput> {
     const { account, request, risk } = situation;
     const [domainPolicy, trustedNetwork, rememberedDevice] = await Promise.all([
-      this.#domainPolicy(account.email),
+      domainPolicyOf(this.#deps.store, account.email),
       risk?.trustedNetwork ?? this.#onTrustedNetwork(account, situation.clientIp),
       risk?.rememberedDevice ?? this.#deps.devices.isRemembered(situation.deviceId, account.sub),
     ]);
@@ -75,11 +81,6 @@ export class TwoFactorGate {
       trustedNetwork,
       rememberedDevice,
     };
-  }
-
-  async #domainPolicy(email: string): Promise<DomainPolicy> {
-    const domain = email.slice(email.lastIndexOf('@') + 1);
-    return (await this.#deps.store.get<DomainFixture>(domainKey(domain)))?.twoFactor ?? 'optional';
   }
 
   /** The request's address (or the one PUT /_mock/risk gave) against the trusted networks of the user's tenants. */
