@@ -17,6 +17,6 @@ export async function proceed(pages: InteractionPages, ctx: Context, found: Deta
 export async function proceedAfterFirstFactor(pages: InteractionPages, signIn: SignInDecisions, ctx: Context, found: Details, state: LoginState, account: Account): Promise<void> {
   const clientId = String(found.params['client_id']);
   const client = await pages.provider.Client.find(clientId);
-  const decision = await signIn.afterFirstFactor(ctx, { clientId, client, details: found.prompt.details }, account);
+  const decision = await signIn.afterFirstFactor(ctx, { uid: found.uid, clientId, client, details: found.prompt.details }, account);
   await proceed(pages, ctx, found, state, account, decision);
 }

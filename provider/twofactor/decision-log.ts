@@ -10,6 +10,8 @@ export interface LoggedDecision extends Decision {
   stage: DecisionStage;
   email: string;
   clientId: string;
+  /** `interaction <uid>` (decided after the first factor) or `session <uid>` (decided at authorize for a signed-in session). */
+  signIn?: string;
   input: Omit<PolicyInput, 'now'>;
 }
 

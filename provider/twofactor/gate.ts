@@ -16,6 +16,8 @@ export interface Situation {
   sessionTwoFactorAt: number | undefined;
   clientIp: string | undefined;
   deviceId: string | undefined;
+  /** The sign-in the decision belongs to, as the control room shows it: `interaction <uid>` or `session <uid>`. */
+  signIn?: string | undefined;
   risk?: { trustedNetwork?: boolean | undefined; rememberedDevice?: boolean | undefined };
 }
 
@@ -59,6 +61,7 @@ export class TwoFactorGate {
       stage: situation.stage,
       email: situation.account.email,
       clientId: situation.clientId,
+      ...(situation.signIn !== undefined && { signIn: situation.signIn }),
       input,
     });
     return { ...decision, input };

@@ -51,7 +51,7 @@ export class SignInDecisions {
   };
 
   /** After the first factor: the request as the interaction carries it, and nothing the session did before counts. */
-  async afterFirstFactor(ctx: Context, interaction: { clientId: string; client: object | undefined; details: UnknownObject }, account: Account): Promise<ExplainedDecision> {
+  async afterFirstFactor(ctx: Context, interaction: { uid: string; clientId: string; client: object | undefined; details: UnknownObject }, account: Account): Promise<ExplainedDecision> {
     return this.#deps.gate.decide({
       stage: 'password',
       account,
@@ -61,6 +61,7 @@ export class SignInDecisions {
       sessionTwoFactorAt: undefined,
       clientIp: ctx.ip,
       deviceId: this.#deps.devices.deviceId(ctx),
+      signIn: `interaction ${interaction.uid}`,
     });
   }
 
@@ -85,6 +86,7 @@ export class SignInDecisions {
       sessionTwoFactorAt: sessionTwoFactorAt(session),
       clientIp: ctx.ip,
       deviceId: this.#deps.devices.deviceId(ctx),
+      signIn: `session ${session.uid}`,
     });
   }
 
