@@ -297,7 +297,7 @@ describe('the control room at /_mock in a real browser', () => {
     await page.goto(room);
     await page.screenshot({ path: join(ARTIFACTS, 'control-room.png'), fullPage: true });
     // The README's picture (docs/control-room.png is a copy): the clock, the matrix and the decisions.
-    await page.screenshot({ path: join(ARTIFACTS, 'control-room-readme.png'), clip: { x: 0, y: 0, width: 1280, height: (await page.locator('#world').boundingBox())!.y } });
+    await page.screenshot({ path: join(ARTIFACTS, 'control-room-readme.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: (await page.locator('#world').boundingBox())!.y } });
     expect(await page.locator('td.cell').count()).toBe(20);
     await page.close();
   });
