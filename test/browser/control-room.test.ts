@@ -163,6 +163,22 @@ describe('the control room at /_mock in a real browser', () => {
     await page.close();
   });
 
+  it('counts the code’s seconds down, and shows a decision taken while it is open without a reload', async () => {
+    const connect = await connectToMockVismaConnect({ url: emulator.url, fixtures: DEFAULT_FIXTURES_PATH });
+    const page = await browser.newPage();
+    await page.goto(room);
+    await expect.poll(() => page.locator('html').getAttribute('data-room-script')).toBe('on');
+    const secondsLeft = page.locator('tr[data-user="anna.svensson@foretaget.se"] [data-seconds-left]');
+    const first = await secondsLeft.textContent();
+    await expect.poll(() => secondsLeft.textContent(), { timeout: 5000 }).not.toBe(first);
+    expect(await page.locator('#no-decisions').count()).toBe(1);
+
+    await connect.signIn({ client: 'bypass-app', user: 'erik.johansson@foretaget.se' });
+    await expect.poll(() => page.locator('#decision-list li.decision').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.locator('#decision-list li.decision').getAttribute('data-rule')).toBe('bypass');
+    await page.close();
+  });
+
   it('moves the clock with its buttons, and back to real time with "now"', async () => {
     const page = await browser.newPage();
     await page.goto(room);

@@ -80,6 +80,15 @@ describe('the control room without JavaScript', () => {
     expect(await clockOffset(emulator)).toBeGreaterThanOrEqual(31 * 60);
   });
 
+  it('sets the clock to a date typed in UTC', async () => {
+    const agent = new UserAgent({ headers: HTML });
+    await agent.submit(await agent.get(`${emulator.url}/_mock`), { to: '2030-01-31T08:00' }, { id: 'clock-to-form' });
+    expect(((await (await fetch(`${emulator.url}/_mock/clock`)).json()) as { iso: string }).iso).toMatch(/^2030-01-31T08:00:0/);
+    const refused = await agent.submit(await agent.get(`${emulator.url}/_mock`), { to: 'next tuesday' }, { id: 'clock-to-form' });
+    expect(refused.status).toBe(400);
+    expect(textOf(refused, 'clock-error')).toBe('now must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z');
+  });
+
   it('refuses a room form without the token of the browser that opened the room', async () => {
     await emulator.reset();
     const opener = new UserAgent({ headers: HTML });
