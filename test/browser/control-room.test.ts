@@ -202,9 +202,10 @@ describe('the control room at /_mock in a real browser', () => {
   it('lists the decisions of real sign-ins, newest first, each with its trace', async () => {
     const connect = await connectToMockVismaConnect({ url: emulator.url, fixtures: DEFAULT_FIXTURES_PATH });
     await connect.signIn({ client: 'bypass-app', user: 'anna.svensson@foretaget.se' });
-    await connect.signIn({ client: 'flex-hrm', user: 'anna.svensson@foretaget.se' });
+    await connect.signIn({ client: 'flex-hrm', user: 'anna.svensson@foretaget.se', remember: true });
     const page = await browser.newPage();
     await page.goto(`${room}#decisions`);
+    expect(await page.locator('tr[data-user="anna.svensson@foretaget.se"] td').last().textContent()).toMatch(/^1: since \d{4}-\d\d-\d\dT/);
     const decisions = page.locator('#decision-list li.decision');
     expect(await decisions.evaluateAll((items) => items.map((item) => `${item.getAttribute('data-client')} ${item.getAttribute('data-outcome')} ${item.getAttribute('data-rule')}`))).toEqual([
       'flex-hrm challenge required',

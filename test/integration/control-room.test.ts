@@ -1,6 +1,7 @@
+import type { FixtureInput } from '../../provider/fixtures/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
-import { readForm, textOf, UserAgent, type Page } from '../../provider/testing/index.js';
+import { connectToMockVismaConnect, readForm, textOf, UserAgent, type Page } from '../../provider/testing/index.js';
 import { attribute, documentOf, elementsIn, visibleText } from '../../provider/testing/web/html.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { FROM_ANOTHER_SITE } from '../support/hostile.js';
@@ -15,7 +16,7 @@ const fixtures = {
     { email: 'anna@foretaget.se', password: 'Sommar2025!x', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP' },
     { email: 'bo@exempel.se', password: 'Sommar2025!x' },
   ],
-};
+} satisfies FixtureInput;
 
 const HTML = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 
@@ -78,6 +79,16 @@ describe('the control room without JavaScript', () => {
     expect(moved.status).toBe(303);
     expect(moved.location).toBe(`${emulator.url}/_mock?done=clock#clock`);
     expect(await clockOffset(emulator)).toBeGreaterThanOrEqual(31 * 60);
+  });
+
+  it('shows a user locked out after 8 wrong passwords', async () => {
+    await emulator.reset();
+    const connect = await connectToMockVismaConnect({ url: emulator.url, fixtures });
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      await expect(connect.signIn({ client: 'bypass-app', user: 'bo@exempel.se', password: 'Wrong2025!x' })).rejects.toThrow();
+    }
+    const page = await new UserAgent({ headers: HTML }).get(`${emulator.url}/_mock`);
+    expect(textOf(page, 'users')).toContain('bo@exempel.se optional not enrolled — locked (8 wrong passwords) none');
   });
 
   it('sets the clock to a date typed in UTC', async () => {
