@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import { controlGuards, parseClockMove, parseFault, parseRiskOverride, whoMayControl, type ControlAccess, type Faults, type FixtureOverlayDependencies } from '../control/index.js';
 import { guardedRouter, HttpError, jsonErrors, readForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
-import type { RiskOverrides } from '../risk/index.js';
+import type { RiskOverride, RiskOverrides } from '../risk/index.js';
 import { ClockRangeError, type SharedClock } from '../time/index.js';
 import type { DecisionLog } from '../twofactor/index.js';
 import { OUTCOMES } from './legend.js';
@@ -86,10 +86,11 @@ export function controlRoomRoutes(deps: ControlRoomDependencies): Router[] {
 
   forms.post('/risk', async (ctx) => {
     const { trustedNetwork = '', clientIp = '' } = await readForm(ctx);
+    const typed = { ...(trustedNetwork !== '' && { trustedNetwork: trustedNetwork === 'true' }), ...(clientIp.trim() !== '' && { clientIp: clientIp.trim() }) };
     try {
-      await deps.overrides.set(parseRiskOverride({ ...(trustedNetwork !== '' && { trustedNetwork: trustedNetwork === 'true' }), ...(clientIp.trim() !== '' && { clientIp: clientIp.trim() }) }));
+      await deps.overrides.set(parseRiskOverride(typed));
     } catch (error) {
-      return formError(ctx, deps, 'risk', error);
+      return formError(ctx, deps, 'risk', error, { override: typed });
     }
     backToRoom(ctx, 'risk', 'risk');
   });
@@ -124,6 +125,8 @@ const prefersHtml = (ctx: Context): boolean => ctx.accepts('json', 'html') === '
 
 interface RoomState {
   notice?: string | undefined;
+  /** The risk form as it was typed, when it was refused. */
+  override?: RiskOverride;
   errors?: Partial<Record<FormName, string>>;
   fixtures?: FixtureEdit;
 }
@@ -131,7 +134,7 @@ interface RoomState {
 async function showRoom(ctx: Context, deps: ControlRoomDependencies, state: RoomState = {}, status = 200): Promise<void> {
   const now = deps.clock.read();
   const risk = matrixRisk(ctx);
-  const [world, decisions, override, faults] = await Promise.all([readWorld(deps, now.now), newestDecisions(deps), deps.overrides.get(), deps.faults.list()]);
+  const [world, decisions, saved, faults] = await Promise.all([readWorld(deps, now.now), newestDecisions(deps), deps.overrides.get(), deps.faults.list()]);
   const done = ctx.query['done'];
   sendRoomPage(
     ctx,
@@ -142,7 +145,7 @@ async function showRoom(ctx: Context, deps: ControlRoomDependencies, state: Room
       decisions,
       clock: now,
       clockSteps: CLOCK_STEPS,
-      override,
+      override: state.override ?? saved,
       faults,
       notice: state.notice ?? (typeof done === 'string' && Object.hasOwn(NOTICES, done) ? NOTICES[done as Notice] : undefined),
       errors: state.errors ?? {},
@@ -192,9 +195,9 @@ function faultFields(form: Record<string, string>): Record<string, unknown> {
   return fields;
 }
 
-async function formError(ctx: Context, deps: ControlRoomDependencies, form: FormName, error: unknown): Promise<void> {
+async function formError(ctx: Context, deps: ControlRoomDependencies, form: FormName, error: unknown, state: RoomState = {}): Promise<void> {
   if (!(error instanceof HttpError)) throw error;
-  await showRoom(ctx, deps, { errors: { [form]: error.description } }, 400);
+  await showRoom(ctx, deps, { ...state, errors: { [form]: error.description } }, 400);
 }
 
 /** Post, redirect, get: a reload does not post the form again. */
