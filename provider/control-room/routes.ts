@@ -50,6 +50,8 @@ type FormName = 'clock' | 'risk' | 'fault';
 const ROOM_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 const ROOM_COOKIE = 'mvc_room';
+/** The room shows the newest decisions; `/_mock/decisions` shows them all. */
+const ROOM_DECISIONS = 50;
 const BACK = { url: '/_mock', label: 'backToControlRoom' } as const;
 
 /**
@@ -124,7 +126,6 @@ export function controlRoomRoutes(deps: ControlRoomDependencies): Router[] {
 const prefersHtml = (ctx: Context): boolean => ctx.accepts('json', 'html') === 'html';
 
 interface RoomState {
-  notice?: string | undefined;
   /** The risk form as it was typed, when it was refused. */
   override?: RiskOverride;
   errors?: Partial<Record<FormName, string>>;
@@ -142,12 +143,13 @@ async function showRoom(ctx: Context, deps: ControlRoomDependencies, state: Room
     {
       world,
       matrix: twoFactorMatrix(world, risk, now.now),
-      decisions,
+      decisions: decisions.slice(0, ROOM_DECISIONS),
+      decisionCount: decisions.length,
       clock: now,
       clockSteps: CLOCK_STEPS,
       override: state.override ?? saved,
       faults,
-      notice: state.notice ?? (typeof done === 'string' && Object.hasOwn(NOTICES, done) ? NOTICES[done as Notice] : undefined),
+      notice: typeof done === 'string' && Object.hasOwn(NOTICES, done) ? NOTICES[done as Notice] : undefined,
       errors: state.errors ?? {},
       fixtures: state.fixtures ?? { yaml: EXAMPLE_OVERLAY, problems: [], checked: undefined, merged: false },
       formToken: deps.formTokens.tokenFor(roomSessionFor(ctx)),
