@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readFixtureFile, type FixtureFile } from '../../provider/fixtures/index.js';
 import { decideTwoFactor, type Decision } from '../../provider/policy/index.js';
@@ -69,6 +69,16 @@ function readCells(page: Page): Promise<Cell[]> {
   );
 }
 
+/** How long the room's script may take to change the page on a loaded machine (not a speed requirement). */
+const SCRIPT_WAIT = { timeout: 15_000 };
+
+/** Presses a button that submits a form, and waits for the page the browser lands on. */
+async function press(button: Locator): Promise<void> {
+  const loaded = button.page().waitForEvent('load');
+  await button.click();
+  await loaded;
+}
+
 const cell = (page: Page, user: string, app: string) => page.locator(`td.cell[data-user="${user}"][data-app="${app}"]`);
 
 async function clockOffset(url: string): Promise<number> {
@@ -126,21 +136,21 @@ describe('the control room at /_mock in a real browser', () => {
   it('redraws the matrix when a risk switch is flipped, and a cell opens its full trace', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(room);
-    await expect.poll(() => page.locator('html').getAttribute('data-room-script')).toBe('on');
+    await expect.poll(() => page.locator('html').getAttribute('data-room-script'), SCRIPT_WAIT).toBe('on');
     expect(await cell(page, 'maria.lindqvist@exempel.se', 'adaptive-app').getAttribute('data-outcome')).toBe('enroll-optional');
     expect(await cell(page, 'anna.svensson@foretaget.se', 'bypass-app').getAttribute('data-rule')).toBe('bypass');
 
     await page.getByRole('checkbox', { name: 'Trusted network' }).check();
-    await expect.poll(() => cell(page, 'maria.lindqvist@exempel.se', 'adaptive-app').getAttribute('data-outcome')).toBe('none');
+    await expect.poll(() => cell(page, 'maria.lindqvist@exempel.se', 'adaptive-app').getAttribute('data-outcome'), SCRIPT_WAIT).toBe('none');
     expect(page.url()).toContain('trustedNetwork=on');
 
     await page.getByLabel('Step-up asked (acr_values)').check();
-    await expect.poll(() => cell(page, 'anna.svensson@foretaget.se', 'bypass-app').getAttribute('data-rule')).toBe('step-up');
+    await expect.poll(() => cell(page, 'anna.svensson@foretaget.se', 'bypass-app').getAttribute('data-rule'), SCRIPT_WAIT).toBe('step-up');
     expect(await cell(page, 'anna.svensson@foretaget.se', 'bypass-app').getAttribute('data-outcome')).toBe('challenge');
 
     await cell(page, 'anna.svensson@foretaget.se', 'bypass-app').getByRole('link').click();
     const trace = page.getByRole('region', { name: 'Trace of anna.svensson@foretaget.se on bypass-app' });
-    await expect.poll(() => trace.isVisible()).toBe(true);
+    await expect.poll(() => trace.isVisible(), SCRIPT_WAIT).toBe(true);
     const steps = (await trace.locator('ol.steps li').allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
     expect(steps).toEqual(['✔ step-up: step-up asked for 2FA (a remembered device does not satisfy a step-up) → code asked']);
     expect(await trace.locator('dl.inputs').textContent()).toMatch(/app policy\s*bypass/);
@@ -157,8 +167,7 @@ describe('the control room at /_mock in a real browser', () => {
     expect(Number(await anna.locator('[data-seconds-left]').textContent())).toBeLessThanOrEqual(30);
     expect(await page.locator('tr[data-user="erik.johansson@foretaget.se"] [data-totp]').count()).toBe(0);
 
-    await page.getByRole('button', { name: '30 s' }).click();
-    await page.waitForURL(/done=clock/);
+    await press(page.getByRole('button', { name: '30 s' }));
     expect(await anna.locator('[data-totp]').textContent()).toBe(await connect.totp('anna.svensson@foretaget.se'));
     await page.close();
   });
@@ -167,14 +176,14 @@ describe('the control room at /_mock in a real browser', () => {
     const connect = await connectToMockVismaConnect({ url: emulator.url, fixtures: DEFAULT_FIXTURES_PATH });
     const page = await browser.newPage();
     await page.goto(room);
-    await expect.poll(() => page.locator('html').getAttribute('data-room-script')).toBe('on');
+    await expect.poll(() => page.locator('html').getAttribute('data-room-script'), SCRIPT_WAIT).toBe('on');
     const secondsLeft = page.locator('tr[data-user="anna.svensson@foretaget.se"] [data-seconds-left]');
     const first = await secondsLeft.textContent();
-    await expect.poll(() => secondsLeft.textContent(), { timeout: 5000 }).not.toBe(first);
+    await expect.poll(() => secondsLeft.textContent(), SCRIPT_WAIT).not.toBe(first);
     expect(await page.locator('#no-decisions').count()).toBe(1);
 
     await connect.signIn({ client: 'bypass-app', user: 'erik.johansson@foretaget.se' });
-    await expect.poll(() => page.locator('#decision-list li.decision').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => page.locator('#decision-list li.decision').count(), SCRIPT_WAIT).toBe(1);
     expect(await page.locator('#decision-list li.decision').getAttribute('data-rule')).toBe('bypass');
     await page.close();
   });
@@ -185,16 +194,14 @@ describe('the control room at /_mock in a real browser', () => {
     const steps: [string, number][] = [['30 s', 30], ['31 min', 31 * 60], ['10 h', 10 * 3600], ['30 days', 30 * 86400]];
     let total = 0;
     for (const [label, seconds] of steps) {
-      await page.getByRole('button', { name: label, exact: true }).click();
-      await page.waitForURL(/done=clock/);
+      await press(page.getByRole('button', { name: label, exact: true }));
       total += seconds;
       expect(await clockOffset(emulator.url)).toBeGreaterThanOrEqual(total);
       expect(await clockOffset(emulator.url)).toBeLessThan(total + 1);
     }
     expect(await page.locator('#notice').textContent()).toBe('The clock moved.');
     expect(await page.locator('#clock-offset').textContent()).toMatch(/from real time/);
-    await page.getByRole('button', { name: 'Now (real time)' }).click();
-    await page.waitForURL(/done=clock/);
+    await press(page.getByRole('button', { name: 'Now (real time)' }));
     expect(Math.abs(await clockOffset(emulator.url))).toBeLessThan(1);
     await page.close();
   });
@@ -226,9 +233,9 @@ describe('the control room at /_mock in a real browser', () => {
     await page.goto(room);
     const editor = page.getByLabel('Fixtures to merge');
     await editor.fill('domains:\n  - name: exempel.se\n    twoFactor: sometimes\nclients:\n  - clientId: x\n    colour: blue\n');
-    await page.getByRole('button', { name: 'Check' }).click();
+    await press(page.getByRole('button', { name: 'Check' }));
     const problems = page.locator('#fixture-problems li');
-    await expect.poll(() => problems.allTextContents()).toEqual([
+    expect(await problems.allTextContents()).toEqual([
       'domains[0].twoFactor: must be optional or required',
       'clients[0]: unknown key "colour"',
       'clients[0].redirectUris: must list at least one URI for a client with the authorization_code grant',
@@ -236,16 +243,15 @@ describe('the control room at /_mock in a real browser', () => {
     await page.locator('#fixtures').screenshot({ path: join(ARTIFACTS, 'control-room-fixture-errors.png') });
 
     await page.getByLabel('Fixtures to merge').fill('domains: [\n');
-    await page.getByRole('button', { name: 'Check' }).click();
-    await expect.poll(() => problems.first().textContent()).toMatch(/^line \d+, column \d+: /);
+    await press(page.getByRole('button', { name: 'Check' }));
+    expect(await problems.first().textContent()).toMatch(/^line \d+, column \d+: /);
 
     await page.getByLabel('Fixtures to merge').fill('domains:\n  - name: exempel.se\n    twoFactor: required\n');
-    await page.getByRole('button', { name: 'Check' }).click();
-    await expect.poll(() => page.locator('#fixture-check').textContent()).toBe('Valid: applying it merges 0 tenants, 1 domains, 0 clients and 0 users.');
+    await press(page.getByRole('button', { name: 'Check' }));
+    expect(await page.locator('#fixture-check').textContent()).toBe('Valid: applying it merges 0 tenants, 1 domains, 0 clients and 0 users.');
     expect(await cell(page, 'maria.lindqvist@exempel.se', 'flex-hrm').getAttribute('data-outcome')).toBe('none');
 
-    await page.getByRole('button', { name: 'Apply' }).click();
-    await page.waitForURL(/done=fixtures/);
+    await press(page.getByRole('button', { name: 'Apply' }));
     expect(await cell(page, 'maria.lindqvist@exempel.se', 'flex-hrm').textContent()).toMatch(/must enroll\s+rule required/);
     expect(await page.locator('#domains tr', { hasText: 'exempel.se' }).textContent()).toMatch(/required/);
     await page.close();
@@ -255,13 +261,10 @@ describe('the control room at /_mock in a real browser', () => {
     const page = await browser.newPage();
     await page.goto(room);
     await page.getByLabel('Fixtures to merge').fill('domains:\n  - name: exempel.se\n    twoFactor: required\n');
-    await page.getByRole('button', { name: 'Apply' }).click();
-    await page.waitForURL(/done=fixtures/);
-    await page.getByRole('button', { name: '10 h' }).click();
-    await page.waitForURL(/done=clock/);
+    await press(page.getByRole('button', { name: 'Apply' }));
+    await press(page.getByRole('button', { name: '10 h' }));
 
-    await page.getByRole('button', { name: 'Reset the emulator' }).click();
-    await page.waitForURL(/done=reset/);
+    await press(page.getByRole('button', { name: 'Reset the emulator' }));
     expect(Math.abs(await clockOffset(emulator.url))).toBeLessThan(1);
     expect(await cell(page, 'maria.lindqvist@exempel.se', 'flex-hrm').getAttribute('data-outcome')).toBe('none');
     expect(await page.locator('#notice').textContent()).toMatch(/^Back to the loaded fixtures/);
@@ -273,20 +276,18 @@ describe('the control room at /_mock in a real browser', () => {
     await page.goto(room);
     await page.getByLabel('Trusted network for the next sign-ins').selectOption('true');
     await page.getByLabel('Client address (instead of the request\'s)').fill('not-an-address');
-    await page.getByRole('button', { name: 'Save risk' }).click();
+    await press(page.getByRole('button', { name: 'Save risk' }));
     expect(await page.locator('#risk-error').textContent()).toBe('clientIp must be an IPv4 or IPv6 address');
     expect(await page.getByLabel('Trusted network for the next sign-ins').inputValue()).toBe('true');
     expect(await (await fetch(`${room}/risk`)).json()).toEqual({});
 
     await page.getByLabel('Client address (instead of the request\'s)').fill('192.0.2.10');
-    await page.getByRole('button', { name: 'Save risk' }).click();
-    await page.waitForURL(/done=risk/);
+    await press(page.getByRole('button', { name: 'Save risk' }));
     expect(await (await fetch(`${room}/risk`)).json()).toEqual({ trustedNetwork: true, clientIp: '192.0.2.10' });
 
     await page.getByLabel('Endpoint').selectOption('token');
     await page.getByLabel('Status').fill('503');
-    await page.getByRole('button', { name: 'Queue fault' }).click();
-    await page.waitForURL(/done=fault/);
+    await press(page.getByRole('button', { name: 'Queue fault' }));
     expect(await page.locator('#fault-list').textContent()).toMatch(/token: 1 more, 0 ms delay, status 503/);
     await page.close();
   });
@@ -296,11 +297,10 @@ describe('the control room at /_mock in a real browser', () => {
     try {
       const page = await browser.newPage();
       await page.goto(`${room}`);
-      await page.getByRole('button', { name: '31 min' }).click();
-      await page.waitForURL(/done=clock/);
+      await press(page.getByRole('button', { name: '31 min' }));
       await page.goto(hostile.url);
-      await page.getByRole('button', { name: 'Win a prize' }).click();
-      await expect.poll(() => page.locator('h1').textContent()).toBe('The form was not accepted');
+      await press(page.getByRole('button', { name: 'Win a prize' }));
+      expect(await page.locator('h1').textContent()).toBe('The form was not accepted');
       expect(await clockOffset(emulator.url)).toBeGreaterThanOrEqual(31 * 60);
       await page.close();
     } finally {
