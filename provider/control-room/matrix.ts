@@ -42,7 +42,7 @@ export function twoFactorMatrix(world: World, risk: MatrixRisk, nowSeconds: numb
   return { risk, apps, rows };
 }
 
-export function policyInput(user: Pick<WorldUser, 'domainPolicy' | 'enrolled'>, app: Pick<WorldApp, 'twoFactor'>, risk: MatrixRisk, nowSeconds: number): PolicyInput {
+function policyInput(user: Pick<WorldUser, 'domainPolicy' | 'enrolled'>, app: Pick<WorldApp, 'twoFactor'>, risk: MatrixRisk, nowSeconds: number): PolicyInput {
   return {
     domainPolicy: user.domainPolicy,
     appPolicy: app.twoFactor,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { controlGuards, parseClockMove, parseFault, parseRiskOverride, whoMayControl, type ControlAccess, type Faults, type FixtureOverlayDependencies } from '../control/index.js';
+import { controlGuards, FAULT_ENDPOINTS, parseClockMove, parseFault, parseRiskOverride, whoMayControl, type ControlAccess, type Faults, type FixtureOverlayDependencies } from '../control/index.js';
 import { guardedRouter, HttpError, jsonErrors, readForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { RiskOverride, RiskOverrides } from '../risk/index.js';
@@ -25,7 +25,7 @@ export interface ControlRoomDependencies extends WorldDependencies, FixtureOverl
 }
 
 /** The "advance by" buttons: 30 s (a TOTP step), 31 min (past a lockout), 10 h (a session), 30 days (a remembered device). */
-export const CLOCK_STEPS = [
+const CLOCK_STEPS = [
   { seconds: 30, label: '30 s' },
   { seconds: 31 * 60, label: '31 min' },
   { seconds: 10 * 60 * 60, label: '10 h' },
@@ -149,6 +149,7 @@ async function showRoom(ctx: Context, deps: ControlRoomDependencies, state: Room
       clockSteps: CLOCK_STEPS,
       override: state.override ?? saved,
       faults,
+      faultEndpoints: Object.keys(FAULT_ENDPOINTS),
       notice: typeof done === 'string' && Object.hasOwn(NOTICES, done) ? NOTICES[done as Notice] : undefined,
       errors: state.errors ?? {},
       fixtures: state.fixtures ?? { yaml: EXAMPLE_OVERLAY, problems: [], checked: undefined, merged: false },
@@ -160,7 +161,8 @@ async function showRoom(ctx: Context, deps: ControlRoomDependencies, state: Room
 }
 
 function sendRoomPage(ctx: Context, page: 'control-room' | 'decisions', data: Record<string, unknown> & { links: RoomLinks }, status = 200): void {
-  sendPage(ctx, page, { language: 'en', outcomes: OUTCOMES, ...data }, status);
+  // Titled in the browser's language as the mailbox is; the room itself is in English.
+  sendPage(ctx, page, { language: negotiateLanguage(ctx), outcomes: OUTCOMES, ...data }, status);
   ctx.set('content-security-policy', ROOM_CSP);
   ctx.set('cache-control', 'no-store');
 }

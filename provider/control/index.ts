@@ -3,6 +3,6 @@ export { controlGuards, whoMayControl, type ControlAccess } from './control-auth
 export { mergeOverlay, checkOverlay, type FixtureOverlayDependencies, type MergedOverlay } from './fixture-overlay.js';
 export { parseClockMove } from './clock-request.js';
 export { parseRiskOverride } from './risk-request.js';
-export { parseFault, FAULT_ENDPOINTS, type Fault } from './faults.js';
+export { parseFault, FAULT_ENDPOINTS } from './faults.js';
 export { Faults } from './faults.js';
 export { faultInjection } from './fault-injection.js';

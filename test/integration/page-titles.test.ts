@@ -39,6 +39,8 @@ const PAGES = {
   mailbox: ['mailbox', 'Mailbox', 'E-postlåda'],
   'no such mail': ['mailbox', 'Mailbox', 'E-postlåda'],
   mail: ['mail', 'Mail: {subject}', 'E-post: {subject}'],
+  'control room': ['control-room', 'Control room', 'Kontrollrum'],
+  'decisions taken': ['decisions', '2FA decisions', '2FA-beslut'],
 } as const;
 type Label = keyof typeof PAGES;
 
@@ -93,6 +95,9 @@ describe('page titles', () => {
     pages.mailbox = await agent.get(`${emulator.url}/_mock/mail`);
     pages['no such mail'] = await agent.get(`${emulator.url}/_mock/mail/no-such-mail`);
     pages.mail = await agent.get(`${emulator.url}/_mock/mail/${encodeURIComponent(mail.id)}`);
+    const browser = new UserAgent({ acceptLanguage, headers: { accept: 'text/html' } });
+    pages['control room'] = await browser.get(`${emulator.url}/_mock`);
+    pages['decisions taken'] = await browser.get(`${emulator.url}/_mock/decisions`);
     return { pages, subject: mail.subject };
   }
 
