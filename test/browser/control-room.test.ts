@@ -7,7 +7,7 @@ import { readFixtureFile, type FixtureFile } from '../../provider/fixtures/index
 import { decideTwoFactor, type Decision } from '../../provider/policy/index.js';
 import type { RunningEmulator } from '../../provider/server.js';
 import { DEFAULT_FIXTURES_PATH } from '../../provider/server.js';
-import { connectToMockVismaConnect } from '../../provider/testing/index.js';
+import { connectToMockVismaConnect, UserAgent } from '../../provider/testing/index.js';
 import { ARTIFACTS, launchChromium } from '../support/browser.js';
 import { startTestEmulator } from '../support/emulator.js';
 
@@ -206,25 +206,30 @@ describe('the control room at /_mock in a real browser', () => {
     await page.close();
   });
 
-  it('lists the decisions of real sign-ins, newest first, each with its trace', async () => {
+  it('lists the decisions of real sign-ins, newest first, each with its trace and the sign-in it belongs to', async () => {
     const connect = await connectToMockVismaConnect({ url: emulator.url, fixtures: DEFAULT_FIXTURES_PATH });
+    const anna = new UserAgent();
     await connect.signIn({ client: 'bypass-app', user: 'anna.svensson@foretaget.se' });
-    await connect.signIn({ client: 'flex-hrm', user: 'anna.svensson@foretaget.se', remember: true });
+    await connect.signIn({ client: 'flex-hrm', user: 'anna.svensson@foretaget.se', remember: true, browser: anna });
+    // Single sign-on: decided at authorize, for the session that has done 2FA.
+    await connect.signIn({ client: 'required-app', user: 'anna.svensson@foretaget.se', browser: anna });
     const page = await browser.newPage();
     await page.goto(`${room}#decisions`);
     expect(await page.locator('tr[data-user="anna.svensson@foretaget.se"] td').last().textContent()).toMatch(/^1: since \d{4}-\d\d-\d\dT/);
     const decisions = page.locator('#decision-list li.decision');
     expect(await decisions.evaluateAll((items) => items.map((item) => `${item.getAttribute('data-client')} ${item.getAttribute('data-outcome')} ${item.getAttribute('data-rule')}`))).toEqual([
+      'required-app none required',
       'flex-hrm challenge required',
       'bypass-app none bypass',
     ]);
-    await decisions.first().locator('summary').click();
-    expect(await decisions.first().locator('ol.steps li.matched').textContent()).toMatch(/required: 2FA is required by the domain/);
-    expect(await decisions.first().locator('.sign-in').textContent()).toMatch(/^Sign-in: interaction \S+/);
+    expect(await decisions.nth(0).locator('.sign-in').textContent()).toMatch(/^Sign-in: session \S+/);
+    await decisions.nth(1).locator('summary').click();
+    expect(await decisions.nth(1).locator('ol.steps li.matched').textContent()).toMatch(/required: 2FA is required by the domain/);
+    expect(await decisions.nth(1).locator('.sign-in').textContent()).toMatch(/^Sign-in: interaction \S+/);
 
     await page.goto(`${room}/decisions`);
     expect(await page.locator('h1').textContent()).toBe('2FA decisions');
-    expect(await page.locator('li.decision').count()).toBe(2);
+    expect(await page.locator('li.decision').count()).toBe(3);
     await page.close();
   });
 
