@@ -8,6 +8,7 @@ import { apiRoutes, Provisioning } from './api/index.js';
 import { projectPath, VISMA_FACTS, type Settings } from './config/index.js';
 import { EnrollmentFlow } from './enrollment/index.js';
 import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
+import { controlRoomRoutes } from './control-room/index.js';
 import { allowDebuggerRedirects, debuggerClient, debuggerRoutes, DebuggerRuns, EndpointClient, TokenDecoder } from './debugger/index.js';
 import { Directory } from './directory/index.js';
 import { prepareFixtures, readFixtureFile, seedStore, type PreparedFixtures } from './fixtures/index.js';
@@ -245,10 +246,14 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   const faults = new Faults(store);
   const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
   if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the /_mock control plane is off`);
-  const control = controlGuards({ token: settings.controlToken, exposedWithoutToken, issuer });
+  const access = { token: settings.controlToken, exposedWithoutToken, issuer };
+  const control = controlGuards(access);
+  const formTokens = new CsrfTokens(cookieKeys);
   if (!exposedWithoutToken) allowDebuggerRedirects(provider, issuer);
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings, clock);
   const routers = [
+    // Before the control plane's routes: the room answers the browsers among their callers.
+    ...controlRoomRoutes({ access, logger, clock: sharedClock, store, directory, accounts, lockout, attempts, devices, overrides, decisions, faults, formTokens, reset, provider, passwordHashCost: settings.passwordHashCost }),
     controlRoutes({ guards: control, sharedClock, clock, logger, reset, accounts, gate, overrides, decisions, store, directory, provider, faults, passwordHashCost: settings.passwordHashCost, authenticators, ceremonies }),
     mailboxPage(mailbox, mailMode, control),
     ...debuggerRoutes({
@@ -260,14 +265,14 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
       decisions,
       accounts,
       acrSettings,
-      clientIds: () => fixtures.clients.map((client) => client.client_id),
+      clientIds: async () => (await directory.fixtureClients()).map((client) => client.client_id),
       guards: control,
       controlToken: settings.controlToken,
     }),
     apiRoutes({ issuer, signingKeys: keys, tokenTimes: serviceTokens, provisioning, mails }),
     loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, enrollment, ceremonies }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens: new CsrfTokens(cookieKeys), enrollment, ceremonies }),
+    accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens, enrollment, ceremonies }),
   ];
 
   provider.use(validHost());

@@ -10,8 +10,13 @@ export interface ControlAccess {
 }
 
 /** The guards of every control-plane route, the mailbox page's included, in the order they run. */
-export function controlGuards({ token, exposedWithoutToken, issuer }: ControlAccess): Middleware[] {
-  return [offBeyondLoopback(exposedWithoutToken), token === undefined ? localHostOnly(issuer) : requireControlToken(token), noCrossSiteWrites(issuer)];
+export function controlGuards(access: ControlAccess): Middleware[] {
+  return [...whoMayControl(access), noCrossSiteWrites(access.issuer)];
+}
+
+/** Who may reach the control plane at all: on loopback, addressed to this machine, or with the token. */
+export function whoMayControl({ token, exposedWithoutToken, issuer }: ControlAccess): Middleware[] {
+  return [offBeyondLoopback(exposedWithoutToken), token === undefined ? localHostOnly(issuer) : requireControlToken(token)];
 }
 
 function offBeyondLoopback(exposedWithoutToken: boolean): Middleware {

@@ -1,39 +1,28 @@
 import type { Router } from '@koa/router';
-import type Provider from 'oidc-provider';
 import { parse as parseYaml } from 'yaml';
-import type { Directory } from '../directory/index.js';
-import { FixtureError, mergeFixtures, validateFixtures, type FixtureFile, type KnownFixtures } from '../fixtures/index.js';
-import { toClientMetadata } from '../fixtures/prepare.js';
+import { FixtureError } from '../fixtures/index.js';
 import { BodyTooLarge, InvalidRequest } from '../errors/index.js';
 import { readJson } from '../http/index.js';
-import { validateClients } from '../oidc/index.js';
-import type { Store } from '../store/index.js';
 import { Faults, parseFault } from './faults.js';
+import { mergeOverlay, type FixtureOverlayDependencies } from './fixture-overlay.js';
 
-export interface FixtureAndFaultDependencies {
-  store: Store;
-  directory: Directory;
-  provider: Provider;
+export interface FixtureAndFaultDependencies extends FixtureOverlayDependencies {
   faults: Faults;
-  passwordHashCost: number;
 }
 
 const SOURCE = 'POST /_mock/fixtures';
 
 /** `POST /_mock/fixtures` merges more fixtures; `/_mock/faults` makes the next requests to an endpoint fail or wait. */
-export function fixtureAndFaultRoutes(router: Router, { store, directory, provider, faults, passwordHashCost }: FixtureAndFaultDependencies): void {
+export function fixtureAndFaultRoutes(router: Router, deps: FixtureAndFaultDependencies): void {
+  const { faults } = deps;
   router.post('/fixtures', async (ctx) => {
     const document = ctx.is('application/yaml', 'text/yaml') ? await readYaml(ctx.req) : await readJson(ctx);
-    let overlay: FixtureFile;
     try {
-      overlay = validateFixtures(document, SOURCE, await knownFixtures(directory, document));
-      await validateClients(provider, overlay.clients.map(toClientMetadata), SOURCE);
+      ctx.body = await mergeOverlay(deps, document, SOURCE);
     } catch (error) {
       if (error instanceof FixtureError) throw new InvalidRequest(error.message, 'invalid_fixtures');
       throw error;
     }
-    await mergeFixtures(store, overlay, passwordHashCost);
-    ctx.body = { status: 'merged', tenants: overlay.tenants.length, domains: overlay.domains.length, clients: overlay.clients.length, users: overlay.users.length };
   });
 
   router.get('/faults', async (ctx) => {
@@ -52,36 +41,6 @@ export function fixtureAndFaultRoutes(router: Router, { store, directory, provid
     ctx.status = 204;
   });
 }
-
-/** The tenants and clients the overlay refers to that are already loaded. */
-async function knownFixtures(directory: Directory, document: unknown): Promise<KnownFixtures> {
-  const { tenants, users, clients } = (document ?? {}) as { tenants?: unknown; users?: unknown; clients?: unknown };
-  const tenantIds = new Set([...field(users, 'tenants'), ...field(clients, 'tenants')].filter(isString));
-  const clientIds = new Set([...field(tenants, 'applications'), ...field(field(users, 'applicationRoles'), 'application')].filter(isString));
-  const [tenantsFound, clientsFound] = await Promise.all([
-    Promise.all([...tenantIds].map(async (id) => {
-      const tenant = await directory.tenant(id);
-      return tenant && { id, applications: tenant.applications ?? [] };
-    })),
-    Promise.all([...clientIds].map(async (clientId) => {
-      const client = await directory.client(clientId);
-      return client && { clientId, roles: client.roles ?? [] };
-    })),
-  ]);
-  return { tenants: tenantsFound.filter(isDefined), clients: clientsFound.filter(isDefined) };
-}
-
-/** `list[*][key]` of a list not yet validated, lists flattened: what is there. */
-function field(list: unknown, key: string): unknown[] {
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((item) => {
-    const value = (item as Record<string, unknown> | null)?.[key];
-    return Array.isArray(value) ? value : [value];
-  });
-}
-
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isDefined = <T>(value: T | undefined): value is T => value !== undefined;
 
 async function readYaml(stream: AsyncIterable<Buffer>): Promise<unknown> {
   const chunks: Buffer[] = [];

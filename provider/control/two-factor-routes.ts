@@ -1,6 +1,5 @@
-import { isIP } from 'node:net';
-import { z } from 'zod';
 import type { Router } from '@koa/router';
+import { z } from 'zod';
 import { currentTotp, type AccountRepository } from '../accounts/index.js';
 import { VISMA_FACTS } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
@@ -9,15 +8,11 @@ import { readJson } from '../http/index.js';
 import type { RiskOverrides } from '../risk/index.js';
 import type { Clock } from '../time/index.js';
 import { appPolicyOf, readAcrRequest, type DecisionLog, type TwoFactorGate } from '../twofactor/index.js';
+import { parseRiskOverride } from './risk-request.js';
 
 const TOTP_PERIOD = VISMA_FACTS.twoFactor.totp.periodSeconds;
 const flag = z.boolean({ error: 'must be true or false' }).optional();
 const requiredText = z.string({ error: 'is required (a string)' }).trim().min(1, { error: 'is required (a string)' });
-
-const riskSchema = z.strictObject({
-  trustedNetwork: flag,
-  clientIp: z.string({ error: 'must be a string' }).refine((ip) => isIP(ip) !== 0, { error: 'must be an IPv4 or IPv6 address' }).optional(),
-});
 
 const explainSchema = z.strictObject({
   email: requiredText,
@@ -43,8 +38,7 @@ export function twoFactorControlRoutes(router: Router, { accounts, gate, overrid
   });
 
   router.put('/risk', async (ctx) => {
-    const { trustedNetwork, clientIp } = parseBody(riskSchema, await readJson(ctx));
-    const override = { ...(trustedNetwork !== undefined && { trustedNetwork }), ...(clientIp !== undefined && { clientIp }) };
+    const override = parseRiskOverride(await readJson(ctx));
     await overrides.set(override);
     ctx.body = override;
   });

@@ -25,7 +25,7 @@ export interface DebuggerDependencies {
   accounts: AccountRepository;
   acrSettings: () => Promise<AcrSettings>;
   /** The clients the form offers: the loaded fixtures' (another id can be typed). */
-  clientIds: () => string[];
+  clientIds: () => Promise<string[]>;
   /** The control plane's guards (controlGuards): the form and "Start" are the control plane's. */
   guards: Middleware[];
   controlToken: string | undefined;
@@ -57,7 +57,7 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
   const bound = guardedRouter(DEBUGGER_PATH, noStore(), sameSiteForms(issuer, { url: DEBUGGER_PATH, label: 'continueLink' }));
 
   async function showForm(ctx: Context, values: Record<string, string>, problems: FieldProblem[] = [], message: FormMessage = {}, status = problems.length ? 400 : 200) {
-    const clients = await Promise.all([DEBUGGER_CLIENT_ID, ...deps.clientIds()].map((id) => provider.Client.find(id)));
+    const clients = await Promise.all([DEBUGGER_CLIENT_ID, ...(await deps.clientIds())].map((id) => provider.Client.find(id)));
     const users = (await accounts.all()).map((account) => account.email).sort();
     sendPage(
       ctx,

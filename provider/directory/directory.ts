@@ -9,6 +9,9 @@ const domainKey = (name: string): string => `domain:${name.toLowerCase()}`;
 const ACR_SETTINGS_KEY = 'settings:acr';
 /** Every tenant's id, so tenants can be listed (the Public API). */
 const TENANT_IDS_KEY = 'tenant-ids';
+/** Every domain policy's name and every fixture client's id, so they can be listed (the control room). */
+const DOMAIN_NAMES_KEY = 'domain-names';
+const CLIENT_IDS_KEY = 'client-ids';
 /** One tenant per external id (the index holds the tenant's id). */
 const externalIdKey = (externalId: string): string => `tenant-external-id:${externalId}`;
 
@@ -36,8 +39,8 @@ export class Directory {
     await Promise.all([
       ...(entries.acr ? [this.#store.set(ACR_SETTINGS_KEY, entries.acr)] : []),
       ...entries.tenants.flatMap((tenant) => [this.#store.set(tenantKey(tenant.id), tenant), this.#store.addToSet(TENANT_IDS_KEY, tenant.id)]),
-      ...entries.domains.map((domain) => this.#store.set(domainKey(domain.name), domain)),
-      ...entries.clients.map((client) => this.saveClient(client)),
+      ...entries.domains.flatMap((domain) => [this.#store.set(domainKey(domain.name), domain), this.#store.addToSet(DOMAIN_NAMES_KEY, domain.name.toLowerCase())]),
+      ...entries.clients.flatMap((client) => [this.saveClient(client), this.#store.addToSet(CLIENT_IDS_KEY, client.client_id)]),
     ]);
   }
 
@@ -110,7 +113,19 @@ export class Directory {
     return (await this.domainPolicy(account.email)) === 'required';
   }
 
+  /** Every domain with a policy, in no particular order. */
+  async allDomains(): Promise<Domain[]> {
+    const names = await this.#store.setMembers(DOMAIN_NAMES_KEY);
+    return defined(await Promise.all(names.map((name) => this.#store.get<Domain>(domainKey(name)))));
+  }
+
   // Clients
+
+  /** Every client the fixtures (or an overlay) gave, in no particular order; not the emulator's own clients. */
+  async fixtureClients(): Promise<Application[]> {
+    const ids = await this.#store.setMembers(CLIENT_IDS_KEY);
+    return defined(await Promise.all(ids.map((id) => this.client(id))));
+  }
 
   client(clientId: string): Promise<Application | undefined> {
     return this.#store.get<Application>(clientKey(clientId));
@@ -130,3 +145,5 @@ export class Directory {
     return client?.tenants === undefined || client.tenants.includes(tenantId) ? 'granted' : 'not-listed';
   }
 }
+
+const defined = <T>(values: (T | undefined)[]): T[] => values.filter((value): value is T => value !== undefined);

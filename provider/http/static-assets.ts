@@ -15,6 +15,9 @@ const ASSETS: Record<string, string> = {
   // The sign-in debugger's wider layout, and the script that reads a fragment response (provider/debugger/).
   '/assets/debugger.css': 'text/css; charset=utf-8',
   '/assets/debugger-fragment.js': 'text/javascript; charset=utf-8',
+  // The control room's (/_mock) own styles and its live parts.
+  '/assets/control-room.css': 'text/css; charset=utf-8',
+  '/assets/control-room.js': 'text/javascript; charset=utf-8',
 };
 
 /** Scripts served as their package ships them (its single-file build), not from views/. */

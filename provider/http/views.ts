@@ -45,6 +45,8 @@ const PAGE_TITLES = {
   'debugger-result': 'debuggerResultTitle',
   'debugger-problem': 'debuggerTitle',
   'debugger-fragment': 'debuggerTitle',
+  'control-room': 'controlRoomTitle',
+  decisions: 'decisionsTitle',
 } as const satisfies Record<string, MessageKey>;
 
 /** Pages whose title depends on what they show: a message page is titled by its heading, a mail by its subject. */

@@ -130,6 +130,9 @@ const en = {
   debuggerTitle: 'Sign-in debugger',
   debuggerResultTitle: 'Sign-in debugger: the tokens',
   mailTitle: 'Mail: {subject}',
+  controlRoomTitle: 'Control room',
+  decisionsTitle: '2FA decisions',
+  backToControlRoom: 'Back to the control room',
   formRefusedTitle: 'The form was not accepted',
   formRefusedText: 'It came from another site, or the page it was on has expired. Open the page again and retry.',
 };
@@ -266,6 +269,9 @@ const sv: Messages = {
   debuggerTitle: 'Inloggningsfelsökare',
   debuggerResultTitle: 'Inloggningsfelsökare: tokens',
   mailTitle: 'E-post: {subject}',
+  controlRoomTitle: 'Kontrollrum',
+  decisionsTitle: '2FA-beslut',
+  backToControlRoom: 'Tillbaka till kontrollrummet',
   formRefusedTitle: 'Formuläret togs inte emot',
   formRefusedText: 'Det kom från en annan webbplats, eller så har sidan det låg på gått ut. Öppna sidan igen och försök på nytt.',
 };

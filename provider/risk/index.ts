@@ -1,3 +1,3 @@
 export { inNetworks } from './trusted-networks.js';
 export { RiskOverrides, type RiskOverride } from './risk-override.js';
-export { RememberedDevices } from './remembered-devices.js';
+export { RememberedDevices, type RememberedDevice } from './remembered-devices.js';

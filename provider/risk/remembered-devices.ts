@@ -9,6 +9,14 @@ const REMEMBER_SECONDS = VISMA_FACTS.twoFactor.rememberedDeviceSeconds;
 const DEVICE_COOKIE = 'mvc_device';
 
 const key = (deviceId: string, sub: string) => `device:${deviceId}:${sub}`;
+/** The devices a user remembered, so the control room can list them. */
+const devicesOf = (sub: string) => `devices-of:${sub}`;
+
+export interface RememberedDevice {
+  deviceId: string;
+  /** Epoch seconds. */
+  rememberedAt: number;
+}
 
 /**
  * A signed cookie names the browser (one random id); the store remembers which users trusted it and
@@ -35,5 +43,17 @@ export class RememberedDevices {
     const deviceId = this.deviceId(ctx) ?? randomBytes(18).toString('base64url');
     ctx.cookies.set(DEVICE_COOKIE, deviceId, { signed: true, httpOnly: true, sameSite: 'lax', maxAge: REMEMBER_SECONDS * 1000, overwrite: true });
     await this.#store.set(key(deviceId, sub), { rememberedAt: this.#clock.nowSeconds() }, REMEMBER_SECONDS);
+    await this.#store.addToSet(devicesOf(sub), deviceId, REMEMBER_SECONDS);
+  }
+
+  /** The devices this user remembered that are still remembered, oldest first. */
+  async rememberedBy(sub: string): Promise<RememberedDevice[]> {
+    const devices = await Promise.all(
+      (await this.#store.setMembers(devicesOf(sub))).map(async (deviceId) => {
+        const entry = await this.#store.get<{ rememberedAt: number }>(key(deviceId, sub));
+        return entry && { deviceId, rememberedAt: entry.rememberedAt };
+      }),
+    );
+    return devices.filter((device) => device !== undefined).sort((a, b) => a.rememberedAt - b.rememberedAt);
   }
 }

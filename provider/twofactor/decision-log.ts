@@ -11,6 +11,8 @@ export type DecisionStage = 'password' | 'passkey' | 'authorize' | 'explain';
  */
 export interface SignInReference {
   interaction?: string;
+  /** The session's id, for a decision taken at authorize for a signed-in session (single sign-on). */
+  session?: string;
   state?: string;
   nonce?: string;
 }

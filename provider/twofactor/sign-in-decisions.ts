@@ -104,7 +104,7 @@ export class SignInDecisions {
       stage: 'authorize',
       account,
       clientId: client.clientId,
-      signIn: signInParams(ctx.oidc.params ?? {}),
+      signIn: { session: session.uid, ...signInParams(ctx.oidc.params ?? {}) },
       appPolicy: appPolicyOf(client),
       request: await this.#acrRequest(ctx),
       sessionTwoFactorAt: sessionTwoFactorAt(session),

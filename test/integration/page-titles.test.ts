@@ -51,6 +51,8 @@ const PAGES = {
   'sign-in debugger: the tokens': ['debugger-result', 'Sign-in debugger: the tokens', 'Inloggningsfelsökare: tokens'],
   'sign-in debugger: nothing to continue': ['debugger-problem', 'Sign-in debugger', 'Inloggningsfelsökare'],
   'sign-in debugger: a fragment response': ['debugger-fragment', 'Sign-in debugger', 'Inloggningsfelsökare'],
+  'control room': ['control-room', 'Control room', 'Kontrollrum'],
+  'decisions taken': ['decisions', '2FA decisions', '2FA-beslut'],
 } as const;
 type Label = keyof typeof PAGES;
 
@@ -128,6 +130,9 @@ describe('page titles', () => {
     pages['sign-in debugger: the tokens'] = await debuggerAgent.follow(await debuggerAgent.post(readForm(debuggerPassword).action, { Password: 'Nytt&Pass2026' }));
     await debuggerAgent.follow(await debuggerAgent.get(debuggerStart('fragment')));
     pages['sign-in debugger: a fragment response'] = await debuggerAgent.get(`${emulator.issuer}/_mock/debugger/callback`);
+    const browser = new UserAgent({ acceptLanguage, headers: { accept: 'text/html' } });
+    pages['control room'] = await browser.get(`${emulator.url}/_mock`);
+    pages['decisions taken'] = await browser.get(`${emulator.url}/_mock/decisions`);
     return { pages, subject: mail.subject };
   }
 

@@ -1,0 +1,1 @@
+export { controlRoomRoutes, type ControlRoomDependencies } from './routes.js';
