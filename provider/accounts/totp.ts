@@ -1,4 +1,6 @@
-type Otplib = typeof import('otplib');
+import type * as otplib from 'otplib';
+
+type Otplib = typeof otplib;
 
 let loaded: Promise<{ otplib: Otplib; guardrails: ReturnType<Otplib['createGuardrails']> }> | undefined;
 

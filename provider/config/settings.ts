@@ -171,7 +171,7 @@ function parseFlags(argv: string[]): Record<string, string | undefined> {
       strict: true,
       allowPositionals: false,
     });
-    return values as Record<string, string | undefined>;
+    return values;
   } catch (error) {
     const accepted = Object.keys(FLAGS).map((flag) => `--${flag}`).join(', ');
     throw new SettingsError(`${(error as Error).message}. Accepted flags: ${accepted}`);

@@ -38,7 +38,7 @@ export function parseFault(body: Record<string, unknown>): Fault {
   if (errorDescription !== undefined && typeof errorDescription !== 'string') throw new HttpError(400, 'invalid_request', 'errorDescription must be a string');
   if (typeof delayMs !== 'number' || delayMs < 0 || delayMs > 60_000) throw new HttpError(400, 'invalid_request', 'delayMs must be a number of milliseconds from 0 to 60000');
   if (status === undefined && error === undefined && delayMs === 0) throw new HttpError(400, 'invalid_request', 'give a status, an error, a delayMs, or several');
-  return { id: randomUUID(), endpoint: endpoint as FaultEndpoint, remaining: count as number, delayMs, status: status as number | undefined, error: error as string | undefined, errorDescription: errorDescription as string | undefined };
+  return { id: randomUUID(), endpoint: endpoint as FaultEndpoint, remaining: count as number, delayMs, status: status as number | undefined, error, errorDescription };
 }
 
 /** Faults waiting to happen, in the store so replicas share them and a reset clears them. */

@@ -6,7 +6,7 @@ import { toClientMetadata } from '../fixtures/prepare.js';
 import { HttpError, readJson } from '../http/index.js';
 import { validateClients } from '../oidc/index.js';
 import { clientKey, type Store } from '../store/index.js';
-import { Faults, parseFault } from './faults.js';
+import { type Faults, parseFault } from './faults.js';
 
 export interface FixtureAndFaultDependencies {
   store: Store;
@@ -73,7 +73,7 @@ function field(list: unknown, key: string): unknown[] {
   if (!Array.isArray(list)) return [];
   return list.flatMap((item) => {
     const value = (item as Record<string, unknown> | null)?.[key];
-    return Array.isArray(value) ? value : [value];
+    return Array.isArray(value) ? (value as unknown[]) : [value];
   });
 }
 

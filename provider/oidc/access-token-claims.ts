@@ -52,7 +52,7 @@ function authenticationOf(ctx: KoaContextWithOIDC): Authentication {
 }
 
 async function serviceTenant(ctx: KoaContextWithOIDC, tenantExists: (tenantId: string) => Promise<boolean>) {
-  const tenantId = (ctx.oidc.body as Record<string, unknown> | undefined)?.['tenant_id'];
+  const tenantId = ctx.oidc.body?.['tenant_id'];
   if (tenantId === undefined) return undefined;
   if (typeof tenantId !== 'string' || !(await tenantExists(tenantId))) {
     throw new errors.InvalidRequest('tenant_id does not name a known tenant');

@@ -12,6 +12,7 @@ import { OFFLINE_ACCESS_HOOK, restoreOfflineAccess } from './offline-access.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { grantTtl, refreshTokenTtl, rotateRefreshToken } from './refresh-tokens.js';
 import { API_SCOPES, apiResource, interactionPath, OIDC_ROUTES, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES, publicApiResource } from './routes.js';
+import { spaceSeparated } from './space-separated.js';
 
 export interface OidcOptions {
   issuer: string;
@@ -88,7 +89,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
         // userinfo, which the client receives as a JWT (jwt-access-tokens.ts).
         defaultResource: async (ctx: KoaContextWithOIDC, _client, oneOf) => {
           if (oneOf || ctx.oidc.params?.['grant_type'] !== 'client_credentials') return oneOf;
-          const scopes = String(ctx.oidc.params['scope'] ?? '').split(' ');
+          const scopes = spaceSeparated(ctx.oidc.params['scope']);
           return scopes.some((scope) => scope.startsWith('publicapi:')) ? publicApi : api;
         },
         getResourceServerInfo: async (_ctx, resource) => {

@@ -30,7 +30,7 @@ export function assertInClockRange(epochMs: number): void {
 class ShiftedDate extends RealDate {
   constructor(...args: ConstructorParameters<DateConstructor> | []) {
     if (args.length === 0) super(RealDate.now() + offsetMs);
-    else super(...(args as ConstructorParameters<DateConstructor>));
+    else super(...args);
   }
 
   static override now(): number {
