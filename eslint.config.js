@@ -33,7 +33,12 @@ export default defineConfig(
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       '@typescript-eslint/restrict-template-expressions': [
         'error',
-        { allow: [{ from: 'lib', name: ['Error', 'URL', 'URLSearchParams'] }, { from: 'package', package: 'url', name: 'URLSearchParams' }] },
+        {
+          allow: [
+            { from: 'lib', name: ['Error', 'URL', 'URLSearchParams'] },
+            { from: 'package', package: 'url', name: 'URLSearchParams' },
+          ],
+        },
       ],
       // oidc-provider's models are patched by keeping a static method and calling it back with .call(this).
       '@typescript-eslint/unbound-method': ['error', { ignoreStatic: true }],
