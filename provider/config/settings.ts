@@ -133,7 +133,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
   return toSettings(parsed.data);
 }
 
-export function toSettings(raw: RawSettings): Settings {
+function toSettings(raw: RawSettings): Settings {
   return {
     port: raw.PORT,
     host: raw.HOST,

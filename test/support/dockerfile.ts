@@ -5,20 +5,20 @@ import { homedir } from 'node:os';
 import { dirname, join, posix, relative, sep } from 'node:path';
 
 /** One instruction of a Dockerfile, its continuation lines joined. */
-export interface Instruction {
+interface Instruction {
   keyword: string;
   args: string;
   line: number;
 }
 
-export interface Stage {
+interface Stage {
   name: string | undefined;
   image: string;
   instructions: Instruction[];
 }
 
 /** The stages of a Dockerfile: comments dropped, `\` continuations joined. */
-export function parseDockerfile(text: string): Stage[] {
+function parseDockerfile(text: string): Stage[] {
   const stages: Stage[] = [];
   let pending: { text: string; line: number } | undefined;
   text.split('\n').forEach((raw, index) => {
