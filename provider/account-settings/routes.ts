@@ -31,7 +31,7 @@ const setupKey = (sub: string) => `account-setup:${sub}`;
  * and a post from another site is refused before that.
  */
 export function accountSettingsRoutes({ provider, accounts, attempts, store, issuer, mails, lockout, passwordHashCost, formTokens }: AccountSettingsDependencies): Router {
-  const sessionId = async (ctx: Context): Promise<string> => ((ctx.state as { sessionId?: string }).sessionId ??= (await provider.Session.get(ctx)).jti);
+  const sessionId = async (ctx: Context): Promise<string> => (ctx.state['sessionId'] ??= (await provider.Session.get(ctx)).jti);
   const back = { url: ACCOUNT_PATH, label: 'goToAccount' } as const;
   const router = guardedRouter(ACCOUNT_PATH, noStore(), sameSiteForms(issuer, back), formTokens.guard(sessionId, back));
 

@@ -1,6 +1,4 @@
-import type * as otplib from 'otplib';
-
-type Otplib = typeof otplib;
+type Otplib = typeof import('otplib');
 
 let loaded: Promise<{ otplib: Otplib; guardrails: ReturnType<Otplib['createGuardrails']> }> | undefined;
 
