@@ -68,7 +68,8 @@ export class StartupError extends Error {
   override name = 'StartupError';
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+// Koa's handlers answer their own errors: the promise they return never rejects.
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 type Closer = () => Promise<void> | void;
 
 /**
@@ -92,12 +93,12 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"status":"starting"}');
     };
     let handle = starting;
-    const server = createServer((req, res) => handle(req, res));
+    const server = createServer((req, res) => void handle(req, res));
     const port = await listen(server, settings.port, settings.host, 'PORT');
     closers.push(() => closeServer(server));
     const url = `http://${urlHost(settings.host)}:${port}`;
     let handlePublicApi = starting;
-    const publicApiServer = createServer((req, res) => handlePublicApi(req, res));
+    const publicApiServer = createServer((req, res) => void handlePublicApi(req, res));
     const publicApiPort = await listen(publicApiServer, settings.publicApiPort, settings.host, 'PUBLIC_API_PORT');
     closers.push(() => closeServer(publicApiServer));
     const publicApiUrl = `http://${urlHost(settings.host)}:${publicApiPort}`;

@@ -33,7 +33,8 @@ server.listen(port, '127.0.0.1', () => {
       },
     },
   });
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  server.on('request', (req, res) => void handle(req, res));
   process.stdout.write(`listening on http://127.0.0.1:${server.address().port}\n`);
 });
 process.once('SIGTERM', () => process.exit(0));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { projectPath, VISMA_FACTS } from '../config/index.js';
 import type { Account } from './account.js';
-import { hashPassword, verifyPassword } from './password-hash.js';
+import { verifyPassword } from './password-hash.js';
 
 /** Visma Connect's rules: 8+ characters with a digit, an upper-case, a lower-case and a special character. */
 export type PasswordProblem =

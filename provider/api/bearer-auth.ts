@@ -15,7 +15,7 @@ export interface ApiCaller {
  */
 export function bearerAuth(issuer: string, audience: string, signingKeys: JWK[], tokenTimes: ServiceTokenTimes): Middleware {
   const publicKeys = createLocalJWKSet({
-    keys: signingKeys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg: alg ?? 'RS256', use: use ?? 'sig' })) as never[],
+    keys: signingKeys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg: alg ?? 'RS256', use: use ?? 'sig' })),
   });
   return async function requireApiToken(ctx, next) {
     const [scheme, token] = ctx.get('authorization').split(' ');

@@ -133,7 +133,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
   return toSettings(parsed.data);
 }
 
-export function toSettings(raw: RawSettings): Settings {
+function toSettings(raw: RawSettings): Settings {
   return {
     port: raw.PORT,
     host: raw.HOST,
@@ -171,7 +171,7 @@ function parseFlags(argv: string[]): Record<string, string | undefined> {
       strict: true,
       allowPositionals: false,
     });
-    return values as Record<string, string | undefined>;
+    return values;
   } catch (error) {
     const accepted = Object.keys(FLAGS).map((flag) => `--${flag}`).join(', ');
     throw new SettingsError(`${(error as Error).message}. Accepted flags: ${accepted}`);

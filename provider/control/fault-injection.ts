@@ -11,11 +11,20 @@ const DEFAULT_ERROR = 'temporarily_unavailable';
  */
 export function faultInjection(faults: Faults, provider: Provider): Middleware {
   return async function injectFault(ctx, next) {
-    if (ctx.path.startsWith('/_mock/')) return next();
+    if (ctx.path.startsWith('/_mock/')) {
+      await next();
+      return;
+    }
     const fault = await faults.take(ctx.path);
-    if (!fault) return next();
+    if (!fault) {
+      await next();
+      return;
+    }
     if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-    if (fault.status === undefined && fault.error === undefined) return next();
+    if (fault.status === undefined && fault.error === undefined) {
+      await next();
+      return;
+    }
 
     const error = fault.error ?? DEFAULT_ERROR;
     const description = fault.errorDescription ?? 'injected by POST /_mock/faults';

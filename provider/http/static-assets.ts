@@ -31,7 +31,10 @@ export function staticAssets(): Middleware {
   const cache = new Map<string, Buffer>();
   return async function serveAsset(ctx, next) {
     const type = ASSETS[ctx.path];
-    if (!type || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+    if (!type || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) {
+      await next();
+      return;
+    }
     let body = cache.get(ctx.path);
     if (!body) {
       body = readFileSync(FROM_PACKAGES[ctx.path]?.() ?? projectPath('views', ctx.path));

@@ -14,7 +14,7 @@ function template(name: string): Template {
   if (!fn) {
     const filename = projectPath('views', `${name}.ejs`);
     // cache: includes (the validation summary) are compiled once too, not at every render.
-    fn = ejs.compile(readFileSync(filename, 'utf8'), { filename, async: false, cache: true }) as Template;
+    fn = ejs.compile(readFileSync(filename, 'utf8'), { filename, async: false, cache: true });
     compiled.set(name, fn);
   }
   return fn;

@@ -54,7 +54,7 @@ export class InteractionPages {
 
   async details(ctx: Context): Promise<Details> {
     const found = await this.provider.interactionDetails(ctx.req, ctx.res);
-    if (found.uid !== ctx['params'].uid) throw new errors.SessionNotFound('interaction mismatch');
+    if (found.uid !== (ctx['params'] as { uid?: string }).uid) throw new errors.SessionNotFound('interaction mismatch');
     return found;
   }
 

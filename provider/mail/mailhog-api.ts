@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ParsedUrlQuery } from 'node:querystring';
 import { Readable } from 'node:stream';
 import { Router } from '@koa/router';
 import Koa, { type Context } from 'koa';
@@ -11,7 +12,7 @@ const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 250;
 
 /** MailHog's `start`/`limit` reading: bad or non-positive values fall back to the defaults. */
-function startLimit(query: Record<string, unknown>): { start: number; limit: number } {
+function startLimit(query: ParsedUrlQuery): { start: number; limit: number } {
   const start = Number.parseInt(String(query['start'] ?? ''), 10);
   const limit = Number.parseInt(String(query['limit'] ?? ''), 10);
   return { start: start > 0 ? start : 0, limit: limit > 0 ? Math.min(limit, MAX_LIMIT) : DEFAULT_LIMIT };
@@ -97,7 +98,8 @@ export function mailHogApi(mailbox: Mailbox, access: MailApiAccess): Koa {
 }
 
 export async function startMailHogApi(mailbox: Mailbox, access: MailApiAccess, port: number, host: string): Promise<{ port: number; close(): Promise<void> }> {
-  const server: Server = createServer(mailHogApi(mailbox, access).callback());
+  const handle = mailHogApi(mailbox, access).callback();
+  const server: Server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

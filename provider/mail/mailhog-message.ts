@@ -39,7 +39,7 @@ export interface SmtpEnvelope {
   helo: string;
 }
 
-export function pathFromString(path: string): MailHogPath {
+function pathFromString(path: string): MailHogPath {
   let relays: string[] | null = null;
   let email = path;
   const colon = path.indexOf(':');
@@ -51,7 +51,7 @@ export function pathFromString(path: string): MailHogPath {
   return { Relays: relays, Mailbox: at === -1 ? email : email.slice(0, at), Domain: at === -1 ? '' : email.slice(at + 1), Params: '' };
 }
 
-export function contentFromString(data: string): MailHogContent {
+function contentFromString(data: string): MailHogContent {
   const split = data.indexOf('\r\n\r\n');
   const headers: Record<string, string[]> = {};
   if (split === -1) return { Headers: headers, Body: data, Size: data.length, MIME: null };
@@ -75,7 +75,7 @@ function boundaryOf(contentType: string): string {
   return /boundary="?([^";]+)"?/i.exec(contentType)?.[1] ?? '';
 }
 
-export function parseMimeBody(content: MailHogContent): MailHogMime {
+function parseMimeBody(content: MailHogContent): MailHogMime {
   const boundary = boundaryOf(content.Headers['Content-Type']?.[0] ?? '');
   const parts: MailHogContent[] = [];
   if (boundary) {

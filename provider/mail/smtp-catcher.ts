@@ -16,7 +16,7 @@ const MAX_MESSAGE_BYTES = VISMA_FACTS.mail.mailbox.maxMessageBytes;
 function asSent(address: string): string {
   const at = address.lastIndexOf('@');
   const domain = address.slice(at + 1);
-  return at === -1 || /^[\x00-\x7f]*$/.test(domain) ? address : `${address.slice(0, at)}@${domainToASCII(domain) || domain}`;
+  return at === -1 || /^\p{ASCII}*$/u.test(domain) ? address : `${address.slice(0, at)}@${domainToASCII(domain) || domain}`;
 }
 
 export interface RunningCatcher {

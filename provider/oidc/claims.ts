@@ -38,7 +38,7 @@ export function tenantAndRoleClaims(account: Account, clientId: string, scopes: 
   };
 }
 
-export function accountClaims(account: Account): Record<string, unknown> {
+function accountClaims(account: Account): Record<string, unknown> {
   return {
     sub: account.sub,
     idp: IDP,

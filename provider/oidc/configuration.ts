@@ -16,6 +16,7 @@ import { grantTtl, refreshTokenTtl, rotateRefreshToken } from './refresh-tokens.
 import { realTime } from '../time/index.js';
 import type { ServiceTokenTimes } from './service-token-times.js';
 import { API_SCOPES, apiResource, interactionPath, OIDC_ROUTES, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES, publicApiResource } from './routes.js';
+import { spaceSeparated } from './space-separated.js';
 
 export interface OidcOptions {
   issuer: string;
@@ -93,7 +94,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
         // userinfo, which the client receives as a JWT (jwt-access-tokens.ts).
         defaultResource: async (ctx: KoaContextWithOIDC, _client, oneOf) => {
           if (oneOf || ctx.oidc.params?.['grant_type'] !== 'client_credentials') return oneOf;
-          const scopes = String(ctx.oidc.params['scope'] ?? '').split(' ');
+          const scopes = spaceSeparated(ctx.oidc.params['scope']);
           return scopes.some((scope) => scope.startsWith('publicapi:')) ? publicApi : api;
         },
         getResourceServerInfo: async (_ctx, resource) => {

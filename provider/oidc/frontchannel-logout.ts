@@ -24,8 +24,11 @@ interface SignedOutClient {
  */
 export function frontchannelLogout(provider: Provider): Middleware {
   return async function frontchannelLogoutPage(ctx, next) {
-    if (ctx.method !== 'POST' || ctx.path !== CONFIRM_PATH) return next();
-    const session = await provider.Session.get(ctx as never);
+    if (ctx.method !== 'POST' || ctx.path !== CONFIRM_PATH) {
+      await next();
+      return;
+    }
+    const session = await provider.Session.get(ctx);
     const sids = Object.fromEntries(Object.entries(session.authorizations ?? {}).map(([clientId, { sid }]) => [clientId, sid]));
     const requestedBy = (session.state as { clientId?: string } | undefined)?.clientId;
 

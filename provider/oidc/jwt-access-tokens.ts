@@ -112,7 +112,7 @@ function jwtClaims(payload: AdapterPayload, audience: string): JWTPayload {
     scope: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
     client_id: clientId,
     sub: accountId,
-    ...(extra as Record<string, unknown> | undefined),
+    ...extra,
     // A DPoP-bound token names its key (RFC 9449), so a resource server can check the proof.
     ...(typeof jkt === 'string' && { cnf: { jkt } }),
     jti,

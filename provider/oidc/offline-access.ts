@@ -1,4 +1,5 @@
 import type { Client, KoaContextWithOIDC } from 'oidc-provider';
+import { spaceSeparated } from './space-separated.js';
 
 /**
  * Visma Connect (IdentityServer) grants `offline_access` without `prompt=consent`, and Flex HRM relies
@@ -11,11 +12,11 @@ export const OFFLINE_ACCESS_HOOK = 'x_mvc_offline_access';
 export async function restoreOfflineAccess(ctx: KoaContextWithOIDC, _value: string | undefined, client: Client): Promise<void> {
   const params = ctx.oidc.params!;
   const requested = String(ctx.query['scope'] ?? '').split(' ');
-  const granted = String(params['scope'] ?? '').split(' ');
+  const granted = spaceSeparated(params['scope']);
   if (
     requested.includes('offline_access') &&
     !granted.includes('offline_access') &&
-    String(params['response_type'] ?? '').split(' ').includes('code') &&
+    spaceSeparated(params['response_type']).includes('code') &&
     client.grantTypeAllowed('refresh_token') &&
     (client.scope ?? '').split(' ').includes('offline_access')
   ) {

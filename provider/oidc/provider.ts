@@ -24,7 +24,7 @@ export function createOidcProvider(options: OidcOptions & { issuerKey: IssuerKey
  * schema's `invalidate` lets these two checks pass (the hook it documents for relaxing checks).
  */
 function allowHttpRedirectUrisForImplicit(provider: Provider): void {
-  const Schema = (provider.Client as unknown as { Schema: { prototype: { invalidate(message: string, code?: string): void } } }).Schema;
+  const Schema = (provider.Client as unknown as { Schema: { prototype: { invalidate: (this: unknown, message: string, code?: string) => void } } }).Schema;
   const invalidate = Schema.prototype.invalidate;
   Schema.prototype.invalidate = function invalidateUnlessHttpForImplicit(message, code) {
     if (code === 'implicit-force-https' || code === 'implicit-forbid-localhost') return;

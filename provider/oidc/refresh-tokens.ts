@@ -46,7 +46,7 @@ export function grantTtl(ctx: KoaContextWithOIDC): number {
 export async function rotateRefreshToken(ctx: KoaContextWithOIDC): Promise<boolean> {
   const client = ctx.oidc.client!;
   if (settingsOf(client).refreshTokens !== 'reuse') return true;
-  const token = ctx.oidc.entities.RefreshToken as ChainedRefreshToken | undefined;
+  const token = ctx.oidc.entities.RefreshToken;
   if (token && settingsOf(client).refreshTokenSlidingDays !== undefined) {
     token.exp = nowSeconds() + refreshTokenTtl(ctx, token, client);
     await token.save();

@@ -103,8 +103,9 @@ export class SessionExpiry {
 
   /** The adapter class, tracking sessions as oidc-provider saves and destroys them. */
   trackingAdapter(Base: new (model: string) => Adapter): new (model: string) => Adapter {
-    const expiry = this;
-    return class SessionTrackingAdapter extends (Base as new (model: string) => Adapter & object) {
+    const track = (id: string, payload: AdapterPayload) => this.track(id, payload);
+    const forget = (id: string) => this.forget(id);
+    return class SessionTrackingAdapter extends Base {
       readonly #tracked: boolean;
 
       constructor(model: string) {
@@ -114,12 +115,12 @@ export class SessionExpiry {
 
       override async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
         await super.upsert(id, payload, expiresIn);
-        if (this.#tracked) await expiry.track(id, payload);
+        if (this.#tracked) await track(id, payload);
       }
 
       override async destroy(id: string): Promise<void> {
         await super.destroy(id);
-        if (this.#tracked) await expiry.forget(id);
+        if (this.#tracked) await forget(id);
       }
     };
   }

@@ -4,6 +4,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { renderTemplate } from '../http/index.js';
 import { realTime } from '../time/index.js';
+import { spaceSeparated } from './space-separated.js';
 
 /** The check_session_iframe, at Visma Connect's path. */
 export const CHECK_SESSION_PATH = '/connect/checksession';
@@ -38,7 +39,7 @@ export class SessionManagement {
   install(provider: Provider): void {
     provider.on('authorization.success', (ctx: KoaContextWithOIDC, out?: Record<string, unknown>) => {
       const { session, params, client } = ctx.oidc;
-      if (!out || !session?.accountId || !client || !String(params?.['scope'] ?? '').split(' ').includes('openid')) return;
+      if (!out || !session?.accountId || !client || !spaceSeparated(params?.['scope']).includes('openid')) return;
       const browserState = this.#browserState(session);
       // The listener runs before the response mode renders `out`, so what it adds is sent.
       out['session_state'] = sessionState(client.clientId, String(params!['redirect_uri']), browserState);
@@ -53,7 +54,7 @@ export class SessionManagement {
     return async function clearBrowserStateOnSignOut(ctx, next) {
       await next();
       const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
-      if (oidc?.route === 'end_session_confirm' && (oidc.session as (Session & { destroyed?: boolean }) | undefined)?.destroyed) {
+      if (oidc?.route === 'end_session_confirm' && (oidc.session as { destroyed?: boolean } | undefined)?.destroyed) {
         setBrowserState(ctx, '', 0);
       }
     };
@@ -62,7 +63,10 @@ export class SessionManagement {
   /** GET /connect/checksession: a page made to be framed by apps (it must stay frameable). */
   checkSessionIframe(): Middleware {
     return async function checkSessionIframe(ctx, next) {
-      if (ctx.path !== CHECK_SESSION_PATH || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+      if (ctx.path !== CHECK_SESSION_PATH || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) {
+        await next();
+        return;
+      }
       ctx.set('cache-control', 'no-store');
       ctx.type = 'html';
       ctx.body = renderTemplate('check-session', {});

@@ -16,7 +16,7 @@ function doneInSession({ sessionTwoFactorAt, now }: PolicyInput, maxAgeSeconds?:
 }
 
 /** 1. Step-up: asked for by the request; applies even to Bypass apps; a remembered device does not count. */
-export const stepUp: Rule = {
+const stepUp: Rule = {
   name: 'step-up',
   apply(input) {
     const { requested, maxAgeSeconds } = input.stepUp;
@@ -30,7 +30,7 @@ export const stepUp: Rule = {
 };
 
 /** 2. Bypass: the app never asks, whatever the domain says and even for an enrolled user. */
-export const bypass: Rule = {
+const bypass: Rule = {
   name: 'bypass',
   apply(input) {
     if (input.appPolicy !== 'bypass') return skip(`the app policy is ${input.appPolicy}, not bypass`);
@@ -39,7 +39,7 @@ export const bypass: Rule = {
 };
 
 /** 3. Required, by the app or by the domain ("highest security wins"). */
-export const required: Rule = {
+const required: Rule = {
   name: 'required',
   apply(input) {
     const by = [input.appPolicy === 'required' && 'the app', input.domainPolicy === 'required' && 'the domain'].filter(Boolean).join(' and ');
@@ -52,7 +52,7 @@ export const required: Rule = {
 };
 
 /** 4. Adaptive: a trusted network or a remembered device is enough; otherwise ask, or offer enrollment. */
-export const adaptive: Rule = {
+const adaptive: Rule = {
   name: 'adaptive',
   apply(input) {
     if (input.appPolicy !== 'adaptive') return skip(`the app policy is ${input.appPolicy}, not adaptive`);
@@ -65,7 +65,7 @@ export const adaptive: Rule = {
 };
 
 /** 5. Default: an enrolled user is asked unless the device is remembered; others are not. */
-export const byDefault: Rule = {
+const byDefault: Rule = {
   name: 'default',
   apply(input) {
     if (!input.enrolled) return decide('none', 'default policy and the user has no authenticator');

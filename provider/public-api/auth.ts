@@ -21,7 +21,7 @@ export const callerOf = (ctx: Context): Caller => ctx.state['caller'] as Caller;
  */
 export function requireToken(issuer: string, signingKeys: JWK[], tokenTimes: ServiceTokenTimes): Middleware {
   const publicKeys = createLocalJWKSet({
-    keys: signingKeys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg: alg ?? 'RS256', use: use ?? 'sig' })) as never[],
+    keys: signingKeys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg: alg ?? 'RS256', use: use ?? 'sig' })),
   });
   return async function requirePublicApiToken(ctx, next) {
     const [scheme, token] = ctx.get('authorization').split(' ');

@@ -22,9 +22,10 @@ export function tenantUserRoutes(router: Router, directory: PublicApiDirectory):
     if (!found) throw new PublicApiError('ERROR_USER_NOT_FOUND', `no user has the id ${ctx.params['userId']}`);
     directory.checkDomain(tenant, found.email);
     let added = false;
-    const account = await directory.updateUser(found.sub, (current) =>
-      (added = !current.tenants.includes(tenant.id)) ? { ...current, tenants: [...current.tenants, tenant.id], updatedAt: directory.clock.nowSeconds() } : undefined,
-    );
+    const account = await directory.updateUser(found.sub, (current) => {
+      added = !current.tenants.includes(tenant.id);
+      return added ? { ...current, tenants: [...current.tenants, tenant.id], updatedAt: directory.clock.nowSeconds() } : undefined;
+    });
     ctx.status = added ? 201 : 200;
     ctx.body = await directory.describe(account);
   });

@@ -64,7 +64,10 @@ export function userRoutes(router: Router, directory: PublicApiDirectory, passwo
     let alreadyLinked = false;
     const account = created
       ? found
-      : await directory.updateUser(found.sub, (current) => ((alreadyLinked = isLinked(current, caller)) ? undefined : linkedToCaller(current, caller, now)));
+      : await directory.updateUser(found.sub, (current) => {
+          alreadyLinked = isLinked(current, caller);
+          return alreadyLinked ? undefined : linkedToCaller(current, caller, now);
+        });
     if (alreadyLinked) throw new PublicApiError('ERROR_USER_LINKED_TO_CLIENT', `${account.email} is already linked to ${caller.clientId}`);
     // Without a password the user creates one through "Forgot your password?", as the mail says.
     if (created && account.passwordHash === undefined) await directory.mails.accountCreated(account);

@@ -171,8 +171,8 @@ export class MockVismaConnect {
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    const answer = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-    if (!response.ok) throw new MockVismaConnectError(response.status, String(answer['error'] ?? response.status), `${method} ${path}: ${String(answer['error_description'] ?? response.status)}`);
+    const answer = (text ? JSON.parse(text) : {}) as Record<string, unknown> & { error?: string; error_description?: string };
+    if (!response.ok) throw new MockVismaConnectError(response.status, answer.error ?? String(response.status), `${method} ${path}: ${answer.error_description ?? response.status}`);
     return answer;
   }
 }

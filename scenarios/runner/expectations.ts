@@ -21,7 +21,7 @@ export function interpolate<T>(value: T, vars: Record<string, string>): T {
       return vars[name]!;
     }) as T;
   }
-  if (Array.isArray(value)) return value.map((item) => interpolate(item, vars)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((item) => interpolate(item, vars)) as T;
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, vars)])) as T;
   return value;
 }

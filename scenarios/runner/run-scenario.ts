@@ -1,7 +1,7 @@
 import { interpolate } from './expectations.js';
 import type { Scenario } from './schema.js';
 import { perform, StepFailure } from './steps.js';
-import { World, type Target } from './world.js';
+import { whyRefused, World, type Target } from './world.js';
 
 export interface StepResult {
   index: number;
@@ -54,7 +54,7 @@ async function prepare(world: World, scenario: Scenario): Promise<string | undef
   if (reset.status !== 200) return `POST /_mock/reset answered ${reset.status}: ${JSON.stringify(reset.body)}`;
   if (scenario.fixtures) {
     const merged = await world.call('POST', '/_mock/fixtures', scenario.fixtures);
-    if (merged.status !== 200) return `the scenario's fixtures were refused: ${merged.body?.error_description ?? merged.status}`;
+    if (merged.status !== 200) return `the scenario's fixtures were refused: ${whyRefused(merged)}`;
     world.learnFixtures(scenario.fixtures);
   }
   return undefined;

@@ -34,7 +34,7 @@ export async function runScenarios(scenarios: LoadedScenario[], options: RunOpti
     : parallel === 1
       ? [await inProcessTarget(options.fixtures)]
       : await Promise.all(Array.from({ length: parallel }, () => childProcessTarget(options.fixtures)));
-  const results: ScenarioResult[] = new Array(scenarios.length);
+  const results = new Array<ScenarioResult>(scenarios.length);
   let next = 0;
   try {
     await Promise.all(

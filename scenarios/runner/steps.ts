@@ -4,7 +4,7 @@ import { differences, pick } from './expectations.js';
 import type { LoginExpect, Step, StepOf } from './schema.js';
 import { authorizeUrl, tokenRequest, TokenError, type AuthorizationParameters, type Tokens } from '../../provider/testing/sign-in.js';
 import { outcomeOf, type Outcome } from './sign-in.js';
-import type { BrowserState, World } from './world.js';
+import { type BrowserState, whyRefused, type World } from './world.js';
 import { passkeyStep, securityKeyStep } from './webauthn-steps.js';
 
 const guardrails = createGuardrails({ MIN_SECRET_BYTES: 10 });
@@ -52,9 +52,9 @@ async function risk(world: World, network: string | undefined): Promise<void> {
 }
 
 async function currentTotp(world: World, user: string): Promise<string> {
-  const answer = await world.call('GET', `/_mock/totp?email=${encodeURIComponent(user)}`);
-  if (answer.status !== 200) throw new StepFailure([`no TOTP code for ${user}: ${answer.body?.error_description ?? answer.status}`]);
-  return answer.body.code as string;
+  const answer = await world.call<{ code: string }>('GET', `/_mock/totp?email=${encodeURIComponent(user)}`);
+  if (answer.status !== 200) throw new StepFailure([`no TOTP code for ${user}: ${whyRefused(answer)}`]);
+  return answer.body.code;
 }
 
 /** A new sign-in of `user` at `client` in a browser: its first page. */
@@ -77,7 +77,7 @@ async function loginStep(world: World, { login, expect }: StepOf<'login'>): Prom
     if (passwordForm) {
       const password = login.password ?? world.passwords.get(user);
       if (password === undefined) throw new StepFailure([`no password for ${login.user}: give one in the step or the scenario's fixtures`]);
-      page = await state.browser.submit(passwordForm, { Password: password });
+      await state.browser.submit(passwordForm, { Password: password });
     }
   }
   checkOutcome(await settle(world, state), expect);
@@ -136,13 +136,13 @@ async function riskStep(world: World, { risk: body }: StepOf<'risk'>): Promise<v
 
 async function fixturesStep(world: World, { fixtures }: StepOf<'fixtures'>): Promise<void> {
   const answer = await world.call('POST', '/_mock/fixtures', fixtures);
-  if (answer.status !== 200) throw new StepFailure([`the fixtures were refused: ${answer.body?.error_description ?? answer.status}`]);
+  if (answer.status !== 200) throw new StepFailure([`the fixtures were refused: ${whyRefused(answer)}`]);
   world.learnFixtures(fixtures);
 }
 
 async function faultStep(world: World, { fault }: StepOf<'fault'>): Promise<void> {
   const answer = await world.call('POST', '/_mock/faults', fault);
-  if (answer.status !== 201) throw new StepFailure([`the fault was refused: ${answer.body?.error_description ?? answer.status}`]);
+  if (answer.status !== 201) throw new StepFailure([`the fault was refused: ${whyRefused(answer)}`]);
 }
 
 async function apiStep(world: World, { api, expect, save }: StepOf<'api'>): Promise<void> {
@@ -161,19 +161,19 @@ async function apiStep(world: World, { api, expect, save }: StepOf<'api'>): Prom
   for (const [name, path] of Object.entries(save ?? {})) {
     const value = pick(answer.body, path);
     if (value === undefined) throw new StepFailure([`nothing at ${path} to save as ${name} in ${JSON.stringify(answer.body)}`]);
-    world.vars[name] = String(value);
+    world.vars[name] = typeof value === 'string' ? value : JSON.stringify(value);
   }
 }
 
 async function mailStep(world: World, { mail, expect, save }: StepOf<'mail'>): Promise<void> {
-  const answer = await world.call('GET', `/_mock/mail/latest?to=${encodeURIComponent(mail.to)}`);
-  if (answer.status !== 200) throw new StepFailure([`no mail to ${mail.to}: ${answer.body?.error_description ?? answer.status}`]);
+  const answer = await world.call<{ subject: string; text: string; code?: string; links: string[] }>('GET', `/_mock/mail/latest?to=${encodeURIComponent(mail.to)}`);
+  if (answer.status !== 200) throw new StepFailure([`no mail to ${mail.to}: ${whyRefused(answer)}`]);
   const problems: string[] = [];
   if (expect?.subject && answer.body.subject !== expect.subject) problems.push(`expected the subject "${expect.subject}", got "${answer.body.subject}"`);
   if (expect?.contains && !String(answer.body.text).includes(expect.contains)) problems.push(`expected the mail to contain "${expect.contains}"`);
   check(problems);
   for (const [name, source] of Object.entries(save ?? {})) {
-    const value = source === 'code' ? answer.body.code : source.startsWith('link:') ? (answer.body.links as string[]).find((link) => new URL(link).pathname.endsWith(source.slice(5))) : undefined;
+    const value = source === 'code' ? answer.body.code : source.startsWith('link:') ? answer.body.links.find((link) => new URL(link).pathname.endsWith(source.slice(5))) : undefined;
     if (!value) throw new StepFailure([`the mail has no ${source} to save as ${name}`]);
     world.vars[name] = value;
   }
@@ -243,21 +243,21 @@ async function logoutStep(world: World, { logout, expect }: StepOf<'logout'>): P
 }
 
 async function explainStep(world: World, { explain, expect }: StepOf<'explain'>): Promise<void> {
-  const answer = await world.call('POST', '/_mock/explain', {
+  const answer = await world.call<{ outcome: string; rule: string }>('POST', '/_mock/explain', {
     email: explain.user,
     clientId: explain.client,
     ...(explain.acrValues && { acrValues: explain.acrValues }),
     ...(explain.trustedNetwork !== undefined && { trustedNetwork: explain.trustedNetwork }),
     ...(explain.rememberedDevice !== undefined && { rememberedDevice: explain.rememberedDevice }),
   });
-  if (answer.status !== 200) throw new StepFailure([`POST /_mock/explain answered ${answer.status}: ${answer.body?.error_description}`]);
+  if (answer.status !== 200) throw new StepFailure([`POST /_mock/explain answered ${answer.status}: ${whyRefused(answer)}`]);
   check(differences({ outcome: answer.body.outcome, rule: answer.body.rule }, Object.fromEntries(Object.entries(expect).filter(([, v]) => v !== undefined)), ''));
 }
 
 async function decisionsStep(world: World, { expect }: StepOf<'decisions'>): Promise<void> {
-  const answer = await world.call('GET', '/_mock/decisions');
-  if (answer.status !== 200) throw new StepFailure([`GET /_mock/decisions answered ${answer.status}: ${answer.body?.error_description}`]);
-  const taken = (answer.body.decisions as Record<string, unknown>[]).map(({ stage, email, clientId, outcome, rule, reason }) => ({ stage, email, clientId, outcome, rule, reason }));
+  const answer = await world.call<{ decisions: Record<string, unknown>[] }>('GET', '/_mock/decisions');
+  if (answer.status !== 200) throw new StepFailure([`GET /_mock/decisions answered ${answer.status}: ${whyRefused(answer)}`]);
+  const taken = answer.body.decisions.map(({ stage, email, clientId, outcome, rule, reason }) => ({ stage, email, clientId, outcome, rule, reason }));
   check(differences(taken, expect, 'decisions'));
 }
 

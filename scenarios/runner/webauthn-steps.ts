@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readForms, type Form, type FormValues } from '../../provider/testing/web/index.js';
 import type { StepOf } from './schema.js';
 import { checkOutcome, settle, startSignIn, StepFailure } from './steps.js';
-import type { BrowserState, World } from './world.js';
+import { type BrowserState, whyRefused, type World } from './world.js';
 
 type Answer = StepOf<'passkey'>['passkey']['answer'];
 
@@ -21,8 +21,8 @@ async function answerCeremony(world: World, state: BrowserState, form: Form, use
     if (response === undefined) throw new StepFailure([`no earlier answer of ${user}'s ${kind} to replay`]);
   } else {
     const options = (await state.browser.postForJson(`${form.action}/options`)) as { challenge: string };
-    const signed = await world.call('POST', '/_mock/webauthn/assertion', { challenge: options.challenge, email: user, kind, ...(answer === 'wrong-origin' && { origin: 'https://phishing.example' }) });
-    if (signed.status !== 200) throw new StepFailure([`POST /_mock/webauthn/assertion answered ${signed.status}: ${signed.body?.error_description ?? ''}`]);
+    const signed = await world.call<{ response: Record<string, unknown> }>('POST', '/_mock/webauthn/assertion', { challenge: options.challenge, email: user, kind, ...(answer === 'wrong-origin' && { origin: 'https://phishing.example' }) });
+    if (signed.status !== 200) throw new StepFailure([`POST /_mock/webauthn/assertion answered ${signed.status}: ${whyRefused(signed)}`]);
     const unknownId = randomBytes(16).toString('base64url');
     response = JSON.stringify(answer === 'unknown-credential' ? { ...signed.body.response, id: unknownId, rawId: unknownId } : signed.body.response);
     world.lastAssertions.set(user, response);

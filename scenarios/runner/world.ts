@@ -21,6 +21,18 @@ export interface BrowserState {
   tokens: BrowserTokens | undefined;
 }
 
+/** What a control-plane or API call answered: its JSON (the text when it was not JSON), read as the caller expects it. */
+export interface Answer<Body = unknown> {
+  status: number;
+  body: Body;
+}
+
+/** Why a call failed, for a step's message: the answer's error_description, else its status. */
+export function whyRefused({ status, body }: Answer): string {
+  const description = (body as { error_description?: unknown } | undefined)?.error_description;
+  return typeof description === 'string' ? description : String(status);
+}
+
 export interface ClientInfo {
   secret: string | undefined;
   redirectUri: string | undefined;
@@ -69,13 +81,13 @@ export class World {
 
   /** The target's time (epoch seconds): the emulator may run in another process with its clock moved. */
   async now(): Promise<number> {
-    const answer = await this.call('GET', '/_mock/clock');
+    const answer = await this.call<{ now: number }>('GET', '/_mock/clock');
     if (answer.status !== 200) throw new Error(`GET /_mock/clock answered ${answer.status}`);
-    return answer.body.now as number;
+    return answer.body.now;
   }
 
   /** A control-plane or API call: JSON in and out. */
-  async call(method: string, path: string, body?: unknown, bearer?: string): Promise<{ status: number; body: any }> {
+  async call<Body = unknown>(method: string, path: string, body?: unknown, bearer?: string): Promise<Answer<Body>> {
     const token = bearer ?? (path.startsWith('/_mock/') ? this.target.controlToken : undefined);
     const response = await fetch(`${this.target.url}${path}`, {
       method,
@@ -89,6 +101,6 @@ export class World {
     } catch {
       // not JSON: keep the text
     }
-    return { status: response.status, body: parsed };
+    return { status: response.status, body: parsed as Body };
   }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
-import { apiClient, apiToken, mailClient, type ApiAnswer } from '../support/api-client.js';
+import { apiClient, apiToken, mailClient } from '../support/api-client.js';
 import { startTestEmulator } from '../support/emulator.js';
 
 const T1 = 'tenant-ett';
@@ -40,8 +40,8 @@ describe('tenant isolation in the provisioning API', () => {
   });
 
   const mailCount = async () => (await mailClient(emulator).messages())!.total;
-  const userId = async (email: string) => ((await global('GET', `/users?email=${encodeURIComponent(email)}`)) as ApiAnswer).body.userId as string;
-  const codeMailedTo = async (email: string) => /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo(email))!.text!)![1]!;
+  const userId = async (email: string) => (await global('GET', `/users?email=${encodeURIComponent(email)}`)).body.userId as string;
+  const codeMailedTo = async (email: string) => /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo(email))!.text)![1]!;
 
   describe('a token bound to one tenant, against a user of another', () => {
     it('does not find the user by id: 404, the same answer as for an id nobody has', async () => {

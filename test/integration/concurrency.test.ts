@@ -169,7 +169,7 @@ describe('guarantees under concurrent callers', () => {
     ]);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
     expect(new Set(answers.map((answer) => answer.body.userId)).size).toBe(1);
-    const user = await api('GET', `/users/${answers[0]!.body.userId}`);
+    const user = await api('GET', `/users/${answers[0].body.userId}`);
     expect(user.body).toMatchObject({ email: 'tvilling@annan.se', applications: [{ clientId: 'hrm-api', tenantId: TENANT }] });
     const welcomeMails = (await waitForMail('tvilling@annan.se', 3)).filter((text) => !/\b\d{6}\b/.test(text));
     expect(welcomeMails).toHaveLength(1);
@@ -197,7 +197,7 @@ describe('guarantees under concurrent callers', () => {
     const mail = mailClient(replicas.at(0));
     for (let tries = 0; tries < 100; tries += 1) {
       const found = (await mail.messages())!.items.filter((message) => message.to.includes(to));
-      if (found.length >= atLeast) return found.map((message) => message.text!);
+      if (found.length >= atLeast) return found.map((message) => message.text);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`fewer than ${atLeast} mails to ${to} arrived`);

@@ -76,7 +76,7 @@ describe('the embedded catcher keeps its size limits', () => {
     const client = mailClient(emulator);
     expect((await client.messages(0, 250))!.total).toBe(100);
     const last = batch.body.results[99] as { id: string };
-    const code = /\b(\d{6})\b/.exec((await client.latestTo('batch-99@privat.example'))!.text!)![1]!;
+    const code = /\b(\d{6})\b/.exec((await client.latestTo('batch-99@privat.example'))!.text)![1]!;
     expect((await api('POST', `/email-verifications/${last.id}/verify`, { code })).body).toMatchObject({ status: 'verified', created: true });
   });
 });

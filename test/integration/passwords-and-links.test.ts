@@ -33,7 +33,7 @@ describe('passwords, lockout and mailed links', () => {
   async function openResetLink(): Promise<{ agent: UserAgent; page: Page }> {
     await requestMail('reset');
     const agent = new UserAgent();
-    return { agent, page: await agent.get(linkIn((await latestMail()).text!, '/reset-password')) };
+    return { agent, page: await agent.get(linkIn((await latestMail()).text, '/reset-password')) };
   }
 
   async function resetPasswordTo(password: string): Promise<Page> {
@@ -89,7 +89,7 @@ describe('passwords, lockout and mailed links', () => {
 
     it('expire after an hour on the emulator clock', async () => {
       await requestMail('reset');
-      const link = linkIn((await latestMail()).text!, '/reset-password');
+      const link = linkIn((await latestMail()).text, '/reset-password');
       await clock(3601);
       expect((await new UserAgent().get(link)).status).toBe(400);
     });
@@ -143,7 +143,7 @@ describe('passwords, lockout and mailed links', () => {
 
       const mail = await latestMail();
       expect(mail.subject).toBe('Your one-time sign-in link');
-      const link = linkIn(mail.text!, '/one-time-link');
+      const link = linkIn(mail.text, '/one-time-link');
       const back = await agent.follow(await agent.get(link), CALLBACK);
       const tokens = await completeLogin(hrm, login, callbackRequest(back, CALLBACK));
       expect(tokens.claims()).toMatchObject({ acr: '2', amr: ['email'] });
@@ -155,7 +155,7 @@ describe('passwords, lockout and mailed links', () => {
 
     it('sign in to Account Settings when opened in another browser', async () => {
       await requestMail('link');
-      const link = linkIn((await latestMail()).text!, '/one-time-link');
+      const link = linkIn((await latestMail()).text, '/one-time-link');
       const elsewhere = new UserAgent();
       const page = await elsewhere.follow(await elsewhere.get(link));
       expect(page.url).toBe(`${emulator.issuer}/account`);
@@ -166,7 +166,7 @@ describe('passwords, lockout and mailed links', () => {
   it('changes the password in Account Settings, checking the current one and the policy', async () => {
     await requestMail('link');
     const agent = new UserAgent();
-    const account = await agent.follow(await agent.get(linkIn((await latestMail()).text!, '/one-time-link')));
+    const account = await agent.follow(await agent.get(linkIn((await latestMail()).text, '/one-time-link')));
     const passwordForm = { action: '/account/password' };
     const wrong = await agent.submit(account, { CurrentPassword: 'nope', Password: 'Brand&New2026', ConfirmPassword: 'Brand&New2026' }, passwordForm);
     expect(validationMessages(wrong)).toEqual(['The current password is not correct.']);

@@ -87,7 +87,7 @@ describe('the provisioning API', () => {
 
     it('links the existing account when the e-mail is known (created: false)', async () => {
       const started = await api('POST', '/email-verifications', { email: 'Befintlig@Privat.se', delivery: 'code' });
-      const code = /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo('befintlig@privat.se'))!.text!)![1]!;
+      const code = /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo('befintlig@privat.se'))!.text)![1]!;
       const verified = await api('POST', `/email-verifications/${started.body.id}/verify`, { code });
       expect(verified.body).toMatchObject({ status: 'verified', created: false });
       const user = await api('GET', `/users/${verified.body.userId}`);
@@ -96,7 +96,7 @@ describe('the provisioning API', () => {
 
     it('refuses a wrong code (400), then after five wrong codes refuses even the right one (429)', async () => {
       const started = await api('POST', '/email-verifications', { email: 'gissa@privat.se', delivery: 'code' });
-      const code = /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo('gissa@privat.se'))!.text!)![1]!;
+      const code = /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo('gissa@privat.se'))!.text)![1]!;
       const wrong = code === '000000' ? '111111' : '000000';
       for (let i = 0; i < 5; i += 1) {
         expect(await api('POST', `/email-verifications/${started.body.id}/verify`, { code: wrong })).toEqual({
@@ -111,7 +111,7 @@ describe('the provisioning API', () => {
 
     it('expires a code after 30 minutes on the emulator clock (410)', async () => {
       const started = await api('POST', '/email-verifications', { email: 'sen@privat.se', delivery: 'code' });
-      const code = /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo('sen@privat.se'))!.text!)![1]!;
+      const code = /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo('sen@privat.se'))!.text)![1]!;
       await clock(30 * 60 + 1);
       const late = await api('POST', `/email-verifications/${started.body.id}/verify`, { code });
       expect(late.status).toBe(410);
@@ -126,7 +126,7 @@ describe('the provisioning API', () => {
       expect((await api('GET', `/email-verifications/${started.body.id}`)).body.status).toBe('pending');
       const message = (await mailClient(emulator).latestTo('lanken@privat.se'))!;
       expect(message.subject).toBe('Verify your e-mail address');
-      const page = await new UserAgent({ acceptLanguage: 'en' }).get(linkIn(message.text!, '/verify-email'));
+      const page = await new UserAgent({ acceptLanguage: 'en' }).get(linkIn(message.text, '/verify-email'));
       expect(page.status).toBe(200);
       expect(page.html).toContain('lanken@privat.se is verified and connected to a Visma Connect account.');
       expect((await api('GET', `/email-verifications/${started.body.id}`)).body).toMatchObject({ status: 'verified', created: true });
@@ -134,7 +134,7 @@ describe('the provisioning API', () => {
 
     it('lets a verification link lapse after 24 hours', async () => {
       const started = await api('POST', '/email-verifications', { email: 'gammal@privat.se', delivery: 'link' });
-      const link = linkIn((await mailClient(emulator).latestTo('gammal@privat.se'))!.text!, '/verify-email');
+      const link = linkIn((await mailClient(emulator).latestTo('gammal@privat.se'))!.text, '/verify-email');
       await clock(24 * 3600 + 1);
       const page = await new UserAgent().get(link);
       expect(page.status).toBe(400);

@@ -42,7 +42,7 @@ describe("the HRM's journey of seed 002: verify an e-mail by code, create a pass
     expect(codeMail.from).toBe('Visma Connect <do.not.reply@mail.connect.visma.com>');
     expect(codeMail.text).toContain('Verifieringskoden är giltig i 30 minuter.');
     expect(codeMail.html).toContain('Om du redan har ett Visma Connect-konto med denna e-postadress kopplas istället ditt befintliga konto till Flex HRM.');
-    const code = /\b(\d{6})\b/.exec(codeMail.text!)![1]!;
+    const code = /\b(\d{6})\b/.exec(codeMail.text)![1]!;
 
     // The user types the code into the HRM, which verifies it: the account is created and linked.
     const verified = await api('POST', `/email-verifications/${started.body.id}/verify`, { code });
@@ -60,7 +60,7 @@ describe("the HRM's journey of seed 002: verify an e-mail by code, create a pass
     const resetMail = (await mail.latestTo('anna.svensson@foretag.se'))!;
     expect(resetMail.subject).toBe('Återställ ditt lösenord');
     const browser = new UserAgent({ acceptLanguage: 'sv-SE' });
-    const setPassword = await browser.get(linkIn(resetMail.text!, '/reset-password'));
+    const setPassword = await browser.get(linkIn(resetMail.text, '/reset-password'));
     expect(setPassword.html).toContain('name="ConfirmPassword"');
     const weak = await browser.post(readForm(setPassword).action, { Password: 'kort', ConfirmPassword: 'kort' });
     expect(validationMessages(weak)).toEqual([

@@ -89,7 +89,7 @@ function relative(document: Document, issuer: string): Document {
 describe('the discovery document, compared with the one Visma Connect publishes', () => {
   let emulator: RunningEmulator;
   let ours: Document;
-  const theirs = relative(VISMA_CONNECT_DISCOVERY as unknown as Document, VISMA_CONNECT_ISSUER);
+  const theirs = relative(VISMA_CONNECT_DISCOVERY, VISMA_CONNECT_ISSUER);
 
   beforeAll(async () => {
     emulator = await startTestEmulator();

@@ -13,7 +13,7 @@ export interface Machine {
   list(dir: string): string[];
 }
 
-export const thisMachine = (): Machine => ({
+const thisMachine = (): Machine => ({
   platform: process.platform,
   env: process.env,
   home: homedir(),
@@ -34,7 +34,7 @@ export const thisMachine = (): Machine => ({
   },
 });
 
-export class ChromiumNotFound extends Error {
+class ChromiumNotFound extends Error {
   override name = 'ChromiumNotFound';
 }
 

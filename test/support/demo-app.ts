@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 import * as oidc from 'openid-client';
 
 /**
@@ -56,15 +57,14 @@ export class DemoApp {
       return { status: 302, headers: { location: location.href }, body: '' };
     }
     if (url === '/signin-oidc' && method === 'POST') {
-      let body = '';
-      for await (const chunk of req) body += chunk;
+      const body = await text(req);
       const fields = new URLSearchParams(body);
       const pending = this.#pending.get(fields.get('state') ?? '');
       if (!pending) return { status: 400, headers: { 'content-type': 'text/plain' }, body: 'unknown state' };
       const request = new Request(this.redirectUri, { method: 'POST', body: fields, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       const tokens = await oidc.authorizationCodeGrant(config, request, { pkceCodeVerifier: pending.verifier, expectedNonce: pending.nonce, expectedState: fields.get('state')! });
       const claims = tokens.claims()!;
-      const html = `<!DOCTYPE html><html lang="en"><body><h1 id="greeting">Signed in as ${String(claims['name'])}</h1><p id="acr">acr ${String(claims.acr)}, amr ${String(claims.amr)}</p></body></html>`;
+      const html = `<!DOCTYPE html><html lang="en"><body><h1 id="greeting">Signed in as ${claims['name'] as string}</h1><p id="acr">acr ${claims.acr as string}, amr ${(claims.amr as string[]).join(',')}</p></body></html>`;
       return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: html };
     }
     return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };

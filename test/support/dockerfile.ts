@@ -5,20 +5,20 @@ import { homedir } from 'node:os';
 import { dirname, join, posix, relative, sep } from 'node:path';
 
 /** One instruction of a Dockerfile, its continuation lines joined. */
-export interface Instruction {
+interface Instruction {
   keyword: string;
   args: string;
   line: number;
 }
 
-export interface Stage {
+interface Stage {
   name: string | undefined;
   image: string;
   instructions: Instruction[];
 }
 
 /** The stages of a Dockerfile: comments dropped, `\` continuations joined. */
-export function parseDockerfile(text: string): Stage[] {
+function parseDockerfile(text: string): Stage[] {
   const stages: Stage[] = [];
   let pending: { text: string; line: number } | undefined;
   text.split('\n').forEach((raw, index) => {
@@ -144,7 +144,7 @@ const REGISTRY_ACCESS = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'HTTPS_PROXY', 
  * needless registry trips).
  */
 export async function sh(command: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const registryAccess = Object.fromEntries(REGISTRY_ACCESS.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
+  const registryAccess = Object.fromEntries(REGISTRY_ACCESS.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])));
   const child = spawn('sh', ['-c', command], {
     cwd,
     env: { PATH: `${dirname(process.execPath)}${posix.delimiter}${process.env['PATH']}`, HOME: homedir(), ...registryAccess, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false', ...env },

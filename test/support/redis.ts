@@ -11,7 +11,7 @@ export async function requireRedis(url = REDIS_URL): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`these tests need Redis, and none answers at ${url} (${(error as Error).message}). Start one (redis-server --port 6379 --save "") or set REDIS_URL; .ci/run starts one.`);
+    throw new Error(`these tests need Redis, and none answers at ${url} (${(error as Error).message}). Start one (redis-server --port 6379 --save "") or set REDIS_URL; .ci/run starts one.`, { cause: error });
   } finally {
     redis.disconnect();
   }

@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { readForm, UserAgent, type Page } from './user-agent.js';
+import { readForm, type UserAgent, type Page } from './user-agent.js';
 
 /** An openid-client v6 relying party (the real library an HRM-like app would use). */
 export async function discover(issuer: string, clientId: string, clientSecret?: string): Promise<oidc.Configuration> {

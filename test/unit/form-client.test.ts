@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readForm, readForms, textOf, UserAgent, validationMessages } from '../../provider/testing/web/index.js';
 
@@ -18,9 +19,7 @@ beforeAll(async () => {
     const url = new URL(req.url!, 'http://localhost');
     if (url.searchParams.has('cookie')) return res.writeHead(200, { 'set-cookie': url.searchParams.get('cookie')! }).end('set');
     if (req.method === 'POST') {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk));
-      return req.on('end', () => res.end(`POST ${url.pathname} ${body}`));
+      return void text(req).then((body) => res.end(`POST ${url.pathname} ${body}`));
     }
     if (url.pathname === '/redirect') return res.writeHead(302, { location: url.searchParams.get('to')! }).end();
     res.end(`GET ${url.pathname}${url.search} cookie=${req.headers.cookie ?? ''}`);
