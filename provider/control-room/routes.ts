@@ -64,9 +64,15 @@ const BACK = { url: '/_mock', label: 'backToControlRoom' } as const;
 export function controlRoomRoutes(deps: ControlRoomDependencies): Router[] {
   const { access } = deps;
   const pages = guardedRouter('/_mock', ...controlGuards(access));
-  pages.get('/', async (ctx, next) => (prefersHtml(ctx) ? showRoom(ctx, deps) : next()));
+  pages.get('/', async (ctx, next) => {
+    if (prefersHtml(ctx)) await showRoom(ctx, deps);
+    else await next();
+  });
   pages.get('/decisions', async (ctx, next) => {
-    if (!prefersHtml(ctx)) return next();
+    if (!prefersHtml(ctx)) {
+      await next();
+      return;
+    }
     sendRoomPage(ctx, 'decisions', { decisions: await newestDecisions(deps), links: roomLinks(ctx) });
   });
 

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { FixtureError } from '../fixtures/index.js';
 import { BodyTooLarge, InvalidRequest } from '../errors/index.js';
 import { readJson } from '../http/index.js';
-import { Faults, parseFault } from './faults.js';
+import { type Faults, parseFault } from './faults.js';
 import { mergeOverlay, type FixtureOverlayDependencies } from './fixture-overlay.js';
 
 export interface FixtureAndFaultDependencies extends FixtureOverlayDependencies {

@@ -60,7 +60,7 @@ function field(list: unknown, key: string): unknown[] {
   if (!Array.isArray(list)) return [];
   return list.flatMap((item) => {
     const value = (item as Record<string, unknown> | null)?.[key];
-    return Array.isArray(value) ? value : [value];
+    return Array.isArray(value) ? (value as unknown[]) : [value];
   });
 }
 

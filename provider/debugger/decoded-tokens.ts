@@ -32,7 +32,7 @@ export class TokenDecoder {
 
   constructor(issuer: string, signingKeys: JWK[]) {
     this.#issuer = issuer;
-    this.#keys = createLocalJWKSet({ keys: signingKeys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg: alg ?? 'RS256', use: use ?? 'sig' })) as never[] });
+    this.#keys = createLocalJWKSet({ keys: signingKeys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg: alg ?? 'RS256', use: use ?? 'sig' })) });
   }
 
   async decode(token: unknown, source: ClaimSource, context: Omit<MeaningContext, 'source'>): Promise<DecodedToken | OpaqueToken | undefined> {
@@ -40,7 +40,7 @@ export class TokenDecoder {
     let header: Record<string, unknown>;
     let claims: Record<string, unknown>;
     try {
-      header = decodeProtectedHeader(token) as Record<string, unknown>;
+      header = decodeProtectedHeader(token);
       claims = decodeJwt(token);
     } catch {
       return { opaque: token };

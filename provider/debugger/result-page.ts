@@ -4,6 +4,7 @@ import type { DecisionLog, LoggedDecision } from '../twofactor/index.js';
 import { explainClaims, type DecodedToken, type ExplainedClaim, type OpaqueToken, type TokenDecoder } from './decoded-tokens.js';
 import { outcomeMeaning } from './outcomes.js';
 import type { DebuggerRun } from './runs.js';
+import { textOr } from './text-or.js';
 
 /** A 2FA decision of this sign-in, with its outcome in words. */
 export interface ShownDecision extends LoggedDecision {
@@ -53,9 +54,9 @@ export async function resultView(run: DebuggerRun, client: Client, acr: AcrSetti
     client: {
       id: client.clientId,
       name: client.clientName ?? client.clientId,
-      twoFactor: String(client['twoFactor'] ?? 'default'),
+      twoFactor: textOr(client['twoFactor'], 'default'),
       includeCoreIdentityClaims: client['includeCoreIdentityClaims'] === true,
-      refreshTokens: String(client['refreshTokens'] ?? 'one-time'),
+      refreshTokens: textOr(client['refreshTokens'], 'one-time'),
     },
     idToken,
     accessToken,
@@ -75,7 +76,7 @@ export async function resultView(run: DebuggerRun, client: Client, acr: AcrSetti
 
 function summaryOf(idToken: DecodedToken | OpaqueToken | undefined, userinfo: Record<string, unknown> | undefined, acr: AcrSettings): string {
   const claims = idToken && 'claims' in idToken ? Object.fromEntries(idToken.claims.map((claim) => [claim.name, JSON.parse(claim.value) as unknown])) : {};
-  const who = String(userinfo?.['email'] ?? claims['email'] ?? claims['sub'] ?? 'someone');
+  const who = textOr(userinfo?.['email'] ?? claims['email'] ?? claims['sub'], 'someone');
   const level = claims['acr'] === acr.twoFactor ? 'with two factors' : claims['acr'] === acr.password ? 'with one factor' : 'at an unknown level';
   return `${who} signed in ${level}: acr ${JSON.stringify(claims['acr'] ?? null)}, amr ${JSON.stringify(claims['amr'] ?? null)}.`;
 }

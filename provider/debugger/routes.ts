@@ -14,6 +14,7 @@ import { authorizeErrorMeaning } from './outcomes.js';
 import { resultView } from './result-page.js';
 import { codeChallengeOf, type DebuggerRun, type DebuggerRuns, type SignInOptions } from './runs.js';
 import { authorizationParams, formValues, readSignInForm, type FieldProblem } from './sign-in-form.js';
+import { textOr } from './text-or.js';
 
 export interface DebuggerDependencies {
   provider: Provider;
@@ -148,7 +149,7 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
     if (!client) return;
     const answer = await endpoints.token(client, { grant_type: SIGN_IN_GRANT, code: params['code'], redirect_uri: run.redirectUri, code_verifier: run.codeVerifier });
     if (answer.status !== 200 || !answer.body) {
-      const failure = { error: String(answer.body?.['error'] ?? `HTTP ${answer.status}`), description: String(answer.body?.['error_description'] ?? answer.text), meaning: 'The token endpoint refused to redeem the code.' };
+      const failure = { error: textOr(answer.body?.['error'], `HTTP ${answer.status}`), description: textOr(answer.body?.['error_description'], answer.text), meaning: 'The token endpoint refused to redeem the code.' };
       return showForm(ctx, formValues(run.options), [], { failure });
     }
     await saveTokens(run, answer.body, 'Signed in: the code was redeemed at the token endpoint.');
@@ -189,7 +190,7 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
     if (answer.status === 200 && answer.body) {
       await saveTokens({ ...run, refreshes: run.refreshes + 1 }, answer.body, `Refreshed (${run.refreshes + 1}): new tokens from the refresh_token grant.`);
     } else {
-      const error = `${String(answer.body?.['error'] ?? `HTTP ${answer.status}`)}: ${String(answer.body?.['error_description'] ?? answer.text)}`;
+      const error = `${textOr(answer.body?.['error'], `HTTP ${answer.status}`)}: ${textOr(answer.body?.['error_description'], answer.text)}`;
       await runs.save({ ...run, notice: { kind: 'failed', text: `The refresh was refused (${error}). The tokens below are the last good ones.` } });
     }
     ctx.redirect(`${DEBUGGER_PATH}/result`);
@@ -234,7 +235,7 @@ function describeClient(client: Client) {
   return {
     id: client.clientId,
     name: client.clientName ?? client.clientId,
-    twoFactor: String(client['twoFactor'] ?? 'default'),
+    twoFactor: textOr(client['twoFactor'], 'default'),
     public: client.tokenEndpointAuthMethod === 'none',
     scopes: (client.scope ?? '').split(' ').filter(Boolean),
   };

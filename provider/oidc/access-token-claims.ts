@@ -54,11 +54,12 @@ function authenticationOf(ctx: KoaContextWithOIDC): Authentication {
 }
 
 async function serviceTenant(ctx: KoaContextWithOIDC, directory: Pick<Directory, 'serviceTenantAccess'>) {
-  const tenantId = (ctx.oidc.body as Record<string, unknown> | undefined)?.['tenant_id'];
+  const tenantId = (ctx.oidc.body)?.['tenant_id'];
   if (tenantId === undefined) return undefined;
   const clientId = ctx.oidc.client!.clientId;
-  const access = typeof tenantId === 'string' ? await directory.serviceTenantAccess(clientId, tenantId) : 'unknown-tenant';
+  if (typeof tenantId !== 'string') throw new errors.InvalidRequest('tenant_id does not name a known tenant');
+  const access = await directory.serviceTenantAccess(clientId, tenantId);
   if (access === 'unknown-tenant') throw new errors.InvalidRequest('tenant_id does not name a known tenant');
-  if (access === 'not-listed') throw new errors.InvalidRequest(`the client ${clientId} may not act for tenant ${String(tenantId)}: its fixture lists the tenants it may`);
+  if (access === 'not-listed') throw new errors.InvalidRequest(`the client ${clientId} may not act for tenant ${tenantId}: its fixture lists the tenants it may`);
   return { tenant_id: tenantId };
 }

@@ -2,7 +2,7 @@ import type { Router } from '@koa/router';
 import { callerOf, requireScope } from './auth.js';
 import type { PublicApiDirectory } from './directory.js';
 import { PublicApiError } from './errors.js';
-import { type ApplicationRecord, type TenantRecord } from './records.js';
+import type { ApplicationRecord } from './records.js';
 import { applicationResource, tenantResource } from './resources.js';
 
 /** Applications (clients) on tenants, and the tenants in which a user has an application. */
@@ -25,11 +25,10 @@ export function applicationRoutes(router: Router, directory: PublicApiDirectory)
     const tenant = await directory.tenant(callerOf(ctx), ctx.params['tenantId']!);
     const application = await directory.application(ctx.params['applicationId']!);
     let added = false;
-    const updated = await tenants.updateTenant(tenant.id, (current) =>
-      (added = !(current.applications ?? []).includes(application.client_id))
-        ? { ...current, applications: [...(current.applications ?? []), application.client_id], updatedAt: directory.clock.nowSeconds() }
-        : undefined,
-    );
+    const updated = await tenants.updateTenant(tenant.id, (current) => {
+      added = !(current.applications ?? []).includes(application.client_id);
+      return added ? { ...current, applications: [...(current.applications ?? []), application.client_id], updatedAt: directory.clock.nowSeconds() } : undefined;
+    });
     if (!updated) throw new PublicApiError('ERROR_TENANT_NOT_FOUND', `no tenant has the id ${tenant.id}`);
     ctx.status = added ? 201 : 200;
     ctx.body = applicationResource(application);

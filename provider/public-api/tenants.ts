@@ -4,7 +4,7 @@ import { readJson } from '../http/index.js';
 import { callerOf, requireScope } from './auth.js';
 import { withoutTenant, type PublicApiDirectory } from './directory.js';
 import { PublicApiError } from './errors.js';
-import { type TenantRecord } from './records.js';
+import type { TenantRecord } from './records.js';
 import { tenantResource } from './resources.js';
 import { createTenantSchema, parseBody, updateTenantSchema } from './validation.js';
 

@@ -31,9 +31,9 @@ const TIME_FIELDS = ['iat', 'exp', 'nbf', 'consumed', 'loginTs', 'authTime', 'ii
 function inFrame(payload: AdapterPayload, move: (epochSeconds: number) => number): AdapterPayload {
   const moved: Record<string, unknown> = { ...payload };
   for (const field of TIME_FIELDS) {
-    if (typeof moved[field] === 'number') moved[field] = move(moved[field] as number);
+    if (typeof moved[field] === 'number') moved[field] = move(moved[field]);
   }
-  return moved as AdapterPayload;
+  return moved;
 }
 
 /**

@@ -73,7 +73,7 @@ export class WebAuthnCeremonies {
     let newCounter: number;
     try {
       const { verified, authenticationInfo } = await (await webauthn()).verifyAuthenticationResponse({
-        response: response as never,
+        response: response,
         expectedChallenge: clientData.challenge,
         expectedOrigin: this.origin,
         expectedRPID: this.rpId,
@@ -119,7 +119,7 @@ export class WebAuthnCeremonies {
     let credential: StoredCredential;
     try {
       const { verified, registrationInfo } = await (await webauthn()).verifyRegistrationResponse({
-        response: response as never,
+        response: response,
         expectedChallenge: clientData.challenge,
         expectedOrigin: this.origin,
         expectedRPID: this.rpId,

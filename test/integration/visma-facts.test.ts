@@ -52,7 +52,7 @@ describe("Visma's facts, as the table in provider/config/visma-facts.ts gives th
     const api = apiClient(emulator, await apiToken(emulator, 'hrm-api', 'api-secret'));
     const started = await api('POST', '/email-verifications', { email: 'ny@example.se', delivery: 'code' });
     const { codeSeconds } = VISMA_FACTS.emailVerification;
-    const code = /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo('ny@example.se'))!.text!)![1]!;
+    const code = /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo('ny@example.se'))!.text)![1]!;
     const wrong = code === '000000' ? '111111' : '000000';
     await advanceClock(codeSeconds - 5);
     expect(await api('POST', `/email-verifications/${started.body.id}/verify`, { code: wrong })).toMatchObject({ status: 400, body: { error: 'invalid_code' } });
@@ -63,7 +63,7 @@ describe("Visma's facts, as the table in provider/config/visma-facts.ts gives th
   it('refuses the right code after the table\'s number of wrong ones (429)', async () => {
     const api = apiClient(emulator, await apiToken(emulator, 'hrm-api', 'api-secret'));
     const started = await api('POST', '/email-verifications', { email: 'ny@example.se', delivery: 'code' });
-    const code = /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo('ny@example.se'))!.text!)![1]!;
+    const code = /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo('ny@example.se'))!.text)![1]!;
     const wrong = code === '000000' ? '111111' : '000000';
     const { maxWrongCodes } = VISMA_FACTS.emailVerification;
     for (let i = 0; i < maxWrongCodes; i += 1) expect((await api('POST', `/email-verifications/${started.body.id}/verify`, { code: wrong })).status).toBe(400);
