@@ -3,7 +3,7 @@ import type { Account, SecondFactor } from '../accounts/index.js';
 import type { MessageKey } from '../i18n/index.js';
 
 /** The wizard's pages that a place renders with its own frame (client name, form token, …). */
-export type EnrollmentPage = 'enroll' | 'security-key' | 'emergency-code';
+export type EnrollmentPage = 'enroll' | 'enroll-security-key' | 'emergency-code';
 
 /** Who is setting up a second factor, as the place that sent them knows it. */
 export interface Enrollee {

@@ -22,8 +22,7 @@ export function securityKeyMethod(ceremonies: WebAuthnCeremonies): EnrollmentMet
     choice: 'securityKeyChoice',
     mount<E extends Enrollee>({ router, place, flow, route, urlFor, otherChoices }: MethodMount<E>) {
       const show = (ctx: Context, enrollee: E, problem?: WebAuthnProblem) =>
-        place.render(ctx, enrollee, 'security-key', {
-          mode: 'enroll',
+        place.render(ctx, enrollee, 'enroll-security-key', {
           action: urlFor(enrollee),
           username: enrollee.account.email,
           lead: enrollee.lead,

@@ -83,8 +83,7 @@ export function anotherWayRoutes(router: Router, { pages, attempts }: AnotherWay
   /** Asked about the authenticator app, or about the security key of a user who has no app. */
   const showQuestion = (ctx: Context, { found, account }: PendingStep, unanswered = false) => {
     const keyOnly = account.totpSecret === undefined && hasSecurityKey(account);
-    return pages.render(ctx, found, 'lost-authenticator', '/lost-authenticator', {
-      keyOnly,
+    return pages.render(ctx, found, keyOnly ? 'lost-security-key' : 'lost-authenticator', '/lost-authenticator', {
       errors: unanswered ? [{ field: 'Choice', message: keyOnly ? 'lostSecurityKeyChoose' : 'lostAuthenticatorChoose' }] : [],
     });
   };

@@ -22,7 +22,7 @@ export interface PendingStep {
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 export type InteractionPage = Extract<
   PageName,
-  'identifier' | 'password' | 'two-factor' | 'another-way' | 'use-emergency-code' | 'lost-authenticator' | 'enroll' | 'emergency-code' | 'forgot' | 'check-inbox' | 'security-key' | 'passkey-offer'
+  'identifier' | 'password' | 'two-factor' | 'another-way' | 'use-emergency-code' | 'lost-authenticator' | 'lost-security-key' | 'enroll' | 'enroll-security-key' | 'emergency-code' | 'forgot' | 'check-inbox' | 'security-key' | 'passkey-offer'
 >;
 export type Step =
   | ''

@@ -29,7 +29,6 @@ export function securityKeyRoutes(router: Router, { pages, devices, ceremonies }
 
   const show = (ctx: Context, at: PendingStep, problem?: WebAuthnProblem) =>
     pages.render(ctx, at.found, 'security-key', '/security-key', {
-      mode: 'sign-in',
       username: at.state.email,
       rememberCode: at.state.rememberDevice ?? false,
       anotherWayUrl: stepPath(at.found.uid, '/another-way'),

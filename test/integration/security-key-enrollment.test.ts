@@ -45,7 +45,7 @@ describe('security keys in the one enrollment wizard, and reaching the emergency
     const links = page.html.slice(page.html.indexOf('id="other-methods"')).split('</ul>')[0]!.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g);
     return Object.fromEntries([...links].map(([, href, label]) => [label!, new URL(href!, page.url).href]));
   }
-  const ceremonyForm = (page: Page): Form => readForms(page).find((form) => form.id === 'security-key-form')!;
+  const ceremonyForm = (page: Page): Form => readForms(page).find((form) => form.id === 'security-key-form' || form.id === 'enroll-security-key-form')!;
 
   /** The options the page's script would ask for (with the form's fields, its form token among them). */
   async function optionsOf(agent: UserAgent, form: Form): Promise<any> {
