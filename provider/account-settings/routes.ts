@@ -29,9 +29,9 @@ export interface AccountSettingsDependencies {
 
 /**
  * Account settings for the signed-in user: set up 2FA (an authenticator app or a security key) or
- * remove it (not when the e-mail domain requires it) and show a new emergency code. The session cookie alone authenticates, and SameSite=Lax does
- * not keep out a page on another localhost port: every form carries a token bound to the session,
- * and a post from another site is refused before that.
+ * remove it (not when the e-mail domain requires it) and show a new emergency code. The session
+ * cookie alone authenticates, and SameSite=Lax does not keep out a page on another localhost port:
+ * every form carries a token bound to the session, and a post from another site is refused before that.
  */
 export function accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost, formTokens, enrollment, ceremonies }: AccountSettingsDependencies): Router {
   const sessionId = async (ctx: Context): Promise<string> => (ctx.state['sessionId'] ??= (await provider.Session.get(ctx)).jti);

@@ -1,9 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Router } from '@koa/router';
 import { z } from 'zod';
 import type { AccountRepository } from '../accounts/index.js';
 import { Conflict, InvalidRequest, NotFound, parseBody } from '../errors/index.js';
 import { readJson } from '../http/index.js';
-import { randomBytes } from 'node:crypto';
 import { credentialsOf, newPrivateKey, signAssertion, signAttestation, type MockAuthenticators, type WebAuthnCeremonies } from '../webauthn/index.js';
 
 export interface WebAuthnControlDependencies {

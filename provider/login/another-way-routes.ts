@@ -30,9 +30,8 @@ const SECOND_FACTOR_CHOICES: readonly SecondFactorChoice[] = [
  * "Try another way" on the code page and the security-key page, as on connect.visma.com: the user
  * picks another second factor, such as the one-time emergency code. Signed in with it, the user is
  * asked whether the authenticator (app or security key) is lost: lost, the enrollment wizard sets up
- * a new one (the old ones stop working) and ends with
- * a new emergency code; kept, the new emergency code (the used one is spent) is shown and the sign-in
- * completes. Either way the tokens say `amr` pwd, otp, mfa: Visma documents no value of its own for
+ * a new one (the old ones stop working) and ends with a new emergency code; kept, the new emergency
+ * code (the used one is spent) is shown and the sign-in completes. Either way the tokens say `amr` pwd, otp, mfa: Visma documents no value of its own for
  * the emergency code, which is a one-time code.
  */
 export function anotherWayRoutes(router: Router, { pages, attempts }: AnotherWayRouteDependencies): void {
