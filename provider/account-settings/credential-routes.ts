@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import type { Account, AccountRepository } from '../accounts/index.js';
+import { hasSecondFactor, type Account, type AccountRepository } from '../accounts/index.js';
 import { readForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import { credentialsOf, MAX_CREDENTIAL_NAME, type WebAuthnCeremonies } from '../webauthn/index.js';
@@ -58,7 +58,7 @@ export function credentialSettingsRoutes(router: Router, { accounts, ceremonies,
       const doomed = credentials.find((credential) => credential.id === id);
       if (!doomed) return undefined;
       const rest = credentials.filter((credential) => credential.id !== id);
-      lastSecondFactor = required && doomed.kind === 'security-key' && !current.totpSecret && !rest.some((credential) => credential.kind === 'security-key');
+      lastSecondFactor = required && hasSecondFactor(current) && !hasSecondFactor({ ...current, webauthnCredentials: rest });
       return lastSecondFactor ? undefined : rest;
     });
     if (lastSecondFactor) return overview(ctx, account, undefined, ['securityKeyRequiredByDomain'], 'credentials-heading');

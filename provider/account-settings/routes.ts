@@ -1,9 +1,9 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import { newPasswordProblems, hashPassword, verifyPassword, withPasswordHash, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
+import { hasSecondFactor, newPasswordProblems, hashPassword, verifyPassword, withPasswordHash, withoutSecondFactors, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
 import type { Directory } from '../directory/index.js';
-import { enrollmentWizard, type Enrollee, type EnrollmentFlow, type EnrollmentPlace } from '../enrollment/index.js';
+import { enrollmentMethods, enrollmentWizard, type Enrollee, type EnrollmentFlow, type EnrollmentPlace } from '../enrollment/index.js';
 import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
@@ -28,10 +28,10 @@ export interface AccountSettingsDependencies {
 }
 
 /**
- * Account settings for the signed-in user: set up or remove 2FA (not when the e-mail domain requires
- * it) and show a new emergency code. The session cookie alone authenticates, and SameSite=Lax does
- * not keep out a page on another localhost port: every form carries a token bound to the session,
- * and a post from another site is refused before that.
+ * Account settings for the signed-in user: set up 2FA (an authenticator app or a security key) or
+ * remove it (not when the e-mail domain requires it) and show a new emergency code. The session
+ * cookie alone authenticates, and SameSite=Lax does not keep out a page on another localhost port:
+ * every form carries a token bound to the session, and a post from another site is refused before that.
  */
 export function accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost, formTokens, enrollment, ceremonies }: AccountSettingsDependencies): Router {
   const sessionId = async (ctx: Context): Promise<string> => (ctx.state['sessionId'] ??= (await provider.Session.get(ctx)).jti);
@@ -50,7 +50,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, dir
       language: negotiateLanguage(ctx),
       email: account.email,
       hasPassword: account.passwordHash !== undefined,
-      enrolled: account.totpSecret !== undefined,
+      enrolled: hasSecondFactor(account),
       removable: !(await directory.domainRequiresTwoFactor(account)),
       credentials: credentialsOf(account),
       csrfToken: formTokens.tokenFor(await sessionId(ctx)),
@@ -77,7 +77,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, dir
     async enrollee(ctx) {
       const account = await signedIn(ctx);
       if (!account) return undefined;
-      if (account.totpSecret) {
+      if (hasSecondFactor(account)) {
         await overview(ctx, account, undefined, ['twoFactorAlreadyOn']);
         return undefined;
       }
@@ -86,22 +86,22 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, dir
     render: async (ctx, _enrollee, page, data) => sendPage(ctx, page, { language: negotiateLanguage(ctx), csrfToken: formTokens.tokenFor(await sessionId(ctx)), ...data }),
     enrolled: async (ctx, _enrollee, emergencyCode) => showEmergencyCode(ctx, emergencyCode),
   };
-  enrollmentWizard(router, place, enrollment);
+  enrollmentWizard(router, place, enrollment, enrollmentMethods({ ceremonies }));
 
   router.post('/two-factor/remove', async (ctx) => {
     const account = await signedIn(ctx);
     if (!account) return;
-    if (!account.totpSecret) return overview(ctx, account);
+    if (!hasSecondFactor(account)) return overview(ctx, account);
     if (await directory.domainRequiresTwoFactor(account)) return overview(ctx, account, undefined, ['twoFactorRequiredByDomain']);
-    await accounts.update(account.sub, (current) => ({ ...current, totpSecret: undefined, emergencyCodeHash: undefined }));
+    const removed = (await accounts.update(account.sub, withoutSecondFactors)) ?? withoutSecondFactors(account);
     await attempts.forget(account.sub);
-    await overview(ctx, { ...account, totpSecret: undefined }, 'twoFactorRemoved');
+    await overview(ctx, removed, 'twoFactorRemoved');
   });
 
   router.post('/emergency-code', async (ctx) => {
     const account = await signedIn(ctx);
     if (!account) return;
-    if (!account.totpSecret) return overview(ctx, account, undefined, ['twoFactorOffNoEmergencyCode']);
+    if (!hasSecondFactor(account)) return overview(ctx, account, undefined, ['twoFactorOffNoEmergencyCode']);
     showEmergencyCode(ctx, await enrollment.reissueEmergencyCode(account.sub));
   });
 

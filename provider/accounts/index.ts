@@ -5,6 +5,7 @@ export { AccountRepository } from './account-repository.js';
 export { hashPassword, verifyPassword } from './password-hash.js';
 export { newTotpSecret, otpauthUri, currentTotp, matchTotp } from './totp.js';
 export { newEmergencyCode, hashEmergencyCode, looksLikeEmergencyCode, useEmergencyCode } from './emergency-code.js';
+export { hasSecondFactor, withoutSecondFactors, type SecondFactor } from './second-factor.js';
 export { TwoFactorAttempts } from './two-factor-attempts.js';
 export type { LinkedApplication, ApplicationRoles } from './account.js';
 export { passwordRuleProblems, newPasswordProblems, withPasswordHash, type PasswordProblem } from './password-policy.js';

@@ -1,4 +1,4 @@
-import type { Account, AccountRepository, EmailVerification, EmailVerifications, LinkedApplication } from '../accounts/index.js';
+import { hasSecondFactor, type Account, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkedApplication } from '../accounts/index.js';
 import type { Directory, Tenant } from '../directory/index.js';
 import { NotAllowed, NotFound } from '../errors/index.js';
 import type { ApiCaller } from './bearer-auth.js';
@@ -78,7 +78,7 @@ export class TenantView {
       tenants: account.tenants.filter((tenantId) => this.#sees(tenantId)),
       applications: this.links(account).map((app) => ({ clientId: app.clientId, tenantId: app.tenantId ?? null, linkedAt: new Date(app.linkedAt * 1000).toISOString() })),
       hasPassword: account.passwordHash !== undefined,
-      twoFactorEnabled: account.totpSecret !== undefined,
+      twoFactorEnabled: hasSecondFactor(account),
     };
   }
 

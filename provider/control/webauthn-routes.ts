@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { Router } from '@koa/router';
 import { z } from 'zod';
 import type { AccountRepository } from '../accounts/index.js';
 import { Conflict, InvalidRequest, NotFound, parseBody } from '../errors/index.js';
 import { readJson } from '../http/index.js';
-import { credentialsOf, signAssertion, type MockAuthenticators, type WebAuthnCeremonies } from '../webauthn/index.js';
+import { credentialsOf, newPrivateKey, signAssertion, signAttestation, type MockAuthenticators, type WebAuthnCeremonies } from '../webauthn/index.js';
 
 export interface WebAuthnControlDependencies {
   accounts: AccountRepository;
@@ -21,13 +22,39 @@ const assertionRequest = z.strictObject({
   counter: z.int().min(0).max(0xffffffff).optional(),
 });
 
+const attestationRequest = z.strictObject({
+  challenge: assertionRequest.shape.challenge,
+  email: z.string().min(1),
+  kind: z.enum(['passkey', 'security-key']).default('security-key'),
+  origin: z.string().min(1).optional(),
+});
+
 /**
+ * `POST /_mock/webauthn/attestation`: the control plane as a new authenticator. It makes a key pair
+ * and answers the challenge of a registration page's options (the enrollment wizard's security key,
+ * Account Settings' passkey) for the user, as a browser would: post it as the page's
+ * `WebAuthnResponse`. It keeps the private key, so `/webauthn/assertion` answers with the new
+ * credential once the page has registered it.
+ *
  * `POST /_mock/webauthn/assertion`: the control plane as the user's authenticator. For a fixture
  * credential whose private key it holds, it signs an answer to the challenge a sign-in page's options
  * gave, as a browser would: post it as the page's `WebAuthnResponse`. `origin`, `userVerified` and
  * `counter` may be set to make a bad answer.
  */
 export function webauthnControlRoutes(router: Router, { accounts, authenticators, ceremonies }: WebAuthnControlDependencies): void {
+  router.post('/webauthn/attestation', async (ctx) => {
+    const request = parseBody(attestationRequest, await readJson(ctx));
+    const account = await accounts.findByEmail(request.email);
+    if (!account) throw new NotFound(`no user has the e-mail ${request.email}`);
+    const key = { credentialId: randomBytes(16).toString('base64url'), sub: account.sub, privateKey: newPrivateKey(), counter: 0 };
+    await authenticators.save(key);
+    const response = await signAttestation(
+      { key, challenge: request.challenge, rpId: ceremonies.rpId, origin: request.origin ?? ceremonies.origin, userVerified: request.kind === 'passkey' },
+      request.kind === 'passkey' ? 'platform' : 'cross-platform',
+    );
+    ctx.body = { credentialId: key.credentialId, response, form: { WebAuthnResponse: JSON.stringify(response) } };
+  });
+
   router.post('/webauthn/assertion', async (ctx) => {
     const request = parseBody(assertionRequest, await readJson(ctx));
     let credentialId = request.credentialId;

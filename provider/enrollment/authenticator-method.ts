@@ -44,9 +44,9 @@ export const authenticatorMethod: EnrollmentMethod = {
       if (code === '') return show(ctx, enrollee, secret, 'codeRequired');
       const timeStep = await matchTotp(secret, code, flow.clock.nowSeconds());
       if (timeStep === undefined) return show(ctx, enrollee, secret, 'codeWrong');
-      const emergencyCode = await flow.complete(enrollee.setupKey, enrollee.account.sub, (account) => ({ ...account, totpSecret: secret }));
+      const emergencyCode = await flow.complete(enrollee, (account) => ({ ...account, totpSecret: secret }));
       await flow.useTimeStep(enrollee.account.sub, timeStep);
-      await place.enrolled(ctx, enrollee, emergencyCode);
+      await place.enrolled(ctx, enrollee, emergencyCode, 'otp');
     });
   },
 };

@@ -1,8 +1,9 @@
 import type { Account, AccountRepository, TwoFactorAttempts } from '../accounts/index.js';
-import { hashEmergencyCode, newEmergencyCode } from '../accounts/index.js';
+import { hashEmergencyCode, newEmergencyCode, withoutSecondFactors } from '../accounts/index.js';
 import { VISMA_FACTS } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import type { Clock } from '../time/index.js';
+import type { Enrollee } from './enrollment-place.js';
 
 /** A setup not confirmed in time starts over with a new secret. */
 const SETUP_SECONDS = VISMA_FACTS.twoFactor.setupSeconds;
@@ -40,12 +41,13 @@ export class EnrollmentFlow {
   }
 
   /**
-   * Gives the account its new second factor (`factor` changes the account; it may run more than once)
-   * and a new emergency code, answered to be shown once. A factor replaced this way (a lost
-   * authenticator) stops working at once; wrong-code counts start over.
+   * Gives the enrollee's account its new second factor (`factor` adds it to the account; it may run
+   * more than once) and a new emergency code, answered to be shown once. When the enrollee replaces a
+   * lost second factor, the account's earlier ones (app and security keys) stop working at once;
+   * wrong-code counts start over.
    */
-  async complete(key: string, sub: string, factor: (account: Account) => Account): Promise<string> {
-    const emergencyCode = await this.#withNewEmergencyCode(sub, factor);
+  async complete({ setupKey: key, account: { sub }, replacing }: Enrollee, factor: (account: Account) => Account): Promise<string> {
+    const emergencyCode = await this.#withNewEmergencyCode(sub, replacing ? (account) => factor(withoutSecondFactors(account)) : factor);
     await this.#store.delete(setupKey(key));
     await this.#attempts.forget(sub);
     return emergencyCode;

@@ -1,9 +1,9 @@
 import type { Context } from 'koa';
-import type { Account } from '../accounts/index.js';
+import type { Account, SecondFactor } from '../accounts/index.js';
 import type { MessageKey } from '../i18n/index.js';
 
 /** The wizard's pages that a place renders with its own frame (client name, form token, …). */
-export type EnrollmentPage = 'enroll' | 'emergency-code';
+export type EnrollmentPage = 'enroll' | 'enroll-security-key' | 'emergency-code';
 
 /** Who is setting up a second factor, as the place that sent them knows it. */
 export interface Enrollee {
@@ -14,6 +14,8 @@ export interface Enrollee {
   url: string;
   /** What the wizard's first line says: required, optional, or replacing a lost authenticator. */
   lead: MessageKey;
+  /** Replacing a lost second factor: the ones the account had stop working once the new one is set up. */
+  replacing?: boolean;
   /** Where "Remind me later" posts, when enrollment is optional here. */
   laterAction: string | undefined;
 }
@@ -29,6 +31,6 @@ export interface EnrollmentPlace<E extends Enrollee = Enrollee> {
   /** Who enrolls here; undefined when the place has already answered (sent the browser elsewhere). */
   enrollee(ctx: Context): Promise<E | undefined>;
   render(ctx: Context, enrollee: E, page: EnrollmentPage, data: Record<string, unknown>): Promise<void>;
-  /** The second factor is set up and `emergencyCode` is the account's new one, not shown yet. */
-  enrolled(ctx: Context, enrollee: E, emergencyCode: string): Promise<void>;
+  /** The second factor (`factor`: which kind) is set up and `emergencyCode` is the account's new one, not shown yet. */
+  enrolled(ctx: Context, enrollee: E, emergencyCode: string, factor: SecondFactor): Promise<void>;
 }

@@ -1,4 +1,5 @@
-import type { FirstFactor, SecondFactor } from './login-state.js';
+import type { SecondFactor } from '../accounts/index.js';
+import type { FirstFactor } from './login-state.js';
 
 /**
  * The `amr` of a sign-in, from Visma Connect's documented values: `pwd` (password), `email` (a mailed

@@ -3,7 +3,9 @@ import type { Context } from 'koa';
 import { looksLikeEmergencyCode, useEmergencyCode, type Account, type TwoFactorAttempts } from '../accounts/index.js';
 import { readForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
-import { stepPath, type Details, type InteractionPages, type PendingStep, type Step } from './interaction-pages.js';
+import { hasSecurityKey } from '../webauthn/index.js';
+import { stepPath, type InteractionPages, type PendingStep, type Step } from './interaction-pages.js';
+import { challengeStep } from './proceed.js';
 
 export interface AnotherWayRouteDependencies {
   pages: InteractionPages;
@@ -17,18 +19,19 @@ interface SecondFactorChoice {
   offeredTo(account: Account): boolean;
 }
 
-/** What "Try another way" lists, in this order. A security key would come first, as on connect.visma.com. */
+/** What "Try another way" lists, in this order: the security key first, as on connect.visma.com. */
 const SECOND_FACTOR_CHOICES: readonly SecondFactorChoice[] = [
+  { step: '/security-key', label: 'useSecurityKey', offeredTo: hasSecurityKey },
   { step: '/two-factor', label: 'useAuthenticatorCode', offeredTo: (account) => account.totpSecret !== undefined },
   { step: '/use-emergency-code', label: 'useEmergencyCode', offeredTo: (account) => account.emergencyCodeHash !== undefined },
 ];
 
 /**
- * "Try another way" on the code page, as on connect.visma.com: the user picks another second factor,
- * such as the one-time emergency code. Signed in with it, the user is asked whether the authenticator
- * is lost: lost, the enrollment wizard sets up a new one (the old secret stops working) and ends with
- * a new emergency code; kept, the new emergency code (the used one is spent) is shown and the sign-in
- * completes. Either way the tokens say `amr` pwd, otp, mfa: Visma documents no value of its own for
+ * "Try another way" on the code page and the security-key page, as on connect.visma.com: the user
+ * picks another second factor, such as the one-time emergency code. Signed in with it, the user is
+ * asked whether the authenticator (app or security key) is lost: lost, the enrollment wizard sets up
+ * a new one (the old ones stop working) and ends with a new emergency code; kept, the new emergency
+ * code (the used one is spent) is shown and the sign-in completes. Either way the tokens say `amr` pwd, otp, mfa: Visma documents no value of its own for
  * the emergency code, which is a one-time code.
  */
 export function anotherWayRoutes(router: Router, { pages, attempts }: AnotherWayRouteDependencies): void {
@@ -70,18 +73,23 @@ export function anotherWayRoutes(router: Router, { pages, attempts }: AnotherWay
   async function afterEmergencyCode(ctx: Context): Promise<PendingStep | undefined> {
     const at = await pages.pendingStep(ctx, ['challenge']);
     if (at && !at.state.emergencyCode?.afterUse) {
-      pages.go(ctx, at.found.uid, '/two-factor');
+      pages.go(ctx, at.found.uid, challengeStep(at.account));
       return undefined;
     }
     return at;
   }
 
-  const showQuestion = (ctx: Context, found: Details, errors: { field: string; message: MessageKey }[] = []) =>
-    pages.render(ctx, found, 'lost-authenticator', '/lost-authenticator', { errors });
+  /** Asked about the authenticator app, or about the security key of a user who has no app. */
+  const showQuestion = (ctx: Context, { found, account }: PendingStep, unanswered = false) => {
+    const keyOnly = account.totpSecret === undefined && hasSecurityKey(account);
+    return pages.render(ctx, found, keyOnly ? 'lost-security-key' : 'lost-authenticator', '/lost-authenticator', {
+      errors: unanswered ? [{ field: 'Choice', message: keyOnly ? 'lostSecurityKeyChoose' : 'lostAuthenticatorChoose' }] : [],
+    });
+  };
 
   router.get('/interaction/:uid/lost-authenticator', async (ctx) => {
     const at = await afterEmergencyCode(ctx);
-    if (at) await showQuestion(ctx, at.found);
+    if (at) await showQuestion(ctx, at);
   });
 
   router.post('/interaction/:uid/lost-authenticator', async (ctx) => {
@@ -89,7 +97,7 @@ export function anotherWayRoutes(router: Router, { pages, attempts }: AnotherWay
     if (!at) return;
     const choice = (await readForm(ctx))['Choice'];
     if (choice === 'kept') return pages.go(ctx, at.found.uid, '/emergency-code');
-    if (choice !== 'lost') return showQuestion(ctx, at.found, [{ field: 'Choice', message: 'lostAuthenticatorChoose' }]);
+    if (choice !== 'lost') return showQuestion(ctx, at, true);
     await pages.states.save(at.found.uid, { ...at.state, replacingAuthenticator: true });
     pages.go(ctx, at.found.uid, '/enroll');
   });

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import type { Account, AccountRepository } from '../accounts/index.js';
+import type { Account, AccountRepository, SecondFactor } from '../accounts/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
 import { sendPage, type PageName } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
@@ -10,7 +10,7 @@ import type { Outcome } from '../policy/index.js';
 import type { Clock } from '../time/index.js';
 import { hasPasskey } from '../webauthn/index.js';
 import { amrOf } from './amr.js';
-import type { FirstFactor, LoginState, LoginStates, SecondFactor } from './login-state.js';
+import type { FirstFactor, LoginState, LoginStates } from './login-state.js';
 
 /** An interaction in the middle of a 2FA step: the user is known and the decision sent them here. */
 export interface PendingStep {
@@ -22,7 +22,7 @@ export interface PendingStep {
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 export type InteractionPage = Extract<
   PageName,
-  'identifier' | 'password' | 'two-factor' | 'another-way' | 'use-emergency-code' | 'lost-authenticator' | 'enroll' | 'emergency-code' | 'forgot' | 'check-inbox' | 'security-key' | 'passkey-offer'
+  'identifier' | 'password' | 'two-factor' | 'another-way' | 'use-emergency-code' | 'lost-authenticator' | 'lost-security-key' | 'enroll' | 'enroll-security-key' | 'emergency-code' | 'forgot' | 'check-inbox' | 'security-key' | 'passkey-offer'
 >;
 export type Step =
   | ''
@@ -37,8 +37,7 @@ export type Step =
   | '/forgot'
   | '/passkey'
   | '/passkey-offer'
-  | '/security-key'
-  | '/enroll/security-key';
+  | '/security-key';
 
 export const stepPath = (uid: string, step: Step): string => `${interactionPath(uid)}${step}`;
 

@@ -1,3 +1,4 @@
+import type { SecondFactor } from '../accounts/index.js';
 import { VISMA_FACTS } from '../config/index.js';
 import type { Decision } from '../policy/index.js';
 import type { Store } from '../store/index.js';
@@ -26,7 +27,6 @@ export interface LoginState {
 }
 
 export type FirstFactor = 'pwd' | 'email' | 'pwdless';
-export type SecondFactor = 'otp' | 'hwk';
 
 const INTERACTION_SECONDS = VISMA_FACTS.tokens.interactionSeconds;
 const key = (uid: string): string => `login:${uid}`;

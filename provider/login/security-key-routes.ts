@@ -1,10 +1,10 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { hashEmergencyCode, newEmergencyCode } from '../accounts/index.js';
+import { hasSecondFactor } from '../accounts/index.js';
 import { readForm } from '../http/index.js';
 import type { RememberedDevices } from '../risk/index.js';
-import type { WebAuthnCeremonies, WebAuthnProblem } from '../webauthn/index.js';
-import { stepPath, type Details, type InteractionPages, type PendingStep } from './interaction-pages.js';
+import { hasSecurityKey, type WebAuthnCeremonies, type WebAuthnProblem } from '../webauthn/index.js';
+import { stepPath, type InteractionPages, type PendingStep } from './interaction-pages.js';
 
 export interface SecurityKeyRouteDependencies {
   pages: InteractionPages;
@@ -13,66 +13,46 @@ export interface SecurityKeyRouteDependencies {
 }
 
 /**
- * Security keys as the second factor, beside TOTP: chosen in the enrollment wizard (then the emergency
- * code, as after an authenticator app), and asked for at the 2FA step of a user who has one (amr
- * `hwk`). The code page stays one link away for a user who also has an authenticator app.
+ * The 2FA step of a user who has a security key (amr `hwk`); "Try another way" leads to the user's
+ * other second factors and the emergency code. Security keys are set up in the enrollment wizard.
  */
 export function securityKeyRoutes(router: Router, { pages, devices, ceremonies }: SecurityKeyRouteDependencies): void {
-  const show = (ctx: Context, at: PendingStep, mode: 'sign-in' | 'enroll', problem?: WebAuthnProblem) =>
-    pages.render(ctx, at.found, 'security-key', mode === 'enroll' ? '/enroll/security-key' : '/security-key', {
-      mode,
+  /** The security-key page's interaction; a user whose keys were deleted meanwhile goes to the code page, or starts over. */
+  async function pending(ctx: Context): Promise<PendingStep | undefined> {
+    const step = await pages.pendingStep(ctx, ['challenge']);
+    if (step && !hasSecurityKey(step.account)) {
+      pages.go(ctx, step.found.uid, hasSecondFactor(step.account) ? '/two-factor' : '');
+      return undefined;
+    }
+    return step;
+  }
+
+  const show = (ctx: Context, at: PendingStep, problem?: WebAuthnProblem) =>
+    pages.render(ctx, at.found, 'security-key', '/security-key', {
       username: at.state.email,
       rememberCode: at.state.rememberDevice ?? false,
-      codeUrl: mode === 'sign-in' && at.account.totpSecret ? stepPath(at.found.uid, '/two-factor') : undefined,
-      backUrl: mode === 'enroll' ? stepPath(at.found.uid, '/enroll') : undefined,
+      anotherWayUrl: stepPath(at.found.uid, '/another-way'),
       errors: problem ? [{ field: 'passkey-button', message: problem }] : [],
     });
 
   router.get('/interaction/:uid/security-key', async (ctx) => {
-    const at = await pages.pendingStep(ctx, ['challenge']);
-    if (at) await show(ctx, at, 'sign-in');
+    const at = await pending(ctx);
+    if (at) await show(ctx, at);
   });
 
   router.post('/interaction/:uid/security-key/options', async (ctx) => {
-    const at = await pages.pendingStep(ctx, ['challenge']);
+    const at = await pending(ctx);
     if (at) ctx.body = await ceremonies.assertionOptions(at.found.uid, 'security-key', at.account);
   });
 
   router.post('/interaction/:uid/security-key', async (ctx) => {
-    const at = await pages.pendingStep(ctx, ['challenge']);
+    const at = await pending(ctx);
     if (!at) return;
     const form = await readForm(ctx);
     const state = { ...at.state, rememberDevice: form['RememberCode'] === 'true' };
     const result = await ceremonies.verifyAssertion(form, at.found.uid, 'security-key', at.account);
-    if (!result.ok) return show(ctx, { ...at, state }, 'sign-in', result.problem);
+    if (!result.ok) return show(ctx, { ...at, state }, result.problem);
     if (state.rememberDevice) await devices.remember(ctx, at.account.sub);
     await pages.complete(ctx, at.found, result.account, true, state.firstFactor, 'hwk');
   });
-
-  router.get('/interaction/:uid/enroll/security-key', async (ctx) => {
-    const at = await pages.pendingStep(ctx, ['enroll', 'enroll-optional']);
-    if (at) await show(ctx, at, 'enroll');
-  });
-
-  router.post('/interaction/:uid/enroll/security-key/options', async (ctx) => {
-    const at = await pages.pendingStep(ctx, ['enroll', 'enroll-optional']);
-    if (at) ctx.body = await ceremonies.registrationOptions(at.found.uid, at.account, 'security-key');
-  });
-
-  router.post('/interaction/:uid/enroll/security-key', async (ctx) => {
-    const at = await pages.pendingStep(ctx, ['enroll', 'enroll-optional']);
-    if (!at) return;
-    const form = await readForm(ctx);
-    const result = await ceremonies.register(form, at.found.uid, at.account, 'security-key', form['Name'] ?? '');
-    if (!result.ok) return show(ctx, at, 'enroll', result.problem);
-    await showEmergencyCode(ctx, at.found, at);
-  });
-
-  /** As after setting up an authenticator app: the emergency code, shown once, then the sign-in completes with `hwk`. */
-  async function showEmergencyCode(ctx: Context, found: Details, at: PendingStep): Promise<void> {
-    const emergencyCode = newEmergencyCode();
-    await pages.accounts.update(at.account.sub, (current) => ({ ...current, emergencyCodeHash: hashEmergencyCode(emergencyCode) }));
-    await pages.states.save(found.uid, { ...at.state, secondFactor: 'hwk', emergencyCode: { code: emergencyCode, afterUse: false } });
-    pages.go(ctx, found.uid, '/emergency-code');
-  }
 }

@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { looksLikeEmergencyCode, matchTotp, useEmergencyCode, type TwoFactorAttempts } from '../accounts/index.js';
+import { hasSecondFactor, looksLikeEmergencyCode, matchTotp, useEmergencyCode, type TwoFactorAttempts } from '../accounts/index.js';
 import { readForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { RememberedDevices } from '../risk/index.js';
@@ -20,11 +20,11 @@ export interface TwoFactorRouteDependencies {
  * code is good once; the emergency code is good once and replaced by a new one shown right away.
  */
 export function twoFactorRoutes(router: Router, { pages, attempts, devices }: TwoFactorRouteDependencies): void {
-  /** The code page's interaction; a user without an authenticator (removed meanwhile) starts over. */
+  /** The code page's interaction; a user without an authenticator app goes to the security key, or (none left) starts over. */
   async function pending(ctx: Context): Promise<PendingStep | undefined> {
     const step = await pages.pendingStep(ctx, ['challenge']);
     if (step && !step.account.totpSecret) {
-      pages.go(ctx, step.found.uid, '');
+      pages.go(ctx, step.found.uid, hasSecondFactor(step.account) ? '/security-key' : '');
       return undefined;
     }
     return step;

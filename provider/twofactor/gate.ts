@@ -1,9 +1,8 @@
-import type { Account } from '../accounts/index.js';
+import { hasSecondFactor, type Account } from '../accounts/index.js';
 import type { Directory } from '../directory/index.js';
 import { decideTwoFactor, type AppPolicy, type Decision, type PolicyInput } from '../policy/index.js';
 import type { RememberedDevices, RiskOverrides } from '../risk/index.js';
 import type { Clock } from '../time/index.js';
-import { hasSecurityKey } from '../webauthn/index.js';
 import type { AcrRequest } from './acr-request.js';
 import type { DecisionLog, DecisionStage, SignInReference } from './decision-log.js';
 
@@ -73,7 +72,7 @@ export class TwoFactorGate {
     return {
       domainPolicy,
       appPolicy: situation.appPolicy,
-      enrolled: account.totpSecret !== undefined || hasSecurityKey(account),
+      enrolled: hasSecondFactor(account),
       stepUp: { requested: request.stepUp, maxAgeSeconds: request.maxAgeSeconds },
       sessionTwoFactorAt: situation.sessionTwoFactorAt === undefined ? undefined : this.#deps.clock.toEmulatorSeconds(situation.sessionTwoFactorAt),
       now: this.#deps.clock.nowSeconds(),

@@ -34,6 +34,23 @@ export interface AssertionJson {
   authenticatorAttachment: 'platform' | 'cross-platform';
 }
 
+export interface AttestationRequest {
+  key: AuthenticatorKey;
+  challenge: string;
+  rpId: string;
+  origin: string;
+  userVerified: boolean;
+}
+
+export interface AttestationJson {
+  id: string;
+  rawId: string;
+  type: 'public-key';
+  response: { clientDataJSON: string; attestationObject: string; transports: string[] };
+  clientExtensionResults: Record<string, never>;
+  authenticatorAttachment: 'platform' | 'cross-platform';
+}
+
 const storeKey = (credentialId: string): string => `mock-authenticator:${credentialId}`;
 const sha256 = (data: Buffer | string): Buffer => createHash('sha256').update(data).digest();
 
@@ -82,6 +99,40 @@ export function signAssertion({ key, challenge, rpId, origin, userVerified, coun
       authenticatorData: authenticatorData.toString('base64url'),
       signature: signature.toString('base64url'),
       userHandle: Buffer.from(key.sub, 'utf8').toString('base64url'),
+    },
+    clientExtensionResults: {},
+    authenticatorAttachment: attachment,
+  };
+}
+
+/**
+ * Registers a new credential as WebAuthn does (attestation "none"): the authenticator data names the
+ * credential and carries its public key; counter 0.
+ */
+export async function signAttestation({ key, challenge, rpId, origin, userVerified }: AttestationRequest, attachment: AttestationJson['authenticatorAttachment']): Promise<AttestationJson> {
+  const flags = 0x01 | (userVerified ? 0x04 : 0) | 0x40; // user present, user verified, attested credential data
+  const credentialId = Buffer.from(key.credentialId, 'base64url');
+  const idLength = Buffer.alloc(2);
+  idLength.writeUInt16BE(credentialId.length);
+  const aaguid = Buffer.alloc(16);
+  const authData = Buffer.concat([sha256(rpId), Buffer.from([flags]), Buffer.alloc(4), aaguid, idLength, credentialId, Buffer.from(await cosePublicKey(key.privateKey), 'base64url')]);
+  const { isoCBOR } = await import('@simplewebauthn/server/helpers');
+  const attestationObject = isoCBOR.encode(
+    new Map<string, string | Map<string, string> | Uint8Array>([
+      ['fmt', 'none'],
+      ['attStmt', new Map<string, string>()],
+      ['authData', new Uint8Array(authData)],
+    ]),
+  );
+  const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.create', challenge, origin, crossOrigin: false }));
+  return {
+    id: key.credentialId,
+    rawId: key.credentialId,
+    type: 'public-key',
+    response: {
+      clientDataJSON: clientDataJSON.toString('base64url'),
+      attestationObject: Buffer.from(attestationObject).toString('base64url'),
+      transports: [attachment === 'platform' ? 'internal' : 'usb'],
     },
     clientExtensionResults: {},
     authenticatorAttachment: attachment,

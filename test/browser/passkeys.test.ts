@@ -196,6 +196,40 @@ describe('passkeys and security keys in a real browser (Chromium\'s virtual auth
     await context.close();
   });
 
+  it('sets up a security key in Account Settings through the wizard, and the next sign-in asks for it (Swedish)', async () => {
+    const context = await browser.newContext({ locale: 'sv-SE' });
+    const page = await context.newPage();
+    const signInAsLena = async () => {
+      await page.getByLabel('E-postadress', { exact: true }).fill('lena.berg@example.se');
+      await page.getByRole('button', { name: 'Nästa' }).click();
+      await page.getByLabel('Lösenord', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Logga in', exact: true }).click();
+    };
+    await page.goto(`${stage.issuer}/account`);
+    await signInAsLena();
+    await page.getByRole('button', { name: 'Aktivera tvåstegsverifiering' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Aktivera tvåstegsverifiering');
+
+    await withAuthenticator(page, 'usb');
+    await page.getByRole('link', { name: 'Använd en säkerhetsnyckel i stället för en app' }).click();
+    await page.getByLabel('Namn (valfritt)').fill('Nyckelring');
+    await page.getByRole('button', { name: 'Registrera säkerhetsnyckel' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Din nödkod');
+    await page.getByRole('button', { name: 'Fortsätt' }).click();
+    await expect.poll(() => page.locator('#two-factor-status').textContent()).toContain('Tvåstegsverifiering är på');
+    expect(await page.locator('li.credential .credential-name').textContent()).toBe('Nyckelring');
+    expect(await page.locator('li.credential .credential-kind').textContent()).toBe('Säkerhetsnyckel');
+
+    await context.clearCookies();
+    await page.goto(`${appUrl}/login`);
+    await signInAsLena();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Använd din säkerhetsnyckel');
+    await page.getByRole('button', { name: 'Använd säkerhetsnyckel' }).click();
+    await page.waitForURL(`${appUrl}/signin-oidc`);
+    expect(await page.locator('#acr').textContent()).toBe('acr 3, amr pwd,hwk,mfa');
+    await context.close();
+  });
+
   it('says so on the page when the ceremony is cancelled, in English and in Swedish', async () => {
     for (const [locale, button, message] of [
       ['en-GB', 'Sign in with a security key or biometrics', 'The sign-in with your security key or biometrics was cancelled, or timed out. Try again.'],

@@ -15,6 +15,7 @@ const fixtures = {
     { email: 'erik@strikt.se', password: 'Erik&Pass2025' },
     { email: 'maja@fri.se', password: 'Maja&Pass2025' },
     { email: 'nils@fri.se', password: 'Nils&Pass2025', securityKeys: [{}] },
+    { email: 'nora@fri.se', password: 'Nora&Pass2025', securityKeys: [{}], emergencyCode: 'EEEE-FFFF-GGGG-HHHH' },
     { email: 'per@fri.se', password: 'Per&Pass2025' },
   ],
 };
@@ -32,13 +33,16 @@ const PAGES = {
   'try another way': ['another-way', 'Choose another way to verify', 'Välj ett annat sätt att verifiera'],
   'sign in with the emergency code': ['use-emergency-code', 'Sign in with your emergency code', 'Logga in med din nödkod'],
   'lost authenticator?': ['lost-authenticator', 'Do you still have your authenticator app?', 'Har du kvar din autentiseringsapp?'],
+  'lost security key?': ['lost-security-key', 'Do you still have your security key?', 'Har du kvar din säkerhetsnyckel?'],
   'sign out?': ['logout', 'Sign out', 'Logga ut'],
   'signed out': ['logged-out', 'You are signed out', 'Du är utloggad'],
   enrollment: ['enroll', 'Set up two-step verification', 'Aktivera tvåstegsverifiering'],
+  'enrollment: a security key': ['enroll-security-key', 'Set up two-step verification', 'Aktivera tvåstegsverifiering'],
   'security key': ['security-key', 'Use your security key', 'Använd din säkerhetsnyckel'],
   'passkey offer': ['passkey-offer', 'Tired of passwords?', 'Trött på lösenord?'],
   'account settings': ['account', 'Account Settings', 'Account Settings'],
   'account settings: set up 2FA': ['enroll', 'Set up two-step verification', 'Aktivera tvåstegsverifiering'],
+  'account settings: set up a security key': ['enroll-security-key', 'Set up two-step verification', 'Aktivera tvåstegsverifiering'],
   'forgot outside a sign-in': ['forgot', 'Forgot your password?', 'Glömt ditt lösenord?'],
   'check your inbox outside a sign-in': ['check-inbox', 'Check your inbox', 'Kolla din inkorg'],
   'set a new password': ['set-password', 'Choose a new password', 'Välj ett nytt lösenord'],
@@ -97,8 +101,14 @@ describe('page titles', () => {
 
     const enrolling = await agent.follow(await agent.get(authorize()));
     pages.enrollment = await go(await go(enrolling, { Username: 'erik@strikt.se' }), { Password: 'Erik&Pass2025' });
+    pages['enrollment: a security key'] = await agent.get(`${pages.enrollment.url}/security-key`);
     const keyed = await agent.follow(await agent.get(authorize()));
     pages['security key'] = await go(await go(keyed, { Username: 'nils@fri.se' }), { Password: 'Nils&Pass2025' });
+    const keyOnly = new UserAgent({ acceptLanguage });
+    const keyOnlyGo = async (page: Page, form: Record<string, string>) => keyOnly.follow(await keyOnly.post(readForm(page).action, form));
+    const keyPage = await keyOnlyGo(await keyOnlyGo(await keyOnly.follow(await keyOnly.get(authorize())), { Username: 'nora@fri.se' }), { Password: 'Nora&Pass2025' });
+    const keyOnlyEmergency = await keyOnly.get(linkOn(await keyOnly.get(linkOn(keyPage, 'try-another-way')), 'use-emergency-code'));
+    pages['lost security key?'] = await keyOnlyGo(keyOnlyEmergency, { AuthCode: 'EEEE-FFFF-GGGG-HHHH' });
     const offered = await agent.follow(await agent.get(authorize()));
     pages['passkey offer'] = await go(await go(offered, { Username: 'per@fri.se' }), { Password: 'Per&Pass2025', PasskeyCapable: 'true' });
 
@@ -107,6 +117,7 @@ describe('page titles', () => {
     const passwordPage = await settings.follow(await settings.post(readForm(signIn).action, { Username: 'maja@fri.se' }));
     pages['account settings'] = await settings.follow(await settings.post(readForm(passwordPage).action, { Password: 'Maja&Pass2025' }));
     pages['account settings: set up 2FA'] = await settings.get(`${emulator.issuer}/account/two-factor/setup`);
+    pages['account settings: set up a security key'] = await settings.get(`${emulator.issuer}/account/two-factor/setup/security-key`);
 
     pages['forgot outside a sign-in'] = await agent.get(`${emulator.issuer}/forgot-password`);
     pages['check your inbox outside a sign-in'] = await go(pages['forgot outside a sign-in'], { Username: 'maja@fri.se', Choice: 'reset' });

@@ -3,7 +3,7 @@ import { Router } from '@koa/router';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountRepository, TwoFactorAttempts, type Account } from '../../provider/accounts/index.js';
-import { ENROLLMENT_METHODS, EnrollmentFlow, enrollmentWizard, type Enrollee, type EnrollmentMethod, type EnrollmentPlace } from '../../provider/enrollment/index.js';
+import { authenticatorMethod, EnrollmentFlow, enrollmentWizard, type Enrollee, type EnrollmentMethod, type EnrollmentPlace } from '../../provider/enrollment/index.js';
 import { hashEmergencyCode } from '../../provider/accounts/index.js';
 import { MemoryStore } from '../../provider/store/index.js';
 import { Clock } from '../../provider/time/index.js';
@@ -36,8 +36,8 @@ const paperKey: EnrollmentMethod = {
     router.post(route, async (ctx) => {
       const enrollee = await place.enrollee(ctx);
       if (!enrollee) return;
-      const code = await flow.complete(enrollee.setupKey, enrollee.account.sub, (current) => ({ ...current, totpSecret: 'PAPERPAPERPAPERPAPER' }));
-      await place.enrolled(ctx, enrollee, code);
+      const code = await flow.complete(enrollee, (current) => ({ ...current, totpSecret: 'PAPERPAPERPAPERPAPER' }));
+      await place.enrolled(ctx, enrollee, code, 'otp');
     });
   },
 };
@@ -59,7 +59,7 @@ describe('the enrollment wizard, mounted at a place with the methods it is given
       enrolled: async (ctx, _enrollee, emergencyCode) => void (ctx.body = { enrolled: true, emergencyCode }),
     };
     const router = new Router();
-    enrollmentWizard(router, place, flow, [...ENROLLMENT_METHODS, paperKey]);
+    enrollmentWizard(router, place, flow, [authenticatorMethod, paperKey]);
     server = new Koa().use(router.routes()).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
