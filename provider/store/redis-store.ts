@@ -47,8 +47,6 @@ export class RedisStore implements Store {
   static async connect(url: string, prefix: string, connectTimeoutMs = 2000, commandTimeoutMs = COMMAND_TIMEOUT_MS): Promise<RedisStore> {
     const redis = new Redis(url, {
       lazyConnect: true,
-      // The commands a tick of requests sends go out in one write (and their answers come back in one read).
-      enableAutoPipelining: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       connectTimeout: connectTimeoutMs,
