@@ -10,7 +10,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 /**
  * The embedded default. Values are kept as JSON text, as the Redis store keeps them: a caller that
  * mutates what it read cannot change stored state behind the store's back, both stores hand back the
- * same JSON shapes, and text holds a sign-in's state in a fraction of the heap its objects take.
+ * same JSON shapes, and text holds a sign-in's state in less heap than its objects take.
  * Every method reads and writes without awaiting in between, which is what makes each one atomic.
  */
 export class MemoryStore implements Store {
