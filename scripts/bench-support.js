@@ -172,16 +172,27 @@ export async function start(name, { env = {}, inspect = false } = {}) {
   };
 }
 
-/** A full garbage collection in the server through Node's inspector (SIGUSR1 opens it); resolves when done. */
+/**
+ * A full garbage collection in the server through Node's inspector (SIGUSR1 opens it); resolves, once
+ * done, with what the JavaScript heap then holds (MB) and the process's RSS.
+ */
 async function collectGarbage(child, stderr) {
   if (!/ws:\/\/\S+/.test(stderr())) process.kill(child.pid, 'SIGUSR1');
   while (!/ws:\/\/\S+/.test(stderr())) await sleep(10);
   const socket = new WebSocket(/ws:\/\/\S+/.exec(stderr())[0]);
   await once(socket, 'open');
+  let id = 0;
+  const call = (method) => {
+    id += 1;
+    const asked = id;
+    const answered = new Promise((resolve) => socket.addEventListener('message', (event) => JSON.parse(event.data).id === asked && resolve(JSON.parse(event.data).result)));
+    socket.send(JSON.stringify({ id: asked, method }));
+    return answered;
+  };
   try {
-    const answered = new Promise((resolve) => socket.addEventListener('message', (event) => JSON.parse(event.data).id === 1 && resolve()));
-    socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
-    await answered;
+    await call('HeapProfiler.collectGarbage');
+    const { usedSize } = await call('Runtime.getHeapUsage');
+    return { heapMb: usedSize / 1024 / 1024, rssMb: procStat(child.pid).rssMb };
   } finally {
     socket.close();
   }

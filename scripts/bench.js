@@ -7,7 +7,7 @@
 // beside ours in the same run, a column of its own.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
-import { benchFixtures, load, procStat, sleep, start, TARGETS } from './bench-support.js';
+import { benchFixtures, load, sleep, start, TARGETS } from './bench-support.js';
 import { buildIfStale } from './build-if-stale.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -91,16 +91,16 @@ async function signIns() {
     try {
       const r = await load(server, { workload: run.workload, concurrency: BROWSERS, seconds: SECONDS, warmupSeconds: 2 }, {
         beforeMeasuring: async () => {
-          await server.collectGarbage();
-          before = procStat(server.pid).rssMb;
+          before = await server.collectGarbage();
         },
       });
-      await server.collectGarbage();
       await sleep(200);
-      const after = procStat(server.pid).rssMb;
-      figures[run.key] = { signInsPerSecond: r.perSecond, cpuPerSignInMs: r.cpuPerRequestMs, rssBeforeMb: before, rssAfterMb: after };
+      const after = await server.collectGarbage();
+      const perSignIn = (mb) => `${((mb * 1024) / Math.max(1, r.done)).toFixed(1)} KB a sign-in`;
+      figures[run.key] = { signInsPerSecond: r.perSecond, cpuPerSignInMs: r.cpuPerRequestMs, rssBeforeMb: before.rssMb, rssAfterMb: after.rssMb, heapBeforeMb: before.heapMb, heapAfterMb: after.heapMb };
       const label = run.name === 'floor' ? TARGETS.floor.label : `${run.name}, ${run.env.STORE} store`;
-      log(`  ${label.padEnd(48)} ${fmt(r.perSecond, 'sign-ins/s')}   server CPU ${r.cpuPerRequestMs.toFixed(1)} ms/sign-in   p50 ${r.p50.toFixed(0)} ms   p95 ${r.p95.toFixed(0)} ms   sign-ins ${r.done}   failed ${r.failures}   RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB (${(((after - before) * 1024) / Math.max(1, r.done)).toFixed(1)} KB a sign-in)`);
+      log(`  ${label.padEnd(48)} ${fmt(r.perSecond, 'sign-ins/s')}   server CPU ${r.cpuPerRequestMs.toFixed(1)} ms/sign-in   p50 ${r.p50.toFixed(0)} ms   p95 ${r.p95.toFixed(0)} ms   sign-ins ${r.done}   failed ${r.failures}`);
+      log(`  ${''.padEnd(48)} after a full GC: RSS ${before.rssMb.toFixed(0)} → ${after.rssMb.toFixed(0)} MB (${perSignIn(after.rssMb - before.rssMb)}), JS heap ${before.heapMb.toFixed(1)} → ${after.heapMb.toFixed(1)} MB (${perSignIn(after.heapMb - before.heapMb)})`);
       if (r.firstError) log(`    first failure: ${r.firstError}`);
     } finally {
       await server.stop();
@@ -160,8 +160,15 @@ function summary() {
     const floor = f('floor-sign-in', 'cpuPerSignInMs');
     figureRow(title, { floor, base: f(`baseline-${store}`, 'cpuPerSignInMs'), ours: f(`ours-${store}`, 'cpuPerSignInMs'), limit: floor, goal: '', unit: 'ms' });
   }
-  const rss = (key) => (figures[key] ? `${fmt(f(key, 'rssBeforeMb'), '').trim()} → ${fmt(f(key, 'rssAfterMb'), 'MB')}` : '–');
-  row([`RSS after ${SECONDS} s of sign-ins (after GC), memory`, '–', '–', rss('floor-sign-in'), baseline ? rss('baseline-memory') : undefined, rss('ours-memory'), '–', '–', baseline ? '–' : undefined, 'flat (≤ +10 MB)']);
+  const growth = (key, field) => (figures[key] ? `${fmt(f(key, `${field}BeforeMb`), '').trim()} → ${fmt(f(key, `${field}AfterMb`), 'MB')}` : '–');
+  for (const [title, key, field, goal] of [
+    [`RSS after ${SECONDS} s of sign-ins (after GC), memory`, 'memory', 'rss', 'flat (≤ +10 MB)'],
+    ['same, Redis', 'redis', 'rss', ''],
+    [`JS heap after ${SECONDS} s of sign-ins (after GC), memory`, 'memory', 'heap', ''],
+    ['same, Redis', 'redis', 'heap', ''],
+  ]) {
+    row([title, '–', '–', growth('floor-sign-in', field), baseline ? growth(`baseline-${key}`, field) : undefined, growth(`ours-${key}`, field), '–', '–', baseline ? '–' : undefined, goal]);
+  }
   log('\n"limit": the bare signer for start-up and tokens, oidc-provider alone for sign-ins.');
 }
 

@@ -102,12 +102,11 @@ export class InteractionPages {
 
   /** Ends the sign-in: the tokens will say which factors were used. Choosing the account also answers prompt=select_account. */
   async finish(ctx: Context, found: Details, account: Account, withTwoFactor: boolean, firstFactor: FirstFactor = 'pwd', secondFactor: SecondFactor = 'otp'): Promise<void> {
-    // Suspended (through the Public API) while signing in.
-    if ((await this.accounts.findBySub(account.sub))?.suspended) return this.refuseSuspended(ctx, found, account);
-    const acr = await this.acrSettings();
+    // Suspended (through the Public API) while signing in. The reads, and then the writes, go to the store together.
+    const [current, acr] = await Promise.all([this.accounts.findBySub(account.sub), this.acrSettings()]);
+    if (current?.suspended) return this.refuseSuspended(ctx, found, account);
     const amr = amrOf(firstFactor, withTwoFactor, secondFactor);
-    await this.accounts.recordLogin(account.sub, this.clock.nowSeconds());
-    await this.states.forget(found.uid);
+    await Promise.all([this.accounts.recordLogin(account.sub, this.clock.nowSeconds()), this.states.forget(found.uid)]);
     const redirectTo = await this.provider.interactionResult(
       ctx.req,
       ctx.res,

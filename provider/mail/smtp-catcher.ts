@@ -31,7 +31,11 @@ export interface RunningCatcher {
  */
 export async function startSmtpCatcher(mailbox: Mailbox, port: number, host: string, logger: Logger): Promise<RunningCatcher> {
   const { SMTPServer } = await import('smtp-server');
-  const server = new SMTPServer({
+  /** smtp-server builds a TLS context from its built-in key and certificate at every start; with STARTTLS off none is ever used. */
+  class PlainSMTPServer extends SMTPServer {
+    override updateSecureContext(): void {}
+  }
+  const server = new PlainSMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     size: MAX_MESSAGE_BYTES,

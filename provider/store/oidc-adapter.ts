@@ -59,10 +59,13 @@ export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapt
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       const key = modelKey(this.#model, id);
-      await store.set(key, inFrame(payload, toEmulator), expiresIn);
-      if (payload.grantId) await store.addToSet(grantKey(payload.grantId), key, expiresIn);
-      if (payload.uid) await store.set(uidKey(payload.uid), id, expiresIn);
-      if (payload.userCode) await store.set(userCodeKey(payload.userCode), id, expiresIn);
+      // Sent together: on Redis, one round trip instead of one for each.
+      await Promise.all([
+        store.set(key, inFrame(payload, toEmulator), expiresIn),
+        payload.grantId && store.addToSet(grantKey(payload.grantId), key, expiresIn),
+        payload.uid && store.set(uidKey(payload.uid), id, expiresIn),
+        payload.userCode && store.set(userCodeKey(payload.userCode), id, expiresIn),
+      ]);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
