@@ -1,10 +1,14 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { hashEmergencyCode, newEmergencyCode } from '../accounts/index.js';
-import { readForm } from '../http/index.js';
+import { z } from 'zod';
+import { checkbox, readPageForm } from '../http/index.js';
 import type { RememberedDevices } from '../risk/index.js';
-import type { WebAuthnCeremonies, WebAuthnProblem } from '../webauthn/index.js';
+import { ceremonyAnswerFields, credentialNameText, type WebAuthnCeremonies, type WebAuthnProblem } from '../webauthn/index.js';
 import { stepPath, type Details, type InteractionPages, type PendingStep } from './interaction-pages.js';
+
+const signInForm = z.object({ ...ceremonyAnswerFields, RememberCode: checkbox() });
+const enrollForm = z.object({ ...ceremonyAnswerFields, Name: credentialNameText() });
 
 export interface SecurityKeyRouteDependencies {
   pages: InteractionPages;
@@ -41,8 +45,9 @@ export function securityKeyRoutes(router: Router, { pages, devices, ceremonies }
   router.post('/interaction/:uid/security-key', async (ctx) => {
     const at = await pages.pendingStep(ctx, ['challenge']);
     if (!at) return;
-    const form = await readForm(ctx);
-    const state = { ...at.state, rememberDevice: form['RememberCode'] === 'true' };
+    const { fields: form } = await readPageForm(ctx, signInForm);
+    if (!form) return show(ctx, at, 'sign-in', 'webauthnFailed');
+    const state = { ...at.state, rememberDevice: form.RememberCode };
     const result = await ceremonies.verifyAssertion(form, at.found.uid, 'security-key', at.account);
     if (!result.ok) return show(ctx, { ...at, state }, 'sign-in', result.problem);
     if (state.rememberDevice) await devices.remember(ctx, at.account.sub);
@@ -62,8 +67,9 @@ export function securityKeyRoutes(router: Router, { pages, devices, ceremonies }
   router.post('/interaction/:uid/enroll/security-key', async (ctx) => {
     const at = await pages.pendingStep(ctx, ['enroll', 'enroll-optional']);
     if (!at) return;
-    const form = await readForm(ctx);
-    const result = await ceremonies.register(form, at.found.uid, at.account, 'security-key', form['Name'] ?? '');
+    const { fields: form } = await readPageForm(ctx, enrollForm);
+    if (!form) return show(ctx, at, 'enroll', 'webauthnFailed');
+    const result = await ceremonies.register(form, at.found.uid, at.account, 'security-key', form.Name);
     if (!result.ok) return show(ctx, at, 'enroll', result.problem);
     await showEmergencyCode(ctx, at.found, at);
   });
