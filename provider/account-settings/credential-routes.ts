@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import type { Account, AccountRepository } from '../accounts/index.js';
 import { z } from 'zod';
+import type { Account, AccountRepository } from '../accounts/index.js';
 import { readPageForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import { ceremonyAnswerFields, credentialNameText, credentialsOf, type WebAuthnCeremonies } from '../webauthn/index.js';

@@ -1,21 +1,21 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import { newPasswordProblems, hashPassword, passwordText, verifyPassword, withPasswordHash, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
+import { z } from 'zod';
+import { newPasswordFields, newPasswordProblems, hashPassword, passwordText, verifyPassword, withPasswordHash, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
 import type { Directory } from '../directory/index.js';
 import { enrollmentWizard, type Enrollee, type EnrollmentFlow, type EnrollmentPlace } from '../enrollment/index.js';
-import { z } from 'zod';
-import { choiceOf, guardedRouter, noStore, readPageForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
+import { guardedRouter, noStore, readPageForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Store } from '../store/index.js';
 import { credentialsOf, type WebAuthnCeremonies } from '../webauthn/index.js';
+import { mailChoice } from '../login/forgot-form.js';
 import { credentialSettingsRoutes } from './credential-routes.js';
 import { ACCOUNT_CALLBACK_PATH, ACCOUNT_PATH, signInUrl } from './internal-client.js';
 
-/** A confirmation longer than any password differs from the password. */
-const passwordForm = z.object({ CurrentPassword: passwordText('currentPasswordWrong'), Password: passwordText('passwordTooLong'), ConfirmPassword: passwordText('passwordsDiffer') });
-const linksForm = z.object({ Choice: choiceOf(['reset', 'link']).default('reset') });
+const passwordForm = z.object({ CurrentPassword: passwordText('currentPasswordWrong'), ...newPasswordFields() });
+const linksForm = z.object({ Choice: mailChoice() });
 
 export interface AccountSettingsDependencies {
   provider: Provider;

@@ -12,5 +12,8 @@ export const emailText = () => typedText('emailInvalid', { max: MAX_EMAIL_LENGTH
 /** A password as typed, untrimmed: none is longer than Visma's limit, so a longer one gets `message` unhashed. */
 export const passwordText = (message: MessageKey) => typedText(message, { max: VISMA_FACTS.password.maxLength });
 
+/** A new password and its confirmation (a confirmation longer than any password differs from the password). */
+export const newPasswordFields = () => ({ Password: passwordText('passwordTooLong'), ConfirmPassword: passwordText('passwordsDiffer') });
+
 /** A code as typed (authenticator or emergency code), trimmed: a longer one than any code gets `message` unchecked. */
 export const codeText = (message: MessageKey) => typedText(message, { max: MAX_CODE_LENGTH, trim: true });

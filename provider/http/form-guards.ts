@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
-import type { MessageKey } from '../i18n/index.js';
 import { z } from 'zod';
+import type { MessageKey } from '../i18n/index.js';
 import { readFormFields } from './form-fields.js';
 import { isSafeMethod, sentFromAnotherSite } from './cross-site.js';
 import { showMessage } from './message-page.js';

@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { hashEmergencyCode, newEmergencyCode } from '../accounts/index.js';
 import { z } from 'zod';
+import { hashEmergencyCode, newEmergencyCode } from '../accounts/index.js';
 import { checkbox, readPageForm } from '../http/index.js';
 import type { RememberedDevices } from '../risk/index.js';
 import { ceremonyAnswerFields, credentialNameText, type WebAuthnCeremonies, type WebAuthnProblem } from '../webauthn/index.js';

@@ -1,8 +1,8 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { hashPassword, newPasswordProblems, passwordText, withPasswordHash, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
-import { signInUrl } from '../account-settings/internal-client.js';
 import { z } from 'zod';
+import { hashPassword, newPasswordFields, newPasswordProblems, withPasswordHash, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
+import { signInUrl } from '../account-settings/internal-client.js';
 import { guardedRouter, noStore, readPageForm, sameSiteForms, sendPage, showMessage } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
@@ -11,8 +11,7 @@ import { forgotForm } from './forgot-form.js';
 import { linkInvalid } from './forgot-routes.js';
 import { parkOneTimeToken } from './one-time-sign-in.js';
 
-/** A confirmation longer than any password differs from the password. */
-const setPasswordForm = z.object({ Password: passwordText('passwordTooLong'), ConfirmPassword: passwordText('passwordsDiffer') });
+const setPasswordForm = z.object(newPasswordFields());
 
 export interface SelfServiceDependencies {
   issuer: string;
