@@ -3,12 +3,11 @@ import { z } from 'zod';
 import { MESSAGES, type MessageKey } from '../i18n/index.js';
 import { readFormFields, type FormFields } from './form-fields.js';
 
-/**
- * The fields of our pages' forms, each with the message (in the page's language) its page shows when
- * the field is refused. Text the user types gets that field's own message (`emailInvalid`,
- * `codeWrong`); what the page itself sends (a checkbox, a button, a hidden field) gets
- * `formNotAsSent`: only a hand-made post gets that wrong.
- */
+// The fields of our pages' forms, each with the message (a key: the page shows it in its language)
+// its page shows when the field is refused. Text the user types gets that field's own message
+// (`emailInvalid`, `codeWrong`); what the page itself sends (a checkbox, a button, a hidden field)
+// gets `formNotAsSent`: only a hand-made post gets that wrong.
+
 const NOT_AS_SENT: MessageKey = 'formNotAsSent';
 
 /** Typed text, at most `max` characters (after trimming, with `trim`); absent reads as empty. */
