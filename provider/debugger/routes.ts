@@ -4,7 +4,7 @@ import type { Client } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import type { AccountRepository } from '../accounts/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
-import { guardedRouter, noStore, readFormFields, sameSiteForms, sendPage } from '../http/index.js';
+import { guardedRouter, noStore, readFormFields, sameSiteForms, sendPage, type FieldProblem } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { DecisionLog } from '../twofactor/index.js';
 import { authorizationResponse } from './authorization-response.js';
@@ -14,7 +14,7 @@ import { DEBUGGER_CALLBACK_PATH, DEBUGGER_CLIENT_ID, DEBUGGER_PATH, DEBUGGER_SIG
 import { authorizeErrorMeaning } from './outcomes.js';
 import { resultView } from './result-page.js';
 import { codeChallengeOf, type DebuggerRun, type DebuggerRuns, type SignInOptions } from './runs.js';
-import { authorizationParams, formValues, readSignInForm, type FieldProblem } from './sign-in-form.js';
+import { authorizationParams, formValues, readSignInForm } from './sign-in-form.js';
 import { textOr } from './text-or.js';
 
 export interface DebuggerDependencies {
