@@ -1,9 +1,13 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
+import { z } from 'zod';
 import { hasSecondFactor, type Account, type AccountRepository } from '../accounts/index.js';
-import { readForm } from '../http/index.js';
+import { readPageForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
-import { credentialsOf, MAX_CREDENTIAL_NAME, type WebAuthnCeremonies } from '../webauthn/index.js';
+import { ceremonyAnswerFields, credentialNameText, credentialsOf, type WebAuthnCeremonies } from '../webauthn/index.js';
+
+const passkeyForm = z.object({ ...ceremonyAnswerFields, Name: credentialNameText() });
+const renameForm = z.object({ Name: credentialNameText() });
 
 export interface CredentialSettingsDependencies {
   accounts: AccountRepository;
@@ -29,8 +33,9 @@ export function credentialSettingsRoutes(router: Router, { accounts, ceremonies,
   router.post('/passkeys', async (ctx) => {
     const account = await signedIn(ctx);
     if (!account) return;
-    const form = await readForm(ctx);
-    const result = await ceremonies.register(form, await binding(ctx), account, 'passkey', form['Name'] ?? '');
+    const { fields: form, problem } = await readPageForm(ctx, passkeyForm);
+    if (problem) return overview(ctx, account, undefined, [problem.message], 'passkey-button');
+    const result = await ceremonies.register(form, await binding(ctx), account, 'passkey', form.Name);
     if (!result.ok) return overview(ctx, account, undefined, [result.problem], 'passkey-button');
     await overview(ctx, result.account, 'credentialAdded');
   });
@@ -39,8 +44,9 @@ export function credentialSettingsRoutes(router: Router, { accounts, ceremonies,
     const account = await signedIn(ctx);
     if (!account) return;
     const id = String(ctx['params'].id);
-    const name = ((await readForm(ctx))['Name'] ?? '').trim();
-    if (name === '' || name.length > MAX_CREDENTIAL_NAME) return overview(ctx, account, undefined, ['credentialNameInvalid'], `name-${id}`);
+    const { fields, problem } = await readPageForm(ctx, renameForm);
+    const name = fields?.Name ?? '';
+    if (problem || name === '') return overview(ctx, account, undefined, ['credentialNameInvalid'], `name-${id}`);
     const changed = await changeCredentials(account, (credentials) =>
       credentials.some((credential) => credential.id === id) ? credentials.map((credential) => (credential.id === id ? { ...credential, name } : credential)) : undefined,
     );

@@ -1,16 +1,21 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import { hasSecondFactor, newPasswordProblems, hashPassword, verifyPassword, withPasswordHash, withoutSecondFactors, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
+import { z } from 'zod';
+import { hasSecondFactor, newPasswordFields, newPasswordProblems, hashPassword, passwordText, verifyPassword, withPasswordHash, withoutSecondFactors, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
 import type { Directory } from '../directory/index.js';
 import { enrollmentMethods, enrollmentWizard, type Enrollee, type EnrollmentFlow, type EnrollmentPlace } from '../enrollment/index.js';
-import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
+import { guardedRouter, noStore, readPageForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Store } from '../store/index.js';
 import { credentialsOf, type WebAuthnCeremonies } from '../webauthn/index.js';
+import { mailChoice } from '../login/forgot-form.js';
 import { credentialSettingsRoutes } from './credential-routes.js';
 import { ACCOUNT_CALLBACK_PATH, ACCOUNT_PATH, signInUrl } from './internal-client.js';
+
+const passwordForm = z.object({ CurrentPassword: passwordText('currentPasswordWrong'), ...newPasswordFields() });
+const linksForm = z.object({ Choice: mailChoice() });
 
 export interface AccountSettingsDependencies {
   provider: Provider;
@@ -108,13 +113,14 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, dir
   router.post('/password', async (ctx) => {
     const account = await signedIn(ctx);
     if (!account) return;
-    const form = await readForm(ctx);
-    if (account.passwordHash !== undefined && !(await verifyPassword(form['CurrentPassword'] ?? '', account.passwordHash))) {
+    const { fields: form, problem } = await readPageForm(ctx, passwordForm);
+    if (problem) return overview(ctx, account, undefined, [problem.message], problem.field);
+    if (account.passwordHash !== undefined && !(await verifyPassword(form.CurrentPassword, account.passwordHash))) {
       return overview(ctx, account, undefined, ['currentPasswordWrong'], 'CurrentPassword');
     }
-    const problems = await newPasswordProblems(account, form['Password'] ?? '', form['ConfirmPassword'] ?? '');
+    const problems = await newPasswordProblems(account, form.Password, form.ConfirmPassword);
     if (problems.length) return overview(ctx, account, undefined, problems, 'Password');
-    const passwordHash = await hashPassword(form['Password']!, passwordHashCost);
+    const passwordHash = await hashPassword(form.Password, passwordHashCost);
     const changed = (await accounts.update(account.sub, (current) => withPasswordHash(current, passwordHash)))!;
     await lockout.unlock(account.sub);
     await overview(ctx, changed, 'passwordChangedNotice');
@@ -123,7 +129,9 @@ export function accountSettingsRoutes({ provider, accounts, attempts, store, dir
   router.post('/links', async (ctx) => {
     const account = await signedIn(ctx);
     if (!account) return;
-    if ((await readForm(ctx))['Choice'] === 'link') await mails.oneTimeLink(account);
+    const { fields, problem } = await readPageForm(ctx, linksForm);
+    if (problem) return overview(ctx, account, undefined, [problem.message], problem.field);
+    if (fields.Choice === 'link') await mails.oneTimeLink(account);
     else await mails.passwordReset(account);
     await overview(ctx, account, 'mailSentNotice');
   });

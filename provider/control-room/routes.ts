@@ -3,7 +3,7 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { controlGuards, FAULT_ENDPOINTS, parseClockMove, parseFault, parseRiskOverride, whoMayControl, type ControlAccess, type Faults, type FixtureOverlayDependencies } from '../control/index.js';
 import { DomainError, InvalidRequest } from '../errors/index.js';
-import { guardedRouter, readForm, sameSiteForms, sendPage, type CsrfTokens, type Logger } from '../http/index.js';
+import { guardedRouter, readFormFields, sameSiteForms, sendPage, type CsrfTokens, type Logger } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { RiskOverride, RiskOverrides } from '../risk/index.js';
 import { ClockRangeError, type SharedClock } from '../time/index.js';
@@ -11,6 +11,7 @@ import type { DecisionLog } from '../twofactor/index.js';
 import { OUTCOMES } from './legend.js';
 import { editFixtures, EXAMPLE_OVERLAY, type FixtureEdit } from './fixture-editor.js';
 import { twoFactorMatrix, type MatrixRisk } from './matrix.js';
+import { clockForm, faultForm, fixturesForm, refusedField, riskForm, type ClockForm, type FaultForm } from './room-forms.js';
 import { roomLinks, type RoomLinks } from './room-links.js';
 import { readWorld, type WorldDependencies } from './world.js';
 
@@ -78,9 +79,10 @@ export function controlRoomRoutes(deps: ControlRoomDependencies): Router[] {
 
   const forms = guardedRouter('/_mock/room', ...whoMayControl(access), sameSiteForms(access.issuer, BACK), deps.formTokens.guard(roomSession, BACK));
   forms.post('/clock', async (ctx) => {
-    const form = await readForm(ctx);
+    const { fields, problem } = await readFormFields(ctx, clockForm);
+    if (problem) return formError(ctx, deps, 'clock', refusedField(problem));
     try {
-      await moveClock(deps.clock, form);
+      await moveClock(deps.clock, fields);
     } catch (error) {
       return formError(ctx, deps, 'clock', error);
     }
@@ -95,8 +97,10 @@ export function controlRoomRoutes(deps: ControlRoomDependencies): Router[] {
   });
 
   forms.post('/risk', async (ctx) => {
-    const { trustedNetwork = '', clientIp = '' } = await readForm(ctx);
-    const typed = { ...(trustedNetwork !== '' && { trustedNetwork: trustedNetwork === 'true' }), ...(clientIp.trim() !== '' && { clientIp: clientIp.trim() }) };
+    const { fields, problem } = await readFormFields(ctx, riskForm);
+    if (problem) return formError(ctx, deps, 'risk', refusedField(problem));
+    const { trustedNetwork, clientIp } = fields;
+    const typed = { ...(trustedNetwork !== '' && { trustedNetwork: trustedNetwork === 'true' }), ...(clientIp !== '' && { clientIp }) };
     try {
       await deps.overrides.set(parseRiskOverride(typed));
     } catch (error) {
@@ -106,9 +110,10 @@ export function controlRoomRoutes(deps: ControlRoomDependencies): Router[] {
   });
 
   forms.post('/faults', async (ctx) => {
-    const form = await readForm(ctx);
+    const { fields, problem } = await readFormFields(ctx, faultForm);
+    if (problem) return formError(ctx, deps, 'fault', refusedField(problem));
     try {
-      await deps.faults.add(parseFault(faultFields(form)));
+      await deps.faults.add(parseFault(faultFields(fields)));
     } catch (error) {
       return formError(ctx, deps, 'fault', error);
     }
@@ -121,8 +126,9 @@ export function controlRoomRoutes(deps: ControlRoomDependencies): Router[] {
   });
 
   forms.post('/fixtures', async (ctx) => {
-    const { yaml = '', action = 'check' } = await readForm(ctx);
-    const edit = await editFixtures(deps, yaml, action === 'apply');
+    const { fields, problem } = await readFormFields(ctx, fixturesForm);
+    if (problem) return showRoom(ctx, deps, { fixtures: { yaml: '', problems: [{ path: problem.field, reason: problem.message }], checked: undefined, merged: false } }, 400);
+    const edit = await editFixtures(deps, fields.yaml, fields.action === 'apply');
     if (edit.merged) return backToRoom(ctx, 'fixtures', 'fixtures');
     await showRoom(ctx, deps, { fixtures: edit }, edit.problems.length ? 400 : 200);
   });
@@ -185,11 +191,11 @@ async function newestDecisions({ decisions }: ControlRoomDependencies) {
   return (await decisions.list()).reverse();
 }
 
-async function moveClock(clock: SharedClock, form: Record<string, string>): Promise<void> {
-  if (form['now'] === 'real') return clock.advance(-clock.read().offsetSeconds);
-  const to = form['to']?.trim() ?? '';
+async function moveClock(clock: SharedClock, form: ClockForm): Promise<void> {
+  if (form.now === 'real') return clock.advance(-clock.read().offsetSeconds);
+  const { to } = form;
   // <input type=datetime-local> sends no zone: the room's times are UTC.
-  const move = parseClockMove(to !== '' ? { now: /(Z|[+-]\d\d:\d\d)$/i.test(to) ? to : `${to}Z` } : { advanceSeconds: Number(form['advanceSeconds']) });
+  const move = parseClockMove(to !== '' ? { now: /(Z|[+-]\d\d:\d\d)$/i.test(to) ? to : `${to}Z` } : { advanceSeconds: Number(form.advanceSeconds) });
   try {
     if ('advanceSeconds' in move) await clock.advance(move.advanceSeconds);
     else await clock.travelTo(move.nowMs);
@@ -200,10 +206,10 @@ async function moveClock(clock: SharedClock, form: Record<string, string>): Prom
 }
 
 /** The fault form's fields as `POST /_mock/faults` takes them: numbers as numbers, empty fields left out. */
-function faultFields(form: Record<string, string>): Record<string, unknown> {
+function faultFields(form: FaultForm): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
-  for (const name of ['endpoint', 'error', 'errorDescription']) if (form[name]?.trim()) fields[name] = form[name].trim();
-  for (const name of ['count', 'status', 'delayMs']) if (form[name]?.trim()) fields[name] = Number(form[name]);
+  for (const name of ['endpoint', 'error', 'errorDescription'] as const) if (form[name]) fields[name] = form[name];
+  for (const name of ['count', 'status', 'delayMs'] as const) if (form[name]) fields[name] = Number(form[name]);
   return fields;
 }
 

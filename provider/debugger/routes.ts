@@ -4,16 +4,17 @@ import type { Client } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import type { AccountRepository } from '../accounts/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
-import { guardedRouter, noStore, readForm, sameSiteForms, sendPage } from '../http/index.js';
+import { guardedRouter, noStore, readFormFields, sameSiteForms, sendPage, type FieldProblem } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { DecisionLog } from '../twofactor/index.js';
+import { authorizationResponse } from './authorization-response.js';
 import type { TokenDecoder } from './decoded-tokens.js';
 import type { EndpointClient } from './endpoint-client.js';
 import { DEBUGGER_CALLBACK_PATH, DEBUGGER_CLIENT_ID, DEBUGGER_PATH, DEBUGGER_SIGNED_OUT_PATH } from './internal-client.js';
 import { authorizeErrorMeaning } from './outcomes.js';
 import { resultView } from './result-page.js';
 import { codeChallengeOf, type DebuggerRun, type DebuggerRuns, type SignInOptions } from './runs.js';
-import { authorizationParams, formValues, readSignInForm, type FieldProblem } from './sign-in-form.js';
+import { authorizationParams, formValues, readSignInForm } from './sign-in-form.js';
 import { textOr } from './text-or.js';
 
 export interface DebuggerDependencies {
@@ -165,7 +166,11 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
   }
 
   bound.get('/callback', (ctx) => callback(ctx, ctx.query));
-  bound.post('/callback', async (ctx) => callback(ctx, await readForm(ctx)));
+  bound.post('/callback', async (ctx) => {
+    const { fields, problem } = await readFormFields(ctx, authorizationResponse);
+    if (problem) return showProblem(ctx, 'Malformed response', `The response's ${problem.field} ${problem.message}: refused. Start again.`);
+    await callback(ctx, fields);
+  });
 
   bound.get('/result', async (ctx) => {
     const run = await currentRun(ctx);

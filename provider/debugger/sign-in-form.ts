@@ -1,12 +1,7 @@
 import { z } from 'zod';
+import type { FieldProblem } from '../http/index.js';
 import { PROMPT_VALUES } from '../oidc/index.js';
 import { RESPONSE_MODES, type ResponseMode, type SignInOptions } from './runs.js';
-
-/** A problem with one field of the form, for the page's summary (`field` is the input's id). */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
 
 /** A field left empty is a parameter not sent. */
 const blankAsAbsent = (value: unknown) => (typeof value !== 'string' ? value : value.trim() === '' ? undefined : value.trim());

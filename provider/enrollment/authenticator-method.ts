@@ -1,9 +1,12 @@
 import type { Context } from 'koa';
-import { matchTotp, newTotpSecret, otpauthUri, qrCodeDataUrl } from '../accounts/index.js';
-import { readForm } from '../http/index.js';
+import { z } from 'zod';
+import { codeText, matchTotp, newTotpSecret, otpauthUri, qrCodeDataUrl } from '../accounts/index.js';
+import { readPageForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { EnrollmentMethod, MethodMount } from './enrollment-method.js';
 import type { Enrollee } from './enrollment-place.js';
+
+const confirmForm = z.object({ AuthCode: codeText('codeWrong') });
 
 /**
  * An authenticator app (TOTP): the QR code (made here, as an inline image) with the `otpauth://` URI
@@ -40,7 +43,9 @@ export const authenticatorMethod: EnrollmentMethod = {
       const secret = await flow.pendingSetup<string>(enrollee.setupKey);
       // The setup expired (or was never shown): show a new one.
       if (secret === undefined) return ctx.redirect(urlFor(enrollee));
-      const code = ((await readForm(ctx))['AuthCode'] ?? '').trim();
+      const { fields, problem } = await readPageForm(ctx, confirmForm);
+      if (problem) return show(ctx, enrollee, secret, problem.message);
+      const code = fields.AuthCode;
       if (code === '') return show(ctx, enrollee, secret, 'codeRequired');
       const timeStep = await matchTotp(secret, code, flow.clock.nowSeconds());
       if (timeStep === undefined) return show(ctx, enrollee, secret, 'codeWrong');

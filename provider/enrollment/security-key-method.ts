@@ -1,9 +1,12 @@
 import type { Context } from 'koa';
+import { z } from 'zod';
 import type { Account } from '../accounts/index.js';
-import { readForm } from '../http/index.js';
-import { credentialsOf, type StoredCredential, type WebAuthnCeremonies, type WebAuthnProblem } from '../webauthn/index.js';
+import { readPageForm } from '../http/index.js';
+import { ceremonyAnswerFields, credentialNameText, credentialsOf, type StoredCredential, type WebAuthnCeremonies, type WebAuthnProblem } from '../webauthn/index.js';
 import type { EnrollmentMethod, MethodMount } from './enrollment-method.js';
 import type { Enrollee } from './enrollment-place.js';
+
+const enrollForm = z.object({ ...ceremonyAnswerFields, Name: credentialNameText() });
 
 /** The account with `credential` among its credentials (it is already there, unless replacing a lost factor took it off). */
 const withCredential = (account: Account, credential: StoredCredential): Account => ({
@@ -44,8 +47,9 @@ export function securityKeyMethod(ceremonies: WebAuthnCeremonies): EnrollmentMet
       router.post(route, async (ctx) => {
         const enrollee = await place.enrollee(ctx);
         if (!enrollee) return;
-        const form = await readForm(ctx);
-        const result = await ceremonies.register(form, enrollee.setupKey, enrollee.account, 'security-key', form['Name'] ?? '');
+        const { fields: form } = await readPageForm(ctx, enrollForm);
+        if (!form) return show(ctx, enrollee, 'webauthnFailed');
+        const result = await ceremonies.register(form, enrollee.setupKey, enrollee.account, 'security-key', form.Name);
         if (!result.ok) return show(ctx, enrollee, result.problem);
         const emergencyCode = await flow.complete(enrollee, (account) => withCredential(account, result.credential));
         await place.enrolled(ctx, enrollee, emergencyCode, 'hwk');

@@ -17,13 +17,16 @@ export async function readText(ctx: Context): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const forms = new WeakMap<Context['req'], Promise<Record<string, string>>>();
+/** A form's fields as sent: a name sent twice (`a=1&a=2`) is a list, as Koa's body parsers give it. */
+export type SentForm = Record<string, string | string[]>;
+
+const forms = new WeakMap<Context['req'], Promise<SentForm>>();
 
 /**
- * An HTML form post (`application/x-www-form-urlencoded`); a field sent twice keeps its first value.
- * Read once per request, so a guard and the route both see it.
+ * An HTML form post (`application/x-www-form-urlencoded`), as sent; routes read it through a schema
+ * (form-fields.ts). Read once per request, so a guard and the route both see it.
  */
-export function readForm(ctx: Context): Promise<Record<string, string>> {
+export function readSentForm(ctx: Context): Promise<SentForm> {
   let form = forms.get(ctx.req);
   if (!form) {
     form = parseForm(ctx);
@@ -32,11 +35,14 @@ export function readForm(ctx: Context): Promise<Record<string, string>> {
   return form;
 }
 
-async function parseForm(ctx: Context): Promise<Record<string, string>> {
+async function parseForm(ctx: Context): Promise<SentForm> {
   if (!ctx.is('application/x-www-form-urlencoded')) return {};
-  const form: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(await readText(ctx))) form[key] ??= value;
-  return form;
+  const form = new Map<string, string | string[]>();
+  for (const [key, value] of new URLSearchParams(await readText(ctx))) {
+    const earlier = form.get(key);
+    form.set(key, earlier === undefined ? value : [earlier, value].flat());
+  }
+  return Object.fromEntries(form);
 }
 
 /** A JSON object body; an empty body is `{}`. Anything else is a 400 with a reason. */

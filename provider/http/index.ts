@@ -1,4 +1,6 @@
-export { readForm, readJson, readText } from './body.js';
+export { readJson, readText } from './body.js';
+export { readFormFields, type FieldProblem, type FormFields } from './form-fields.js';
+export { checkbox, choiceOf, hiddenText, readPageForm, typedText } from './page-form.js';
 export { errorEdge, jsonShape, pageShape, negotiatedShape, httpStatusOf, type ErrorShape, type Failure } from './error-edge.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { staticAssets } from './static-assets.js';

@@ -115,6 +115,7 @@ const en = {
   passwordNeedsSpecial: 'The password must contain a special character, such as ! or #.',
   passwordBreached: 'This password appears in lists of leaked passwords. Choose another one.',
   passwordReused: 'You have used this password recently. Choose one you have not used for your last 5 passwords.',
+  passwordTooLong: 'Choose a password of at most 512 characters.',
   passwordsDiffer: 'The two passwords are not the same.',
   currentPasswordWrong: 'The current password is not correct.',
   accountLocked: 'Too many failed sign-in attempts. The account is locked for 30 minutes.',
@@ -135,6 +136,7 @@ const en = {
   backToControlRoom: 'Back to the control room',
   formRefusedTitle: 'The form was not accepted',
   formRefusedText: 'It came from another site, or the page it was on has expired. Open the page again and retry.',
+  formNotAsSent: 'Part of the form was not sent as the page has it. Open the page again and retry.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -254,6 +256,7 @@ const sv: Messages = {
   passwordNeedsSpecial: 'Lösenordet måste innehålla ett specialtecken, till exempel ! eller #.',
   passwordBreached: 'Lösenordet finns i listor över läckta lösenord. Välj ett annat.',
   passwordReused: 'Du har använt lösenordet nyligen. Välj ett som inte är något av dina 5 senaste.',
+  passwordTooLong: 'Välj ett lösenord på högst 512 tecken.',
   passwordsDiffer: 'Lösenorden är inte likadana.',
   currentPasswordWrong: 'Det nuvarande lösenordet är inte korrekt.',
   accountLocked: 'För många misslyckade inloggningsförsök. Kontot är låst i 30 minuter.',
@@ -274,6 +277,7 @@ const sv: Messages = {
   backToControlRoom: 'Tillbaka till kontrollrummet',
   formRefusedTitle: 'Formuläret togs inte emot',
   formRefusedText: 'Det kom från en annan webbplats, eller så har sidan det låg på gått ut. Öppna sidan igen och försök på nytt.',
+  formNotAsSent: 'En del av formuläret skickades inte som sidan har det. Öppna sidan igen och försök på nytt.',
 };
 
 export const LANGUAGES = ['en', 'sv'] as const;

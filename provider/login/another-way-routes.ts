@@ -1,11 +1,15 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { looksLikeEmergencyCode, useEmergencyCode, type Account, type TwoFactorAttempts } from '../accounts/index.js';
-import { readForm } from '../http/index.js';
+import { z } from 'zod';
+import { codeText, looksLikeEmergencyCode, useEmergencyCode, type Account, type TwoFactorAttempts } from '../accounts/index.js';
+import { choiceOf, readPageForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import { hasSecurityKey } from '../webauthn/index.js';
 import { stepPath, type InteractionPages, type PendingStep, type Step } from './interaction-pages.js';
 import { challengeStep } from './proceed.js';
+
+const emergencyCodeForm = z.object({ AuthCode: codeText('emergencyCodeWrong') });
+const lostAuthenticatorForm = z.object({ Choice: choiceOf(['lost', 'kept'], 'lostAuthenticatorChoose') });
 
 export interface AnotherWayRouteDependencies {
   pages: InteractionPages;
@@ -58,7 +62,9 @@ export function anotherWayRoutes(router: Router, { pages, attempts }: AnotherWay
   router.post('/interaction/:uid/use-emergency-code', async (ctx) => {
     const at = await pages.pendingStep(ctx, ['challenge']);
     if (!at) return;
-    const code = ((await readForm(ctx))['AuthCode'] ?? '').trim();
+    const { fields, problem } = await readPageForm(ctx, emergencyCodeForm);
+    if (problem) return showEmergencyForm(ctx, at, problem.message);
+    const code = fields.AuthCode;
     if (code === '') return showEmergencyForm(ctx, at, 'emergencyCodeRequired');
     const attempt = await attempts.begin(at.account.sub);
     if (!attempt) return showEmergencyForm(ctx, at, 'codeLocked');
@@ -95,9 +101,9 @@ export function anotherWayRoutes(router: Router, { pages, attempts }: AnotherWay
   router.post('/interaction/:uid/lost-authenticator', async (ctx) => {
     const at = await afterEmergencyCode(ctx);
     if (!at) return;
-    const choice = (await readForm(ctx))['Choice'];
-    if (choice === 'kept') return pages.go(ctx, at.found.uid, '/emergency-code');
-    if (choice !== 'lost') return showQuestion(ctx, at, true);
+    const { fields, problem } = await readPageForm(ctx, lostAuthenticatorForm);
+    if (problem) return showQuestion(ctx, at, true);
+    if (fields.Choice === 'kept') return pages.go(ctx, at.found.uid, '/emergency-code');
     await pages.states.save(at.found.uid, { ...at.state, replacingAuthenticator: true });
     pages.go(ctx, at.found.uid, '/enroll');
   });

@@ -2,10 +2,11 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { errors } from 'oidc-provider';
 import type { LinkTokens } from '../accounts/index.js';
-import { readForm, showMessage } from '../http/index.js';
+import { readPageForm, showMessage } from '../http/index.js';
 import type { AccountMails } from '../mail/index.js';
 import type { SignInDecisions } from '../twofactor/index.js';
 import { readEmailField } from './email.js';
+import { forgotForm } from './forgot-form.js';
 import { stepPath, type InteractionPages } from './interaction-pages.js';
 import { proceedAfterFirstFactor } from './proceed.js';
 
@@ -26,13 +27,14 @@ export function forgotRoutes(router: Router, { pages, mails, tokens, signIn }: F
 
   router.post('/interaction/:uid/forgot', async (ctx) => {
     const found = await pages.details(ctx);
-    const form = await readForm(ctx);
-    const username = (form['Username'] ?? '').trim();
-    const { email, problem } = readEmailField(username);
     const backUrl = stepPath(found.uid, '');
+    const { fields, problem: refused } = await readPageForm(ctx, forgotForm);
+    if (refused) return pages.render(ctx, found, 'forgot', '/forgot', { username: '', backUrl, errors: [refused] });
+    const { Username: username, Choice: choice } = fields;
+    const { email, problem } = readEmailField(username);
     if (problem) return pages.render(ctx, found, 'forgot', '/forgot', { username, backUrl, errors: [{ field: 'Username', message: problem }] });
     const account = await pages.accounts.findByEmail(email);
-    if (account && form['Choice'] === 'link') await mails.oneTimeLink(account, found.uid);
+    if (account && choice === 'link') await mails.oneTimeLink(account, found.uid);
     else if (account) await mails.passwordReset(account);
     await pages.render(ctx, found, 'check-inbox', '/forgot', { username: email, backUrl });
   });

@@ -1,10 +1,16 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { readForm } from '../http/index.js';
+import { z } from 'zod';
+import { choiceOf, readPageForm } from '../http/index.js';
+import type { MessageKey } from '../i18n/index.js';
 import type { SignInDecisions } from '../twofactor/index.js';
-import type { WebAuthnCeremonies, WebAuthnProblem } from '../webauthn/index.js';
+import { ceremonyAnswerFields, credentialNameText, type WebAuthnCeremonies } from '../webauthn/index.js';
 import { stepPath, type Details, type InteractionPages } from './interaction-pages.js';
 import { proceed } from './proceed.js';
+
+/** A passkey sign-in, from the identifier or the password page. */
+const passkeyForm = z.object({ ...ceremonyAnswerFields, From: choiceOf(['identifier', 'password']).optional() });
+const offerForm = z.object({ ...ceremonyAnswerFields, Name: credentialNameText() });
 
 export interface PasskeyRouteDependencies {
   pages: InteractionPages;
@@ -20,7 +26,7 @@ export interface PasskeyRouteDependencies {
  */
 export function passkeyRoutes(router: Router, { pages, signIn, ceremonies }: PasskeyRouteDependencies): void {
   /** Back on the page the ceremony started from, with why it failed. */
-  async function refused(ctx: Context, found: Details, from: string | undefined, problem: WebAuthnProblem): Promise<void> {
+  async function refused(ctx: Context, found: Details, from: string | undefined, problem: MessageKey): Promise<void> {
     const state = await pages.states.get(found.uid);
     const errors = [{ field: 'passkey-button', message: problem }];
     if (state && from === 'password') {
@@ -36,9 +42,10 @@ export function passkeyRoutes(router: Router, { pages, signIn, ceremonies }: Pas
 
   router.post('/interaction/:uid/passkey', async (ctx) => {
     const found = await pages.details(ctx);
-    const form = await readForm(ctx);
-    const result = await ceremonies.verifyAssertion(form, found.uid, 'passkey-sign-in');
-    if (!result.ok) return refused(ctx, found, form['From'], result.problem);
+    const { fields, problem } = await readPageForm(ctx, passkeyForm);
+    if (problem) return refused(ctx, found, undefined, problem.message);
+    const result = await ceremonies.verifyAssertion(fields, found.uid, 'passkey-sign-in');
+    if (!result.ok) return refused(ctx, found, fields.From, result.problem);
     const { account } = result;
     const clientId = String(found.params['client_id']);
     const decision = await signIn.afterPasskey(ctx, { uid: found.uid, params: found.params, clientId, client: await pages.provider.Client.find(clientId), details: found.prompt.details }, account);
@@ -57,7 +64,7 @@ export function passkeyRoutes(router: Router, { pages, signIn, ceremonies }: Pas
     return { found, state, account, completion: state.pendingCompletion };
   }
 
-  const showOffer = (ctx: Context, found: Details, problem?: WebAuthnProblem) =>
+  const showOffer = (ctx: Context, found: Details, problem?: MessageKey) =>
     pages.render(ctx, found, 'passkey-offer', '/passkey-offer', {
       skipAction: stepPath(found.uid, '/passkey-offer') + '/skip',
       errors: problem ? [{ field: 'passkey-button', message: problem }] : [],
@@ -76,8 +83,9 @@ export function passkeyRoutes(router: Router, { pages, signIn, ceremonies }: Pas
   router.post('/interaction/:uid/passkey-offer', async (ctx) => {
     const at = await held(ctx);
     if (!at) return;
-    const form = await readForm(ctx);
-    const result = await ceremonies.register(form, at.found.uid, at.account, 'passkey', form['Name'] ?? '');
+    const { fields, problem } = await readPageForm(ctx, offerForm);
+    if (problem) return showOffer(ctx, at.found, problem.message);
+    const result = await ceremonies.register(fields, at.found.uid, at.account, 'passkey', fields.Name);
     if (!result.ok) return showOffer(ctx, at.found, result.problem);
     await pages.finish(ctx, at.found, result.account, at.completion.withTwoFactor, 'pwd', at.completion.secondFactor);
   });

@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
-import { verifyPassword, type LinkTokens, type LoginLockout } from '../accounts/index.js';
-import { readForm } from '../http/index.js';
+import { z } from 'zod';
+import { emailText, passwordText, verifyPassword, type LinkTokens, type LoginLockout } from '../accounts/index.js';
+import { checkbox, choiceOf, readPageForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import { TWO_FACTOR_PROMPT } from '../oidc/index.js';
 import type { SignInDecisions } from '../twofactor/index.js';
@@ -9,6 +10,11 @@ import { stepPath, type InteractionPages } from './interaction-pages.js';
 import { takeParkedOneTimeToken } from './one-time-sign-in.js';
 import { proceed, proceedAfterFirstFactor } from './proceed.js';
 import { rememberEmailChoice, savedEmail } from './saved-email.js';
+
+const identifierForm = z.object({ Username: emailText(), SaveEmail: checkbox() });
+
+/** The page's script says whether this browser could make a passkey (`true`), or not (empty). */
+const passwordForm = z.object({ Password: passwordText('wrongCredentials'), PasskeyCapable: choiceOf(['true', '']).optional() });
 
 export interface PasswordRouteDependencies {
   pages: InteractionPages;
@@ -48,9 +54,9 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
 
   router.post('/interaction/:uid', async (ctx) => {
     const found = await pages.details(ctx);
-    const form = await readForm(ctx);
-    const username = form['Username'] ?? '';
-    const saveEmail = form['SaveEmail'] !== undefined && form['SaveEmail'] !== 'false';
+    const { fields, problem: refused } = await readPageForm(ctx, identifierForm);
+    if (refused) return pages.render(ctx, found, 'identifier', '', { username: '', saveEmail: false, errors: [refused] });
+    const { Username: username, SaveEmail: saveEmail } = fields;
     const { email, problem } = readEmailField(username);
     if (problem) return pages.render(ctx, found, 'identifier', '', { username, saveEmail, errors: [{ field: 'Username', message: problem }] });
     await rememberEmailChoice(ctx, email, saveEmail);
@@ -69,10 +75,11 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
     const found = await pages.details(ctx);
     const state = await pages.states.get(found.uid);
     if (!state) return pages.go(ctx, found.uid, '');
-    const form = await readForm(ctx);
-    const password = form['Password'] ?? '';
     const rejected = (message: MessageKey) =>
       pages.render(ctx, found, 'password', '/password', { username: state.email, forgotUrl: stepPath(found.uid, '/forgot'), errors: [{ field: 'Password', message }] });
+    const { fields, problem } = await readPageForm(ctx, passwordForm);
+    if (problem) return rejected(problem.message);
+    const { Password: password, PasskeyCapable: passkeyCapable } = fields;
     if (password === '') return rejected('passwordRequired');
 
     const account = await pages.accounts.findByEmail(state.email);
@@ -83,7 +90,7 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
     await attempt.succeeded();
 
     // The page's script says whether this browser could make a passkey: only then is one offered afterwards.
-    const signedIn = { ...state, firstFactor: 'pwd' as const, passkeyCapable: form['PasskeyCapable'] === 'true' };
+    const signedIn = { ...state, firstFactor: 'pwd' as const, passkeyCapable: passkeyCapable === 'true' };
     await pages.states.save(found.uid, signedIn);
     await proceedAfterFirstFactor(pages, signIn, ctx, found, signedIn, account);
   });

@@ -1,10 +1,13 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
+import { z } from 'zod';
 import { hasSecondFactor } from '../accounts/index.js';
-import { readForm } from '../http/index.js';
+import { checkbox, readPageForm } from '../http/index.js';
 import type { RememberedDevices } from '../risk/index.js';
-import { hasSecurityKey, type WebAuthnCeremonies, type WebAuthnProblem } from '../webauthn/index.js';
+import { ceremonyAnswerFields, hasSecurityKey, type WebAuthnCeremonies, type WebAuthnProblem } from '../webauthn/index.js';
 import { stepPath, type InteractionPages, type PendingStep } from './interaction-pages.js';
+
+const signInForm = z.object({ ...ceremonyAnswerFields, RememberCode: checkbox() });
 
 export interface SecurityKeyRouteDependencies {
   pages: InteractionPages;
@@ -48,8 +51,9 @@ export function securityKeyRoutes(router: Router, { pages, devices, ceremonies }
   router.post('/interaction/:uid/security-key', async (ctx) => {
     const at = await pending(ctx);
     if (!at) return;
-    const form = await readForm(ctx);
-    const state = { ...at.state, rememberDevice: form['RememberCode'] === 'true' };
+    const { fields: form } = await readPageForm(ctx, signInForm);
+    if (!form) return show(ctx, at, 'webauthnFailed');
+    const state = { ...at.state, rememberDevice: form.RememberCode };
     const result = await ceremonies.verifyAssertion(form, at.found.uid, 'security-key', at.account);
     if (!result.ok) return show(ctx, { ...at, state }, result.problem);
     if (state.rememberDevice) await devices.remember(ctx, at.account.sub);

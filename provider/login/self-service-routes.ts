@@ -1,13 +1,17 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { hashPassword, newPasswordProblems, withPasswordHash, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
+import { z } from 'zod';
+import { hashPassword, newPasswordFields, newPasswordProblems, withPasswordHash, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
 import { signInUrl } from '../account-settings/internal-client.js';
-import { guardedRouter, noStore, readForm, sameSiteForms, sendPage, showMessage } from '../http/index.js';
-import { negotiateLanguage } from '../i18n/index.js';
+import { guardedRouter, noStore, readPageForm, sameSiteForms, sendPage, showMessage } from '../http/index.js';
+import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
 import { readEmailField } from './email.js';
+import { forgotForm } from './forgot-form.js';
 import { linkInvalid } from './forgot-routes.js';
 import { parkOneTimeToken } from './one-time-sign-in.js';
+
+const setPasswordForm = z.object(newPasswordFields());
 
 export interface SelfServiceDependencies {
   issuer: string;
@@ -30,12 +34,13 @@ export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
   router.get('/forgot-password', (ctx) => page(ctx, 'forgot', { action: '/forgot-password', username: String(ctx.query['email'] ?? '') }));
 
   router.post('/forgot-password', async (ctx) => {
-    const form = await readForm(ctx);
-    const username = (form['Username'] ?? '').trim();
+    const { fields, problem: refused } = await readPageForm(ctx, forgotForm);
+    if (refused) return page(ctx, 'forgot', { action: '/forgot-password', username: '', errors: [refused] });
+    const { Username: username, Choice: choice } = fields;
     const { email, problem } = readEmailField(username);
     if (problem) return page(ctx, 'forgot', { action: '/forgot-password', username, errors: [{ field: 'Username', message: problem }] });
     const account = await deps.accounts.findByEmail(email);
-    if (account && form['Choice'] === 'link') await deps.mails.oneTimeLink(account);
+    if (account && choice === 'link') await deps.mails.oneTimeLink(account);
     else if (account) await deps.mails.passwordReset(account);
     page(ctx, 'check-inbox', { username: email });
   });
@@ -53,13 +58,14 @@ export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
     const link = await deps.tokens.peek(token, 'password-reset');
     const account = link ? await deps.accounts.findBySub(link.sub) : undefined;
     if (!account) return linkInvalid(ctx);
-    const form = await readForm(ctx);
-    const problems = await newPasswordProblems(account, form['Password'] ?? '', form['ConfirmPassword'] ?? '');
-    if (problems.length) {
-      return page(ctx, 'set-password', { action: `/reset-password?token=${encodeURIComponent(token)}`, username: account.email, errors: problems.map((message) => ({ field: 'Password', message })) });
-    }
+    const showProblems = (errors: { field: string; message: MessageKey }[]) =>
+      page(ctx, 'set-password', { action: `/reset-password?token=${encodeURIComponent(token)}`, username: account.email, errors });
+    const { fields, problem } = await readPageForm(ctx, setPasswordForm);
+    if (problem) return showProblems([{ field: 'Password', message: problem.message }]);
+    const problems = await newPasswordProblems(account, fields.Password, fields.ConfirmPassword);
+    if (problems.length) return showProblems(problems.map((message) => ({ field: 'Password', message })));
     if (!(await deps.tokens.consume(token, 'password-reset'))) return linkInvalid(ctx);
-    const passwordHash = await hashPassword(form['Password']!, deps.passwordHashCost);
+    const passwordHash = await hashPassword(fields.Password, deps.passwordHashCost);
     await deps.accounts.update(account.sub, (current) => withPasswordHash(current, passwordHash));
     await deps.lockout.unlock(account.sub);
     showMessage(ctx, { heading: 'passwordChangedTitle', lines: ['passwordChangedText'], link: { url: '/account', label: 'goToAccount' } });

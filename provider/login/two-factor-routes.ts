@@ -1,11 +1,14 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { hasSecondFactor, looksLikeEmergencyCode, matchTotp, useEmergencyCode, type TwoFactorAttempts } from '../accounts/index.js';
-import { readForm } from '../http/index.js';
+import { z } from 'zod';
+import { codeText, hasSecondFactor, looksLikeEmergencyCode, matchTotp, useEmergencyCode, type TwoFactorAttempts } from '../accounts/index.js';
+import { checkbox, readPageForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { RememberedDevices } from '../risk/index.js';
 import { stepPath, type Details, type InteractionPages, type PendingStep } from './interaction-pages.js';
 import type { LoginState } from './login-state.js';
+
+const codeForm = z.object({ AuthCode: codeText('codeWrong'), RememberCode: checkbox() });
 
 export interface TwoFactorRouteDependencies {
   pages: InteractionPages;
@@ -47,9 +50,10 @@ export function twoFactorRoutes(router: Router, { pages, attempts, devices }: Tw
     const at = await pending(ctx);
     if (!at) return;
     const { found, account } = at;
-    const form = await readForm(ctx);
-    const state = { ...at.state, rememberDevice: form['RememberCode'] !== undefined && form['RememberCode'] !== 'false' };
-    const code = (form['AuthCode'] ?? '').trim();
+    const { fields, problem } = await readPageForm(ctx, codeForm);
+    if (problem) return show(ctx, found, at.state, problem.message);
+    const state = { ...at.state, rememberDevice: fields.RememberCode };
+    const code = fields.AuthCode;
 
     if (code === '') return show(ctx, found, state, 'codeRequired');
     const attempt = await attempts.begin(account.sub);

@@ -1,7 +1,7 @@
 import type { AuthenticatorTransport, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Account, AccountRepository } from '../accounts/index.js';
 import type { Clock } from '../time/index.js';
-import { parseAssertion, parseAttestation, type ClientData, type WebAuthnProblem } from './ceremony-answer.js';
+import { parseAssertion, parseAttestation, type CeremonyAnswer, type ClientData, type WebAuthnProblem } from './ceremony-answer.js';
 import { CHALLENGE_SECONDS, type CeremonyPurpose, type WebAuthnChallenges } from './challenges.js';
 import { credentialsOf, MAX_CREDENTIAL_NAME, type CredentialKind, type StoredCredential } from './credential.js';
 
@@ -10,7 +10,6 @@ let loaded: Promise<SimpleWebAuthn> | undefined;
 /** Loaded on the first ceremony, not at start-up. */
 const webauthn = (): Promise<SimpleWebAuthn> => (loaded ??= import('@simplewebauthn/server'));
 
-export type Form = Record<string, string | undefined>;
 export type SignedIn = { ok: true; account: Account; credential: StoredCredential } | { ok: false; problem: WebAuthnProblem };
 export type Registered = { ok: true; account: Account; credential: StoredCredential } | { ok: false; problem: WebAuthnProblem };
 
@@ -58,7 +57,7 @@ export class WebAuthnCeremonies {
    * signature, and the counter moving forward. A passkey names its account (the user handle) and must
    * have verified the user; at the 2FA step the key must be one of `account`'s security keys.
    */
-  async verifyAssertion(form: Form, binding: string, purpose: 'passkey-sign-in' | 'security-key', account?: Account): Promise<SignedIn> {
+  async verifyAssertion(form: CeremonyAnswer, binding: string, purpose: 'passkey-sign-in' | 'security-key', account?: Account): Promise<SignedIn> {
     const answer = parseAssertion(form);
     if (!answer.ok) return answer;
     const { credential: response, clientData } = answer;
@@ -110,7 +109,7 @@ export class WebAuthnCeremonies {
   }
 
   /** Checks an attestation and adds the credential to the account (a credential id belongs to one credential). */
-  async register(form: Form, binding: string, account: Account, kind: CredentialKind, name: string): Promise<Registered> {
+  async register(form: CeremonyAnswer, binding: string, account: Account, kind: CredentialKind, name: string): Promise<Registered> {
     const answer = parseAttestation(form);
     if (!answer.ok) return answer;
     const { credential: response, clientData } = answer;

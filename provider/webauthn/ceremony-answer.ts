@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { hiddenText, typedText } from '../http/page-form.js';
+import { MAX_CREDENTIAL_NAME } from './credential.js';
 
 /**
  * What the page's script posts: `WebAuthnResponse`, the credential as JSON (@simplewebauthn/browser's
@@ -6,6 +8,18 @@ import { z } from 'zod';
  */
 export const RESPONSE_FIELD = 'WebAuthnResponse';
 export const ERROR_FIELD = 'WebAuthnError';
+
+/** The two fields of a ceremony's form (the page's script fills one in), for the form's schema; a hand-made answer too long to be one fails. */
+export const ceremonyAnswerFields = {
+  [RESPONSE_FIELD]: hiddenText(65_536, 'webauthnFailed'),
+  [ERROR_FIELD]: hiddenText(64, 'webauthnFailed'),
+};
+
+/** The name a user gives a credential (trimmed; empty where a default name is given). */
+export const credentialNameText = () => typedText('credentialNameInvalid', { max: MAX_CREDENTIAL_NAME, trim: true });
+
+/** A ceremony's form, read: what `ceremonyAnswerFields` gives. */
+export type CeremonyAnswer = Partial<Record<typeof RESPONSE_FIELD | typeof ERROR_FIELD, string>>;
 
 export type WebAuthnProblem =
   | 'webauthnCancelled'
@@ -55,7 +69,7 @@ function browserProblem(name: string): WebAuthnProblem {
 
 export type ParsedAnswer<T> = { ok: true; credential: T; clientData: ClientData } | { ok: false; problem: WebAuthnProblem };
 
-function parse<T>(form: Record<string, string | undefined>, schema: z.ZodType<T>): ParsedAnswer<T> {
+function parse<T>(form: CeremonyAnswer, schema: z.ZodType<T>): ParsedAnswer<T> {
   const error = form[ERROR_FIELD];
   if (error) return { ok: false, problem: browserProblem(error) };
   try {
@@ -67,5 +81,5 @@ function parse<T>(form: Record<string, string | undefined>, schema: z.ZodType<T>
   }
 }
 
-export const parseAssertion = (form: Record<string, string | undefined>): ParsedAnswer<AssertionJson> => parse(form, assertion);
-export const parseAttestation = (form: Record<string, string | undefined>): ParsedAnswer<AttestationJson> => parse(form, attestation);
+export const parseAssertion = (form: CeremonyAnswer): ParsedAnswer<AssertionJson> => parse(form, assertion);
+export const parseAttestation = (form: CeremonyAnswer): ParsedAnswer<AttestationJson> => parse(form, attestation);
