@@ -273,7 +273,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
     apiRoutes({ issuer, signingKeys: keys, tokenTimes: serviceTokens, provisioning, mails }),
     loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, enrollment, ceremonies }),
     selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens, enrollment, ceremonies }),
+    accountSettingsRoutes({ provider, accounts, attempts, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens, enrollment, ceremonies }),
   ];
 
   provider.use(validHost());

@@ -8,7 +8,6 @@ import { enrollmentMethods, enrollmentWizard, type Enrollee, type EnrollmentFlow
 import { guardedRouter, noStore, readPageForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import type { AccountMails } from '../mail/index.js';
-import type { Store } from '../store/index.js';
 import { credentialsOf, type WebAuthnCeremonies } from '../webauthn/index.js';
 import { mailChoice } from '../login/forgot-form.js';
 import { credentialSettingsRoutes } from './credential-routes.js';
@@ -21,7 +20,6 @@ export interface AccountSettingsDependencies {
   provider: Provider;
   accounts: AccountRepository;
   attempts: TwoFactorAttempts;
-  store: Store;
   directory: Directory;
   issuer: string;
   mails: AccountMails;
@@ -38,7 +36,7 @@ export interface AccountSettingsDependencies {
  * cookie alone authenticates, and SameSite=Lax does not keep out a page on another localhost port:
  * every form carries a token bound to the session, and a post from another site is refused before that.
  */
-export function accountSettingsRoutes({ provider, accounts, attempts, store, directory, issuer, mails, lockout, passwordHashCost, formTokens, enrollment, ceremonies }: AccountSettingsDependencies): Router {
+export function accountSettingsRoutes({ provider, accounts, attempts, directory, issuer, mails, lockout, passwordHashCost, formTokens, enrollment, ceremonies }: AccountSettingsDependencies): Router {
   const sessionId = async (ctx: Context): Promise<string> => (ctx.state['sessionId'] ??= (await provider.Session.get(ctx)).jti);
   const back = { url: ACCOUNT_PATH, label: 'goToAccount' } as const;
   const router = guardedRouter(ACCOUNT_PATH, noStore(), sameSiteForms(issuer, back), formTokens.guard(sessionId, back));

@@ -17,9 +17,9 @@ export interface MethodMount<E extends Enrollee = Enrollee> {
   /** The method's route at this place: the wizard's route plus the method's step. */
   route: string;
   /** The method's URL for this enrollee. */
-  urlFor(enrollee: E): string;
+  urlFor: (enrollee: E) => string;
   /** Links to every other method, to render on this method's page. */
-  otherChoices(enrollee: E): MethodChoice[];
+  otherChoices: (enrollee: E) => MethodChoice[];
 }
 
 /**
