@@ -24,9 +24,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         `  public API ${emulator.publicApiUrl}/v1.0\n` +
         `  fixtures   ${settings.fixturesPath ?? DEFAULT_FIXTURES_PATH}\n` +
         `  store      ${settings.store}${settings.store === 'redis' ? ` (${settings.redisUrl}, prefix ${settings.redisPrefix})` : ''}\n` +
-        (emulator.mail
-          ? `  mail       SMTP 127.0.0.1:${emulator.mail.smtpPort}, MailHog API ${emulator.mail.apiUrl}/api/v2/messages, mailbox ${emulator.url}/_mock/mail\n`
-          : `  mail       SMTP ${settings.smtpUrl}\n`),
+        (emulator.mail ? `  mail       SMTP 127.0.0.1:${emulator.mail.smtpPort}, MailHog API ${emulator.mail.apiUrl}/api/v2/messages, mailbox ${emulator.url}/_mock/mail\n` : `  mail       SMTP ${settings.smtpUrl}\n`),
     );
     const stop = (signal: string) => {
       logger.info(`${signal}: closing`);

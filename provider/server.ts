@@ -79,10 +79,7 @@ type Closer = () => Promise<void> | void;
  */
 export async function startEmulator(settings: Settings, logger: Logger = createLogger(settings.logLevel)): Promise<RunningEmulator> {
   const fixturesPath = settings.fixturesPath ?? DEFAULT_FIXTURES_PATH;
-  const [fixtures, keys] = await Promise.all([
-    readFixtureFile(fixturesPath).then((file) => prepareFixtures(file, settings.passwordHashCost)),
-    loadSigningKeys(settings.signingKeysPath),
-  ]);
+  const [fixtures, keys] = await Promise.all([readFixtureFile(fixturesPath).then((file) => prepareFixtures(file, settings.passwordHashCost)), loadSigningKeys(settings.signingKeysPath)]);
 
   const closers: Closer[] = [];
   const closeAll = async () => {
@@ -306,9 +303,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
 
 function listen(server: Server, port: number, host: string, setting: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new StartupError(error.code === 'EADDRINUSE' ? `${setting} ${port} on ${host} is already in use (set ${setting}, or 0 for a free one)` : error.message)),
-    );
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new StartupError(error.code === 'EADDRINUSE' ? `${setting} ${port} on ${host} is already in use (set ${setting}, or 0 for a free one)` : error.message)));
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
 }

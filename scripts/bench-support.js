@@ -72,7 +72,10 @@ export const TARGETS = {
   },
   'peer-library': {
     label: 'peer, in-process (its library)',
-    args: () => inProcess(`import { OAuth2Server } from 'oauth2-mock-server'; import { readFileSync } from 'node:fs'; const server = new OAuth2Server(); await server.issuer.keys.add(JSON.parse(readFileSync(${JSON.stringify(keyFileOnce())}, 'utf8'))); await server.start(PORT, '127.0.0.1');`),
+    args: () =>
+      inProcess(
+        `import { OAuth2Server } from 'oauth2-mock-server'; import { readFileSync } from 'node:fs'; const server = new OAuth2Server(); await server.issuer.keys.add(JSON.parse(readFileSync(${JSON.stringify(keyFileOnce())}, 'utf8'))); await server.start(PORT, '127.0.0.1');`,
+      ),
     ready: '/.well-known/openid-configuration',
   },
   bare: {

@@ -89,18 +89,24 @@ async function signIns() {
     const server = await start(run.name, { env: run.env, inspect: true });
     let before;
     try {
-      const r = await load(server, { workload: run.workload, concurrency: BROWSERS, seconds: SECONDS, warmupSeconds: 2 }, {
-        beforeMeasuring: async () => {
-          before = await server.collectGarbage();
+      const r = await load(
+        server,
+        { workload: run.workload, concurrency: BROWSERS, seconds: SECONDS, warmupSeconds: 2 },
+        {
+          beforeMeasuring: async () => {
+            before = await server.collectGarbage();
+          },
         },
-      });
+      );
       await sleep(200);
       const after = await server.collectGarbage();
       const perSignIn = (mb) => `${((mb * 1024) / Math.max(1, r.done)).toFixed(1)} KB a sign-in`;
       figures[run.key] = { signInsPerSecond: r.perSecond, cpuPerSignInMs: r.cpuPerRequestMs, rssBeforeMb: before.rssMb, rssAfterMb: after.rssMb, heapBeforeMb: before.heapMb, heapAfterMb: after.heapMb };
       const label = run.name === 'floor' ? TARGETS.floor.label : `${run.name}, ${run.env.STORE} store`;
       log(`  ${label.padEnd(48)} ${fmt(r.perSecond, 'sign-ins/s')}   server CPU ${r.cpuPerRequestMs.toFixed(1)} ms/sign-in   p50 ${r.p50.toFixed(0)} ms   p95 ${r.p95.toFixed(0)} ms   sign-ins ${r.done}   failed ${r.failures}`);
-      log(`  ${''.padEnd(48)} after a full GC: RSS ${before.rssMb.toFixed(0)} → ${after.rssMb.toFixed(0)} MB (${perSignIn(after.rssMb - before.rssMb)}), JS heap ${before.heapMb.toFixed(1)} → ${after.heapMb.toFixed(1)} MB (${perSignIn(after.heapMb - before.heapMb)})`);
+      log(
+        `  ${''.padEnd(48)} after a full GC: RSS ${before.rssMb.toFixed(0)} → ${after.rssMb.toFixed(0)} MB (${perSignIn(after.rssMb - before.rssMb)}), JS heap ${before.heapMb.toFixed(1)} → ${after.heapMb.toFixed(1)} MB (${perSignIn(after.heapMb - before.heapMb)})`,
+      );
       if (r.firstError) log(`    first failure: ${r.firstError}`);
     } finally {
       await server.stop();
@@ -152,11 +158,17 @@ function summary() {
     figureRow(title, { peer: f('peer', field), bare: f('bare', field), floor: f('floor', field), base: f('baseline', field), ours: f('ours', field), limit: f('bare', field), goal, unit });
   }
   figureRow('in-process start (the libraries), process start → first 200', { peer: f('peer-library', 'readyMs'), bare: f('bare', 'readyMs'), ours: f('ours-library', 'readyMs'), limit: f('bare', 'readyMs'), goal: '', unit: 'ms' });
-  for (const [title, store, goal] of [['full password sign-ins/s (pages + code exchange), memory', 'memory', '≥ 400'], ['same, Redis', 'redis', '≥ 300']]) {
+  for (const [title, store, goal] of [
+    ['full password sign-ins/s (pages + code exchange), memory', 'memory', '≥ 400'],
+    ['same, Redis', 'redis', '≥ 300'],
+  ]) {
     const floor = f('floor-sign-in', 'signInsPerSecond');
     figureRow(title, { floor, base: f(`baseline-${store}`, 'signInsPerSecond'), ours: f(`ours-${store}`, 'signInsPerSecond'), limit: floor, goal, unit: '' });
   }
-  for (const [title, store] of [['server CPU per sign-in, memory', 'memory'], ['same, Redis', 'redis']]) {
+  for (const [title, store] of [
+    ['server CPU per sign-in, memory', 'memory'],
+    ['same, Redis', 'redis'],
+  ]) {
     const floor = f('floor-sign-in', 'cpuPerSignInMs');
     figureRow(title, { floor, base: f(`baseline-${store}`, 'cpuPerSignInMs'), ours: f(`ours-${store}`, 'cpuPerSignInMs'), limit: floor, goal: '', unit: 'ms' });
   }

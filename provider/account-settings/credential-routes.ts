@@ -47,9 +47,7 @@ export function credentialSettingsRoutes(router: Router, { accounts, ceremonies,
     const { fields, problem } = await readPageForm(ctx, renameForm);
     const name = fields?.Name ?? '';
     if (problem || name === '') return overview(ctx, account, undefined, ['credentialNameInvalid'], `name-${id}`);
-    const changed = await changeCredentials(account, (credentials) =>
-      credentials.some((credential) => credential.id === id) ? credentials.map((credential) => (credential.id === id ? { ...credential, name } : credential)) : undefined,
-    );
+    const changed = await changeCredentials(account, (credentials) => (credentials.some((credential) => credential.id === id) ? credentials.map((credential) => (credential.id === id ? { ...credential, name } : credential)) : undefined));
     if (!changed) return overview(ctx, account, undefined, ['credentialNotFound'], 'credentials-heading');
     await overview(ctx, changed, 'credentialRenamed');
   });

@@ -2,7 +2,20 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
-import { hasSecondFactor, newPasswordFields, newPasswordProblems, hashPassword, passwordText, verifyPassword, withPasswordHash, withoutSecondFactors, type Account, type AccountRepository, type LoginLockout, type TwoFactorAttempts } from '../accounts/index.js';
+import {
+  hasSecondFactor,
+  newPasswordFields,
+  newPasswordProblems,
+  hashPassword,
+  passwordText,
+  verifyPassword,
+  withPasswordHash,
+  withoutSecondFactors,
+  type Account,
+  type AccountRepository,
+  type LoginLockout,
+  type TwoFactorAttempts,
+} from '../accounts/index.js';
 import type { Directory } from '../directory/index.js';
 import { enrollmentMethods, enrollmentWizard, type Enrollee, type EnrollmentFlow, type EnrollmentPlace } from '../enrollment/index.js';
 import { guardedRouter, noStore, readPageForm, sameSiteForms, sendPage, type CsrfTokens } from '../http/index.js';

@@ -53,5 +53,4 @@ export interface LinkedApplication {
   linkedAt: number;
 }
 
-export const displayName = (account: Account): string =>
-  [account.givenName, account.familyName].filter(Boolean).join(' ') || account.email;
+export const displayName = (account: Account): string => [account.givenName, account.familyName].filter(Boolean).join(' ') || account.email;

@@ -4,15 +4,7 @@ import type { Account } from './account.js';
 import { verifyPassword } from './password-hash.js';
 
 /** Visma Connect's rules: 8+ characters with a digit, an upper-case, a lower-case and a special character. */
-export type PasswordProblem =
-  | 'passwordTooShort'
-  | 'passwordNeedsDigit'
-  | 'passwordNeedsUpper'
-  | 'passwordNeedsLower'
-  | 'passwordNeedsSpecial'
-  | 'passwordBreached'
-  | 'passwordReused'
-  | 'passwordsDiffer';
+export type PasswordProblem = 'passwordTooShort' | 'passwordNeedsDigit' | 'passwordNeedsUpper' | 'passwordNeedsLower' | 'passwordNeedsSpecial' | 'passwordBreached' | 'passwordReused' | 'passwordsDiffer';
 
 /** The password rules and how many of the last passwords cannot be chosen again (the current one included). */
 const { minLength, history: rememberedPasswords } = VISMA_FACTS.password;

@@ -26,7 +26,10 @@ export const verificationRequestSchema = z.strictObject(
   {
     email,
     delivery: z.enum(['code', 'link'], { error: 'must be "code" or "link"' }),
-    locale: z.string(expected('a string')).regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'must be a language tag such as sv-SE' }).optional(),
+    locale: z
+      .string(expected('a string'))
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'must be a language tag such as sv-SE' })
+      .optional(),
     tenantId: z.string(expected('a string')).min(1, { error: 'must be a non-empty string' }).optional(),
   },
   { error: 'each verification must be a JSON object' },

@@ -19,8 +19,7 @@ const port = (name: string, fallback: number) =>
     .max(65535, { error: `${name} must be a port number from 0 to 65535` })
     .default(fallback);
 
-const oneOf = <const T extends readonly [string, ...string[]]>(name: string, values: T, fallback: T[number]) =>
-  z.enum(values, { error: `${name} must be one of ${values.join(', ')}` }).default(fallback);
+const oneOf = <const T extends readonly [string, ...string[]]>(name: string, values: T, fallback: T[number]) => z.enum(values, { error: `${name} must be one of ${values.join(', ')}` }).default(fallback);
 
 const url = (name: string, protocols: string[]) =>
   z.string().refine(
@@ -43,7 +42,10 @@ export const settingsSchema = z.object({
   FIXTURES: z.string().min(1).optional(),
   STORE: oneOf('STORE', ['memory', 'redis'], 'memory'),
   REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, { error: 'REDIS_PREFIX must be 1 to 64 letters, digits or _ : . -' }).default('mvc:'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, { error: 'REDIS_PREFIX must be 1 to 64 letters, digits or _ : . -' })
+    .default('mvc:'),
   MAIL: oneOf('MAIL', ['embedded', 'smtp'], 'embedded'),
   SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
   SMTP_PORT: port('SMTP_PORT', 1025),
@@ -68,10 +70,7 @@ export const settingsSchema = z.object({
   SIGNING_KEYS: z.string().min(1).optional(),
   COOKIE_KEYS: z.string().min(1).optional(),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0'], { error: 'TRUST_PROXY must be true or false' }).default('false'),
-  MAIL_RETRY_SECONDS: z.coerce
-    .number({ error: 'MAIL_RETRY_SECONDS must be a number of seconds above 0' })
-    .positive({ error: 'MAIL_RETRY_SECONDS must be a number of seconds above 0' })
-    .default(5),
+  MAIL_RETRY_SECONDS: z.coerce.number({ error: 'MAIL_RETRY_SECONDS must be a number of seconds above 0' }).positive({ error: 'MAIL_RETRY_SECONDS must be a number of seconds above 0' }).default(5),
   PASSWORD_HASH_COST: z.coerce
     .number({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
     .int({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
@@ -152,7 +151,9 @@ function toSettings(raw: RawSettings): Settings {
     controlToken: raw.CONTROL_TOKEN,
     logLevel: raw.LOG_LEVEL,
     signingKeysPath: raw.SIGNING_KEYS,
-    cookieKeys: raw.COOKIE_KEYS?.split(',').map((key) => key.trim()).filter(Boolean),
+    cookieKeys: raw.COOKIE_KEYS?.split(',')
+      .map((key) => key.trim())
+      .filter(Boolean),
     trustProxy: raw.TRUST_PROXY === 'true' || raw.TRUST_PROXY === '1',
     passwordHashCost: raw.PASSWORD_HASH_COST,
   };
@@ -173,7 +174,9 @@ function parseFlags(argv: string[]): Record<string, string | undefined> {
     });
     return values;
   } catch (error) {
-    const accepted = Object.keys(FLAGS).map((flag) => `--${flag}`).join(', ');
+    const accepted = Object.keys(FLAGS)
+      .map((flag) => `--${flag}`)
+      .join(', ');
     throw new SettingsError(`${(error as Error).message}. Accepted flags: ${accepted}`);
   }
 }

@@ -104,4 +104,7 @@ async function userOf({ directory, lockout, attempts, devices }: WorldDependenci
   };
 }
 
-const by = <T>(key: (value: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+const by =
+  <T>(key: (value: T) => string) =>
+  (a: T, b: T) =>
+    key(a).localeCompare(key(b));

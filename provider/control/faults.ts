@@ -38,7 +38,10 @@ const faultSchema = z
     endpoint: z.enum(endpoints, { error: `must be one of ${endpoints.join(', ')}` }),
     count: z.int({ error: COUNT }).min(1, { error: COUNT }).max(10_000, { error: COUNT }).default(1),
     status: z.int({ error: STATUS }).min(400, { error: STATUS }).max(599, { error: STATUS }).optional(),
-    error: z.string({ error: 'must be an OAuth error code such as temporarily_unavailable' }).regex(/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/, { error: 'must be an OAuth error code such as temporarily_unavailable' }).optional(),
+    error: z
+      .string({ error: 'must be an OAuth error code such as temporarily_unavailable' })
+      .regex(/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/, { error: 'must be an OAuth error code such as temporarily_unavailable' })
+      .optional(),
     errorDescription: z.string({ error: 'must be a string' }).optional(),
     delayMs: z.number({ error: DELAY }).min(0, { error: DELAY }).max(60_000, { error: DELAY }).default(0),
   })

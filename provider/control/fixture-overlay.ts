@@ -43,14 +43,18 @@ async function knownFixtures(directory: Directory, document: unknown): Promise<K
   const tenantIds = new Set([...field(users, 'tenants'), ...field(clients, 'tenants')].filter(isString));
   const clientIds = new Set([...field(tenants, 'applications'), ...field(field(users, 'applicationRoles'), 'application')].filter(isString));
   const [tenantsFound, clientsFound] = await Promise.all([
-    Promise.all([...tenantIds].map(async (id) => {
-      const tenant = await directory.tenant(id);
-      return tenant && { id, applications: tenant.applications ?? [] };
-    })),
-    Promise.all([...clientIds].map(async (clientId) => {
-      const client = await directory.client(clientId);
-      return client && { clientId, roles: client.roles ?? [] };
-    })),
+    Promise.all(
+      [...tenantIds].map(async (id) => {
+        const tenant = await directory.tenant(id);
+        return tenant && { id, applications: tenant.applications ?? [] };
+      }),
+    ),
+    Promise.all(
+      [...clientIds].map(async (clientId) => {
+        const client = await directory.client(clientId);
+        return client && { clientId, roles: client.roles ?? [] };
+      }),
+    ),
   ]);
   return { tenants: tenantsFound.filter(isDefined), clients: clientsFound.filter(isDefined) };
 }

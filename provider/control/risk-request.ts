@@ -5,7 +5,10 @@ import type { RiskOverride } from '../risk/index.js';
 
 const riskSchema = z.strictObject({
   trustedNetwork: z.boolean({ error: 'must be true or false' }).optional(),
-  clientIp: z.string({ error: 'must be a string' }).refine((ip) => isIP(ip) !== 0, { error: 'must be an IPv4 or IPv6 address' }).optional(),
+  clientIp: z
+    .string({ error: 'must be a string' })
+    .refine((ip) => isIP(ip) !== 0, { error: 'must be an IPv4 or IPv6 address' })
+    .optional(),
 });
 
 /** `{trustedNetwork?, clientIp?}`: what the next logins look like; an empty body measures them again. */

@@ -59,7 +59,7 @@ export function webauthnControlRoutes(router: Router, { accounts, authenticators
     const request = parseBody(assertionRequest, await readJson(ctx));
     let credentialId = request.credentialId;
     if (credentialId === undefined) {
-      if (request.email === undefined) throw new InvalidRequest('give credentialId, or email (and kind) to use that user\'s first credential');
+      if (request.email === undefined) throw new InvalidRequest("give credentialId, or email (and kind) to use that user's first credential");
       const account = await accounts.findByEmail(request.email);
       if (!account) throw new NotFound(`no user has the e-mail ${request.email}`);
       credentialId = credentialsOf(account, request.kind)[0]?.id;

@@ -70,7 +70,7 @@ export function meaningOf(claim: string, value: unknown, context: MeaningContext
     case 's_hash':
       return 'Half of the SHA-256 of the state.';
     case 'jti':
-      return 'The token\'s own id: introspection and revocation find the token by it.';
+      return "The token's own id: introspection and revocation find the token by it.";
     case 'client_id':
       return 'The client the token was issued to.';
     case 'scope':
@@ -78,7 +78,7 @@ export function meaningOf(claim: string, value: unknown, context: MeaningContext
     case 'tenant_id':
       return "The user's current tenant (the first of their tenants; Visma Connect asks a user with several which one). Comes with the tenants scope.";
     case 'tenants':
-      return "Every tenant (organisation) the user belongs to. Comes with the tenants scope; never in the ID token.";
+      return 'Every tenant (organisation) the user belongs to. Comes with the tenants scope; never in the ID token.';
     case 'roles':
       return "The user's roles in this client for the current tenant. Comes with the roles scope; never in the ID token.";
     case 'cnf':
@@ -92,7 +92,8 @@ export function meaningOf(claim: string, value: unknown, context: MeaningContext
 }
 
 function acrMeaning(value: string, acr: AcrSettings): string {
-  if (value === acr.twoFactor) return `Authentication context class "${value}": two factors. The user gave the password (or used a one-time link) and a second factor (an authenticator code or the emergency code). Apps that need 2FA check for this value (or ask with acr_values=${acr.stepUp[0] ?? value}).`;
+  if (value === acr.twoFactor)
+    return `Authentication context class "${value}": two factors. The user gave the password (or used a one-time link) and a second factor (an authenticator code or the emergency code). Apps that need 2FA check for this value (or ask with acr_values=${acr.stepUp[0] ?? value}).`;
   if (value === acr.password) return `Authentication context class "${value}": one factor, the password (or a one-time link) only; no second factor in this sign-in.`;
   return `Authentication context class "${value}": not a level this emulator issues (it issues "${acr.password}" and "${acr.twoFactor}").`;
 }
@@ -111,11 +112,6 @@ function profileMeaning(claim: string, source: ClaimSource): string {
     family_name: "The user's family (last) name.",
     locale: "The user's language and region.",
   };
-  const where =
-    source === 'id_token'
-      ? ' In the ID token because the client has includeCoreIdentityClaims on.'
-      : source === 'userinfo'
-        ? ' Userinfo returns it for the profile or email scope, whatever includeCoreIdentityClaims says.'
-        : '';
+  const where = source === 'id_token' ? ' In the ID token because the client has includeCoreIdentityClaims on.' : source === 'userinfo' ? ' Userinfo returns it for the profile or email scope, whatever includeCoreIdentityClaims says.' : '';
   return `${what[claim]}${where}`;
 }

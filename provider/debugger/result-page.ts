@@ -39,11 +39,7 @@ const RESPONSE_FIELDS: Record<string, string> = {
 export async function resultView(run: DebuggerRun, client: Client, acr: AcrSettings, decoder: TokenDecoder, decisions: DecisionLog): Promise<ResultView> {
   const tokens = run.tokens ?? {};
   const context = { acr, nonce: run.nonce, clientId: client.clientId };
-  const [idToken, accessToken, logged] = await Promise.all([
-    decoder.decode(tokens['id_token'], 'id_token', context),
-    decoder.decode(tokens['access_token'], 'access_token', context),
-    decisions.list(),
-  ]);
+  const [idToken, accessToken, logged] = await Promise.all([decoder.decode(tokens['id_token'], 'id_token', context), decoder.decode(tokens['access_token'], 'access_token', context), decisions.list()]);
   const userinfo = run.userinfo && {
     status: run.userinfo.status,
     claims: run.userinfo.status === 200 && run.userinfo.body ? explainClaims(run.userinfo.body, { ...context, source: 'userinfo' }) : undefined,

@@ -6,8 +6,7 @@ import { RESPONSE_MODES, type ResponseMode, type SignInOptions } from './runs.js
 /** A field left empty is a parameter not sent. */
 const blankAsAbsent = (value: unknown) => (typeof value !== 'string' ? value : value.trim() === '' ? undefined : value.trim());
 
-const optionalText = (max: number, pattern: RegExp, message: string) =>
-  z.preprocess(blankAsAbsent, z.string({ error: message }).max(max, { error: message }).regex(pattern, { error: message }).optional());
+const optionalText = (max: number, pattern: RegExp, message: string) => z.preprocess(blankAsAbsent, z.string({ error: message }).max(max, { error: message }).regex(pattern, { error: message }).optional());
 
 const LOCALE = '[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*';
 
@@ -22,7 +21,15 @@ const formSchema = z.object({
   scope: z
     .union([z.string(), z.array(z.string())], { error: 'Scopes are names.' })
     .optional()
-    .transform((value) => [...new Set(['openid', ...[value ?? []].flat().flatMap((scope) => scope.split(' ')).filter(Boolean)])]),
+    .transform((value) => [
+      ...new Set([
+        'openid',
+        ...[value ?? []]
+          .flat()
+          .flatMap((scope) => scope.split(' '))
+          .filter(Boolean),
+      ]),
+    ]),
 });
 
 /** The form's fields as the query carries them: its names are the authorization request's. */

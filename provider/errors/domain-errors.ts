@@ -14,7 +14,7 @@ export abstract class DomainError extends Error {
   ) {
     super(description);
     this.name = new.target.name;
-    this.code = code ?? (new.target).defaultCode;
+    this.code = code ?? new.target.defaultCode;
   }
 }
 

@@ -12,7 +12,6 @@ export function guardedRouter(prefix: string | undefined, ...guards: Middleware[
   const router = new Router({ ...(prefix !== undefined && { prefix }), sensitive: true });
   const register = router.register.bind(router);
   // get, post, all and the other verbs register through this; `use` layers (no methods) are left alone.
-  router.register = (path, methods, middleware, options) =>
-    register(path, methods, methods.length === 0 ? middleware : [...(guards as RouterMiddleware[]), ...[middleware].flat()], options);
+  router.register = (path, methods, middleware, options) => register(path, methods, methods.length === 0 ? middleware : [...(guards as RouterMiddleware[]), ...[middleware].flat()], options);
   return router;
 }

@@ -22,8 +22,7 @@ const ASSETS: Record<string, string> = {
 
 /** Scripts served as their package ships them (its single-file build), not from views/. */
 const FROM_PACKAGES: Record<string, () => string> = {
-  '/assets/simplewebauthn-browser.js': () =>
-    join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js'),
+  '/assets/simplewebauthn-browser.js': () => join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js'),
 };
 
 /** The local stylesheet and scripts (no external assets), each read once on first request. */

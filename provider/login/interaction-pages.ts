@@ -22,22 +22,22 @@ export interface PendingStep {
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 export type InteractionPage = Extract<
   PageName,
-  'identifier' | 'password' | 'two-factor' | 'another-way' | 'use-emergency-code' | 'lost-authenticator' | 'lost-security-key' | 'enroll' | 'enroll-security-key' | 'emergency-code' | 'forgot' | 'check-inbox' | 'security-key' | 'passkey-offer'
+  | 'identifier'
+  | 'password'
+  | 'two-factor'
+  | 'another-way'
+  | 'use-emergency-code'
+  | 'lost-authenticator'
+  | 'lost-security-key'
+  | 'enroll'
+  | 'enroll-security-key'
+  | 'emergency-code'
+  | 'forgot'
+  | 'check-inbox'
+  | 'security-key'
+  | 'passkey-offer'
 >;
-export type Step =
-  | ''
-  | '/password'
-  | '/two-factor'
-  | '/another-way'
-  | '/use-emergency-code'
-  | '/lost-authenticator'
-  | '/enroll'
-  | '/enroll/later'
-  | '/emergency-code'
-  | '/forgot'
-  | '/passkey'
-  | '/passkey-offer'
-  | '/security-key';
+export type Step = '' | '/password' | '/two-factor' | '/another-way' | '/use-emergency-code' | '/lost-authenticator' | '/enroll' | '/enroll/later' | '/emergency-code' | '/forgot' | '/passkey' | '/passkey-offer' | '/security-key';
 
 export const stepPath = (uid: string, step: Step): string => `${interactionPath(uid)}${step}`;
 

@@ -75,8 +75,7 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
     const found = await pages.details(ctx);
     const state = await pages.states.get(found.uid);
     if (!state) return pages.go(ctx, found.uid, '');
-    const rejected = (message: MessageKey) =>
-      pages.render(ctx, found, 'password', '/password', { username: state.email, forgotUrl: stepPath(found.uid, '/forgot'), errors: [{ field: 'Password', message }] });
+    const rejected = (message: MessageKey) => pages.render(ctx, found, 'password', '/password', { username: state.email, forgotUrl: stepPath(found.uid, '/forgot'), errors: [{ field: 'Password', message }] });
     const { fields, problem } = await readPageForm(ctx, passwordForm);
     if (problem) return rejected(problem.message);
     const { Password: password, PasskeyCapable: passkeyCapable } = fields;

@@ -28,8 +28,7 @@ export interface SelfServiceDependencies {
 export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
   const router = guardedRouter(undefined, noStore(), sameSiteForms(deps.issuer));
 
-  const page = (ctx: Context, name: 'forgot' | 'check-inbox' | 'set-password', data: Record<string, unknown>) =>
-    sendPage(ctx, name, { language: negotiateLanguage(ctx), errors: [], backUrl: '/account', ...data });
+  const page = (ctx: Context, name: 'forgot' | 'check-inbox' | 'set-password', data: Record<string, unknown>) => sendPage(ctx, name, { language: negotiateLanguage(ctx), errors: [], backUrl: '/account', ...data });
 
   router.get('/forgot-password', (ctx) => page(ctx, 'forgot', { action: '/forgot-password', username: String(ctx.query['email'] ?? '') }));
 
@@ -58,8 +57,7 @@ export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
     const link = await deps.tokens.peek(token, 'password-reset');
     const account = link ? await deps.accounts.findBySub(link.sub) : undefined;
     if (!account) return linkInvalid(ctx);
-    const showProblems = (errors: { field: string; message: MessageKey }[]) =>
-      page(ctx, 'set-password', { action: `/reset-password?token=${encodeURIComponent(token)}`, username: account.email, errors });
+    const showProblems = (errors: { field: string; message: MessageKey }[]) => page(ctx, 'set-password', { action: `/reset-password?token=${encodeURIComponent(token)}`, username: account.email, errors });
     const { fields, problem } = await readPageForm(ctx, setPasswordForm);
     if (problem) return showProblems([{ field: 'Password', message: problem.message }]);
     const problems = await newPasswordProblems(account, fields.Password, fields.ConfirmPassword);

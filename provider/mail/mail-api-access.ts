@@ -51,7 +51,10 @@ function presentsToken(authorization: string, token: string): boolean {
   const [scheme = '', credentials = ''] = authorization.split(' ', 2);
   let given: string;
   if (scheme.toLowerCase() === 'bearer') given = credentials;
-  else if (scheme.toLowerCase() === 'basic') given = Buffer.from(credentials, 'base64').toString('utf8').replace(/^[^:]*:/, '');
+  else if (scheme.toLowerCase() === 'basic')
+    given = Buffer.from(credentials, 'base64')
+      .toString('utf8')
+      .replace(/^[^:]*:/, '');
   else return false;
   return sameSecret(given, token);
 }

@@ -102,7 +102,10 @@ export class Mailer {
 
   close(): void {
     clearInterval(this.#timer);
-    void this.#transport?.then((transport) => transport.close(), () => {});
+    void this.#transport?.then(
+      (transport) => transport.close(),
+      () => {},
+    );
   }
 
   async #tryToDeliver(mail: QueuedMail): Promise<'sent' | 'skipped' | 'refused' | 'unreachable'> {

@@ -54,7 +54,7 @@ function authenticationOf(ctx: KoaContextWithOIDC): Authentication {
 }
 
 async function serviceTenant(ctx: KoaContextWithOIDC, directory: Pick<Directory, 'serviceTenantAccess'>) {
-  const tenantId = (ctx.oidc.body)?.['tenant_id'];
+  const tenantId = ctx.oidc.body?.['tenant_id'];
   if (tenantId === undefined) return undefined;
   const clientId = ctx.oidc.client!.clientId;
   if (typeof tenantId !== 'string') throw new errors.InvalidRequest('tenant_id does not name a known tenant');

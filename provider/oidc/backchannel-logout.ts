@@ -19,10 +19,7 @@ export function installBackchannelLogout(provider: Provider, key: IssuerKey): vo
   async function backchannelLogout(this: InstanceType<Provider['Client']>, sub: string, sid: string): Promise<void> {
     // Real time: the relying party checks the token on its own clock, whatever the emulator clock shows.
     const iat = realTime.nowSeconds();
-    const logoutToken = await key.sign(
-      { aud: this.clientId, sub, sid, iat, nbf: iat, exp: iat + LOGOUT_TOKEN_SECONDS, jti: randomUUID(), events: { [BACKCHANNEL_LOGOUT_EVENT]: {} } },
-      'logout+jwt',
-    );
+    const logoutToken = await key.sign({ aud: this.clientId, sub, sid, iat, nbf: iat, exp: iat + LOGOUT_TOKEN_SECONDS, jti: randomUUID(), events: { [BACKCHANNEL_LOGOUT_EVENT]: {} } }, 'logout+jwt');
     const response = await fetch(this.backchannelLogoutUri!, {
       method: 'POST',
       redirect: 'manual',

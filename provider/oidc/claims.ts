@@ -29,9 +29,7 @@ const CORE_IDENTITY_CLAIMS = new Set(['name', 'given_name', 'family_name', 'loca
  */
 export function tenantAndRoleClaims(account: Account, clientId: string, scopes: ReadonlySet<string>): Record<string, unknown> {
   const tenantId = account.tenants[0];
-  const roles = [
-    ...new Set((account.applicationRoles ?? []).filter((given) => given.clientId === clientId && (tenantId === undefined || given.tenantId === tenantId)).flatMap((given) => given.roles)),
-  ];
+  const roles = [...new Set((account.applicationRoles ?? []).filter((given) => given.clientId === clientId && (tenantId === undefined || given.tenantId === tenantId)).flatMap((given) => given.roles))];
   return {
     ...(scopes.has('tenants') && account.tenants.length > 0 && { tenant_id: account.tenants[0], tenants: account.tenants }),
     ...(scopes.has('roles') && roles.length > 0 && { roles }),

@@ -137,4 +137,3 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
     },
   };
 }
-

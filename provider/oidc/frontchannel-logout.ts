@@ -37,11 +37,7 @@ export function frontchannelLogout(provider: Provider): Middleware {
     const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
     const continueTo = ctx.response.get('location');
     if (ctx.status !== 303 || !continueTo || !session.accountId) return;
-    const signedOut: SignedOutClient[] = oidc?.params?.['logout']
-      ? Object.entries(sids).map(([clientId, sid]) => ({ clientId, sid }))
-      : requestedBy
-        ? [{ clientId: requestedBy, sid: sids[requestedBy] }]
-        : [];
+    const signedOut: SignedOutClient[] = oidc?.params?.['logout'] ? Object.entries(sids).map(([clientId, sid]) => ({ clientId, sid })) : requestedBy ? [{ clientId: requestedBy, sid: sids[requestedBy] }] : [];
     const frames = await frameUrls(provider, signedOut);
     if (frames.length === 0) return;
 

@@ -36,17 +36,11 @@ export function createInteractionPolicy(checks: LoginChecks) {
   const login = policy.get('login')!;
   // The session's account was deleted or suspended since: sign in again (oidc-provider would otherwise fail on the missing account).
   login.checks.add(
-    new Check(REASONS.accountUnavailable, 'the signed-in account can no longer sign in', (ctx) =>
-      ctx.oidc.session?.accountId !== undefined && ctx.oidc.account === undefined ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
-    ),
+    new Check(REASONS.accountUnavailable, 'the signed-in account can no longer sign in', (ctx) => (ctx.oidc.session?.accountId !== undefined && ctx.oidc.account === undefined ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT)),
   );
   login.checks.remove('essential_acr');
   login.checks.remove('essential_acrs');
-  login.checks.add(
-    new Check(REASONS.reauthenticate, 'the request asks for the password again', async (ctx) =>
-      ctx.oidc.result?.['login'] ? Check.NO_NEED_TO_PROMPT : checks.reauthenticationRequested(ctx),
-    ),
-  );
+  login.checks.add(new Check(REASONS.reauthenticate, 'the request asks for the password again', async (ctx) => (ctx.oidc.result?.['login'] ? Check.NO_NEED_TO_PROMPT : checks.reauthenticationRequested(ctx))));
 
   // A check's details are asked for only after it said yes, so the decision it took is kept for them.
   const pending = new WeakMap<KoaContextWithOIDC, UnknownObject>();

@@ -22,9 +22,7 @@ export class IssuerKey {
 
   /** RS256, `iss` set to the issuer. */
   sign(payload: JWTPayload, typ: string): Promise<string> {
-    return new SignJWT({ ...payload, iss: this.issuer })
-      .setProtectedHeader({ alg: 'RS256', typ, ...(this.#kid && { kid: this.#kid }) })
-      .sign(this.#private);
+    return new SignJWT({ ...payload, iss: this.issuer }).setProtectedHeader({ alg: 'RS256', typ, ...(this.#kid && { kid: this.#kid }) }).sign(this.#private);
   }
 
   /**

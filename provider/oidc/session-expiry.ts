@@ -50,11 +50,7 @@ export class SessionExpiry {
     const ttl = Math.max(1, session.endsAt - this.clock.nowSeconds() + REMEMBER_AFTER_END_SECONDS);
     const bucket = Math.floor(session.endsAt / BUCKET_SECONDS);
     // Together: a bucket is swept only once due, and a session being saved ends in the future.
-    await Promise.all([
-      this.store.set(recordKey(sessionId), session, ttl),
-      this.store.addToSet(bucketKey(bucket), sessionId, ttl),
-      this.store.addToSet(BUCKETS_KEY, String(bucket), ttl),
-    ]);
+    await Promise.all([this.store.set(recordKey(sessionId), session, ttl), this.store.addToSet(bucketKey(bucket), sessionId, ttl), this.store.addToSet(BUCKETS_KEY, String(bucket), ttl)]);
   }
 
   /** Called when oidc-provider destroys a session (sign-out, a new session id): it ends without notice. */
@@ -140,7 +136,13 @@ export class SessionExpiry {
 
   /** The real-time sweep, after `syncClock` (no request brought the clock up to date); returns the function that stops it. */
   sweepEvery(milliseconds: number, onError: (error: Error) => void, syncClock: () => Promise<void>): () => void {
-    const timer = setInterval(() => void syncClock().then(() => this.sweep(onError)).catch(onError), milliseconds);
+    const timer = setInterval(
+      () =>
+        void syncClock()
+          .then(() => this.sweep(onError))
+          .catch(onError),
+      milliseconds,
+    );
     timer.unref();
     return () => clearInterval(timer);
   }

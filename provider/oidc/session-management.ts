@@ -80,7 +80,9 @@ export class SessionManagement {
 
 function sessionState(clientId: string, redirectUri: string, browserState: string): string {
   const salt = randomBytes(16).toString('base64url');
-  const hash = createHash('sha256').update(`${clientId} ${new URL(redirectUri).origin} ${browserState} ${salt}`).digest('base64url');
+  const hash = createHash('sha256')
+    .update(`${clientId} ${new URL(redirectUri).origin} ${browserState} ${salt}`)
+    .digest('base64url');
   return `${hash}.${salt}`;
 }
 

@@ -22,9 +22,7 @@ export function tenantRoutes(router: Router, directory: PublicApiDirectory): voi
   router.get('/tenants', requireScope('publicapi:tenant:read'), async (ctx) => {
     const caller = callerOf(ctx);
     const visible = caller.tenantId === undefined ? await tenants.allTenants() : await tenants.tenants([caller.tenantId]);
-    ctx.body = visible
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map(tenantResource);
+    ctx.body = visible.sort((a, b) => a.name.localeCompare(b.name)).map(tenantResource);
   });
 
   router.get('/tenants/:tenantId', requireScope('publicapi:tenant:read'), async (ctx) => {
@@ -77,17 +75,17 @@ export function tenantRoutes(router: Router, directory: PublicApiDirectory): voi
     const newExternalId = body.external_id !== undefined && body.external_id !== previousExternalId ? body.external_id : undefined;
     if (newExternalId !== undefined) await claimExternalId(newExternalId, id, { held: true });
     const updated = await tenants.updateTenant(id, (tenant) => ({
-        ...tenant,
-        name: body.organization_name ?? tenant.name,
-        organizationNumber: body.organization_number ?? tenant.organizationNumber,
-        countryCode: body.country_code ?? tenant.countryCode,
-        externalId: body.external_id ?? tenant.externalId,
-        businessUnitName: body.business_unit_name ?? tenant.businessUnitName,
-        address1: body.address_1 ?? tenant.address1,
-        address2: body.address_2 ?? tenant.address2,
-        postalCode: body.postal_code ?? tenant.postalCode,
-        city: body.city ?? tenant.city,
-        updatedAt: directory.clock.nowSeconds(),
+      ...tenant,
+      name: body.organization_name ?? tenant.name,
+      organizationNumber: body.organization_number ?? tenant.organizationNumber,
+      countryCode: body.country_code ?? tenant.countryCode,
+      externalId: body.external_id ?? tenant.externalId,
+      businessUnitName: body.business_unit_name ?? tenant.businessUnitName,
+      address1: body.address_1 ?? tenant.address1,
+      address2: body.address_2 ?? tenant.address2,
+      postalCode: body.postal_code ?? tenant.postalCode,
+      city: body.city ?? tenant.city,
+      updatedAt: directory.clock.nowSeconds(),
     }));
     if (!updated) {
       if (newExternalId !== undefined) await tenants.releaseExternalId(newExternalId);

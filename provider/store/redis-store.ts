@@ -232,9 +232,7 @@ export class RedisStore implements Store {
       if (error instanceof ReplyError) throw error;
       const timedOut = (error as Error).message === 'Command timed out';
       if (timedOut) this.#stall();
-      throw new StoreOutageError(
-        timedOut ? `Redis at ${this.url} did not answer within ${this.#commandTimeoutMs} ms; try again shortly` : `Redis at ${this.url} does not answer (${(error as Error).message}); try again shortly`,
-      );
+      throw new StoreOutageError(timedOut ? `Redis at ${this.url} did not answer within ${this.#commandTimeoutMs} ms; try again shortly` : `Redis at ${this.url} does not answer (${(error as Error).message}); try again shortly`);
     }
   }
 

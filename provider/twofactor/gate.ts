@@ -27,7 +27,7 @@ export interface ExplainedDecision extends Decision {
 
 /** The app policy a client's metadata carries (`twoFactor`), `default` when it has none. */
 export function appPolicyOf(client: object | undefined): AppPolicy {
-  return ((client as { twoFactor?: AppPolicy } | undefined)?.twoFactor) ?? 'default';
+  return (client as { twoFactor?: AppPolicy } | undefined)?.twoFactor ?? 'default';
 }
 
 export interface GateDependencies {

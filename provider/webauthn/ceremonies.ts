@@ -71,7 +71,9 @@ export class WebAuthnCeremonies {
 
     let newCounter: number;
     try {
-      const { verified, authenticationInfo } = await (await webauthn()).verifyAuthenticationResponse({
+      const { verified, authenticationInfo } = await (
+        await webauthn()
+      ).verifyAuthenticationResponse({
         response: response,
         expectedChallenge: clientData.challenge,
         expectedOrigin: this.origin,
@@ -101,10 +103,7 @@ export class WebAuthnCeremonies {
       timeout: TIMEOUT_MS,
       attestationType: 'none',
       excludeCredentials: credentialsOf(account).map(({ id }) => ({ id })),
-      authenticatorSelection:
-        kind === 'passkey'
-          ? { residentKey: 'required', userVerification: 'required' }
-          : { residentKey: 'discouraged', userVerification: 'discouraged', authenticatorAttachment: 'cross-platform' },
+      authenticatorSelection: kind === 'passkey' ? { residentKey: 'required', userVerification: 'required' } : { residentKey: 'discouraged', userVerification: 'discouraged', authenticatorAttachment: 'cross-platform' },
     });
   }
 
@@ -117,7 +116,9 @@ export class WebAuthnCeremonies {
     if (problem) return { ok: false, problem };
     let credential: StoredCredential;
     try {
-      const { verified, registrationInfo } = await (await webauthn()).verifyRegistrationResponse({
+      const { verified, registrationInfo } = await (
+        await webauthn()
+      ).verifyRegistrationResponse({
         response: response,
         expectedChallenge: clientData.challenge,
         expectedOrigin: this.origin,

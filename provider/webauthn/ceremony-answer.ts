@@ -21,16 +21,12 @@ export const credentialNameText = () => typedText('credentialNameInvalid', { max
 /** A ceremony's form, read: what `ceremonyAnswerFields` gives. */
 export type CeremonyAnswer = Partial<Record<typeof RESPONSE_FIELD | typeof ERROR_FIELD, string>>;
 
-export type WebAuthnProblem =
-  | 'webauthnCancelled'
-  | 'webauthnUnsupported'
-  | 'webauthnWrongOrigin'
-  | 'webauthnReplayed'
-  | 'webauthnUnknownCredential'
-  | 'webauthnAlreadyRegistered'
-  | 'webauthnFailed';
+export type WebAuthnProblem = 'webauthnCancelled' | 'webauthnUnsupported' | 'webauthnWrongOrigin' | 'webauthnReplayed' | 'webauthnUnknownCredential' | 'webauthnAlreadyRegistered' | 'webauthnFailed';
 
-const base64url = z.string().regex(/^[A-Za-z0-9_-]*$/).max(65_536);
+const base64url = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]*$/)
+  .max(65_536);
 const clientData = z.object({ type: z.string(), challenge: base64url, origin: z.string() });
 
 const assertion = z.object({

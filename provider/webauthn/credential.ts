@@ -25,8 +25,7 @@ export interface WithCredentials {
   webauthnCredentials?: StoredCredential[];
 }
 
-export const credentialsOf = (account: WithCredentials, kind?: CredentialKind): StoredCredential[] =>
-  (account.webauthnCredentials ?? []).filter((credential) => kind === undefined || credential.kind === kind);
+export const credentialsOf = (account: WithCredentials, kind?: CredentialKind): StoredCredential[] => (account.webauthnCredentials ?? []).filter((credential) => kind === undefined || credential.kind === kind);
 
 export const hasSecurityKey = (account: WithCredentials): boolean => credentialsOf(account, 'security-key').length > 0;
 export const hasPasskey = (account: WithCredentials): boolean => credentialsOf(account, 'passkey').length > 0;

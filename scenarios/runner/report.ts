@@ -6,7 +6,10 @@ export function describeResult(result: ScenarioResult): string {
   const head = `${result.passed ? '✓' : '✗'} ${result.name}  (${result.file}, ${result.ms.toFixed(0)} ms)`;
   const failed = result.steps.find((step) => !step.passed);
   if (!failed) return head;
-  return `${head}\n    ${failed.label} failed:\n${failed.problem!.split('\n').map((line) => `      ${line}`).join('\n')}`;
+  return `${head}\n    ${failed.label} failed:\n${failed
+    .problem!.split('\n')
+    .map((line) => `      ${line}`)
+    .join('\n')}`;
 }
 
 export function describeSummary(summary: RunSummary): string {

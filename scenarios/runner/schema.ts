@@ -21,7 +21,7 @@ const loginExpect = z
   .strictObject({
     prompt: promptSchema.optional().describe('where the sign-in stops: none (back at the app), challenge (2FA code), enroll, enroll-optional, password (re-shown), identifier, error'),
     error: text.optional().describe('the OAuth error the app receives'),
-    message: text.optional().describe('text in the page\'s validation summary'),
+    message: text.optional().describe("text in the page's validation summary"),
     claims: claims.optional().describe('ID token claims (subset)'),
   })
   .optional();
@@ -69,30 +69,26 @@ const variants = [
   step('password', z.strictObject({ password: text, browser }).describe('answer the password page shown again'), { expect: loginExpect }),
   step(
     'passkey',
-    z.strictObject({
-      client: text,
-      user: text.describe('a user whose fixtures give a passkey (its private key held by the control plane)'),
-      answer: webauthnAnswer,
-      browser,
-      network: text.optional().describe('trusted, untrusted, or an IP address the sign-in appears to come from'),
-      acrValues: text.optional(),
-      maxAge: z.number().int().nonnegative().optional(),
-    }).describe('sign in with "Sign in with a security key or biometrics" on the identifier page'),
+    z
+      .strictObject({
+        client: text,
+        user: text.describe('a user whose fixtures give a passkey (its private key held by the control plane)'),
+        answer: webauthnAnswer,
+        browser,
+        network: text.optional().describe('trusted, untrusted, or an IP address the sign-in appears to come from'),
+        acrValues: text.optional(),
+        maxAge: z.number().int().nonnegative().optional(),
+      })
+      .describe('sign in with "Sign in with a security key or biometrics" on the identifier page'),
     { expect: loginExpect },
   ),
-  step(
-    'securityKey',
-    z.strictObject({ answer: webauthnAnswer, remember: z.boolean().optional().describe('tick "Remember this device"'), browser }).describe('answer the security-key 2FA page with the user\'s security key'),
-    { expect: loginExpect },
-  ),
+  step('securityKey', z.strictObject({ answer: webauthnAnswer, remember: z.boolean().optional().describe('tick "Remember this device"'), browser }).describe("answer the security-key 2FA page with the user's security key"), {
+    expect: loginExpect,
+  }),
   step('clock', z.union([z.strictObject({ advance: z.number() }), z.strictObject({ now: text })]), {}),
   step('risk', z.strictObject({ trustedNetwork: z.boolean().optional(), clientIp: text.optional() }), {}),
   step('fixtures', fixtureFileSchema.describe('merged over the fixtures the emulator has (the fixture schema)'), {}),
-  step(
-    'fault',
-    z.strictObject({ endpoint: text, count: z.number().int().positive().optional(), status: z.number().int().optional(), error: text.optional(), errorDescription: text.optional(), delayMs: z.number().optional() }),
-    {},
-  ),
+  step('fault', z.strictObject({ endpoint: text, count: z.number().int().positive().optional(), status: z.number().int().optional(), error: text.optional(), errorDescription: text.optional(), delayMs: z.number().optional() }), {}),
   step(
     'api',
     z.strictObject({
@@ -124,9 +120,7 @@ const variants = [
     expect: z.strictObject({ outcome: promptSchema.optional(), rule: text.optional() }),
   }),
   step('decisions', z.strictObject({}).describe('the 2FA decisions the sign-ins took since the scenario began (GET /_mock/decisions)'), {
-    expect: z
-      .array(z.record(z.string(), z.unknown()))
-      .describe('every decision, oldest first: one per sign-in step that asked or could have asked; each a subset of stage, email, clientId, outcome, rule, reason'),
+    expect: z.array(z.record(z.string(), z.unknown())).describe('every decision, oldest first: one per sign-in step that asked or could have asked; each a subset of stage, email, clientId, outcome, rule, reason'),
   }),
 ];
 

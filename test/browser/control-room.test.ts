@@ -50,12 +50,9 @@ function expectedMatrix(fixtures: FixtureFile, risk: Risk): Map<string, Decision
 
 const LABELS: Record<string, string> = { none: 'no 2FA', challenge: 'code asked', enroll: 'must enroll', 'enroll-optional': 'enrollment offered' };
 
-const RISKS: Risk[] = [false, true].flatMap((trustedNetwork) =>
-  [false, true].flatMap((rememberedDevice) => [false, true].map((stepUp) => ({ trustedNetwork, rememberedDevice, stepUp }))),
-);
+const RISKS: Risk[] = [false, true].flatMap((trustedNetwork) => [false, true].flatMap((rememberedDevice) => [false, true].map((stepUp) => ({ trustedNetwork, rememberedDevice, stepUp }))));
 
-const riskQuery = (risk: Risk) =>
-  new URLSearchParams(Object.entries(risk).flatMap(([name, on]): [string, string][] => (on ? [[name, 'on']] : []))).toString();
+const riskQuery = (risk: Risk) => new URLSearchParams(Object.entries(risk).flatMap(([name, on]): [string, string][] => (on ? [[name, 'on']] : []))).toString();
 
 function readCells(page: Page): Promise<Cell[]> {
   return page.locator('td.cell').evaluateAll((cells) =>
@@ -191,7 +188,12 @@ describe('the control room at /_mock in a real browser', () => {
   it('moves the clock with its buttons, and back to real time with "now"', async () => {
     const page = await browser.newPage();
     await page.goto(room);
-    const steps: [string, number][] = [['30 s', 30], ['31 min', 31 * 60], ['10 h', 10 * 3600], ['30 days', 30 * 86400]];
+    const steps: [string, number][] = [
+      ['30 s', 30],
+      ['31 min', 31 * 60],
+      ['10 h', 10 * 3600],
+      ['30 days', 30 * 86400],
+    ];
     let total = 0;
     for (const [label, seconds] of steps) {
       await press(page.getByRole('button', { name: label, exact: true }));
@@ -280,13 +282,13 @@ describe('the control room at /_mock in a real browser', () => {
     const page = await browser.newPage();
     await page.goto(room);
     await page.getByLabel('Trusted network for the next sign-ins').selectOption('true');
-    await page.getByLabel('Client address (instead of the request\'s)').fill('not-an-address');
+    await page.getByLabel("Client address (instead of the request's)").fill('not-an-address');
     await press(page.getByRole('button', { name: 'Save risk' }));
     expect(await page.locator('#risk-error').textContent()).toBe('clientIp must be an IPv4 or IPv6 address');
     expect(await page.getByLabel('Trusted network for the next sign-ins').inputValue()).toBe('true');
     expect(await (await fetch(`${room}/risk`)).json()).toEqual({});
 
-    await page.getByLabel('Client address (instead of the request\'s)').fill('192.0.2.10');
+    await page.getByLabel("Client address (instead of the request's)").fill('192.0.2.10');
     await press(page.getByRole('button', { name: 'Save risk' }));
     expect(await (await fetch(`${room}/risk`)).json()).toEqual({ trustedNetwork: true, clientIp: '192.0.2.10' });
 

@@ -37,7 +37,7 @@ async function addPasskey(cdp: CDPSession, authenticatorId: string, credentialId
   });
 }
 
-describe('passkeys and security keys in a real browser (Chromium\'s virtual authenticator)', () => {
+describe("passkeys and security keys in a real browser (Chromium's virtual authenticator)", () => {
   let stage: BrowserStage;
   let appUrl: string;
   let browser: Browser;
@@ -154,9 +154,7 @@ describe('passkeys and security keys in a real browser (Chromium\'s virtual auth
     await context.clearCookies();
     await page.goto(`${appUrl}/login`);
     await page.getByRole('button', { name: 'Logga in med säkerhetsnyckel eller biometrik' }).click();
-    await expect.poll(() => page.locator('.validation-summary li').textContent()).toBe(
-      'Den här nyckeln eller säkerhetsnyckeln är inte registrerad på något konto här. Använd en annan, eller ditt lösenord.',
-    );
+    await expect.poll(() => page.locator('.validation-summary li').textContent()).toBe('Den här nyckeln eller säkerhetsnyckeln är inte registrerad på något konto här. Använd en annan, eller ditt lösenord.');
     await context.close();
   });
 

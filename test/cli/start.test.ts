@@ -81,9 +81,7 @@ describe('starting the server from the command line', () => {
     const port = await freePort();
     const server = start(['--port', '0', '--store', 'redis'], { REDIS_URL: `redis://127.0.0.1:${port}` });
     expect(await server.exited).toBe(2);
-    expect(server.output().stderr.trim().split('\n').at(-1)).toMatch(
-      new RegExp(`^mock-visma-connect: Redis at redis://127\\.0\\.0\\.1:${port} does not answer \\(.+\\); start Redis or use STORE=memory$`),
-    );
+    expect(server.output().stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^mock-visma-connect: Redis at redis://127\\.0\\.0\\.1:${port} does not answer \\(.+\\); start Redis or use STORE=memory$`));
   });
 
   it('refuses a port that is taken, saying so', { timeout: 60_000 }, async () => {
@@ -108,7 +106,10 @@ describe('the scenario runner from the command line', () => {
 
   it('exits 1 when a scenario fails, naming the step, and 2 for a bad file', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mvc-scenarios-'));
-    writeFileSync(join(dir, 'wrong.yaml'), 'name: wrong\nfixtures:\n  clients: [{ clientId: a, clientSecret: s, redirectUris: ["http://l/cb"], twoFactor: bypass }]\n  users: [{ email: a@b.se, password: "Sommar2025!x" }]\nsteps:\n  - login: { client: a, user: a@b.se }\n    expect: { prompt: enroll }\n');
+    writeFileSync(
+      join(dir, 'wrong.yaml'),
+      'name: wrong\nfixtures:\n  clients: [{ clientId: a, clientSecret: s, redirectUris: ["http://l/cb"], twoFactor: bypass }]\n  users: [{ email: a@b.se, password: "Sommar2025!x" }]\nsteps:\n  - login: { client: a, user: a@b.se }\n    expect: { prompt: enroll }\n',
+    );
     const failing = start(['scenarios', 'run', dir]);
     expect(await failing.exited).toBe(1);
     expect(failing.output().stdout).toContain('step 1 (login) failed:\n      expected prompt enroll, got none');
@@ -120,7 +121,7 @@ describe('the scenario runner from the command line', () => {
 });
 
 describe('the package', () => {
-  it("exports the testing library as mock-visma-connect/testing, built and typed", { timeout: 60_000 }, async () => {
+  it('exports the testing library as mock-visma-connect/testing, built and typed', { timeout: 60_000 }, async () => {
     const root = fileURLToPath(new URL('../../', import.meta.url));
     const build = start(['--port', '0']); // builds dist/ when the sources are newer
     await build.ready;

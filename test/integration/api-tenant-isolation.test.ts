@@ -91,7 +91,7 @@ describe('tenant isolation in the provisioning API', () => {
       expect((await t1('GET', `/users/${verified.body.userId}`)).body.tenants).toEqual([T1]);
     });
 
-    it("does not see a verification a global client started without a tenant", async () => {
+    it('does not see a verification a global client started without a tenant', async () => {
       const started = await global('POST', '/email-verifications', { email: 'fri@privat.se', delivery: 'link' });
       expect((await t2('GET', `/email-verifications/${started.body.id}`)).status).toBe(404);
     });

@@ -42,8 +42,7 @@ describe('guarantees under concurrent callers', () => {
   afterAll(() => replicas.close());
   beforeEach(() => replicas.reset());
 
-  const authorizeUrl = () =>
-    `${replicas.at(0).url}/connect/authorize?${new URLSearchParams({ client_id: 'hrm', response_type: 'code', scope: 'openid', redirect_uri: CALLBACK, code_challenge: CHALLENGE, code_challenge_method: 'S256' })}`;
+  const authorizeUrl = () => `${replicas.at(0).url}/connect/authorize?${new URLSearchParams({ client_id: 'hrm', response_type: 'code', scope: 'openid', redirect_uri: CALLBACK, code_challenge: CHALLENGE, code_challenge_method: 'S256' })}`;
 
   /** A browser at the password page of a new sign-in. */
   async function atPasswordPage(email: string): Promise<{ agent: UserAgent; page: Page }> {
@@ -61,8 +60,7 @@ describe('guarantees under concurrent callers', () => {
   }
 
   /** The same form posted by every browser at once, the i-th to the i-th replica. */
-  const postAllAtOnce = (browsers: { agent: UserAgent; page: Page }[], fields: Record<string, string>) =>
-    Promise.all(browsers.map(({ agent, page }, i) => agent.post(replicas.on(i, readForm(page).action), fields)));
+  const postAllAtOnce = (browsers: { agent: UserAgent; page: Page }[], fields: Record<string, string>) => Promise.all(browsers.map(({ agent, page }, i) => agent.post(replicas.on(i, readForm(page).action), fields)));
 
   it('exchanges an authorization code once, whichever replica each of ten concurrent requests reaches', async () => {
     const { agent, page } = await atPasswordPage('lena@example.se');
@@ -96,9 +94,7 @@ describe('guarantees under concurrent callers', () => {
     const { code } = (await (await fetch(`${replicas.at(0).url}/_mock/totp?email=olle@fri.se`)).json()) as { code: string };
     const answers = await postAllAtOnce(browsers, { AuthCode: code });
     expect(count(answers, (answer) => answer.status === 303 || answer.status === 302)).toBe(1);
-    expect(answers.filter((answer) => answer.status === 200).map((answer) => validationMessages(answer)[0])).toEqual(
-      Array(7).fill(expect.stringMatching(/already been used|locked/)),
-    );
+    expect(answers.filter((answer) => answer.status === 200).map((answer) => validationMessages(answer)[0])).toEqual(Array(7).fill(expect.stringMatching(/already been used|locked/)));
   });
 
   it('accepts the emergency code once when eight sign-ins send it at the same moment', async () => {
@@ -117,9 +113,7 @@ describe('guarantees under concurrent callers', () => {
     );
     const answers = await postAllAtOnce(browsers, { AuthCode: 'AAAA-BBBB-CCCC-DDDD' });
     expect(answers.filter((answer) => answer.location?.endsWith('/lost-authenticator'))).toHaveLength(1);
-    expect(answers.filter((answer) => answer.status === 200).map((answer) => validationMessages(answer)[0])).toEqual(
-      Array(7).fill(expect.stringMatching(/^The emergency code is not correct\.$|locked/)),
-    );
+    expect(answers.filter((answer) => answer.status === 200).map((answer) => validationMessages(answer)[0])).toEqual(Array(7).fill(expect.stringMatching(/^The emergency code is not correct\.$|locked/)));
   });
 
   it('checks 5 of 20 concurrent wrong authenticator codes and then locks two-step verification', async () => {
@@ -176,9 +170,7 @@ describe('guarantees under concurrent callers', () => {
   });
 
   it('adds up clock moves made at the same moment on different replicas', async () => {
-    const moves = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => fetch(`${replicas.at(i).url}/_mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: 60 }) })),
-    );
+    const moves = await Promise.all(Array.from({ length: 10 }, (_, i) => fetch(`${replicas.at(i).url}/_mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: 60 }) })));
     expect(moves.map((move) => move.status)).toEqual(Array(10).fill(200));
     const reading = (await (await fetch(`${replicas.at(1).url}/_mock/clock`)).json()) as { offsetSeconds: number };
     expect(reading.offsetSeconds).toBe(600);

@@ -167,7 +167,11 @@ describe('the control plane against a hostile page', () => {
 
   it.each(['evil.example', '127.evil.example', 'localhost.evil.example', '10.0.0.1', '127.0.0.1.nip.io'])('answers no request addressed to %s, as a DNS-rebinding page would send it', async (hostname) => {
     const host = `${hostname}:${emulator.port}`;
-    for (const [method, path] of [['GET', '/_mock/totp?email=ali@example.se'], ['GET', '/_mock/mail'], ['POST', '/_mock/reset']] as const) {
+    for (const [method, path] of [
+      ['GET', '/_mock/totp?email=ali@example.se'],
+      ['GET', '/_mock/mail'],
+      ['POST', '/_mock/reset'],
+    ] as const) {
       const answer = await rawRequest(emulator.url, method, path, { headers: { host } });
       expect(answer.status, `${method} ${path}`).toBe(403);
       expect(JSON.parse(answer.text)).toMatchObject({ error: 'host_not_allowed' });
@@ -179,4 +183,3 @@ describe('the control plane against a hostile page', () => {
     expect(answer.status).toBe(200);
   });
 });
-

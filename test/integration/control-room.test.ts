@@ -44,10 +44,7 @@ describe('the control room without JavaScript', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(textOf(page, 'control-room')).toContain('Who gets 2FA where');
-    expect(matrixCells(page)).toEqual([
-      'anna@foretaget.se bypass-app: ○ no 2FA rule bypass',
-      'bo@exempel.se bypass-app: ○ no 2FA rule bypass',
-    ]);
+    expect(matrixCells(page)).toEqual(['anna@foretaget.se bypass-app: ○ no 2FA rule bypass', 'bo@exempel.se bypass-app: ○ no 2FA rule bypass']);
     expect(textOf(page, 'apps')).toContain('hrm-api');
     expect(textOf(page, 'users')).toMatch(/anna@foretaget\.se required enrolled \d{6} \d+ s left no none/);
   });
@@ -56,10 +53,7 @@ describe('the control room without JavaScript', () => {
     const agent = new UserAgent({ headers: HTML });
     const page = await agent.submit(await agent.get(`${emulator.url}/_mock`), { stepUp: true }, { id: 'risk-switches' });
     expect(page.url).toContain('stepUp=on');
-    expect(matrixCells(page)).toEqual([
-      'anna@foretaget.se bypass-app: ● code asked rule step-up',
-      'bo@exempel.se bypass-app: ▲ must enroll rule step-up',
-    ]);
+    expect(matrixCells(page)).toEqual(['anna@foretaget.se bypass-app: ● code asked rule step-up', 'bo@exempel.se bypass-app: ▲ must enroll rule step-up']);
   });
 
   it('keeps answering scripts with JSON: /_mock/decisions, and nothing new at /_mock', async () => {

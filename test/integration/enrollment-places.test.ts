@@ -48,8 +48,12 @@ describe('one enrollment wizard, in a sign-in and in Account Settings', () => {
   /** What a user sees of the wizard, without what differs by nature (the secret, the address, the form token). */
   const shapeOf = (page: Page) => ({
     qr: elementById(page, 'totp-secret') !== undefined && /<img class="qr" src="data:image\/png;base64,/.test(page.html),
-    secretGroups: textOf(page, 'totp-secret')!.split(' ').map((group) => group.length),
-    uri: textOf(page, 'otpauth-uri')!.replace(/secret=[A-Z2-7]+/, 'secret=…').replace(/:[^:?]+\?/, ':…?'),
+    secretGroups: textOf(page, 'totp-secret')!
+      .split(' ')
+      .map((group) => group.length),
+    uri: textOf(page, 'otpauth-uri')!
+      .replace(/secret=[A-Z2-7]+/, 'secret=…')
+      .replace(/:[^:?]+\?/, ':…?'),
     fields: Object.keys(readForm(page).fields).filter((name) => name !== '__RequestVerificationToken'),
     title: /<title>([^<]*)<\/title>/.exec(page.html)![1],
   });

@@ -76,8 +76,7 @@ describe('fixtures merged at run time, and injected faults', () => {
 
   it('fails the next token requests with the chosen error and status, then recovers', async () => {
     expect((await control('POST', '/faults', { endpoint: 'token', count: 2, status: 503, error: 'temporarily_unavailable' })).status).toBe(201);
-    const token = () =>
-      fetch(`${emulator.url}/connect/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=hrm-api&client_secret=api' });
+    const token = () => fetch(`${emulator.url}/connect/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=hrm-api&client_secret=api' });
     for (let i = 0; i < 2; i += 1) {
       const failed = await token();
       expect(failed.status).toBe(503);
@@ -96,7 +95,7 @@ describe('fixtures merged at run time, and injected faults', () => {
     expect(Object.fromEntries(back.searchParams)).toMatchObject({ error: 'server_error', error_description: 'Visma Connect is down', state: login.state, iss: emulator.issuer });
   });
 
-  it("delays discovery, and fails jwks and the provisioning API", async () => {
+  it('delays discovery, and fails jwks and the provisioning API', async () => {
     await control('POST', '/faults', { endpoint: 'jwks', status: 500 });
     expect((await fetch(`${emulator.url}/.well-known/openid-configuration/jwks`)).status).toBe(500);
     await control('POST', '/faults', { endpoint: 'api', status: 429, error: 'rate_limited' });

@@ -108,7 +108,6 @@ describe('pages and forms against a hostile page', () => {
       refusedForm(await agent.post(`${emulator.issuer}/forgot-password`, { Username: 'maja@fri.se', Choice: 'link' }, { origin: 'http://evil.example' }));
       expect((await fetch(`${emulator.url}/_mock/mail/latest?to=maja@fri.se`)).status).toBe(404);
     });
-
   });
 
   describe('framing', () => {

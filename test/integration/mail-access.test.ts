@@ -80,7 +80,12 @@ describe("who may read the embedded catcher's mail", () => {
   it('is off beyond loopback without CONTROL_TOKEN, even from the machine itself', async () => {
     const on = await start({ host: '0.0.0.0' });
     await sendReset(on);
-    for (const [path, method] of [['/api/v2/messages', 'GET'], ['/api/v1/messages', 'GET'], ['/api/v2/search?kind=to&query=pat', 'GET'], ['/api/v1/messages', 'DELETE']] as const) {
+    for (const [path, method] of [
+      ['/api/v2/messages', 'GET'],
+      ['/api/v1/messages', 'GET'],
+      ['/api/v2/search?kind=to&query=pat', 'GET'],
+      ['/api/v1/messages', 'DELETE'],
+    ] as const) {
       const refused = await callMailApi(on, path, {}, method);
       expect(refused.status).toBe(403);
       expect(JSON.parse(refused.body)).toEqual({ error: 'mail_api_disabled', error_description: 'the server listens beyond loopback, so the MailHog API needs CONTROL_TOKEN to be set' });

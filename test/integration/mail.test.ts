@@ -88,7 +88,7 @@ describe('the embedded mail catcher and its MailHog API', () => {
     expect((await client.messages())!.total).toBe(0);
   });
 
-  it("refuses a search of an unknown kind or without a query, as MailHog does (400)", async () => {
+  it('refuses a search of an unknown kind or without a query, as MailHog does (400)', async () => {
     expect((await mailApi('/v2/search?kind=subject&query=x')).status).toBe(400);
     expect((await mailApi('/v2/search?kind=to')).status).toBe(400);
   });

@@ -137,13 +137,43 @@ describe('page forms read through their schemas: a field too long or of the wron
     { form: 'forgot password: the address sent twice', at: forgotPassword, fields: { Username: ['olle@fri.se', 'nya@fri.se'] }, status: 200, shows: { summary: en.emailInvalid } },
     { form: 'reset password: longer than Visma allows', at: resetPasswordPage, fields: { Password: `Aa1&${'a'.repeat(509)}`, ConfirmPassword: `Aa1&${'a'.repeat(509)}` }, status: 200, shows: { summary: en.passwordTooLong } },
     { form: 'reset password: the confirmation sent twice', at: resetPasswordPage, fields: { Password: 'Brand&New2026', ConfirmPassword: ['Brand&New2026', 'Brand&New2026'] }, status: 200, shows: { summary: en.passwordsDiffer } },
-    { form: 'account settings, password: a current password too long to be one', at: () => accountSettings({ action: '/account/password' }), fields: { CurrentPassword: LONG, Password: 'Brand&New2026', ConfirmPassword: 'Brand&New2026' }, status: 200, shows: { summary: en.currentPasswordWrong } },
-    { form: 'account settings, password: a new password longer than Visma allows', at: () => accountSettings({ action: '/account/password' }), fields: { CurrentPassword: 'Nya&Pass2025', Password: `Aa1&${'a'.repeat(509)}`, ConfirmPassword: `Aa1&${'a'.repeat(509)}` }, status: 200, shows: { summary: en.passwordTooLong } },
+    {
+      form: 'account settings, password: a current password too long to be one',
+      at: () => accountSettings({ action: '/account/password' }),
+      fields: { CurrentPassword: LONG, Password: 'Brand&New2026', ConfirmPassword: 'Brand&New2026' },
+      status: 200,
+      shows: { summary: en.currentPasswordWrong },
+    },
+    {
+      form: 'account settings, password: a new password longer than Visma allows',
+      at: () => accountSettings({ action: '/account/password' }),
+      fields: { CurrentPassword: 'Nya&Pass2025', Password: `Aa1&${'a'.repeat(509)}`, ConfirmPassword: `Aa1&${'a'.repeat(509)}` },
+      status: 200,
+      shows: { summary: en.passwordTooLong },
+    },
     { form: 'account settings, mails: both buttons at once', at: () => accountSettings({ action: '/account/links' }), fields: { Choice: ['reset', 'link'] }, status: 200, shows: { summary: en.formNotAsSent } },
     { form: 'control room, clock: a date too long to be one', at: () => controlRoom('clock-to-form'), fields: { to: LONG }, status: 400, shows: { element: 'clock-error', text: 'to must be one text of at most 64 characters' } },
-    { form: 'control room, risk: a trusted network neither yes nor no', at: () => controlRoom('risk-form'), fields: { trustedNetwork: 'maybe' }, status: 400, shows: { element: 'risk-error', text: 'trustedNetwork must be empty, true or false' } },
-    { form: 'control room, fault: the count sent twice', at: () => controlRoom('fault-form'), fields: { count: ['1', '2'], status: '503' }, status: 400, shows: { element: 'fault-error', text: 'count must be one text of at most 16 characters' } },
-    { form: 'control room, fixtures: neither check nor apply', at: () => controlRoom('fixtures-form'), fields: { yaml: 'users: []', action: 'delete' }, status: 400, shows: { element: 'fixture-problems', text: /action: must be check or apply/ } },
+    {
+      form: 'control room, risk: a trusted network neither yes nor no',
+      at: () => controlRoom('risk-form'),
+      fields: { trustedNetwork: 'maybe' },
+      status: 400,
+      shows: { element: 'risk-error', text: 'trustedNetwork must be empty, true or false' },
+    },
+    {
+      form: 'control room, fault: the count sent twice',
+      at: () => controlRoom('fault-form'),
+      fields: { count: ['1', '2'], status: '503' },
+      status: 400,
+      shows: { element: 'fault-error', text: 'count must be one text of at most 16 characters' },
+    },
+    {
+      form: 'control room, fixtures: neither check nor apply',
+      at: () => controlRoom('fixtures-form'),
+      fields: { yaml: 'users: []', action: 'delete' },
+      status: 400,
+      shows: { element: 'fixture-problems', text: /action: must be check or apply/ },
+    },
   ];
 
   it.each(cases)('$form', async ({ at, fields, status, shows }) => {

@@ -173,7 +173,9 @@ describe('page titles', () => {
   it('walks every page template there is', () => {
     // check-session is no page: a document apps frame (OIDC Session Management), with no layout or title.
     const notWalked = new Set(['check-session', 'frontchannel-logout']);
-    const templates = readdirSync('views').filter((file) => file.endsWith('.ejs') && file !== 'layout.ejs' && !file.startsWith('_')).map((file) => file.slice(0, -'.ejs'.length));
+    const templates = readdirSync('views')
+      .filter((file) => file.endsWith('.ejs') && file !== 'layout.ejs' && !file.startsWith('_'))
+      .map((file) => file.slice(0, -'.ejs'.length));
     expect(new Set(Object.values(PAGES).map(([template]) => template))).toEqual(new Set(templates.filter((template) => !notWalked.has(template))));
   });
 });

@@ -66,9 +66,7 @@ describe('passwords, lockout and mailed links', () => {
     });
 
     it('refuses any of the last five passwords, and allows the sixth one back', async () => {
-      expect(validationMessages(await resetPasswordTo('Start&Pass2025'))).toEqual([
-        'You have used this password recently. Choose one you have not used for your last 5 passwords.',
-      ]);
+      expect(validationMessages(await resetPasswordTo('Start&Pass2025'))).toEqual(['You have used this password recently. Choose one you have not used for your last 5 passwords.']);
       for (const next of ['Second&Pass1', 'Third&Pass1', 'Fourth&Pass1', 'Fifth&Pass1']) expect((await resetPasswordTo(next)).html).toContain('Your password is changed');
       expect(validationMessages(await resetPasswordTo('Second&Pass1'))).toHaveLength(1);
       expect((await resetPasswordTo('Sixth&Pass1')).html).toContain('Your password is changed');

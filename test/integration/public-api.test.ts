@@ -136,9 +136,7 @@ describe('the Visma Connect Public API', () => {
 
     it('stops a start whose PUBLIC_API_PORT is taken, naming the setting', async () => {
       const port = Number(new URL(emulator.publicApiUrl).port);
-      await expect(startTestEmulator({ fixtures, settings: { publicApiPort: port } })).rejects.toThrow(
-        `PUBLIC_API_PORT ${port} on 127.0.0.1 is already in use (set PUBLIC_API_PORT, or 0 for a free one)`,
-      );
+      await expect(startTestEmulator({ fixtures, settings: { publicApiPort: port } })).rejects.toThrow(`PUBLIC_API_PORT ${port} on 127.0.0.1 is already in use (set PUBLIC_API_PORT, or 0 for a free one)`);
       expect((await api('GET', '/v1.0/tenants')).status).toBe(200);
     });
 
@@ -221,9 +219,7 @@ describe('the Visma Connect Public API', () => {
       expect(linked.body).toMatchObject({ email: 'cecilia@privat.se', first_name: 'Cecilia' });
       const again = await api('POST', '/v1.0/users', { email: 'cecilia@privat.se', first_name: 'Other', last_name: 'Name' });
       expect(again).toMatchObject({ status: 409, body: { error_code: 'ERROR_USER_LINKED_TO_CLIENT', error: 'conflict' } });
-      expect((await apiClient(emulator, await apiToken(emulator, 'provisioning', 'prov-secret'))('GET', `/users/${linked.body.id}`)).body.applications).toEqual([
-        { clientId: 'public-api', tenantId: null, linkedAt: expect.any(String) },
-      ]);
+      expect((await apiClient(emulator, await apiToken(emulator, 'provisioning', 'prov-secret'))('GET', `/users/${linked.body.id}`)).body.applications).toEqual([{ clientId: 'public-api', tenantId: null, linkedAt: expect.any(String) }]);
     });
 
     it('reads a user by id, and by e-mail address in any case (a list of one, or empty)', async () => {
@@ -234,7 +230,7 @@ describe('the Visma Connect Public API', () => {
       expect(await api('GET', '/v1.0/users')).toMatchObject({ status: 400, body: { error_code: 'ERROR_INVALID_REQUEST' } });
     });
 
-    it('updates the fields given and keeps the others; the e-mail address is not the API\'s to change', async () => {
+    it("updates the fields given and keeps the others; the e-mail address is not the API's to change", async () => {
       const anna = await userId('anna@forsta.se');
       const updated = await api('PUT', `/v1.0/users/${anna}`, { first_name: 'Annie', country_code: 'no', '2step_enforced': true });
       expect(updated.body).toMatchObject({ first_name: 'Annie', last_name: 'Andersson', country_code: 'NO', '2step_enforced': true, updated_date: expect.any(String) });
@@ -331,8 +327,7 @@ describe('the Visma Connect Public API', () => {
       expect(answer.body).toEqual({
         error_code: 'ERROR_PASSWORD_TOO_SHORT',
         error: 'invalid_request',
-        error_description:
-          'password: The password must be at least 8 characters long. The password must contain a digit. The password must contain an upper-case letter. The password must contain a special character, such as ! or #.',
+        error_description: 'password: The password must be at least 8 characters long. The password must contain a digit. The password must contain an upper-case letter. The password must contain a special character, such as ! or #.',
       });
     });
 
@@ -504,8 +499,7 @@ describe('the Public API with the demo fixtures (npm start)', () => {
     const accessToken = await apiToken(emulator, 'hrm-public-api', 'dev-public-api-secret', {
       scope: 'publicapi:user:read publicapi:user:create publicapi:tenant:userapplicationroles:read',
     });
-    const call = (path: string, init: RequestInit = {}) =>
-      fetch(`${emulator.publicApiUrl}${path}`, { ...init, headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' } });
+    const call = (path: string, init: RequestInit = {}) => fetch(`${emulator.publicApiUrl}${path}`, { ...init, headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' } });
     const [anna] = (await (await call('/v1.0/users?email=anna.svensson@foretaget.se')).json()) as { id: string; name: string }[];
     expect(anna).toMatchObject({ name: 'Anna Svensson' });
     const roles = await call(`/v1.0/tenants/1b0d2f5e-7c1a-4c8e-9a51-3f0d2b6c9e10/applications/flex-hrm/users/${anna!.id}/roles`);

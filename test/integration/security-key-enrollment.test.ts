@@ -42,7 +42,10 @@ describe('security keys in the one enrollment wizard, and reaching the emergency
   /** The wizard's links to the other methods: label → URL. */
   function otherMethods(page: Page): Record<string, string> {
     if (!elementById(page, 'other-methods')) return {};
-    const links = page.html.slice(page.html.indexOf('id="other-methods"')).split('</ul>')[0]!.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g);
+    const links = page.html
+      .slice(page.html.indexOf('id="other-methods"'))
+      .split('</ul>')[0]!
+      .matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g);
     return Object.fromEntries([...links].map(([, href, label]) => [label!, new URL(href!, page.url).href]));
   }
   const ceremonyForm = (page: Page): Form => readForms(page).find((form) => form.id === 'security-key-form' || form.id === 'enroll-security-key-form')!;
@@ -89,7 +92,7 @@ describe('security keys in the one enrollment wizard, and reaching the emergency
     return agent.follow(await agent.submit(formWith(password, 'Password')!, { Password: PASSWORD }));
   }
 
-  it('links the wizard\'s pages to each other, at a sign-in and in Account Settings', async () => {
+  it("links the wizard's pages to each other, at a sign-in and in Account Settings", async () => {
     const atSignIn = new UserAgent();
     const { page: wizard } = await signIn(atSignIn, 'erik@krav.se');
     expect(loginPageOf(wizard)).toBe('enroll');
@@ -210,9 +213,7 @@ describe('security keys in the one enrollment wizard, and reaching the emergency
 
       const withLost = new UserAgent();
       const { page: asked } = await signIn(withLost, 'nils@krav.se');
-      expect(validationMessages(await answerWithKey(withLost, asked, { credentialId: LOST_KEY }))).toEqual([
-        'This passkey or security key is not registered to any account here. Use another one, or your password.',
-      ]);
+      expect(validationMessages(await answerWithKey(withLost, asked, { credentialId: LOST_KEY }))).toEqual(['This passkey or security key is not registered to any account here. Use another one, or your password.']);
       const withNew = new UserAgent();
       const { page: askedAgain, login: again } = await signIn(withNew, 'nils@krav.se');
       expect(await claimsOf(await answerWithKey(withNew, askedAgain, { credentialId }), again)).toMatchObject({ amr: ['pwd', 'hwk', 'mfa'] });

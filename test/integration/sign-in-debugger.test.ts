@@ -54,8 +54,7 @@ describe('the sign-in debugger', () => {
 
   const debuggerStart = (fields: Record<string, string>) => `${emulator.url}/_mock/debugger/start?${new URLSearchParams(fields)}`;
   const totpOf = async (email: string) => ((await (await fetch(`${emulator.url}/_mock/totp?email=${email}`)).json()) as { code: string }).code;
-  const control = (method: string, path: string, body?: object) =>
-    fetch(`${emulator.url}/_mock${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body && { body: JSON.stringify(body) }) });
+  const control = (method: string, path: string, body?: object) => fetch(`${emulator.url}/_mock${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body && { body: JSON.stringify(body) }) });
 
   /** Starts from the debugger and goes through the login pages as the user: password, then the code when asked. */
   async function signIn(agent: UserAgent, fields: Record<string, string>, password = PASSWORD): Promise<Page> {
@@ -106,7 +105,7 @@ describe('the sign-in debugger', () => {
     expect(decision!.signIn).toEqual({ interaction: expect.any(String), state: expect.any(String), nonce });
   });
 
-  it('refreshes with the client\'s refresh token and shows the new tokens', async () => {
+  it("refreshes with the client's refresh token and shows the new tokens", async () => {
     const agent = new UserAgent();
     const signedIn = await signIn(agent, { client: 'hrm', login_hint: MAJA, scope: 'openid offline_access' });
     const firstJti = claimRow(signedIn, 'access-token-claims', 'jti')?.value;
@@ -237,10 +236,7 @@ describe('the sign-in debugger', () => {
     });
 
     it('keeps sign-ins in two browsers apart, each with its own tokens and decision', async () => {
-      const [anna, maja] = await Promise.all([
-        signIn(new UserAgent(), { client: 'hrm', login_hint: ANNA, scope: 'openid email' }),
-        signIn(new UserAgent(), { client: 'hrm', login_hint: MAJA, scope: 'openid email' }),
-      ]);
+      const [anna, maja] = await Promise.all([signIn(new UserAgent(), { client: 'hrm', login_hint: ANNA, scope: 'openid email' }), signIn(new UserAgent(), { client: 'hrm', login_hint: MAJA, scope: 'openid email' })]);
       expect(claimRow(anna, 'userinfo-claims', 'email')?.value).toBe(`"${ANNA}"`);
       expect(claimRow(maja, 'userinfo-claims', 'email')?.value).toBe(`"${MAJA}"`);
       expect(anna.html).toMatch(/data-outcome="challenge"[\s\S]*class="rule">required</);
@@ -248,7 +244,7 @@ describe('the sign-in debugger', () => {
       expect(maja.html).not.toContain('id="decision-1"');
     });
 
-    it('refuses the buttons\' posts from another site', async () => {
+    it("refuses the buttons' posts from another site", async () => {
       const agent = new UserAgent();
       await signIn(agent, { client: 'hrm', login_hint: MAJA });
       const crossSite = await agent.post(`${emulator.issuer}/_mock/debugger/refresh`, {}, { origin: 'http://localhost:9999', 'sec-fetch-site': 'same-site' });

@@ -2,16 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectToMockVismaConnect,
-  MockVismaConnectError,
-  SignInError,
-  startMockVismaConnect,
-  UserAgent,
-  withMockVismaConnect,
-  type FixtureInput,
-  type MockVismaConnect,
-} from '../../provider/testing/index.js';
+import { connectToMockVismaConnect, MockVismaConnectError, SignInError, startMockVismaConnect, UserAgent, withMockVismaConnect, type FixtureInput, type MockVismaConnect } from '../../provider/testing/index.js';
 import { startTestEmulator } from '../support/emulator.js';
 
 const ANNA = 'anna.svensson@foretaget.se';

@@ -27,8 +27,7 @@ describe("Visma's facts, as the table in provider/config/visma-facts.ts gives th
   afterAll(() => emulator.close());
   beforeEach(() => emulator.reset());
 
-  const advanceClock = (advanceSeconds: number) =>
-    fetch(`${emulator.url}/_mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds }) });
+  const advanceClock = (advanceSeconds: number) => fetch(`${emulator.url}/_mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds }) });
 
   async function passwordAttempt(agent: UserAgent, password: string): Promise<Page> {
     const query = new URLSearchParams({ client_id: 'hrm', response_type: 'code', scope: 'openid', redirect_uri: CALLBACK, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
@@ -37,7 +36,7 @@ describe("Visma's facts, as the table in provider/config/visma-facts.ts gives th
     return agent.post(readForm(page).action, { Password: password });
   }
 
-  it('locks sign-in at the table\'s number of wrong passwords, not one before, for the table\'s lock time', async () => {
+  it("locks sign-in at the table's number of wrong passwords, not one before, for the table's lock time", async () => {
     const { maxFailures, lockSeconds } = VISMA_FACTS.password.lockout;
     const agent = new UserAgent();
     for (let i = 1; i < maxFailures; i += 1) expect(validationMessages(await passwordAttempt(agent, 'Wrong&Pass1'))).toEqual(WRONG_PASSWORD);
@@ -48,7 +47,7 @@ describe("Visma's facts, as the table in provider/config/visma-facts.ts gives th
     expect((await passwordAttempt(agent, PASSWORD)).location).toMatch(/\/connect\/authorize\//);
   });
 
-  it('lets a verification code lapse after the table\'s code lifetime (410), not before', async () => {
+  it("lets a verification code lapse after the table's code lifetime (410), not before", async () => {
     const api = apiClient(emulator, await apiToken(emulator, 'hrm-api', 'api-secret'));
     const started = await api('POST', '/email-verifications', { email: 'ny@example.se', delivery: 'code' });
     const { codeSeconds } = VISMA_FACTS.emailVerification;
@@ -60,7 +59,7 @@ describe("Visma's facts, as the table in provider/config/visma-facts.ts gives th
     expect(await api('POST', `/email-verifications/${started.body.id}/verify`, { code })).toMatchObject({ status: 410, body: { error: 'expired' } });
   });
 
-  it('refuses the right code after the table\'s number of wrong ones (429)', async () => {
+  it("refuses the right code after the table's number of wrong ones (429)", async () => {
     const api = apiClient(emulator, await apiToken(emulator, 'hrm-api', 'api-secret'));
     const started = await api('POST', '/email-verifications', { email: 'ny@example.se', delivery: 'code' });
     const code = /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo('ny@example.se'))!.text)![1]!;

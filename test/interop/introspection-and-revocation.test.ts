@@ -25,11 +25,7 @@ describe("who may introspect and revoke a client's tokens", () => {
 
   beforeAll(async () => {
     emulator = await startTestEmulator({ fixtures });
-    [hrm, other, gateway] = await Promise.all([
-      discover(emulator.issuer, 'hrm', 'hrm-secret'),
-      discover(emulator.issuer, 'other-app', 'other-secret'),
-      discover(emulator.issuer, 'api-gateway', 'gateway-secret'),
-    ]);
+    [hrm, other, gateway] = await Promise.all([discover(emulator.issuer, 'hrm', 'hrm-secret'), discover(emulator.issuer, 'other-app', 'other-secret'), discover(emulator.issuer, 'api-gateway', 'gateway-secret')]);
   });
   afterAll(() => emulator.close());
   beforeEach(async () => {
@@ -45,7 +41,7 @@ describe("who may introspect and revoke a client's tokens", () => {
       expect(await oidc.tokenIntrospection(hrm, tokens.refresh_token!)).toMatchObject({ active: true, client_id: 'hrm' });
     });
 
-    it("answers another client {active: false}, as for a token that does not exist", async () => {
+    it('answers another client {active: false}, as for a token that does not exist', async () => {
       expect(await oidc.tokenIntrospection(other, tokens.access_token)).toEqual({ active: false });
       expect(await oidc.tokenIntrospection(other, tokens.refresh_token!)).toEqual({ active: false });
     });

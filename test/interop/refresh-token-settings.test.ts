@@ -32,8 +32,7 @@ describe("refresh tokens follow each app's settings, as Visma Connect's app sett
   afterAll(() => emulator.close());
   beforeEach(() => emulator.reset());
 
-  const advance = (seconds: number) =>
-    fetch(`${emulator.url}/_mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: seconds }) });
+  const advance = (seconds: number) => fetch(`${emulator.url}/_mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: seconds }) });
 
   async function signIn(clientId: string, port: number) {
     const config = await discover(emulator.issuer, clientId, `${clientId}-secret`);

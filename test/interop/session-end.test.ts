@@ -39,8 +39,7 @@ describe('the end of a session: after 10 hours, and front-channel logout at sign
   });
 
   const issuer = () => replicas.at(0).issuer;
-  const advance = (seconds: number) =>
-    fetch(`${replicas.at(0).url}/_mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: seconds }) });
+  const advance = (seconds: number) => fetch(`${replicas.at(0).url}/_mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: seconds }) });
   const anyRequest = (replica = 0) => fetch(`${replicas.at(replica).issuer}/.well-known/openid-configuration`);
 
   /** Signs the agent in to `clientId` (through the pages the first time, by SSO after) and returns the ID token's claims. */
@@ -94,7 +93,7 @@ describe('the end of a session: after 10 hours, and front-channel logout at sign
   it('sends nothing at 10 hours for a session that signed out before, and nothing twice for one that ended', async () => {
     const signedOut = new UserAgent();
     const { tokens } = await signIn(signedOut, 'hrm', HRM);
-    const confirm = await signedOut.get(oidc.buildEndSessionUrl((await discover(issuer(), 'hrm', 'hrm-secret')), { id_token_hint: tokens.id_token! }).href);
+    const confirm = await signedOut.get(oidc.buildEndSessionUrl(await discover(issuer(), 'hrm', 'hrm-secret'), { id_token_hint: tokens.id_token! }).href);
     const form = readForm(confirm, { id: 'op.logoutForm' });
     await signedOut.post(form.action, { ...form.fields, logout: 'yes' });
     expect(receiver.tokens).toHaveLength(1);

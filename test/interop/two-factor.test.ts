@@ -81,10 +81,7 @@ describe('two-factor sign-in through the pages', () => {
 
   async function submitCode(attempt: Attempt, code: string, remember = false): Promise<Attempt> {
     const form = readForm(attempt.page);
-    const page = await attempt.agent.follow(
-      await attempt.agent.post(form.action, { AuthCode: code, ...(remember && { RememberCode: 'true' }) }),
-      cb(PORTS[attempt.clientId]!),
-    );
+    const page = await attempt.agent.follow(await attempt.agent.post(form.action, { AuthCode: code, ...(remember && { RememberCode: 'true' }) }), cb(PORTS[attempt.clientId]!));
     return { ...attempt, page };
   }
 
@@ -265,10 +262,7 @@ describe('two-factor sign-in through the pages', () => {
   it('asks a signed-in user for the password again for urn:idp:vismaconnect:method:pwd', async () => {
     const first = await signIn('bypass-app', 'maja@fri.se');
     await tokensOf(first);
-    const reauth = await first.agent.follow(
-      await first.agent.get((await buildLogin(configs.get('bypass-app')!, { redirectUri: cb(4001), extra: { acr_values: 'urn:idp:vismaconnect:method:pwd' } })).url.href),
-      cb(4001),
-    );
+    const reauth = await first.agent.follow(await first.agent.get((await buildLogin(configs.get('bypass-app')!, { redirectUri: cb(4001), extra: { acr_values: 'urn:idp:vismaconnect:method:pwd' } })).url.href), cb(4001));
     expect(reauth.html).toContain('name="Username"');
   });
 
@@ -291,9 +285,7 @@ describe('two-factor sign-in through the pages', () => {
 
     await signIn('required-app', 'olle@fri.se');
     const { body } = await control('GET', '/decisions');
-    expect(body['decisions']).toEqual([
-      expect.objectContaining({ stage: 'password', email: 'olle@fri.se', clientId: 'required-app', outcome: 'challenge', rule: 'required', reason: '2FA is required by the app' }),
-    ]);
+    expect(body['decisions']).toEqual([expect.objectContaining({ stage: 'password', email: 'olle@fri.se', clientId: 'required-app', outcome: 'challenge', rule: 'required', reason: '2FA is required by the app' })]);
   });
 
   describe('one decision per sign-in step, in /_mock/decisions', () => {

@@ -120,7 +120,9 @@ describe('Redis going away and coming back', () => {
 
     await redis.start();
     await expect.poll(async () => (await fetch(`${emulator.url}/healthz`)).status, { timeout: 10_000 }).toBe(200);
-    await expect.poll(async () => (await fetch(`${emulator.url}/_mock/explain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'rut@replika.se', clientId: 'hrm' }) })).status, { timeout: 5000 }).toBe(200);
+    await expect
+      .poll(async () => (await fetch(`${emulator.url}/_mock/explain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'rut@replika.se', clientId: 'hrm' }) })).status, { timeout: 5000 })
+      .toBe(200);
   });
 
   it('answers 503 instead of waiting while Redis hangs (SIGSTOP), reports it unhealthy, and recovers when it answers again', { timeout: 30_000 }, async () => {

@@ -23,7 +23,11 @@ describe('scenario files', () => {
     ['no steps', 'name: x\nsteps: []\n', 'steps: '],
     ['not YAML', 'name: [x\n', 'is not valid YAML'],
     ['a wrong field of a known step', 'name: x\nsteps:\n  - clock: { advance: 1 }\n  - twoFactor: { code: right, remember: yes }\n', 'step 2 (twoFactor.remember): Invalid input: expected boolean, received string'],
-    ['fixtures the emulator would refuse', 'name: x\nfixtures:\n  clients: [{ clientId: a, twoFactor: sometimes, redirectUris: ["http://localhost/cb"] }]\nsteps:\n  - clock: { advance: 1 }\n', 'fixtures.clients.0.twoFactor: must be one of default, bypass, adaptive, required'],
+    [
+      'fixtures the emulator would refuse',
+      'name: x\nfixtures:\n  clients: [{ clientId: a, twoFactor: sometimes, redirectUris: ["http://localhost/cb"] }]\nsteps:\n  - clock: { advance: 1 }\n',
+      'fixtures.clients.0.twoFactor: must be one of default, bypass, adaptive, required',
+    ],
     ['a fixtures step the emulator would refuse', 'name: x\nsteps:\n  - fixtures: { users: [{ email: not-an-address }] }\n', 'step 1 (fixtures.users.0.email): must be an e-mail address'],
   ])('are refused with file, step and reason for %s', async (_name, yaml, message) => {
     const file = scenarioFile(yaml);
@@ -65,6 +69,8 @@ steps:
   it('is a failed testcase in the JUnit report', () => {
     const xml = junitXml(summary);
     expect(xml).toContain('<testsuites name="mock-visma-connect scenarios" tests="1" failures="1"');
-    expect(xml).toMatch(/<testcase classname="[^"]+scenario\.yaml" name="Bypass asks for a code \(it does not\)" time="[\d.]+">\s*<failure message="step 2 \(sign in to the directory\) failed">expected prompt challenge, got none<\/failure>/);
+    expect(xml).toMatch(
+      /<testcase classname="[^"]+scenario\.yaml" name="Bypass asks for a code \(it does not\)" time="[\d.]+">\s*<failure message="step 2 \(sign in to the directory\) failed">expected prompt challenge, got none<\/failure>/,
+    );
   });
 });

@@ -196,8 +196,7 @@ const CALLERS = 40;
 describe.each(replicaSets)('the %s store with concurrent callers', (_name, open) => {
   let replicas: Store[];
   /** N callers at once, each on the next replica. */
-  const concurrently = <T>(n: number, call: (store: Store, i: number) => Promise<T>): Promise<T[]> =>
-    Promise.all(Array.from({ length: n }, (_, i) => call(replicas[i % replicas.length]!, i)));
+  const concurrently = <T>(n: number, call: (store: Store, i: number) => Promise<T>): Promise<T[]> => Promise.all(Array.from({ length: n }, (_, i) => call(replicas[i % replicas.length]!, i)));
 
   beforeAll(async () => {
     replicas = await open();
@@ -296,6 +295,6 @@ describe.each(replicaSets)('the %s store with concurrent callers', (_name, open)
     await adapters[0]!.upsert('code', { exp: clock.nowSeconds() + 60 }, 60);
     const outcomes = await Promise.allSettled(Array.from({ length: CALLERS }, (_, i) => adapters[i % adapters.length]!.consume('code')));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o).reason.error)).toEqual(Array(CALLERS - 1).fill('invalid_grant'));
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason.error)).toEqual(Array(CALLERS - 1).fill('invalid_grant'));
   });
 });

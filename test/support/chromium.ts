@@ -71,10 +71,7 @@ function installedBrowsers({ platform, env, home }: Machine): string[] {
     case 'linux':
       return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome', '/opt/google/chrome/chrome'];
     case 'darwin':
-      return ['/Applications', posix.join(home, 'Applications')].flatMap((apps) => [
-        posix.join(apps, 'Chromium.app/Contents/MacOS/Chromium'),
-        posix.join(apps, 'Google Chrome.app/Contents/MacOS/Google Chrome'),
-      ]);
+      return ['/Applications', posix.join(home, 'Applications')].flatMap((apps) => [posix.join(apps, 'Chromium.app/Contents/MacOS/Chromium'), posix.join(apps, 'Google Chrome.app/Contents/MacOS/Google Chrome')]);
     case 'win32':
       return [env['LOCALAPPDATA'], env['PROGRAMFILES'], env['PROGRAMFILES(X86)']]
         .filter((base): base is string => Boolean(base))

@@ -91,7 +91,7 @@ export async function replayDockerfile(context: string, into: string): Promise<R
           const from = words.find((word) => word.startsWith('--from='))?.slice('--from='.length);
           const paths = words.filter((word) => !word.startsWith('--'));
           const target = paths.pop()!;
-          const sourceRoot = from === undefined ? context : roots.get(from) ?? roots.get(String(Number(from)));
+          const sourceRoot = from === undefined ? context : (roots.get(from) ?? roots.get(String(Number(from))));
           if (!sourceRoot) throw new Error(`${where}: no stage ${from}`);
           for (const path of paths) {
             if (/[*?[]/.test(path)) throw new Error(`${where}: the replay does not expand wildcards`);
@@ -171,7 +171,12 @@ function parseEnv(args: string): Record<string, string> {
 /** The build context's .dockerignore: names and folders at the top (the only forms it uses; others fail). */
 function dockerignore(context: string): (path: string) => boolean {
   const file = join(context, '.dockerignore');
-  const patterns = existsSync(file) ? readFileSync(file, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#')) : [];
+  const patterns = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'))
+    : [];
   for (const pattern of patterns) if (/[*?[!]/.test(pattern)) throw new Error(`.dockerignore: the replay does not handle the pattern ${pattern}`);
   const names = patterns.map((pattern) => pattern.replace(/^\/|\/$/g, ''));
   return (path) => {

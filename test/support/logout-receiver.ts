@@ -20,7 +20,5 @@ export function logoutReceiver(): Promise<LogoutReceiver> {
       res.writeHead(200).end();
     });
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bcl`, tokens, close: () => server.close() })),
-  );
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bcl`, tokens, close: () => server.close() })));
 }

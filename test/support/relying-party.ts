@@ -57,11 +57,7 @@ export function callbackRequest(answer: Page, redirectUri: string): Request | UR
   throw new Error(`expected a form_post page or a redirect to ${redirectUri}, got ${answer.status} ${answer.url}:\n${answer.html.slice(0, 400)}`);
 }
 
-export async function completeLogin(
-  config: oidc.Configuration,
-  login: StartedLogin,
-  callback: Request | URL,
-): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
+export async function completeLogin(config: oidc.Configuration, login: StartedLogin, callback: Request | URL): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
   return oidc.authorizationCodeGrant(config, callback, {
     pkceCodeVerifier: login.verifier,
     expectedNonce: login.nonce,

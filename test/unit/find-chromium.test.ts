@@ -33,7 +33,7 @@ describe('finding a browser for the browser tests', () => {
     expect(findChromium(machine('linux', [playwright, CHROME_LINUX]))).toBe(CHROME_LINUX);
   });
 
-  it("finds Google Chrome where its installers put it on macOS and Windows", () => {
+  it('finds Google Chrome where its installers put it on macOS and Windows', () => {
     expect(findChromium(machine('darwin', ['/Applications/Google Chrome.app/Contents/MacOS/Google Chrome']))).toBe('/Applications/Google Chrome.app/Contents/MacOS/Google Chrome');
     expect(findChromium(machine('darwin', ['/Users/anna/Applications/Chromium.app/Contents/MacOS/Chromium']))).toBe('/Users/anna/Applications/Chromium.app/Contents/MacOS/Chromium');
     const perUser = 'C:\\Users\\anna\\AppData\\Local\\Google\\Chrome\\Application\\chrome.exe';
@@ -42,7 +42,7 @@ describe('finding a browser for the browser tests', () => {
     expect(findChromium(machine('win32', [machineWide], { LOCALAPPDATA: 'C:\\Users\\anna\\AppData\\Local', PROGRAMFILES: 'C:\\Program Files' }))).toBe(machineWide);
   });
 
-  it("finds a Chromium Playwright already downloaded, the newest full browser first, in the layouts of old and new releases", () => {
+  it('finds a Chromium Playwright already downloaded, the newest full browser first, in the layouts of old and new releases', () => {
     const old = `${PLAYWRIGHT_LINUX}/chromium-1091/chrome-linux/chrome`;
     const newer = `${PLAYWRIGHT_LINUX}/chromium-1200/chrome-linux64/chrome`;
     const shell = `${PLAYWRIGHT_LINUX}/chromium_headless_shell-1300/chrome-headless-shell-linux64/chrome-headless-shell`;

@@ -56,7 +56,11 @@ describe('the fixture file', () => {
     ['a bad trusted network', 'tenants:\n  - id: t\n    name: T\n    trustedNetworks: [10.0.0.0/33]', 'test.yaml: tenants[0].trustedNetworks[0]: must be an IPv4 or IPv6 network in CIDR notation, such as 192.0.2.0/24'],
     ['a code client without redirect URIs', 'clients:\n  - clientId: x', 'test.yaml: clients[0].redirectUris: must list at least one URI for a client with the authorization_code grant'],
     ['client_credentials without a secret', 'clients:\n  - clientId: x\n    grantTypes: [client_credentials]', 'test.yaml: clients[0].clientSecret: is required for the client_credentials grant (a public client cannot authenticate)'],
-    ['a resource server without a secret', 'clients:\n  - clientId: x\n    redirectUris: [http://l/cb]\n    resourceServer: true', "test.yaml: clients[0].resourceServer: needs a clientSecret (introspecting other clients' tokens requires client authentication)"],
+    [
+      'a resource server without a secret',
+      'clients:\n  - clientId: x\n    redirectUris: [http://l/cb]\n    resourceServer: true',
+      "test.yaml: clients[0].resourceServer: needs a clientSecret (introspecting other clients' tokens requires client authentication)",
+    ],
     ['a relative redirect URI', 'clients:\n  - clientId: x\n    redirectUris: [/cb]', 'test.yaml: clients[0].redirectUris[0]: must be an absolute http(s) URL'],
     ['a user in an unknown tenant', 'users:\n  - email: a@b.se\n    tenants: [nope]', 'test.yaml: users[0].tenants[0]: no tenant has id "nope"'],
     ['the same e-mail twice, in other case', 'users:\n  - email: a@b.se\n  - email: A@B.se', 'test.yaml: users[1].email: "a@b.se" appears twice'],
@@ -68,21 +72,57 @@ describe('the fixture file', () => {
     ['a list where an object belongs', 'users: {email: a@b.se}', 'test.yaml: users: Invalid input: expected array, received object'],
     ['a refresh-token grace under 5 s', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokenGraceSeconds: 4}', 'test.yaml: clients[0].refreshTokenGraceSeconds: must be at least 5 seconds'],
     ['a refresh-token grace over 60 s', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokenGraceSeconds: 61}', 'test.yaml: clients[0].refreshTokenGraceSeconds: must be at most 60 seconds'],
-    ['a grace for reusable refresh tokens', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokens: reuse, refreshTokenGraceSeconds: 10}', 'test.yaml: clients[0].refreshTokenGraceSeconds: applies only to one-time refresh tokens (reuse never spends a token)'],
+    [
+      'a grace for reusable refresh tokens',
+      'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokens: reuse, refreshTokenGraceSeconds: 10}',
+      'test.yaml: clients[0].refreshTokenGraceSeconds: applies only to one-time refresh tokens (reuse never spends a token)',
+    ],
     ['a refresh-token lifetime over a year', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokenLifetimeDays: 366}', 'test.yaml: clients[0].refreshTokenLifetimeDays: must be at most 365 days'],
     ['a fractional lifetime', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokenLifetimeDays: 1.5}', 'test.yaml: clients[0].refreshTokenLifetimeDays: must be a whole number of days'],
-    ['a sliding window longer than the lifetime', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokenLifetimeDays: 7, refreshTokenSlidingDays: 8}', 'test.yaml: clients[0].refreshTokenSlidingDays: must not exceed refreshTokenLifetimeDays (7)'],
-    ['the implicit grant without authorization_code', 'clients:\n  - {clientId: x, clientSecret: s, redirectUris: [http://l/cb], grantTypes: [implicit]}', 'test.yaml: clients[0].grantTypes: implicit (the hybrid and implicit response types) needs authorization_code beside it'],
+    [
+      'a sliding window longer than the lifetime',
+      'clients:\n  - {clientId: x, redirectUris: [http://l/cb], refreshTokenLifetimeDays: 7, refreshTokenSlidingDays: 8}',
+      'test.yaml: clients[0].refreshTokenSlidingDays: must not exceed refreshTokenLifetimeDays (7)',
+    ],
+    [
+      'the implicit grant without authorization_code',
+      'clients:\n  - {clientId: x, clientSecret: s, redirectUris: [http://l/cb], grantTypes: [implicit]}',
+      'test.yaml: clients[0].grantTypes: implicit (the hybrid and implicit response types) needs authorization_code beside it',
+    ],
     ['a relative front-channel logout URI', 'clients:\n  - {clientId: x, redirectUris: [http://l/cb], frontchannelLogoutUri: /fcl}', 'test.yaml: clients[0].frontchannelLogoutUri: must be an absolute http(s) URL'],
     ['an application on a tenant that is no client', 'tenants:\n  - id: t\n    name: T\n    applications: [nope]', 'test.yaml: tenants[0].applications[0]: no client has clientId "nope"'],
-    ['an application twice on a tenant', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app, app]}', 'test.yaml: tenants[0].applications: must not name an application twice'],
+    [
+      'an application twice on a tenant',
+      'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app, app]}',
+      'test.yaml: tenants[0].applications: must not name an application twice',
+    ],
     ['a role twice on a client', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin, Admin]}', 'test.yaml: clients[0].roles: must not name a role twice'],
-    ['roles in a tenant the user is not in', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [u], applicationRoles: [{tenant: t, application: app, roles: [Admin]}]}', 'test.yaml: users[0].applicationRoles[0].tenant: "t" is not one of this user\'s tenants'],
-    ['roles in an application not on the tenant', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [u], applicationRoles: [{tenant: u, application: app, roles: [Admin]}]}', 'test.yaml: users[0].applicationRoles[0].application: "app" is not an application of tenant "u" (add it to the tenant\'s applications)'],
-    ['a role the application does not define', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [t], applicationRoles: [{tenant: t, application: app, roles: [Owner]}]}', 'test.yaml: users[0].applicationRoles[0].roles[0]: "Owner" is not a role of app (its roles: Admin)'],
-    ['roles in one application on one tenant given twice', 'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [t], applicationRoles: [{tenant: t, application: app, roles: [Admin]}, {tenant: t, application: app, roles: []}]}', 'test.yaml: users[0].applicationRoles[1]: the roles in "app" on "t" are given twice'],
+    [
+      'roles in a tenant the user is not in',
+      'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [u], applicationRoles: [{tenant: t, application: app, roles: [Admin]}]}',
+      'test.yaml: users[0].applicationRoles[0].tenant: "t" is not one of this user\'s tenants',
+    ],
+    [
+      'roles in an application not on the tenant',
+      'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [u], applicationRoles: [{tenant: u, application: app, roles: [Admin]}]}',
+      'test.yaml: users[0].applicationRoles[0].application: "app" is not an application of tenant "u" (add it to the tenant\'s applications)',
+    ],
+    [
+      'a role the application does not define',
+      'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [t], applicationRoles: [{tenant: t, application: app, roles: [Owner]}]}',
+      'test.yaml: users[0].applicationRoles[0].roles[0]: "Owner" is not a role of app (its roles: Admin)',
+    ],
+    [
+      'roles in one application on one tenant given twice',
+      'clients:\n  - {clientId: app, redirectUris: [http://l/cb], roles: [Admin]}\ntenants:\n  - {id: t, name: T, applications: [app]}\n  - {id: u, name: U}\nusers:\n  - {email: a@b.se, tenants: [t], applicationRoles: [{tenant: t, application: app, roles: [Admin]}, {tenant: t, application: app, roles: []}]}',
+      'test.yaml: users[0].applicationRoles[1]: the roles in "app" on "t" are given twice',
+    ],
     ['an API client listing an unknown tenant', 'clients:\n  - {clientId: api, clientSecret: s, grantTypes: [client_credentials], tenants: [nope]}', 'test.yaml: clients[0].tenants[0]: no tenant has id "nope"'],
-    ['a tenant list on a client without client_credentials', 'tenants:\n  - {id: t, name: T}\nclients:\n  - {clientId: app, redirectUris: [http://l/cb], tenants: [t]}', 'test.yaml: clients[0].tenants: applies only to clients with the client_credentials grant (the tenant_id of their tokens)'],
+    [
+      'a tenant list on a client without client_credentials',
+      'tenants:\n  - {id: t, name: T}\nclients:\n  - {clientId: app, redirectUris: [http://l/cb], tenants: [t]}',
+      'test.yaml: clients[0].tenants: applies only to clients with the client_credentials grant (the tenant_id of their tokens)',
+    ],
   ])('rejects %s, naming file, path and reason', (_name, yaml, message) => {
     expect(() => parse(yaml)).toThrow(FixtureError);
     expect(() => parse(yaml)).toThrow(message);
@@ -110,9 +150,7 @@ describe('the fixture file', () => {
   });
 
   it('stops the start when oidc-provider refuses a client, naming the client', async () => {
-    await expect(startTestEmulator({ fixtures: { clients: [{ clientId: 'frag', redirectUris: ['http://localhost:3000/cb#x'] }] } })).rejects.toThrow(
-      /fixtures\.yaml: clients\[0\]: frag: redirect_uris must not contain fragments/,
-    );
+    await expect(startTestEmulator({ fixtures: { clients: [{ clientId: 'frag', redirectUris: ['http://localhost:3000/cb#x'] }] } })).rejects.toThrow(/fixtures\.yaml: clients\[0\]: frag: redirect_uris must not contain fragments/);
   });
 
   it('loads fixtures from a JSON file too', async () => {

@@ -61,7 +61,7 @@ describe('the form client keeps cookies as a browser does', () => {
     expect((await agent.get(at('/'))).html).toMatch(/cookie=$/);
   });
 
-  it('keeps a cookie to the host that set it: localhost\'s is not sent to 127.0.0.1', async () => {
+  it("keeps a cookie to the host that set it: localhost's is not sent to 127.0.0.1", async () => {
     const agent = new UserAgent();
     await agent.get(setting('host=1; Path=/'));
     expect((await agent.get(at('/'))).html).toContain('cookie=host=1');
@@ -171,7 +171,7 @@ describe('the form client reads and submits forms as a browser does', () => {
   it('presses the first button when told none, and sends a GET form as the query', async () => {
     const agent = new UserAgent();
     expect((await agent.submit(readForm(page(html)))).html).toMatch(/&Choice=reset$/);
-    expect((await agent.submit(readForm(page(html), { id: 'second' }), { q: 'å' }))).toMatchObject({ url: at('/form/search?Elsewhere=z&q=%C3%A5&go=yes') });
+    expect(await agent.submit(readForm(page(html), { id: 'second' }), { q: 'å' })).toMatchObject({ url: at('/form/search?Elsewhere=z&q=%C3%A5&go=yes') });
   });
 
   it('refuses to fill in a field the form does not have, or a value it does not offer', async () => {

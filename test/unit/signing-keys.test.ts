@@ -41,7 +41,14 @@ describe('signing keys', () => {
     ['no keys', { keys: [] }, /must be a JWKS object with a non-empty "keys" array/],
     ['a public key only', { keys: [{ kty: 'RSA', n: 'x', e: 'AQAB' }] }, /keys\[0\] must be a private RSA key/],
   ])('refuses a key file with %s, naming the file', async (_name, content, message) => {
-    const path = typeof content === 'string' ? (() => { const p = writeJson(null); writeFileSync(p, content); return p; })() : writeJson(content);
+    const path =
+      typeof content === 'string'
+        ? (() => {
+            const p = writeJson(null);
+            writeFileSync(p, content);
+            return p;
+          })()
+        : writeJson(content);
     await expect(loadSigningKeys(path)).rejects.toThrow(message);
     await expect(loadSigningKeys(path)).rejects.toThrow(path);
   });

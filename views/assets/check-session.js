@@ -15,23 +15,34 @@
   }
 
   function base64url(buffer) {
-    var bytes = new Uint8Array(buffer), text = '';
+    var bytes = new Uint8Array(buffer),
+      text = '';
     for (var i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
     return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   }
 
-  window.addEventListener('message', function (event) {
-    if (event.source === window || !event.source) return;
-    function answer(status) { event.source.postMessage(status, event.origin); }
-    var parts = typeof event.data === 'string' ? event.data.split(' ') : [];
-    var dot = parts.length === 2 ? parts[1].indexOf('.') : -1;
-    // Web Crypto exists in secure contexts only (https, localhost).
-    if (dot < 1 || !window.crypto || !window.crypto.subtle) return answer('error');
-    var salt = parts[1].slice(dot + 1);
-    var input = new TextEncoder().encode(parts[0] + ' ' + event.origin + ' ' + browserState() + ' ' + salt);
-    window.crypto.subtle.digest('SHA-256', input).then(
-      function (hash) { answer(base64url(hash) + '.' + salt === parts[1] ? 'unchanged' : 'changed'); },
-      function () { answer('error'); }
-    );
-  }, false);
+  window.addEventListener(
+    'message',
+    function (event) {
+      if (event.source === window || !event.source) return;
+      function answer(status) {
+        event.source.postMessage(status, event.origin);
+      }
+      var parts = typeof event.data === 'string' ? event.data.split(' ') : [];
+      var dot = parts.length === 2 ? parts[1].indexOf('.') : -1;
+      // Web Crypto exists in secure contexts only (https, localhost).
+      if (dot < 1 || !window.crypto || !window.crypto.subtle) return answer('error');
+      var salt = parts[1].slice(dot + 1);
+      var input = new TextEncoder().encode(parts[0] + ' ' + event.origin + ' ' + browserState() + ' ' + salt);
+      window.crypto.subtle.digest('SHA-256', input).then(
+        function (hash) {
+          answer(base64url(hash) + '.' + salt === parts[1] ? 'unchanged' : 'changed');
+        },
+        function () {
+          answer('error');
+        },
+      );
+    },
+    false,
+  );
 })();

@@ -6,33 +6,41 @@
   var POLL_MS = 5000;
 
   function openDetails(root) {
-    return Array.prototype.map.call(root.querySelectorAll('details[open][id]'), function (d) { return d.id; });
+    return Array.prototype.map.call(root.querySelectorAll('details[open][id]'), function (d) {
+      return d.id;
+    });
   }
 
   function fetchPage(url) {
-    return fetch(url, { headers: { accept: 'text/html' }, credentials: 'same-origin' }).then(function (response) {
-      if (!response.ok) throw new Error('the room answered ' + response.status);
-      return response.text();
-    }).then(function (html) {
-      return new DOMParser().parseFromString(html, 'text/html');
-    });
+    return fetch(url, { headers: { accept: 'text/html' }, credentials: 'same-origin' })
+      .then(function (response) {
+        if (!response.ok) throw new Error('the room answered ' + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        return new DOMParser().parseFromString(html, 'text/html');
+      });
   }
 
   /** Replaces each live region by the server's newer rendering, keeping open traces open. */
   function refresh() {
     if (document.hidden) return Promise.resolve();
-    return fetchPage(location.href).then(function (fresh) {
-      document.querySelectorAll('[data-live][id]').forEach(function (region) {
-        var next = fresh.getElementById(region.id);
-        if (!next) return;
-        var open = openDetails(region);
-        region.innerHTML = next.innerHTML;
-        open.forEach(function (id) {
-          var details = document.getElementById(id);
-          if (details) details.open = true;
+    return fetchPage(location.href)
+      .then(function (fresh) {
+        document.querySelectorAll('[data-live][id]').forEach(function (region) {
+          var next = fresh.getElementById(region.id);
+          if (!next) return;
+          var open = openDetails(region);
+          region.innerHTML = next.innerHTML;
+          open.forEach(function (id) {
+            var details = document.getElementById(id);
+            if (details) details.open = true;
+          });
         });
+      })
+      .catch(function () {
+        /* the next poll tries again */
       });
-    }).catch(function () { /* the next poll tries again */ });
   }
 
   /** The seconds each TOTP code is still valid, counted down here; at zero the codes are fetched again. */
@@ -60,7 +68,9 @@
 
   var switches = document.getElementById('risk-switches');
   if (switches) {
-    switches.addEventListener('change', function () { redrawMatrix(switches); });
+    switches.addEventListener('change', function () {
+      redrawMatrix(switches);
+    });
   }
   setInterval(tick, 1000);
   setInterval(refresh, POLL_MS);

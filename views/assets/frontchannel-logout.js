@@ -4,9 +4,13 @@
   var link = document.getElementById('continue');
   var frames = document.querySelectorAll('iframe.frontchannel-logout');
   var pending = frames.length;
-  function go() { window.location.replace(link.href); }
+  function go() {
+    window.location.replace(link.href);
+  }
   frames.forEach(function (frame) {
-    frame.addEventListener('load', function () { if (--pending === 0) go(); });
+    frame.addEventListener('load', function () {
+      if (--pending === 0) go();
+    });
   });
   setTimeout(go, 3000);
 })();
