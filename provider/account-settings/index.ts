@@ -1,2 +1,2 @@
 export { accountSettingsRoutes, type AccountSettingsDependencies } from './routes.js';
-export { accountSettingsClient, ACCOUNT_SETTINGS_CLIENT_ID } from './internal-client.js';
+export { accountSettingsClient } from './internal-client.js';

@@ -7,7 +7,7 @@ import { internalClient } from '../oidc/index.js';
  * to them goes through the same login pages (and 2FA policy) as any client. Only the session matters,
  * so the code that comes back is not redeemed.
  */
-export const ACCOUNT_SETTINGS_CLIENT_ID = 'mvc-account-settings';
+const ACCOUNT_SETTINGS_CLIENT_ID = 'mvc-account-settings';
 export const ACCOUNT_PATH = '/account';
 export const ACCOUNT_CALLBACK_PATH = '/account/signed-in';
 

@@ -4,7 +4,7 @@ import type { MessageKey } from '../i18n/index.js';
 import { MAX_EMAIL_LENGTH } from './email-address.js';
 
 /** Longer than any code a page asks for: 6 digits, or the emergency code's 16 characters with dashes and spaces. */
-export const MAX_CODE_LENGTH = 64;
+const MAX_CODE_LENGTH = 64;
 
 /** An e-mail address as typed in `Username`: trimmed, and too long to be one past 254 characters. */
 export const emailText = () => typedText('emailInvalid', { max: MAX_EMAIL_LENGTH, trim: true });

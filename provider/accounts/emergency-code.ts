@@ -13,7 +13,7 @@ export function newEmergencyCode(): string {
 }
 
 /** Dashes, spaces and case do not matter when the code is typed back. */
-export const normaliseEmergencyCode = (code: string): string => code.replace(/[\s-]/g, '').toUpperCase();
+const normaliseEmergencyCode = (code: string): string => code.replace(/[\s-]/g, '').toUpperCase();
 
 export function hashEmergencyCode(code: string): string {
   return createHash('sha256').update(normaliseEmergencyCode(code)).digest('base64url');

@@ -1,7 +1,7 @@
 export type { Account } from './account.js';
 export { displayName } from './account.js';
 export { canonicalEmail, emailDomain, emailKey, MAX_EMAIL_LENGTH } from './email-address.js';
-export { codeText, emailText, newPasswordFields, passwordText, MAX_CODE_LENGTH } from './credential-fields.js';
+export { codeText, emailText, newPasswordFields, passwordText } from './credential-fields.js';
 export { AccountRepository } from './account-repository.js';
 export { hashPassword, verifyPassword } from './password-hash.js';
 export { newTotpSecret, otpauthUri, currentTotp, matchTotp } from './totp.js';

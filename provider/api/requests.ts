@@ -22,7 +22,7 @@ const email = z
     return z.NEVER;
   });
 
-export const verificationRequestSchema = z.strictObject(
+const verificationRequestSchema = z.strictObject(
   {
     email,
     delivery: z.enum(['code', 'link'], { error: 'must be "code" or "link"' }),

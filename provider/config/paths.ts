@@ -13,5 +13,5 @@ function findRoot(): string {
   return dir;
 }
 
-export const projectRoot = findRoot();
+const projectRoot = findRoot();
 export const projectPath = (...segments: string[]): string => join(projectRoot, ...segments);

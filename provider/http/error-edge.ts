@@ -41,7 +41,7 @@ export const jsonShape: ErrorShape = (ctx, { status, code, description }) => {
 };
 
 /** Pages: the error page, in the browser's language, the description as a sentence. */
-export const pageShape: ErrorShape = (ctx, { status, code, description }) => {
+const pageShape: ErrorShape = (ctx, { status, code, description }) => {
   sendPage(ctx, 'error', { language: negotiateLanguage(ctx), error: code, description: `${description.replace(/\.$/, '')}.` }, status);
 };
 

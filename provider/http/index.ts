@@ -1,7 +1,7 @@
 export { readJson, readText } from './body.js';
 export { readFormFields, type FieldProblem, type FormFields } from './form-fields.js';
-export { checkbox, choiceOf, hiddenText, readPageForm, typedText } from './page-form.js';
-export { errorEdge, jsonShape, pageShape, negotiatedShape, httpStatusOf, type ErrorShape, type Failure } from './error-edge.js';
+export { checkbox, choiceOf, readPageForm } from './page-form.js';
+export { errorEdge, jsonShape, negotiatedShape, httpStatusOf, type ErrorShape, type Failure } from './error-edge.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { staticAssets } from './static-assets.js';
 export { renderPage, renderTemplate, sendPage, type PageData, type PageName, type PageTitle } from './views.js';

@@ -5,7 +5,7 @@ import { VISMA_FACTS } from '../config/index.js';
  * A one-time link opened outside the browser that asked for it signs in to Account Settings: the
  * token rides in a short signed cookie through that sign-in's authorization request.
  */
-export const ONE_TIME_COOKIE = 'mvc_otl';
+const ONE_TIME_COOKIE = 'mvc_otl';
 /** As long as the link itself lives. */
 const COOKIE_SECONDS = VISMA_FACTS.links.oneTimeSignInSeconds;
 

@@ -1,6 +1,6 @@
 export { Mailbox, type MailPage } from './mailbox.js';
 export { startSmtpCatcher, type RunningCatcher } from './smtp-catcher.js';
-export { startMailHogApi, mailHogApi } from './mailhog-api.js';
+export { startMailHogApi } from './mailhog-api.js';
 export { Mailer, type MailRequest } from './mailer.js';
 export { Outbox } from './outbox.js';
 export type { MailHogMessage } from './mailhog-message.js';

@@ -14,7 +14,7 @@ import { subjectHeader } from './subject-header.js';
 const SENDER = { ...VISMA_FACTS.mail.sender };
 
 /** Bounds on one SMTP delivery, so a server that accepts but never greets (or stalls) fails it. */
-export const SMTP_TIMEOUTS = { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 10_000, dnsTimeout: 3000 } as const;
+const SMTP_TIMEOUTS = { connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 10_000, dnsTimeout: 3000 } as const;
 
 export interface MailRequest {
   to: string;

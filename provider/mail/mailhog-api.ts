@@ -32,7 +32,7 @@ function sendList(ctx: Context, type: string, items: string[], around: [string, 
 const pageOf = ({ total, start, items }: MailPage): [string, string] => [`{"total":${total},"count":${items.length},"start":${start},"items":[`, ']}'];
 
 /** MailHog's HTTP API as its server really answers (v2 list and search, v1 message and delete). */
-export function mailHogApi(mailbox: Mailbox, access: MailApiAccess): Koa {
+function mailHogApi(mailbox: Mailbox, access: MailApiAccess): Koa {
   const app = new Koa();
   const router = new Router({ prefix: '/api' });
 

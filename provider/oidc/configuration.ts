@@ -34,7 +34,7 @@ export interface OidcOptions {
 
 const TTL = VISMA_FACTS.tokens;
 const SESSION_SECONDS = VISMA_FACTS.session.seconds;
-export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'tenants', 'roles', ...API_SCOPES, ...PUBLIC_API_SCOPES];
+const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'tenants', 'roles', ...API_SCOPES, ...PUBLIC_API_SCOPES];
 /** Visma Connect's algorithms for request objects and DPoP proofs (its discovery document). */
 const ASYMMETRIC_ALGS: AsymmetricSigningAlgorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 

@@ -1,9 +1,9 @@
 export { createOidcProvider } from './provider.js';
 export type { OidcOptions } from './configuration.js';
-export { loadSigningKeys, SigningKeysError, DEV_SIGNING_KEYS_PATH } from './signing-keys.js';
-export { createFindAccount, IDP } from './claims.js';
-export { REASONS, TWO_FACTOR_PROMPT, type LoginChecks } from './interaction-policy.js';
-export { OIDC_ROUTES, interactionPath, apiResource, API_SCOPE, publicApiResource, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES } from './routes.js';
+export { loadSigningKeys, SigningKeysError } from './signing-keys.js';
+export { createFindAccount } from './claims.js';
+export { TWO_FACTOR_PROMPT, type LoginChecks } from './interaction-policy.js';
+export { interactionPath, apiResource, API_SCOPE, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES } from './routes.js';
 export { validateClients } from './validate-clients.js';
 export { logoutEndedSession } from './backchannel-logout.js';
 export { SessionExpiry } from './session-expiry.js';

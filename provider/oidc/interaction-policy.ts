@@ -2,7 +2,7 @@ import type { KoaContextWithOIDC, UnknownObject } from 'oidc-provider';
 import { interactionPolicy } from 'oidc-provider';
 
 /** Why a signed-in session is sent back to the login pages. */
-export const REASONS = {
+const REASONS = {
   twoFactor: 'two_factor',
   reauthenticate: 'password_reauthentication',
   accountUnavailable: 'account_unavailable',

@@ -3,7 +3,7 @@ import type { JWK } from 'oidc-provider';
 import { projectPath } from '../config/index.js';
 
 /** The committed, test-only key: the JWKS stays the same across restarts. SIGNING_KEYS points elsewhere. */
-export const DEV_SIGNING_KEYS_PATH = projectPath('fixtures', 'dev-signing-keys.json');
+const DEV_SIGNING_KEYS_PATH = projectPath('fixtures', 'dev-signing-keys.json');
 
 export class SigningKeysError extends Error {
   override name = 'SigningKeysError';

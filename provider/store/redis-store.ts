@@ -19,7 +19,7 @@ const MAX_UPDATE_ROUNDS = 500;
 const RECONNECT_CAP_MS = 2000;
 
 /** How long any command may take before the request gives up with a 503. */
-export const COMMAND_TIMEOUT_MS = 2000;
+const COMMAND_TIMEOUT_MS = 2000;
 /** While stalled, how often Redis is asked whether it answers again. */
 const STALL_PROBE_MS = 200;
 

@@ -141,7 +141,7 @@ const keySets = new Map<string, JWTVerifyGetKey>();
  * Checks the ID token's signature (the emulator's JWKS), issuer, audience, times and nonce on real time,
  * as a relying party does: the emulator issues tokens on real time however its clock was moved.
  */
-export async function verifyIdToken(endpoint: Endpoint, idToken: string, clientId: string, nonce: string | undefined): Promise<JWTPayload> {
+async function verifyIdToken(endpoint: Endpoint, idToken: string, clientId: string, nonce: string | undefined): Promise<JWTPayload> {
   const jwksUrl = `${endpoint.url}/.well-known/openid-configuration/jwks`;
   let keys = keySets.get(jwksUrl);
   if (!keys) keySets.set(jwksUrl, (keys = createRemoteJWKSet(new URL(jwksUrl))));

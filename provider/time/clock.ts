@@ -16,7 +16,7 @@ export interface ClockReading {
  * The instants the clock can show: from the Unix epoch to the end of year 9999. Beyond them dates
  * stop being four-digit ISO 8601 years (or dates at all: `toISOString` throws), and token times negative.
  */
-export const CLOCK_RANGE = { earliestMs: 0, latestMs: Date.UTC(9999, 11, 31, 23, 59, 59, 999) } as const;
+const CLOCK_RANGE = { earliestMs: 0, latestMs: Date.UTC(9999, 11, 31, 23, 59, 59, 999) } as const;
 
 export class ClockRangeError extends Error {
   override name = 'ClockRangeError';

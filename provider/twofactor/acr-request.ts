@@ -21,7 +21,7 @@ export interface EssentialAcrClaim {
 const numeric = (value: string): number | undefined => (/^\d+$/.test(value) ? Number(value) : undefined);
 
 /** A value asks for 2FA when it is a step-up URN or a numeric level at or above the 2FA level. */
-export function asksForTwoFactor(value: string, acr: AcrSettings): boolean {
+function asksForTwoFactor(value: string, acr: AcrSettings): boolean {
   if (acr.stepUp.includes(value) || value === acr.twoFactor) return true;
   const level = numeric(value);
   const twoFactorLevel = numeric(acr.twoFactor);

@@ -1,5 +1,4 @@
 export { TwoFactorGate, appPolicyOf, type Situation, type ExplainedDecision } from './gate.js';
 export { DecisionLog, type LoggedDecision, type DecisionStage } from './decision-log.js';
-export { readAcrRequest, asksForTwoFactor, type AcrRequest } from './acr-request.js';
-export { sessionTwoFactorAt } from './session-factors.js';
+export { readAcrRequest, type AcrRequest } from './acr-request.js';
 export { SignInDecisions, type SignInDecisionDependencies } from './sign-in-decisions.js';

@@ -17,7 +17,7 @@ const RP_NAME = 'Visma Connect';
 const TIMEOUT_MS = CHALLENGE_SECONDS * 1000;
 
 /** The user handle of our credentials: the account's `sub` as UTF-8 (the browser gives it back at a passkey sign-in). */
-export const userHandleOf = (sub: string): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(sub, 'utf8'));
+const userHandleOf = (sub: string): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(sub, 'utf8'));
 const subOfUserHandle = (handle: string | undefined): string | undefined => (handle ? Buffer.from(handle, 'base64url').toString('utf8') : undefined);
 
 /**

@@ -6,8 +6,8 @@ import { MAX_CREDENTIAL_NAME } from './credential.js';
  * What the page's script posts: `WebAuthnResponse`, the credential as JSON (@simplewebauthn/browser's
  * shape), or `WebAuthnError`, the DOMException's name when the browser's ceremony failed.
  */
-export const RESPONSE_FIELD = 'WebAuthnResponse';
-export const ERROR_FIELD = 'WebAuthnError';
+const RESPONSE_FIELD = 'WebAuthnResponse';
+const ERROR_FIELD = 'WebAuthnError';
 
 /** The two fields of a ceremony's form (the page's script fills one in), for the form's schema; a hand-made answer too long to be one fails. */
 export const ceremonyAnswerFields = {

@@ -13,7 +13,7 @@ const claims = z.record(z.string(), z.unknown());
 
 const saveMap = z.record(z.string().regex(/^\w+$/), text).optional().describe('name: where to take the value from; later steps use ${name}');
 
-export const promptSchema = z.enum(['none', 'challenge', 'security-key', 'passkey-offer', 'enroll', 'enroll-optional', 'password', 'identifier', 'emergency-code', 'error']);
+const promptSchema = z.enum(['none', 'challenge', 'security-key', 'passkey-offer', 'enroll', 'enroll-optional', 'password', 'identifier', 'emergency-code', 'error']);
 /** Where a sign-in stands: back at the app (none), on one of the pages, or at an error. */
 export type Prompt = z.infer<typeof promptSchema>;
 
@@ -127,7 +127,7 @@ const variants = [
 /** The kinds of step, in the order the schema lists them. */
 export const STEP_KINDS = variants.map((variant) => variant.kind);
 
-export const stepSchema = z.union(variants.map((variant) => variant.schema));
+const stepSchema = z.union(variants.map((variant) => variant.schema));
 
 export const scenarioSchema = z.strictObject({
   name: text,
