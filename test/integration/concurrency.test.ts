@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiClient, apiToken, linkIn, mailClient } from '../support/api-client.js';
 import { startReplicas, type Replicas } from '../support/replicas.js';
-import { readForm, UserAgent, validationMessages, type Page } from '../support/user-agent.js';
+import { readForm, readForms, UserAgent, validationMessages, type Page } from '../support/user-agent.js';
 
 /**
  * Single use and limits hold when the callers come at once, spread over replicas (two emulators on one
@@ -22,6 +22,7 @@ const fixtures = {
   users: [
     { email: 'lena@example.se', password: 'Start&Pass2025' },
     { email: 'olle@fri.se', password: 'Olle&Pass2025', totpSecret: OLLE_TOTP, emergencyCode: 'AAAA-BBBB-CCCC-DDDD' },
+    { email: 'sara@example.se', password: 'Sara&Pass2025', passkeys: [{ name: 'Laptop' }] },
   ],
 };
 
@@ -114,6 +115,18 @@ describe('guarantees under concurrent callers', () => {
     const answers = await postAllAtOnce(browsers, { AuthCode: 'AAAA-BBBB-CCCC-DDDD' });
     expect(answers.filter((answer) => answer.location?.endsWith('/lost-authenticator'))).toHaveLength(1);
     expect(answers.filter((answer) => answer.status === 200).map((answer) => validationMessages(answer)[0])).toEqual(Array(7).fill(expect.stringMatching(/^The emergency code is not correct\.$|locked/)));
+  });
+
+  it('signs in once when one passkey answer is posted to every replica at the same moment', async () => {
+    const agent = new UserAgent();
+    const identifier = await agent.follow(await agent.get(authorizeUrl()), CALLBACK);
+    const form = readForms(identifier).find((candidate) => candidate.action.endsWith('/passkey'))!;
+    const options = JSON.parse((await agent.post(`${form.action}/options`, {})).html) as { challenge: string };
+    const signed = await fetch(`${replicas.at(1).url}/_mock/webauthn/assertion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ challenge: options.challenge, email: 'sara@example.se' }) });
+    const { response } = (await signed.json()) as { response: unknown };
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => agent.post(replicas.on(i, form.action), { ...form.fields, WebAuthnResponse: JSON.stringify(response) })));
+    expect(count(answers, (answer) => answer.status === 303)).toBe(1);
+    expect(count(answers, (answer) => validationMessages(answer).length === 1)).toBe(5);
   });
 
   it('checks 5 of 20 concurrent wrong authenticator codes and then locks two-step verification', async () => {
