@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
+import { validationMessages } from '../../provider/testing/web/index.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { RawBrowser, type Answer, type Call } from '../support/raw-browser.js';
 
@@ -218,6 +219,90 @@ describe('hostile calls to the new routes (control room, debugger, WebAuthn, Try
     }
     expect(await sweep(browser, calls)).toEqual([]);
     expect(await sweep(browserAt(), calls)).toEqual([]);
+  });
+
+  describe('genuine WebAuthn answers with one part broken', () => {
+    type Credential = { id: string; rawId: string; response: Record<string, string | string[]> } & Record<string, unknown>;
+    const clientDataOf = (credential: Credential) => JSON.parse(Buffer.from(String(credential.response['clientDataJSON']), 'base64url').toString('utf8')) as Record<string, unknown>;
+    const withClientData = (credential: Credential, change: Record<string, unknown>): Credential => ({
+      ...credential,
+      response: { ...credential.response, clientDataJSON: b64(JSON.stringify({ ...clientDataOf(credential), ...change })) },
+    });
+    const withResponse = (credential: Credential, change: Record<string, string | string[] | undefined>): Credential => ({ ...credential, response: { ...credential.response, ...change } as Credential['response'] });
+    const half = (value: unknown) => String(value).slice(0, Math.floor(String(value).length / 2));
+
+    const BROKEN_ASSERTIONS: Record<string, (credential: Credential) => unknown> = {
+      'authenticator data cut in half': (credential) => withResponse(credential, { authenticatorData: half(credential.response['authenticatorData']) }),
+      'empty authenticator data': (credential) => withResponse(credential, { authenticatorData: '' }),
+      'a signature of garbage': (credential) => withResponse(credential, { signature: 'AAAA' }),
+      'an empty signature': (credential) => withResponse(credential, { signature: '' }),
+      'the user handle of nobody': (credential) => withResponse(credential, { userHandle: b64('nobody') }),
+      'a user handle of 60,000 characters': (credential) => withResponse(credential, { userHandle: 'A'.repeat(60_000) }),
+      'clientData of a registration': (credential) => withClientData(credential, { type: 'webauthn.create' }),
+      'clientData with a token binding object': (credential) => withClientData(credential, { tokenBinding: { status: 'present', id: 1 } }),
+      'clientData whose origin has a slash more': (credential) => withClientData(credential, { origin: `${String(clientDataOf(credential)['origin'])}/` }),
+      'a rawId that is not the id': (credential) => ({ ...credential, rawId: 'AAAAAAAAAAAAAAAAAAAAAA' }),
+      'extension results that are not an object': (credential) => ({ ...credential, clientExtensionResults: 'x' }),
+      'an unknown attachment': (credential) => ({ ...credential, authenticatorAttachment: 'usb' }),
+    };
+
+    const BROKEN_ATTESTATIONS: Record<string, (credential: Credential) => unknown> = {
+      'an attestation object cut in half': (credential) => withResponse(credential, { attestationObject: half(credential.response['attestationObject']) }),
+      'an empty attestation object': (credential) => withResponse(credential, { attestationObject: '' }),
+      'an attestation object of garbage': (credential) => withResponse(credential, { attestationObject: b64('\u00a3fmt') }),
+      'clientData of a sign-in': (credential) => withClientData(credential, { type: 'webauthn.get' }),
+      'clientData without a challenge': (credential) => withClientData(credential, { challenge: undefined }),
+      'nine transports': (credential) => withResponse(credential, { transports: Array(9).fill('usb') as string[] }),
+      'transports that are not names': (credential) => withResponse(credential, { transports: ['x'.repeat(100)] }),
+      'an id that is not its credential': (credential) => ({ ...credential, id: 'AAAAAAAAAAAAAAAAAAAAAA', rawId: 'AAAAAAAAAAAAAAAAAAAAAA' }),
+    };
+
+    const control = async (path: string, body: unknown) => {
+      const response = await fetch(`${emulator.url}/_mock${path}`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify(body) });
+      return ((await response.json()) as { response: Credential }).response;
+    };
+    const optionsAt = async (browser: RawBrowser, path: string, token: string) =>
+      (JSON.parse((await browser.send({ method: 'POST', path, headers: FORM, body: new URLSearchParams({ __RequestVerificationToken: token }).toString() })).text) as { challenge: string }).challenge;
+    const post = (browser: RawBrowser, path: string, token: string, answer: unknown) =>
+      browser.send({ method: 'POST', path, headers: FORM, body: new URLSearchParams({ __RequestVerificationToken: token, WebAuthnResponse: JSON.stringify(answer), Name: 'x' }).toString() });
+    const refusedOnThePage = (answer: Answer) => {
+      expect(answer.status).toBe(200);
+      expect(validationMessages({ html: answer.text, url: emulator.issuer })).toHaveLength(1);
+    };
+
+    const BROKEN_PASSKEY_ASSERTIONS: Record<string, (credential: Credential) => unknown> = {
+      ...BROKEN_ASSERTIONS,
+      'no user handle (a passkey names its user)': (credential) => withResponse(credential, { userHandle: undefined }),
+    };
+
+    it.each(Object.entries(BROKEN_PASSKEY_ASSERTIONS))('refuses a passkey sign-in whose answer has %s, on the page', async (_name, broken) => {
+      const { browser, uid, token } = await atIdentifier();
+      const challenge = await optionsAt(browser, `/interaction/${uid}/passkey/options`, token);
+      const genuine = await control('/webauthn/assertion', { challenge, email: 'sara.ek@example.se' });
+      refusedOnThePage(await post(browser, `/interaction/${uid}/passkey`, token, broken(genuine)));
+    });
+
+    it.each(Object.entries(BROKEN_ASSERTIONS))('refuses a security key at 2FA whose answer has %s, on the page', async (_name, broken) => {
+      const { browser, uid, token } = await pastPassword('nils.key@example.se');
+      const challenge = await optionsAt(browser, `/interaction/${uid}/security-key/options`, token);
+      const genuine = await control('/webauthn/assertion', { challenge, email: 'nils.key@example.se', kind: 'security-key' });
+      refusedOnThePage(await post(browser, `/interaction/${uid}/security-key`, token, broken(genuine)));
+    });
+
+    it.each(Object.entries(BROKEN_ATTESTATIONS))('refuses a new passkey in Account Settings whose answer has %s, on the page', async (_name, broken) => {
+      const { browser, page } = await inAccountSettings('olle.bar@example.se');
+      const token = tokenOf(page.text);
+      const challenge = await optionsAt(browser, '/account/passkeys/options', token);
+      const genuine = await control('/webauthn/attestation', { challenge, email: 'olle.bar@example.se', kind: 'passkey' });
+      refusedOnThePage(await post(browser, '/account/passkeys', token, broken(genuine)));
+    });
+
+    it.each(Object.entries(BROKEN_ATTESTATIONS))('refuses a security key in the enrollment wizard whose answer has %s, on the page', async (_name, broken) => {
+      const { browser, uid, token } = await pastPassword('ny.krav@krav.se');
+      const challenge = await optionsAt(browser, `/interaction/${uid}/enroll/security-key/options`, token);
+      const genuine = await control('/webauthn/attestation', { challenge, email: 'ny.krav@krav.se', kind: 'security-key' });
+      refusedOnThePage(await post(browser, `/interaction/${uid}/enroll/security-key`, token, broken(genuine)));
+    });
   });
 
   describe('control plane', () => {
