@@ -9,10 +9,12 @@ const PASSWORD = 'Lugn&Fin2025';
 const EMERGENCY_CODE = 'AAAA-BBBB-CCCC-DDDD';
 
 const fixtures = {
+  domains: [{ name: 'krav.se', twoFactor: 'required' }],
   clients: [{ clientId: 'hrm', clientSecret: 'x', redirectUris: [CALLBACK], grantTypes: ['authorization_code', 'refresh_token'], scopes: ['openid', 'profile', 'email', 'offline_access'] }],
   users: [
     { email: 'sara.ek@example.se', password: PASSWORD, passkeys: [{ name: 'Laptop' }] },
     { email: 'olle.bar@example.se', password: PASSWORD },
+    { email: 'kim.lind@krav.se', password: PASSWORD, securityKeys: [{ name: 'Nyckel A' }, { name: 'Nyckel B' }] },
     { email: 'tova.kod@example.se', password: PASSWORD, totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', emergencyCode: EMERGENCY_CODE },
   ],
 };
@@ -89,6 +91,24 @@ describe('what the new routes make single use, taken by concurrent callers', () 
     const nextOptions = JSON.parse((await again.post(`${nextForm.action}/options`, {})).html) as { challenge: string };
     const replayed = await control('/webauthn/assertion', { challenge: nextOptions.challenge, email: 'sara.ek@example.se', counter: assertion.counter });
     expect(validationMessages(await again.submit(nextForm, replayed.form))).toEqual(['This answer from your security key has already been used or has expired. Try again.']);
+  });
+
+  it('keeps one second factor of a user whose domain requires 2FA when both are deleted at once', async () => {
+    const agent = new UserAgent();
+    const identifier = await agent.follow(await agent.get(`${emulator.issuer}/account`));
+    const password = await agent.follow(await agent.submit(formWith(identifier, 'Username')!, { Username: 'kim.lind@krav.se' }));
+    const keyPage = await agent.follow(await agent.submit(formWith(password, 'Password')!, { Password: PASSWORD }));
+    const keyForm = formEnding(keyPage, '/security-key');
+    const options = JSON.parse((await agent.post(`${keyForm.action}/options`, {})).html) as { challenge: string };
+    const answer = await control('/webauthn/assertion', { challenge: options.challenge, email: 'kim.lind@krav.se', kind: 'security-key' });
+    const overview = await agent.follow(await agent.submit(keyForm, answer.form));
+    const deletes = readForms(overview).filter((form) => form.action.endsWith('/delete'));
+    expect(deletes).toHaveLength(2);
+
+    const pages = await Promise.all(deletes.map((form) => agent.submit(form)));
+    noServerError(pages);
+    expect(pages.flatMap(validationMessages)).toEqual(['Your organisation requires two-step verification and this is your only second step, so it cannot be deleted.']);
+    expect(credentialRows(await agent.get(`${emulator.issuer}/account`))).toHaveLength(1);
   });
 
   it('lets one of two concurrent posts of the same emergency code through, and counts the other as wrong', async () => {
