@@ -159,6 +159,13 @@ describe('hostile calls to the new routes (control room, debugger, WebAuthn, Try
     expect(await sweep(browser, stepCalls(uid, token))).toEqual([]);
   });
 
+  it('renders the new interaction steps in any odd Accept-Language, never a 5xx', async () => {
+    const { browser, uid } = await pastPassword('nils.key@example.se');
+    const languages = ['', '*', 'sv-SE;q=abc', 'xx-ÅÄ', ',,,;q=', 'sv;q=2, en;q=-1', 'a'.repeat(5000), 'sv-SE,'.repeat(500)];
+    const calls = INTERACTION_STEPS.flatMap((step) => languages.map((language) => ({ method: 'GET', path: `/interaction/${uid}${step}`, headers: { 'accept-language': language } })));
+    expect(await sweep(browser, calls)).toEqual([]);
+  });
+
   it('answers the new interaction steps of an unknown or odd uid, with or without a cookie, never with a 5xx', async () => {
     const { browser, token } = await atIdentifier();
     const calls = ODD_UIDS.flatMap((uid) => stepCalls(uid, token).filter((call) => call.method !== 'POST' || call.body === undefined || call.body.length < 10_000));
@@ -465,6 +472,19 @@ describe('hostile calls to the new routes (control room, debugger, WebAuthn, Try
       const started = browserAt();
       await started.send({ method: 'GET', path: '/_mock/debugger/start?client=hrm', headers: HTML });
       expect(await sweep(started, debuggerCalls())).toEqual([]);
+    });
+
+    it('answers odd callbacks and buttons of a signed-in run, never with a 5xx', async () => {
+      const browser = browserAt();
+      const identifier = await browser.follow(await browser.send({ method: 'GET', path: `/_mock/debugger/start?client=hrm&scope=openid+offline_access`, headers: HTML }));
+      const uid = /\/interaction\/([^/?#]+)/.exec(identifier.url)![1]!;
+      const post = (path: string, fields: Record<string, string>, html: string) =>
+        browser.send({ method: 'POST', path, headers: { ...FORM, ...HTML }, body: new URLSearchParams({ __RequestVerificationToken: tokenOf(html), ...fields }).toString() });
+      const password = await browser.follow(await post(`/interaction/${uid}`, { Username: 'olle.bar@example.se' }, identifier.text));
+      const back = await browser.follow(await post(`/interaction/${uid}/password`, { Password: PASSWORD }, password.text));
+      expect(back.url).toMatch(/\/_mock\/debugger\/result$/);
+      expect(back.status).toBe(200);
+      expect(await sweep(browser, debuggerCalls())).toEqual([]);
     });
   });
 });
