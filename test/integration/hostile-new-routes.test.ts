@@ -474,6 +474,19 @@ describe('hostile calls to the new routes (control room, debugger, WebAuthn, Try
       expect(await sweep(started, debuggerCalls())).toEqual([]);
     });
 
+    it.each(
+      Object.entries({
+        'scope of 6,000 characters that each take three in a URL': `scope=${'!'.repeat(6000)}`,
+        '1,200 scopes, each a parameter of its own': Array.from({ length: 1200 }, (_, index) => `scope=s${index}`).join('&'),
+        'a scope with a quote': 'scope=openid+%22x',
+        'a scope with a control character': 'scope=openid+%01',
+      }),
+    )('refuses a start with %s on the form, rather than send an authorization request no server takes', async (_name, query) => {
+      const answer = await browserAt().send({ method: 'GET', path: `/_mock/debugger/start?client=hrm&${query}`, headers: HTML });
+      expect(answer.status).toBe(400);
+      expect(validationMessages({ html: answer.text, url: emulator.issuer })).toEqual(['Scopes are names of printable ASCII (no quote or backslash), separated by spaces, at most 1000 characters in all.']);
+    });
+
     it('answers odd callbacks and buttons of a signed-in run, never with a 5xx', async () => {
       const browser = browserAt();
       const identifier = await browser.follow(await browser.send({ method: 'GET', path: `/_mock/debugger/start?client=hrm&scope=openid+offline_access`, headers: HTML }));
