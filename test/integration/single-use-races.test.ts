@@ -124,6 +124,32 @@ describe('what the new routes make single use, taken by concurrent callers', () 
     expect(pages.flatMap(validationMessages)).toHaveLength(1);
   });
 
+  it('finishes a sign-in once, with one code, when "Not now" on the passkey offer is pressed twice at once', async () => {
+    const agent = new UserAgent();
+    const identifier = await agent.follow(await agent.get(authorizeUrl(emulator.url, authorizationRequest('hrm', CALLBACK))));
+    const password = await agent.follow(await agent.submit(formWith(identifier, 'Username')!, { Username: 'olle.bar@example.se' }));
+    const offer = await agent.follow(await agent.submit(formWith(password, 'Password')!, { Password: PASSWORD, PasskeyCapable: 'true' }));
+    const skip = formEnding(offer, '/passkey-offer/skip');
+    const pages = await Promise.all([1, 2].map(async () => agent.follow(await agent.submit(skip), CALLBACK)));
+    noServerError(pages);
+    expect(pages.filter((page) => appAnswer(page)?.code !== undefined)).toHaveLength(1);
+    expect(pages.filter((page) => page.status === 400)).toHaveLength(1);
+  });
+
+  it('finishes a sign-in once, with one code, when "Continue" under the new emergency code is pressed twice at once', async () => {
+    const agent = new UserAgent();
+    const identifier = await agent.follow(await agent.get(authorizeUrl(emulator.url, authorizationRequest('hrm', CALLBACK))));
+    const password = await agent.follow(await agent.submit(formWith(identifier, 'Username')!, { Username: 'tova.kod@example.se' }));
+    const challenge = await agent.follow(await agent.submit(formWith(password, 'Password')!, { Password: PASSWORD }));
+    const emergencyPage = await agent.get(challenge.url.replace(/\/two-factor$/, '/use-emergency-code'));
+    const question = await agent.follow(await agent.submit(formWith(emergencyPage, 'AuthCode')!, { AuthCode: EMERGENCY_CODE }));
+    const newCode = await agent.follow(await agent.submit(question, { Choice: 'kept' }));
+    const pages = await Promise.all([1, 2].map(async () => agent.follow(await agent.submit(newCode), CALLBACK)));
+    noServerError(pages);
+    expect(pages.filter((page) => appAnswer(page)?.code !== undefined)).toHaveLength(1);
+    expect(pages.filter((page) => page.status === 400)).toHaveLength(1);
+  });
+
   describe('the sign-in debugger', () => {
     /** A debugger sign-in as olle, stopped where the emulator sends the browser back to the debugger's callback. */
     async function atCallback(agent: UserAgent): Promise<string> {
