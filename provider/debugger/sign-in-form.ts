@@ -10,6 +10,11 @@ const optionalText = (max: number, pattern: RegExp, message: string) => z.prepro
 
 const LOCALE = '[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*';
 
+/** RFC 6749 §3.3's scope-token, and a bound that keeps the authorization request's URL one a server takes. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+const MAX_SCOPE_LENGTH = 1000;
+const SCOPE_MESSAGE = `Scopes are names of printable ASCII (no quote or backslash), separated by spaces, at most ${MAX_SCOPE_LENGTH} characters in all.`;
+
 const formSchema = z.object({
   client: z.string({ error: 'Pick one client.' }).trim().min(1, { error: 'Pick a client.' }),
   login_hint: optionalText(254, /^[^\s]*$/, 'The login hint is an e-mail address (no spaces, at most 254 characters).'),
@@ -29,7 +34,8 @@ const formSchema = z.object({
           .flatMap((scope) => scope.split(' '))
           .filter(Boolean),
       ]),
-    ]),
+    ])
+    .pipe(z.array(z.string().regex(SCOPE_TOKEN, { error: SCOPE_MESSAGE })).refine((scopes) => scopes.join(' ').length <= MAX_SCOPE_LENGTH, { error: SCOPE_MESSAGE })),
 });
 
 /** The form's fields as the query carries them: its names are the authorization request's. */

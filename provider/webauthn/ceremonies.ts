@@ -64,10 +64,12 @@ export class WebAuthnCeremonies {
     const problem = await this.#checkClientData(clientData, 'webauthn.get', binding, purpose);
     if (problem) return { ok: false, problem };
 
-    const owner = purpose === 'passkey-sign-in' ? await this.#ownerOf(response.response.userHandle) : account;
+    const { userHandle } = response.response;
+    const owner = purpose === 'passkey-sign-in' ? await this.#ownerOf(userHandle) : account;
     const kind: CredentialKind = purpose === 'passkey-sign-in' ? 'passkey' : 'security-key';
     const stored = owner && credentialsOf(owner, kind).find((credential) => credential.id === response.id);
-    if (!owner || !stored) return { ok: false, problem: 'webauthnUnknownCredential' };
+    // A user handle, when the key sends one, must name the user the key is for (WebAuthn §7.2 step 6).
+    if (!owner || !stored || (userHandle && subOfUserHandle(userHandle) !== owner.sub)) return { ok: false, problem: 'webauthnUnknownCredential' };
 
     let newCounter: number;
     try {
@@ -125,7 +127,8 @@ export class WebAuthnCeremonies {
         expectedRPID: this.rpId,
         requireUserVerification: kind === 'passkey',
       });
-      if (!verified || !registrationInfo) return { ok: false, problem: 'webauthnFailed' };
+      // The id the answer names must be the credential its attestation made: the library keeps the attested one silently.
+      if (!verified || !registrationInfo || registrationInfo.credential.id !== response.id) return { ok: false, problem: 'webauthnFailed' };
       const { id, publicKey, counter, transports } = registrationInfo.credential;
       credential = {
         id,
