@@ -191,6 +191,28 @@ describe('hostile calls to the new routes (control room, debugger, WebAuthn, Try
     expect(await sweep(browser, stepCalls(uid, token))).toEqual([]);
   });
 
+  it('answers the identifier form with odd "Save my e-mail" values and odd addresses with the page, never a 5xx', async () => {
+    const failures: string[] = [];
+    const bodies = [
+      'Username=sara.ek@example.se&SaveEmail=maybe',
+      'Username=sara.ek@example.se&SaveEmail=true&SaveEmail=false',
+      'Username=sara.ek@example.se&SaveEmail=',
+      `Username=${'a'.repeat(300)}@example.se&SaveEmail=true`,
+      'Username=%00@example.se&SaveEmail=true',
+      'Username=%E0%A4%A@example.se&SaveEmail=true',
+      'Username=a@b@c&SaveEmail=true',
+      'Username=%22%3E%3Cscript%3E@example.se&SaveEmail=true',
+      'Username[]=x&SaveEmail[a]=1',
+      'PasskeyCapable=true&PasskeyCapable=false',
+    ];
+    for (const body of bodies) {
+      const { browser, uid, token } = await atIdentifier();
+      failures.push(...(await sweep(browser, [{ method: 'POST', path: `/interaction/${uid}`, headers: FORM, body: `__RequestVerificationToken=${token}&${body}` }])));
+      failures.push(...(await sweep(browser, [{ method: 'POST', path: `/interaction/${uid}/password`, headers: FORM, body: `__RequestVerificationToken=${token}&Password=x&${body}` }])));
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('ignores a saved-email cookie of any odd value', async () => {
     const odd = ['', '=', '%', '%E0%A4%A', '"quoted"', b64('not an address'), b64('a'.repeat(300) + '@x.se'), b64('\u0000@x.se'), '-_-_', 'a'.repeat(4000), b64('sara.ek@example.se') + ';x=1'];
     const failures: string[] = [];
