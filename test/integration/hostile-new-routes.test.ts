@@ -67,6 +67,7 @@ const ODD_BODIES: Record<string, Pick<Call, 'headers' | 'body'>> = {
   'duplicated fields': { headers: FORM, body: 'WebAuthnResponse=1&WebAuthnResponse=2&Name=a&Name=b&Code=1&Code=2&From=x&From=y' },
   'broken percent-encoding': { headers: FORM, body: 'WebAuthnResponse=%E0%A4%A&Name=%' },
   'a body of 2 MB': { headers: FORM, body: `WebAuthnResponse=${'a'.repeat(2_000_000)}` },
+  'one field sent 32,000 times (64 KB)': { headers: FORM, body: 'a&'.repeat(32_000) },
 };
 
 /** Paths under an interaction, as the new pages spell them. */
