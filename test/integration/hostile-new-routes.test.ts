@@ -67,6 +67,7 @@ const ODD_BODIES: Record<string, Pick<Call, 'headers' | 'body'>> = {
   'duplicated fields': { headers: FORM, body: 'WebAuthnResponse=1&WebAuthnResponse=2&Name=a&Name=b&Code=1&Code=2&From=x&From=y' },
   'broken percent-encoding': { headers: FORM, body: 'WebAuthnResponse=%E0%A4%A&Name=%' },
   'a body of 2 MB': { headers: FORM, body: `WebAuthnResponse=${'a'.repeat(2_000_000)}` },
+  'one field sent 32,000 times (64 KB)': { headers: FORM, body: 'a&'.repeat(32_000) },
 };
 
 /** Paths under an interaction, as the new pages spell them. */
@@ -189,6 +190,28 @@ describe('hostile calls to the new routes (control room, debugger, WebAuthn, Try
     const { browser, uid, token } = await pastPassword('tova.kod@example.se');
     await fetch(`${emulator.url}/_mock/clock`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ advanceSeconds: 3 * 24 * 3600 }) });
     expect(await sweep(browser, stepCalls(uid, token))).toEqual([]);
+  });
+
+  it('answers the identifier form with odd "Save my e-mail" values and odd addresses with the page, never a 5xx', async () => {
+    const failures: string[] = [];
+    const bodies = [
+      'Username=sara.ek@example.se&SaveEmail=maybe',
+      'Username=sara.ek@example.se&SaveEmail=true&SaveEmail=false',
+      'Username=sara.ek@example.se&SaveEmail=',
+      `Username=${'a'.repeat(300)}@example.se&SaveEmail=true`,
+      'Username=%00@example.se&SaveEmail=true',
+      'Username=%E0%A4%A@example.se&SaveEmail=true',
+      'Username=a@b@c&SaveEmail=true',
+      'Username=%22%3E%3Cscript%3E@example.se&SaveEmail=true',
+      'Username[]=x&SaveEmail[a]=1',
+      'PasskeyCapable=true&PasskeyCapable=false',
+    ];
+    for (const body of bodies) {
+      const { browser, uid, token } = await atIdentifier();
+      failures.push(...(await sweep(browser, [{ method: 'POST', path: `/interaction/${uid}`, headers: FORM, body: `__RequestVerificationToken=${token}&${body}` }])));
+      failures.push(...(await sweep(browser, [{ method: 'POST', path: `/interaction/${uid}/password`, headers: FORM, body: `__RequestVerificationToken=${token}&Password=x&${body}` }])));
+    }
+    expect(failures).toEqual([]);
   });
 
   it('ignores a saved-email cookie of any odd value', async () => {

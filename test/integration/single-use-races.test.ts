@@ -93,6 +93,25 @@ describe('what the new routes make single use, taken by concurrent callers', () 
     expect(validationMessages(await again.submit(nextForm, replayed.form))).toEqual(['This answer from your security key has already been used or has expired. Try again.']);
   });
 
+  it('signs in with a new passkey while it is being registered either after the registration or not at all, and registers it once', async () => {
+    const settings = new UserAgent();
+    const overview = await accountSettings(settings, 'olle.bar@example.se');
+    const { form, answer } = await newPasskeyAnswer(settings, overview, 'olle.bar@example.se');
+
+    const signIn = new UserAgent();
+    const identifier = await signIn.follow(await signIn.get(authorizeUrl(emulator.url, authorizationRequest('hrm', CALLBACK))));
+    const passkeyForm = formEnding(identifier, '/passkey');
+    const options = JSON.parse((await signIn.post(`${passkeyForm.action}/options`, {})).html) as { challenge: string };
+    const assertion = await control('/webauthn/assertion', { challenge: options.challenge, credentialId: answer.credentialId });
+
+    const [registered, signedIn] = await Promise.all([settings.submit(form, answer.form), signIn.follow(await signIn.submit(passkeyForm, assertion.form), CALLBACK)]);
+    noServerError([registered, signedIn]);
+    expect(validationMessages(registered)).toEqual([]);
+    const outcome = appAnswer(signedIn)?.code !== undefined ? 'signed in' : validationMessages(signedIn).join(' ');
+    expect(['signed in', 'This passkey or security key is not registered to any account here. Use another one, or your password.']).toContain(outcome);
+    expect(credentialRows(await settings.get(`${emulator.issuer}/account`))).toEqual([answer.credentialId]);
+  });
+
   it('keeps one second factor of a user whose domain requires 2FA when both are deleted at once', async () => {
     const agent = new UserAgent();
     const identifier = await agent.follow(await agent.get(`${emulator.issuer}/account`));
