@@ -165,7 +165,14 @@ export function debuggerRoutes(deps: DebuggerDependencies): Router[] {
     await runs.save({ ...run, tokens: { ...tokens, ...(refreshToken !== undefined && { refresh_token: refreshToken }) }, userinfo, notice: { kind: 'done', text: notice } });
   }
 
-  bound.get('/callback', (ctx) => callback(ctx, ctx.query));
+  bound.get('/callback', async (ctx) => {
+    // A HEAD (a prefetcher, a link checker) must not spend the code: only the browser's GET redeems it.
+    if (ctx.method === 'HEAD') {
+      ctx.status = 204;
+      return;
+    }
+    await callback(ctx, ctx.query);
+  });
   bound.post('/callback', async (ctx) => {
     const { fields, problem } = await readFormFields(ctx, authorizationResponse);
     if (problem) return showProblem(ctx, 'Malformed response', `The response's ${problem.field} ${problem.message}: refused. Start again.`);

@@ -117,6 +117,20 @@ describe('the sign-in debugger', () => {
     expect(claimRow(refreshed, 'id-token-claims', 'acr')?.value).toBe('"2"');
   });
 
+  it('lets a HEAD of the callback (a prefetcher) leave the code for the browser to redeem', async () => {
+    const agent = new UserAgent();
+    const callbackUrl = `${emulator.issuer}/_mock/debugger/callback`;
+    let page = await agent.follow(await agent.get(debuggerStart({ client: 'bypass-app', login_hint: ANNA, response_mode: 'query' })));
+    page = await agent.follow(await agent.submit(page, { Username: ANNA }));
+    page = await agent.follow(await agent.submit(page, { Password: PASSWORD }), callbackUrl);
+    expect(page.location).toMatch(/^http:\/\/[^/]+\/_mock\/debugger\/callback\?code=/);
+
+    expect((await agent.head(page.location!)).status).toBe(204);
+    const result = await agent.follow(await agent.get(page.location!));
+    expect(result.url).toBe(`${emulator.issuer}/_mock/debugger/result`);
+    expect(textOf(result, 'summary')).toMatch(/signed in with one factor: acr "2", amr \["pwd"\]\.$/);
+  });
+
   it('steps up with acr_values that ask for 2FA: the same session gives the code and comes back with acr 3', async () => {
     const agent = new UserAgent();
     const signedIn = await signIn(agent, { client: 'bypass-app', login_hint: ANNA });

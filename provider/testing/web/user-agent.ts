@@ -38,6 +38,11 @@ export class UserAgent {
     return this.#request(url, { method: 'GET' });
   }
 
+  /** What a link prefetcher or a link checker sends: the headers of a GET, without the body. */
+  head(url: string): Promise<Page> {
+    return this.#request(url, { method: 'HEAD' });
+  }
+
   /** A form post of exactly these fields (a browser sends what `submit` sends: prefer that); `headers` go with this post alone (an Origin, say). */
   post(url: string, fields: Record<string, string> | [string, string][], headers: Record<string, string> = {}): Promise<Page> {
     return this.#request(url, { method: 'POST', body: new URLSearchParams(fields).toString(), headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' } });
