@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { apiClient, apiToken, linkIn, mailClient } from '../support/api-client.js';
+import { apiClient, apiToken, linkIn, mailClient, postControl } from '../support/api-client.js';
 import { startReplicas, type Replicas } from '../support/replicas.js';
 import { readForm, readForms, UserAgent, validationMessages, type Page } from '../support/user-agent.js';
 
@@ -122,8 +122,7 @@ describe('guarantees under concurrent callers', () => {
     const identifier = await agent.follow(await agent.get(authorizeUrl()), CALLBACK);
     const form = readForms(identifier).find((candidate) => candidate.action.endsWith('/passkey'))!;
     const options = JSON.parse((await agent.post(`${form.action}/options`, {})).html) as { challenge: string };
-    const signed = await fetch(`${replicas.at(1).url}/_mock/webauthn/assertion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ challenge: options.challenge, email: 'sara@example.se' }) });
-    const { response } = (await signed.json()) as { response: unknown };
+    const { response } = (await postControl(replicas.at(1).url, '/webauthn/assertion', { challenge: options.challenge, email: 'sara@example.se' })).body as { response: unknown };
     const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => agent.post(replicas.on(i, form.action), { ...form.fields, WebAuthnResponse: JSON.stringify(response) })));
     expect(count(answers, (answer) => answer.status === 303)).toBe(1);
     expect(count(answers, (answer) => validationMessages(answer).length === 1)).toBe(5);

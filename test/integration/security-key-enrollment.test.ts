@@ -5,6 +5,7 @@ import type { RunningEmulator } from '../../provider/index.js';
 import { appAnswer, authorizationRequest, authorizeUrl, loginPageOf, redeemCode, type AuthorizationRequest } from '../../provider/testing/sign-in.js';
 import { elementById, formWith, readForms, textOf, UserAgent, validationMessages, type Form, type Page } from '../../provider/testing/web/index.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { postControl } from '../support/api-client.js';
 
 const CALLBACK = 'http://localhost:3000/signin-oidc';
 const PASSWORD = 'Lugn&Fin2025';
@@ -33,10 +34,7 @@ describe('security keys in the one enrollment wizard, and reaching the emergency
   afterAll(() => emulator.close());
   beforeEach(() => emulator.reset());
 
-  const control = async (path: string, body: unknown) => {
-    const response = await fetch(`${emulator.url}/_mock${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const control = (path: string, body: unknown) => postControl(emulator.url, path, body);
   const linkOn = (page: Page, id: string) => new URL(elementById(page, id)!.attrs.find((attr) => attr.name === 'href')!.value, page.url).href;
   const emulatorNow = async () => ((await (await fetch(`${emulator.url}/_mock/clock`)).json()) as { now: number }).now;
   /** The wizard's links to the other methods: label → URL. */

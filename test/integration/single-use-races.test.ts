@@ -3,6 +3,7 @@ import type { RunningEmulator } from '../../provider/index.js';
 import { appAnswer, authorizationRequest, authorizeUrl } from '../../provider/testing/sign-in.js';
 import { formWith, readForms, UserAgent, validationMessages, type Form, type Page } from '../../provider/testing/web/index.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { postControl } from '../support/api-client.js';
 
 const CALLBACK = 'http://localhost:3000/signin-oidc';
 const PASSWORD = 'Lugn&Fin2025';
@@ -30,10 +31,7 @@ describe('what the new routes make single use, taken by concurrent callers', () 
   afterAll(() => emulator.close());
   beforeEach(() => emulator.reset());
 
-  const control = async (path: string, body: unknown) => {
-    const response = await fetch(`${emulator.url}/_mock${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return (await response.json()) as { credentialId: string; counter: number; form: { WebAuthnResponse: string } };
-  };
+  const control = async (path: string, body: unknown) => (await postControl(emulator.url, path, body)).body as { credentialId: string; counter: number; form: { WebAuthnResponse: string } };
   const formEnding = (page: Page, ending: string): Form => readForms(page).find((form) => form.action.endsWith(ending))!;
 
   /** Signs in to Account Settings with the password (the users here have no second factor to give): the overview. */

@@ -3,6 +3,7 @@ import type { RunningEmulator } from '../../provider/index.js';
 import { appAnswer, authorizationRequest, authorizeUrl, loginPageOf, redeemCode, type AuthorizationRequest } from '../../provider/testing/sign-in.js';
 import { formWith, readForms, UserAgent, validationMessages, type Form, type Page } from '../../provider/testing/web/index.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { postControl } from '../support/api-client.js';
 
 const CALLBACK = 'http://localhost:3000/signin-oidc';
 const PASSWORD = 'Lugn&Fin2025';
@@ -31,10 +32,7 @@ describe('passkeys and security keys over HTTP, answered by the control plane', 
   afterAll(() => emulator.close());
   beforeEach(() => emulator.reset());
 
-  const control = async (path: string, body: unknown) => {
-    const response = await fetch(`${emulator.url}/_mock${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const control = (path: string, body: unknown) => postControl(emulator.url, path, body);
 
   async function start(agent: UserAgent, clientId = 'hrm', parameters = {}): Promise<{ page: Page; login: AuthorizationRequest }> {
     const login = authorizationRequest(clientId, CALLBACK);

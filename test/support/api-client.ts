@@ -32,6 +32,12 @@ export function apiClient(emulator: RunningEmulator, token: string | undefined) 
   };
 }
 
+/** A JSON post to the emulator's control plane (`/_mock`), as a test script sends it: the status and the parsed answer. */
+export async function postControl(emulatorUrl: string, path: string, body: unknown): Promise<ApiAnswer> {
+  const response = await fetch(`${emulatorUrl}/_mock${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: await response.json() };
+}
+
 /** The npm `mailhog` client, pointed at the emulator's embedded MailHog API. */
 export function mailClient(emulator: RunningEmulator) {
   const url = new URL(emulator.mail!.apiUrl);
