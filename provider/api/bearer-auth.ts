@@ -1,8 +1,8 @@
-import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
 import type { Middleware } from 'koa';
 import type { JWK } from 'oidc-provider';
 import { NotAllowed, Unauthenticated } from '../errors/index.js';
-import { API_SCOPE, type ServiceTokenTimes } from '../oidc/index.js';
+import { API_SCOPE, publishedKeySet, type ServiceTokenTimes } from '../oidc/index.js';
 
 export interface ApiCaller {
   clientId: string;
@@ -14,9 +14,7 @@ export interface ApiCaller {
  * issuer's key, for the API's audience, unexpired on the emulator clock, with scope connect:users.
  */
 export function bearerAuth(issuer: string, audience: string, signingKeys: JWK[], tokenTimes: ServiceTokenTimes): Middleware {
-  const publicKeys = createLocalJWKSet({
-    keys: signingKeys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg: alg ?? 'RS256', use: use ?? 'sig' })),
-  });
+  const publicKeys = publishedKeySet(signingKeys);
   return async function requireApiToken(ctx, next) {
     const [scheme, token] = ctx.get('authorization').split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) {

@@ -1,5 +1,6 @@
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { JWK } from 'oidc-provider';
+import { publishedKeySet } from '../oidc/index.js';
 import { meaningOf, type ClaimSource, type MeaningContext } from './claim-meanings.js';
 
 export interface ExplainedClaim {
@@ -32,7 +33,7 @@ export class TokenDecoder {
 
   constructor(issuer: string, signingKeys: JWK[]) {
     this.#issuer = issuer;
-    this.#keys = createLocalJWKSet({ keys: signingKeys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg: alg ?? 'RS256', use: use ?? 'sig' })) });
+    this.#keys = publishedKeySet(signingKeys);
   }
 
   async decode(token: unknown, source: ClaimSource, context: Omit<MeaningContext, 'source'>): Promise<DecodedToken | OpaqueToken | undefined> {

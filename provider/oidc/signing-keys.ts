@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import type { JWK } from 'oidc-provider';
 import { projectPath } from '../config/index.js';
 
@@ -25,4 +26,9 @@ export async function loadSigningKeys(path = DEV_SIGNING_KEYS_PATH): Promise<JWK
     }
   });
   return keys as JWK[];
+}
+
+/** The public halves of the signing keys, as the JWKS publishes them: what our own APIs verify the issuer's tokens against. */
+export function publishedKeySet(signingKeys: JWK[]): JWTVerifyGetKey {
+  return createLocalJWKSet({ keys: signingKeys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg: alg ?? 'RS256', use: use ?? 'sig' })) });
 }

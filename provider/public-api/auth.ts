@@ -1,7 +1,7 @@
-import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
 import type { Context, Middleware } from 'koa';
 import type { JWK } from 'oidc-provider';
-import { PUBLIC_API_AUDIENCE, type ServiceTokenTimes } from '../oidc/index.js';
+import { PUBLIC_API_AUDIENCE, publishedKeySet, type ServiceTokenTimes } from '../oidc/index.js';
 import { PublicApiError } from './errors.js';
 
 /** Who calls: the client of the token, the tenant it is bound to (`tenant_id`), and what it may do. */
@@ -20,9 +20,7 @@ export const callerOf = (ctx: Context): Caller => ctx.state['caller'] as Caller;
  * `publicapi:*` scopes, signed with the issuer's key, for its audience, unexpired on the emulator clock.
  */
 export function requireToken(issuer: string, signingKeys: JWK[], tokenTimes: ServiceTokenTimes): Middleware {
-  const publicKeys = createLocalJWKSet({
-    keys: signingKeys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg: alg ?? 'RS256', use: use ?? 'sig' })),
-  });
+  const publicKeys = publishedKeySet(signingKeys);
   return async function requirePublicApiToken(ctx, next) {
     const [scheme, token] = ctx.get('authorization').split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
