@@ -1,7 +1,7 @@
 import { realTime } from '../time/clock.js';
 import type { Store, TimeSource } from './store.js';
 
-/** A primitive as it is, a set's members, or a list of JSON texts; expiring at `expiresAt` (ms, the store's clock). */
+/** A primitive as it is, a set's members, or a list of JSON texts; expiring at `expiresAt` (the store's `#now`). */
 class Entry {
   constructor(
     readonly value: unknown,
@@ -34,10 +34,16 @@ export class MemoryStore implements Store {
   readonly #sweeper: NodeJS.Timeout;
   readonly #listeners: ((topic: string) => void)[] = [];
   readonly #clock: TimeSource;
+  /**
+   * Times are kept in ms since the store was made, not since 1970: within 24 days of that they are
+   * small integers, which V8 keeps inside the entry instead of a 16-byte number object per entry.
+   */
+  readonly #startMs: number;
 
   /** TTLs run on `clock`, the emulator clock. */
   constructor(clock: TimeSource = realTime) {
     this.#clock = clock;
+    this.#startMs = clock.nowMs();
     this.#sweeper = setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS);
     this.#sweeper.unref();
   }
@@ -150,12 +156,16 @@ export class MemoryStore implements Store {
   }
 
   #expiry(ttlSeconds: number | undefined): number | undefined {
-    return ttlSeconds === undefined ? undefined : this.#clock.nowMs() + ttlSeconds * 1000;
+    return ttlSeconds === undefined ? undefined : this.#now() + ttlSeconds * 1000;
+  }
+
+  #now(): number {
+    return this.#clock.nowMs() - this.#startMs;
   }
 
   #live(key: string): Entry | undefined {
     const entry = this.#entries.get(key);
-    if (entry?.expiresAt !== undefined && entry.expiresAt <= this.#clock.nowMs()) {
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= this.#now()) {
       this.#entries.delete(key);
       return undefined;
     }
@@ -163,7 +173,7 @@ export class MemoryStore implements Store {
   }
 
   #sweep(): void {
-    const now = this.#clock.nowMs();
+    const now = this.#now();
     for (const [key, entry] of this.#entries) {
       if (entry.expiresAt !== undefined && entry.expiresAt <= now) this.#entries.delete(key);
     }
