@@ -6,6 +6,12 @@ function normaliseIp(ip: string): string {
   return mapped ? mapped[1]! : ip;
 }
 
+/**
+ * Lists kept at most: a tenant's networks can change at run time (fixtures, the Public API), and the
+ * lists of sets no longer in use would otherwise stay for good. Past the cap the oldest list built goes
+ * (and is built again if asked for).
+ */
+const MAX_LISTS = 1000;
 const lists = new Map<string, BlockList>();
 
 /** Node's BlockList does the CIDR matching, IPv4 and IPv6; one list per set of networks, built once. */
@@ -18,6 +24,7 @@ function listFor(networks: readonly string[]): BlockList {
       const [address, prefix] = network.split('/');
       list.addSubnet(address!, Number(prefix), isIP(address!) === 6 ? 'ipv6' : 'ipv4');
     }
+    if (lists.size >= MAX_LISTS) lists.delete(lists.keys().next().value!);
     lists.set(key, list);
   }
   return list;

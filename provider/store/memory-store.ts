@@ -1,10 +1,25 @@
 import { realTime } from '../time/clock.js';
 import type { Store, TimeSource } from './store.js';
 
-interface Entry {
-  value: unknown;
-  expiresAt: number | undefined;
+/** A primitive as it is, a set's members, or a list of JSON texts; expiring at `expiresAt` (the store's `#now`). */
+class Entry {
+  constructor(
+    readonly value: unknown,
+    readonly expiresAt: number | undefined,
+  ) {}
 }
+
+/** An object or array as it is stored: its JSON text, in the entry itself (no wrapper object per entry). */
+class JsonEntry extends Entry {
+  declare readonly value: string;
+}
+
+/** The entry of a value: JSON text for an object or array; a primitive cannot be changed, so it is kept as it is (mails are long strings). */
+function entryOf(value: unknown, expiresAt: number | undefined): Entry {
+  return typeof value === 'object' && value !== null ? new JsonEntry(JSON.stringify(value), expiresAt) : new Entry(value, expiresAt);
+}
+
+const valueOf = (entry: Entry): unknown => (entry instanceof JsonEntry ? JSON.parse(entry.value) : entry.value);
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -19,21 +34,27 @@ export class MemoryStore implements Store {
   readonly #sweeper: NodeJS.Timeout;
   readonly #listeners: ((topic: string) => void)[] = [];
   readonly #clock: TimeSource;
+  /**
+   * Times are kept in ms since the store was made, not since 1970: within 24 days of that they are
+   * small integers, which V8 keeps inside the entry instead of a 16-byte number object per entry.
+   */
+  readonly #startMs: number;
 
   /** TTLs run on `clock`, the emulator clock. */
   constructor(clock: TimeSource = realTime) {
     this.#clock = clock;
+    this.#startMs = clock.nowMs();
     this.#sweeper = setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS);
     this.#sweeper.unref();
   }
 
   async get<T>(key: string): Promise<T | undefined> {
     const entry = this.#live(key);
-    return entry === undefined ? undefined : (decode(entry.value) as T);
+    return entry === undefined ? undefined : (valueOf(entry) as T);
   }
 
   async set(key: string, value: unknown, ttlSeconds?: number): Promise<void> {
-    this.#entries.set(key, { value: encode(value), expiresAt: this.#expiry(ttlSeconds) });
+    this.#entries.set(key, entryOf(value, this.#expiry(ttlSeconds)));
   }
 
   async delete(...keys: string[]): Promise<void> {
@@ -43,29 +64,29 @@ export class MemoryStore implements Store {
   async take<T>(key: string): Promise<T | undefined> {
     const entry = this.#live(key);
     this.#entries.delete(key);
-    return entry === undefined ? undefined : (decode(entry.value) as T);
+    return entry === undefined ? undefined : (valueOf(entry) as T);
   }
 
   async setIfAbsent(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
     if (this.#live(key)) return false;
-    this.#entries.set(key, { value: encode(value), expiresAt: this.#expiry(ttlSeconds) });
+    this.#entries.set(key, entryOf(value, this.#expiry(ttlSeconds)));
     return true;
   }
 
   async increment(key: string, ttlSeconds: number, max?: number): Promise<number | undefined> {
     const count = (this.#live(key)?.value as number | undefined) ?? 0;
     if (max !== undefined && count >= max) return undefined;
-    this.#entries.set(key, { value: count + 1, expiresAt: this.#expiry(ttlSeconds) });
+    this.#entries.set(key, new Entry(count + 1, this.#expiry(ttlSeconds)));
     return count + 1;
   }
 
   async update<T>(key: string, change: (current: T | undefined) => T | undefined, ttlSeconds?: number): Promise<T | undefined> {
     const entry = this.#live(key);
-    const next = change(entry === undefined ? undefined : (decode(entry.value) as T));
-    if (next === undefined) return entry === undefined ? undefined : (decode(entry.value) as T);
-    const value = encode(next);
-    this.#entries.set(key, { value, expiresAt: ttlSeconds === undefined ? entry?.expiresAt : this.#expiry(ttlSeconds) });
-    return decode(value) as T;
+    const next = change(entry === undefined ? undefined : (valueOf(entry) as T));
+    if (next === undefined) return entry === undefined ? undefined : (valueOf(entry) as T);
+    const written = entryOf(next, ttlSeconds === undefined ? entry?.expiresAt : this.#expiry(ttlSeconds));
+    this.#entries.set(key, written);
+    return valueOf(written) as T;
   }
 
   async addToSet(key: string, member: string, ttlSeconds?: number): Promise<void> {
@@ -74,7 +95,7 @@ export class MemoryStore implements Store {
     members.add(member);
     const expiresAt = this.#expiry(ttlSeconds);
     const keepLonger = entry?.expiresAt === undefined || expiresAt === undefined ? undefined : Math.max(entry.expiresAt, expiresAt);
-    this.#entries.set(key, { value: members, expiresAt: entry ? keepLonger : expiresAt });
+    this.#entries.set(key, new Entry(members, entry ? keepLonger : expiresAt));
   }
 
   async removeFromSet(key: string, member: string): Promise<void> {
@@ -87,14 +108,14 @@ export class MemoryStore implements Store {
   }
 
   async appendToList(key: string, value: unknown, maxLength: number): Promise<void> {
-    const list = (this.#live(key)?.value as unknown[] | undefined) ?? [];
-    list.push(encode(value));
+    const list = (this.#live(key)?.value as string[] | undefined) ?? [];
+    list.push(JSON.stringify(value));
     if (list.length > maxLength) list.splice(0, list.length - maxLength);
-    this.#entries.set(key, { value: list, expiresAt: undefined });
+    this.#entries.set(key, new Entry(list, undefined));
   }
 
   async readList<T>(key: string): Promise<T[]> {
-    return ((this.#live(key)?.value as unknown[] | undefined) ?? []).map((item) => decode(item) as T);
+    return ((this.#live(key)?.value as string[] | undefined) ?? []).map((item) => JSON.parse(item) as T);
   }
 
   async clear(): Promise<void> {
@@ -135,12 +156,16 @@ export class MemoryStore implements Store {
   }
 
   #expiry(ttlSeconds: number | undefined): number | undefined {
-    return ttlSeconds === undefined ? undefined : this.#clock.nowMs() + ttlSeconds * 1000;
+    return ttlSeconds === undefined ? undefined : this.#now() + ttlSeconds * 1000;
+  }
+
+  #now(): number {
+    return this.#clock.nowMs() - this.#startMs;
   }
 
   #live(key: string): Entry | undefined {
     const entry = this.#entries.get(key);
-    if (entry?.expiresAt !== undefined && entry.expiresAt <= this.#clock.nowMs()) {
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= this.#now()) {
       this.#entries.delete(key);
       return undefined;
     }
@@ -148,23 +173,9 @@ export class MemoryStore implements Store {
   }
 
   #sweep(): void {
-    const now = this.#clock.nowMs();
+    const now = this.#now();
     for (const [key, entry] of this.#entries) {
       if (entry.expiresAt !== undefined && entry.expiresAt <= now) this.#entries.delete(key);
     }
   }
-}
-
-/** An object or array as it is stored: its JSON text. */
-class Json {
-  constructor(readonly text: string) {}
-}
-
-/** A string or other primitive cannot be changed, so it is kept as it is (mails are long strings). */
-function encode(value: unknown): unknown {
-  return typeof value === 'object' && value !== null ? new Json(JSON.stringify(value)) : value;
-}
-
-function decode(value: unknown): unknown {
-  return value instanceof Json ? JSON.parse(value.text) : value;
 }

@@ -27,6 +27,26 @@ const userCodeKey = (userCode: string): string => `oidc:userCode:${userCode}`;
  */
 const TIME_FIELDS = ['iat', 'exp', 'nbf', 'consumed', 'loginTs', 'authTime', 'iiat'] as const;
 
+/**
+ * What oidc-provider reads of an authorization code that comes back after it was consumed, up to the
+ * point where it sees `consumed` and revokes the grant (lib/actions/grants/authorization_code.js):
+ * the token's own fields, the client, expiry, grant, PKCE and redirect URI; with `expiresWithSession`,
+ * the session binding (session, account) it checks on every find. The rest of a consumed code (its
+ * account, scope, nonce, claims, amr...) is never read again, so it is not kept for the code's 5 minutes.
+ */
+const CONSUMED_CODE_FIELDS = ['iat', 'exp', 'jti', 'kind', 'clientId', 'grantId', 'codeChallenge', 'codeChallengeMethod', 'redirectUri', 'dpopJkt', 'attestationJkt', 'expiresWithSession', 'sessionUid', 'accountId'] as const;
+
+/** A consumed authorization code reduced to what replay detection reads (see CONSUMED_CODE_FIELDS). */
+function consumedCode(payload: AdapterPayload, consumed: number): AdapterPayload {
+  const kept: Record<string, unknown> = {};
+  const bound = payload.expiresWithSession === true;
+  for (const field of CONSUMED_CODE_FIELDS) {
+    if ((field === 'sessionUid' || field === 'accountId') && !bound) continue;
+    if (payload[field] !== undefined) kept[field] = payload[field];
+  }
+  return { ...kept, consumed };
+}
+
 /** The payload with its time fields moved to another frame (a copy; the caller's payload is left as it was). */
 function inFrame(payload: AdapterPayload, move: (epochSeconds: number) => number): AdapterPayload {
   const moved: Record<string, unknown> = { ...payload };
@@ -103,7 +123,8 @@ export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapt
         found = payload !== undefined;
         consumedBefore = payload?.consumed;
         clientId = payload?.clientId;
-        return payload && payload.consumed === undefined ? { ...payload, consumed: now } : undefined;
+        if (payload === undefined || payload.consumed !== undefined) return undefined;
+        return this.#model === 'AuthorizationCode' ? consumedCode(payload, now) : { ...payload, consumed: now };
       });
       if (!found) throw new errors.InvalidGrant(`${this.#model} was revoked`);
       if (typeof consumedBefore !== 'number') return;

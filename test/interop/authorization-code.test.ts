@@ -151,6 +151,22 @@ describe('authorization code flow through the login pages, with openid-client as
     expect(tokens.claims()!.acr).toBe('2');
   });
 
+  it('refuses a code redeemed a second time and revokes what the first redemption issued', async () => {
+    const login = await buildLogin(hrm, { redirectUri: HRM_CALLBACK, responseMode: 'query' });
+    const answer = await signInThroughPages(new UserAgent(), login.url, 'karin.berg@testbolaget.se', 'Vinter2025!q', HRM_CALLBACK);
+    const callback = new URL(answer.location!);
+    const tokens = await completeLogin(hrm, login, callback);
+    const replay = await fetch(`${emulator.url}/connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: HRM_CALLBACK, code_verifier: login.verifier, client_id: 'hrm', client_secret: 'hrm-secret' }),
+    });
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await oidc.tokenIntrospection(hrm, tokens.access_token)).toMatchObject({ active: false });
+    await expect(oidc.refreshTokenGrant(hrm, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('revokes a refresh token and introspects access tokens', async () => {
     const { tokens } = await signIn();
     const active = await oidc.tokenIntrospection(hrm, tokens.access_token);

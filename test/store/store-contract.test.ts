@@ -118,6 +118,29 @@ describe.each(implementations)('the %s store', (_name, open) => {
       expect(await codes.find('c1')).toBeUndefined();
     });
 
+    it('keeps of a consumed authorization code what its replay detection reads, and the session binding when it has one', async () => {
+      const codes = adapterFor('AuthorizationCode');
+      const code = {
+        exp: clock.nowSeconds() + 60,
+        clientId: 'app',
+        grantId: 'g1',
+        redirectUri: 'http://localhost/cb',
+        codeChallenge: 'x',
+        codeChallengeMethod: 'S256',
+        accountId: 'a',
+        scope: 'openid',
+        nonce: 'n',
+        sessionUid: 'u1',
+        sid: 's',
+      };
+      await codes.upsert('c1', code, 60);
+      await codes.consume('c1');
+      expect(await codes.find('c1')).toEqual({ exp: code.exp, clientId: 'app', grantId: 'g1', redirectUri: 'http://localhost/cb', codeChallenge: 'x', codeChallengeMethod: 'S256', consumed: expect.any(Number) });
+      await codes.upsert('c2', { ...code, expiresWithSession: true }, 60);
+      await codes.consume('c2');
+      expect(await codes.find('c2')).toMatchObject({ expiresWithSession: true, sessionUid: 'u1', accountId: 'a', grantId: 'g1', consumed: expect.any(Number) });
+    });
+
     it('refuses to consume a model revoked meanwhile, as when a racing reuse of the code revoked its grant', async () => {
       const codes = adapterFor('AuthorizationCode');
       await codes.upsert('c1', { grantId: 'g1', exp: clock.nowSeconds() + 60 }, 60);

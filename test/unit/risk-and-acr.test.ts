@@ -16,6 +16,13 @@ describe('trusted networks', () => {
     expect(inNetworks('::ffff:192.0.2.7', ['192.0.2.0/24'])).toBe(true);
   });
 
+  it('answers for more sets of networks than it keeps built (1000), the first ones included', () => {
+    const sets = Array.from({ length: 1500 }, (_, i) => [`10.${Math.floor(i / 256)}.${i % 256}.0/24`]);
+    for (const [i, networks] of sets.entries()) expect(inNetworks(`10.${Math.floor(i / 256)}.${i % 256}.9`, networks)).toBe(true);
+    expect(inNetworks('10.0.0.9', sets[0]!)).toBe(true);
+    expect(inNetworks('10.0.1.9', sets[0]!)).toBe(false);
+  });
+
   it('trusts nothing without networks or with an address that is not one', () => {
     expect(inNetworks('192.0.2.1', [])).toBe(false);
     expect(inNetworks('localhost', ['0.0.0.0/0'])).toBe(false);
