@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { parse as parseQueryString } from 'node:querystring';
 import type { Context, Middleware } from 'koa';
 import type { Client, JWK } from 'oidc-provider';
@@ -28,6 +28,7 @@ const PARAMETERS = new Set(['grant_type', 'scope', 'client_id', 'client_secret',
 const BODY_LIMIT = 56 * 1024;
 /** oidc-provider's scope syntax (lib/helpers/is_valid_scope.js). */
 const SCOPE_SYNTAX = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/;
+const FORM = 'application/x-www-form-urlencoded';
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post']);
 const LIFETIME = VISMA_FACTS.tokens.accessTokenSeconds;
 
@@ -76,7 +77,7 @@ export function clientCredentialsGrant(options: ClientCredentialsGrantOptions): 
     const resource = asksForPublicApi(scopes) ? resources.publicApi : resources.api;
     const scope = scopes.filter((scope) => resource.scopes.has(scope)).join(' ') || undefined;
     const now = Math.floor(Date.now() / 1000);
-    const jti = randomBytes(32).toString('base64url');
+    const jti = tokenId();
     // oidc-provider's member order: extra claims, jti, iat, exp, scope, client_id, iss, aud.
     const claims = { ...(tenantId !== undefined && { tenant_id: tenantId }), jti, iat: now, exp: now + LIFETIME, scope, client_id: client.clientId, iss: issuer, aud: resource.audience };
     const accessToken = signer.sign(claims);
@@ -85,7 +86,7 @@ export function clientCredentialsGrant(options: ClientCredentialsGrantOptions): 
   }
 
   return async function clientCredentialsFastPath(ctx, next) {
-    if (ctx.method !== 'POST' || ctx.path !== OIDC_ROUTES.token || ctx.querystring !== '' || ctx.req.headers.dpop !== undefined || !ctx.is('application/x-www-form-urlencoded')) {
+    if (ctx.method !== 'POST' || ctx.path !== OIDC_ROUTES.token || ctx.querystring !== '' || ctx.req.headers.dpop !== undefined || !isForm(ctx)) {
       await next();
       return;
     }
@@ -102,8 +103,9 @@ export function clientCredentialsGrant(options: ClientCredentialsGrantOptions): 
       await next();
       return;
     }
-    const form = formOf(body, ctx.request.charset);
-    const answer = form && (await grant(ctx, form));
+    const form = formOf(body, ctx.req.headers['content-type'] === FORM ? '' : ctx.request.charset);
+    // A failure on the way (the store away, a client oidc-provider cannot load) is oidc-provider's to answer: it meets it again.
+    const answer = form && (await grant(ctx, form).catch(() => undefined));
     if (!answer) {
       replayRequest(ctx, { body });
       await next();
@@ -114,15 +116,37 @@ export function clientCredentialsGrant(options: ClientCredentialsGrantOptions): 
     ctx.set('Access-Control-Allow-Origin', ctx.get('Origin') || '*');
     ctx.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
     ctx.set('cache-control', 'no-store');
-    ctx.body = answer;
+    ctx.set('Content-Type', 'application/json; charset=utf-8');
+    ctx.body = JSON.stringify(answer);
   };
 }
 
-async function readBody(ctx: Context): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+function readBody(ctx: Context): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    ctx.req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    ctx.req.once('end', () => resolve(Buffer.concat(chunks)));
+    ctx.req.once('error', reject);
+    ctx.req.once('close', () => reject(new Error('the request was aborted')));
+  });
 }
+
+/** Random bits for token ids, drawn in blocks (as oidc-provider's nanoid does): one draw serves 128 ids. */
+const randomPool = Buffer.allocUnsafe(4096);
+let randomOffset = randomPool.length;
+
+/** 256 random bits, base64url: 43 characters, as oidc-provider's token ids. */
+function tokenId(): string {
+  if (randomOffset === randomPool.length) {
+    randomFillSync(randomPool);
+    randomOffset = 0;
+  }
+  randomOffset += 32;
+  return randomPool.toString('base64url', randomOffset - 32, randomOffset);
+}
+
+/** Whether oidc-provider reads the body as a form (`ctx.is`), the usual content type checked first. */
+const isForm = (ctx: Context): boolean => ctx.req.headers['content-type'] === FORM || Boolean(ctx.is(FORM));
 
 /** The form as oidc-provider parses it, when every parameter is one this path knows, sent once and not empty. */
 function formOf(body: Buffer, charset: string): Form | undefined {
