@@ -112,7 +112,8 @@ export function clientCredentialsGrant(options: ClientCredentialsGrantOptions): 
       return;
     }
     // oidc-provider's token route: CORS for any origin (clientBasedCORS allows every client), then no-store.
-    ctx.vary('Origin');
+    if (ctx.response.get('Vary')) ctx.vary('Origin');
+    else ctx.set('Vary', 'Origin');
     ctx.set('Access-Control-Allow-Origin', ctx.get('Origin') || '*');
     ctx.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
     ctx.set('cache-control', 'no-store');
