@@ -17,6 +17,7 @@ import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from '.
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import {
   accessTokensByIdAtIntrospection,
+  clientCredentialsGrant,
   createFindAccount,
   createOidcProvider,
   formPostAsQuery,
@@ -280,6 +281,8 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   provider.use(errorEdge(logger, (ctx) => (ctx.path.startsWith('/api/') || ctx.path.startsWith('/_mock/') ? jsonShape : negotiatedShape)));
   provider.use(formPostAsQuery());
   provider.use(faultInjection(faults, provider));
+  // The client_credentials successes it can prove are answered here, without oidc-provider's stack; the rest goes on.
+  provider.use(clientCredentialsGrant({ provider, issuer, keys, store, directory, serviceTokens }));
   provider.use(staticAssets());
   // The protocol as Visma Connect (IdentityServer) speaks it, around oidc-provider's own endpoints.
   provider.use(unsignedRequestObjects());

@@ -12,6 +12,8 @@ const TENANT_IDS_KEY = 'tenant-ids';
 /** Every domain policy's name and every fixture client's id, so they can be listed (the control room). */
 const DOMAIN_NAMES_KEY = 'domain-names';
 const CLIENT_IDS_KEY = 'client-ids';
+/** Announced (Store.announce) after any client is written: caches of clients read them again. */
+export const CLIENTS_TOPIC = 'clients';
 /** One tenant per external id (the index holds the tenant's id). */
 const externalIdKey = (externalId: string): string => `tenant-external-id:${externalId}`;
 
@@ -40,8 +42,9 @@ export class Directory {
       ...(entries.acr ? [this.#store.set(ACR_SETTINGS_KEY, entries.acr)] : []),
       ...entries.tenants.flatMap((tenant) => [this.#store.set(tenantKey(tenant.id), tenant), this.#store.addToSet(TENANT_IDS_KEY, tenant.id)]),
       ...entries.domains.flatMap((domain) => [this.#store.set(domainKey(domain.name), domain), this.#store.addToSet(DOMAIN_NAMES_KEY, domain.name.toLowerCase())]),
-      ...entries.clients.flatMap((client) => [this.saveClient(client), this.#store.addToSet(CLIENT_IDS_KEY, client.client_id)]),
+      ...entries.clients.flatMap((client) => [this.#writeClient(client), this.#store.addToSet(CLIENT_IDS_KEY, client.client_id)]),
     ]);
+    if (entries.clients.length > 0) await this.#store.announce(CLIENTS_TOPIC);
   }
 
   /** The acr values tokens carry and requests ask for. */
@@ -131,7 +134,12 @@ export class Directory {
     return this.#store.get<Application>(clientKey(clientId));
   }
 
-  saveClient(client: Application): Promise<void> {
+  async saveClient(client: Application): Promise<void> {
+    await this.#writeClient(client);
+    await this.#store.announce(CLIENTS_TOPIC);
+  }
+
+  #writeClient(client: Application): Promise<void> {
     return this.#store.set(clientKey(client.client_id), client);
   }
 

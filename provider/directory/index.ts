@@ -1,2 +1,2 @@
-export { Directory, type DirectoryEntries } from './directory.js';
+export { CLIENTS_TOPIC, Directory, type DirectoryEntries } from './directory.js';
 export type { Tenant, Domain, DomainPolicy, Application } from './records.js';

@@ -14,3 +14,4 @@ export { isSafeMethod, sentFromAnotherSite } from './cross-site.js';
 export { CsrfTokens, sameSiteForms } from './form-guards.js';
 export { isLoopbackHostname } from './loopback-host.js';
 export { sameSecret } from './same-secret.js';
+export { replayRequest } from './replayed-request.js';

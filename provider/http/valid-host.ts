@@ -8,8 +8,16 @@ const HOST = /^(?:[a-z0-9._~-]+|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$/i;
  * does not name a host: oidc-provider builds its URLs from them and failed with a 500.
  */
 export function validHost(): Middleware {
+  // Clients send the same Host header request after request: the last one found valid is not checked again.
+  let lastValid: string | undefined;
+  const checked = (host: string): boolean => {
+    if (host === lastValid) return true;
+    if (!isValidHost(host)) return false;
+    lastValid = host;
+    return true;
+  };
   return async function requireValidHost(ctx, next) {
-    if (!isValidHost(ctx.get('host')) || !isValidHost(ctx.host) || (ctx.protocol !== 'http' && ctx.protocol !== 'https')) {
+    if (!checked(ctx.get('host')) || !checked(ctx.host) || (ctx.protocol !== 'http' && ctx.protocol !== 'https')) {
       ctx.status = 400;
       ctx.body = { error: 'invalid_request', error_description: 'the Host header must be a host name or IP address with an optional port' };
       return;

@@ -15,7 +15,7 @@ import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { grantTtl, refreshTokenTtl, rotateRefreshToken } from './refresh-tokens.js';
 import { realTime } from '../time/index.js';
 import type { ServiceTokenTimes } from './service-token-times.js';
-import { API_SCOPES, apiResource, interactionPath, OIDC_ROUTES, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES, publicApiResource } from './routes.js';
+import { API_SCOPES, apiResource, asksForPublicApi, interactionPath, OIDC_ROUTES, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES, publicApiResource } from './routes.js';
 import { spaceSeparated } from './space-separated.js';
 
 export interface OidcOptions {
@@ -35,6 +35,8 @@ export interface OidcOptions {
 const TTL = VISMA_FACTS.tokens;
 const SESSION_SECONDS = VISMA_FACTS.session.seconds;
 const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'tenants', 'roles', ...API_SCOPES, ...PUBLIC_API_SCOPES];
+/** Every scope the server knows: requests with others are refused (identity-server-errors.ts). */
+export const KNOWN_SCOPES: ReadonlySet<string> = new Set(SCOPES);
 /** Visma Connect's algorithms for request objects and DPoP proofs (its discovery document). */
 const ASYMMETRIC_ALGS: AsymmetricSigningAlgorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 
@@ -51,7 +53,6 @@ async function mayIntrospect(_ctx: KoaContextWithOIDC, client: Client, token: Ac
 /** oidc-provider 9 configured as Visma Connect behaves (DESIGN.md section 4). */
 export function oidcConfiguration(options: OidcOptions): Configuration {
   const api = apiResource(options.issuer);
-  const knownScopes = new Set(SCOPES);
   const publicApi = publicApiResource(options.issuer);
   return {
     adapter: options.adapter,
@@ -73,7 +74,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
     clientBasedCORS: () => true,
     interactions: { policy: createInteractionPolicy(options.loginChecks), url: (_ctx, interaction) => interactionPath(interaction.uid) },
     loadExistingGrant: loadOrCreateGrant,
-    extraParams: { [OFFLINE_ACCESS_HOOK]: restoreOfflineAccess, [UNKNOWN_SCOPE_HOOK]: refuseUnknownScopes(knownScopes) },
+    extraParams: { [OFFLINE_ACCESS_HOOK]: restoreOfflineAccess, [UNKNOWN_SCOPE_HOOK]: refuseUnknownScopes(KNOWN_SCOPES) },
     renderError,
     features: {
       devInteractions: { enabled: false },
@@ -94,8 +95,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
         // userinfo, which the client receives as a JWT (jwt-access-tokens.ts).
         defaultResource: async (ctx: KoaContextWithOIDC, _client, oneOf) => {
           if (oneOf || ctx.oidc.params?.['grant_type'] !== 'client_credentials') return oneOf;
-          const scopes = spaceSeparated(ctx.oidc.params['scope']);
-          return scopes.some((scope) => scope.startsWith('publicapi:')) ? publicApi : api;
+          return asksForPublicApi(spaceSeparated(ctx.oidc.params['scope'])) ? publicApi : api;
         },
         getResourceServerInfo: async (_ctx, resource) => {
           const jwt = { accessTokenFormat: 'jwt', accessTokenTTL: TTL.accessTokenSeconds, jwt: { sign: { alg: 'RS256' } } } as const;
@@ -117,7 +117,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
         },
       },
     },
-    extraTokenClaims: createExtraTokenClaims({ accounts: options.accounts, directory: options.directory, knownScopes }),
+    extraTokenClaims: createExtraTokenClaims({ accounts: options.accounts, directory: options.directory, knownScopes: KNOWN_SCOPES }),
     rotateRefreshToken,
     ttl: {
       AccessToken: TTL.accessTokenSeconds,

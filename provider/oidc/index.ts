@@ -18,3 +18,4 @@ export { IssuerKey } from './issuer-key.js';
 export { accessTokensByIdAtIntrospection } from './jwt-access-tokens.js';
 export { ServiceTokenTimes } from './service-token-times.js';
 export { internalClient } from './internal-client.js';
+export { clientCredentialsGrant } from './client-credentials-grant.js';

@@ -1,9 +1,8 @@
-import { IncomingMessage } from 'node:http';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { AdapterPayload } from 'oidc-provider';
-import { readText } from '../http/index.js';
+import { readText, replayRequest } from '../http/index.js';
 import type { IssuerKey } from './issuer-key.js';
 import { OIDC_ROUTES } from './routes.js';
 
@@ -65,7 +64,7 @@ export function accessTokensByIdAtIntrospection(key: IssuerKey): Middleware {
         const jti = (await key.read(tokens[0]!, ACCESS_TOKEN_TYP))?.jti;
         form.set('token', typeof jti === 'string' ? jti : UNKNOWN_TOKEN);
       }
-      replaceBody(ctx, form.toString());
+      replayRequest(ctx, { body: form.toString() });
     }
     await next();
   };
@@ -77,23 +76,6 @@ function shapedAsAccessToken(token: string, audience: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The request as it came, with another (already read) body for the handlers after this one. */
-function replaceBody(ctx: Context, body: string): void {
-  const original = ctx.req;
-  const request = new IncomingMessage(original.socket);
-  request.method = original.method;
-  request.url = original.url;
-  request.httpVersion = original.httpVersion;
-  request.headers = { ...original.headers, 'content-length': String(Buffer.byteLength(body)) };
-  delete request.headers['transfer-encoding'];
-  // Complete, so that ending it (once read) does not count as an aborted request and close the socket.
-  request.complete = true;
-  request.push(body);
-  request.push(null);
-  ctx.req = request;
-  ctx.request.req = request;
 }
 
 /**

@@ -23,6 +23,8 @@ export const API_SCOPES = [API_SCOPE];
  */
 export const publicApiResource = (issuer: string): string => `${issuer}/publicapi`;
 export const PUBLIC_API_AUDIENCE = 'publicapi';
+/** A client_credentials token is for the Public API when it asks for any `publicapi:*` scope, otherwise for the provisioning API. */
+export const asksForPublicApi = (scopes: readonly string[]): boolean => scopes.some((scope) => scope.startsWith('publicapi:'));
 export const PUBLIC_API_SCOPES = [
   'publicapi:user:create',
   'publicapi:user:read',

@@ -48,3 +48,38 @@ export class CachedRead<T> {
     this.#generation += 1;
   }
 }
+
+/**
+ * Values read from the store by key, each kept until someone announces that the topic changed (any
+ * key: an announcement forgets them all), with CachedRead's rules: no trust while announcements may be
+ * missed, and a read an announcement overtook is not kept. A key that names nothing (undefined) is not
+ * kept either, so requests naming made-up keys cannot fill the cache.
+ */
+export class CachedReadsByKey<T> {
+  readonly #values = new Map<string, T>();
+  #generation = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly topic: string,
+    private readonly read: (key: string) => Promise<T | undefined>,
+  ) {
+    store.onAnnouncement((topic) => {
+      if (topic === this.topic || topic === '*') this.#forget();
+    });
+  }
+
+  async get(key: string): Promise<T | undefined> {
+    const kept = this.store.hearsAnnouncements() ? this.#values.get(key) : undefined;
+    if (kept !== undefined) return kept;
+    const generation = this.#generation;
+    const value = await this.read(key);
+    if (value !== undefined && generation === this.#generation) this.#values.set(key, value);
+    return value;
+  }
+
+  #forget(): void {
+    this.#values.clear();
+    this.#generation += 1;
+  }
+}

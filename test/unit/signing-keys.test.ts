@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { loadSigningKeys } from '../../provider/oidc/index.js';
 import { startTestEmulator } from '../support/emulator.js';
@@ -52,4 +53,32 @@ describe('signing keys', () => {
     await expect(loadSigningKeys(path)).rejects.toThrow(message);
     await expect(loadSigningKeys(path)).rejects.toThrow(path);
   });
+
+  it.each([
+    ['a key without kid before one that names RS256', [{}, { kid: 'named', alg: 'RS256', use: 'sig' }]],
+    ['keys without kid', [{}, {}]],
+    ['a key for another algorithm first', [{ kid: 'ps', alg: 'PS256' }, { kid: 'rs' }]],
+  ])('signs client_credentials tokens with the key oidc-provider picks, from %s', async (_name, shapes) => {
+    const keys = shapes.map((shape) => ({ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), ...shape }));
+    const emulator = await startTestEmulator({ settings: { signingKeysPath: writeJson({ keys }) } });
+    try {
+      // The extra parameter sends the request on to oidc-provider (client-credentials-grant.ts answers only what it knows).
+      const fast = await serviceTokenHeader(emulator.url, '');
+      const reference = await serviceTokenHeader(emulator.url, '&x_answered_by=oidc-provider');
+      expect(fast).toEqual(reference);
+      expect(fast.kid).toEqual(expect.any(String));
+    } finally {
+      await emulator.close();
+    }
+  });
 });
+
+async function serviceTokenHeader(url: string, marker: string) {
+  const response = await fetch(`${url}/connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('hrm-api:dev-api-secret').toString('base64')}` },
+    body: `grant_type=client_credentials&scope=connect%3Ausers${marker}`,
+  });
+  expect(response.status).toBe(200);
+  return decodeProtectedHeader(((await response.json()) as { access_token: string }).access_token);
+}
