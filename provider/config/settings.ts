@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One setting's sources: a command-line flag (optional) and an environment variable. */
 const FLAGS = {
