@@ -8,17 +8,18 @@ exitUnlessSupportedNode();
 const { existsSync } = await import('node:fs');
 const { enableCompileCache } = await import('node:module');
 
-// Node keeps compiled bytecode of our modules and oidc-provider's on disk: later starts skip compiling.
+// Node keeps compiled code on disk (./code-cache.js keeps the command line's there too): later starts skip compiling.
 enableCompileCache();
 
 if (existsSync(new URL('../provider/', import.meta.url))) {
   const { buildIfStale } = await import('../scripts/build-if-stale.js');
   buildIfStale();
 }
-const entry = new URL('../dist/provider/cli.js', import.meta.url);
-if (!existsSync(entry)) {
+if (!existsSync(new URL('../dist/provider/cli.cjs', import.meta.url))) {
   process.stderr.write('mock-visma-connect: dist/ is missing; run `npm run build`\n');
   process.exit(2);
 }
-const { main } = await import(entry.href);
-await main();
+const { loadCli } = await import('./code-cache.js');
+const cli = loadCli();
+await cli.exports.main();
+cli.saveCodeCache();

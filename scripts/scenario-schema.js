@@ -1,7 +1,7 @@
 // `npm run schema:scenarios`: writes scenarios/scenario.schema.json from the runner's schema (built),
 // so editors complete and check scenario files. A test keeps the committed file up to date.
 import { writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildIfStale } from './build-if-stale.js';
 
 buildIfStale();

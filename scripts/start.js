@@ -8,5 +8,7 @@ enableCompileCache();
 
 const { buildIfStale } = await import('./build-if-stale.js');
 buildIfStale();
-const { main } = await import(new URL('../dist/provider/cli.js', import.meta.url).href);
-await main();
+const { loadCli } = await import('../bin/code-cache.js');
+const cli = loadCli();
+await cli.exports.main();
+cli.saveCodeCache();

@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
+import * as z from 'zod';
 import { hasSecondFactor, type Account, type AccountRepository } from '../accounts/index.js';
 import { readPageForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';

@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   hasSecondFactor,
   newPasswordFields,

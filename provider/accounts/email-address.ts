@@ -1,5 +1,5 @@
 import { domainToASCII } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** RFC 5321's longest path, less the angle brackets. */
 export const MAX_EMAIL_LENGTH = 254;

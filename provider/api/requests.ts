@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalEmail, MAX_EMAIL_LENGTH, type Delivery } from '../accounts/index.js';
 import { VISMA_FACTS } from '../config/index.js';
 import { parseBody } from '../errors/index.js';

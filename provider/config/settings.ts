@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One setting's sources: a command-line flag (optional) and an environment variable. */
 const FLAGS = {
@@ -123,7 +123,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
     const value = flags[flag];
     if (value !== undefined) raw[key] = value;
   }
-  const parsed = settingsSchema.safeParse(raw);
+  const parsed = settingsSchema.safeParse(raw, { jitless: true }); // once per start: zod's compiled fast path would cost more than it saves
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0]);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidRequest } from '../errors/index.js';
 import type { FieldProblem } from '../http/index.js';
 

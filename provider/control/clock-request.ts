@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseBody } from '../errors/index.js';
 
 export type ClockMove = { advanceSeconds: number } | { nowMs: number };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseBody } from '../errors/index.js';
 import { CachedRead, type Store } from '../store/index.js';
 

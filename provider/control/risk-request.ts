@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseBody } from '../errors/index.js';
 import type { RiskOverride } from '../risk/index.js';
 

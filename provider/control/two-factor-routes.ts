@@ -1,5 +1,5 @@
 import type { Router } from '@koa/router';
-import { z } from 'zod';
+import * as z from 'zod';
 import { currentTotp, type AccountRepository } from '../accounts/index.js';
 import { VISMA_FACTS } from '../config/index.js';
 import type { Directory } from '../directory/index.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Router } from '@koa/router';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccountRepository } from '../accounts/index.js';
 import { Conflict, InvalidRequest, NotFound, parseBody } from '../errors/index.js';
 import { readJson } from '../http/index.js';

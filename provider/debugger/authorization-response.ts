@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const MESSAGE = 'is not one text of at most 4096 characters';
 const field = z.string({ error: MESSAGE }).max(4096, { error: MESSAGE }).optional();

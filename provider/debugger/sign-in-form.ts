@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FieldProblem } from '../http/index.js';
 import { PROMPT_VALUES } from '../oidc/index.js';
 import { RESPONSE_MODES, type ResponseMode, type SignInOptions } from './runs.js';

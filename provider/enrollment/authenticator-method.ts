@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { z } from 'zod';
+import * as z from 'zod';
 import { codeText, matchTotp, newTotpSecret, otpauthUri, qrCodeDataUrl } from '../accounts/index.js';
 import { readPageForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';

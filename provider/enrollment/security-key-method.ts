@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Account } from '../accounts/index.js';
 import { readPageForm } from '../http/index.js';
 import { ceremonyAnswerFields, credentialNameText, credentialsOf, type StoredCredential, type WebAuthnCeremonies, type WebAuthnProblem } from '../webauthn/index.js';

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { readSentForm } from './body.js';
 
 /** The first field a form's schema refused: its name (the input's id, mostly) and the schema's message for it. */

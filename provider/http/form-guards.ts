@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MessageKey } from '../i18n/index.js';
 import { readFormFields } from './form-fields.js';
 import { isSafeMethod, sentFromAnotherSite } from './cross-site.js';

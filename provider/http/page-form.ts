@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MESSAGES, type MessageKey } from '../i18n/index.js';
 import { readFormFields, type FormFields } from './form-fields.js';
 

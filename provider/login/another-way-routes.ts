@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
+import * as z from 'zod';
 import { codeText, looksLikeEmergencyCode, useEmergencyCode, type Account, type TwoFactorAttempts } from '../accounts/index.js';
 import { choiceOf, readPageForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailText } from '../accounts/index.js';
 import { choiceOf } from '../http/index.js';
 

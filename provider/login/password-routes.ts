@@ -1,5 +1,5 @@
 import type { Router } from '@koa/router';
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailText, passwordText, verifyPassword, type LinkTokens, type LoginLockout } from '../accounts/index.js';
 import { checkbox, choiceOf, readPageForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';

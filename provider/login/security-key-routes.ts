@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
+import * as z from 'zod';
 import { hasSecondFactor } from '../accounts/index.js';
 import { checkbox, readPageForm } from '../http/index.js';
 import type { RememberedDevices } from '../risk/index.js';

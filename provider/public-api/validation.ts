@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { passwordRuleProblems, type PasswordProblem } from '../accounts/index.js';
 import { VISMA_FACTS } from '../config/index.js';
 import { MESSAGES } from '../i18n/index.js';

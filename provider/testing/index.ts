@@ -1,13 +1,13 @@
 import './supported-node.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { enableCompileCache } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { defaultSettings, type Settings } from '../config/index.js';
 import { readFixtureFile, validateFixtures, type FixtureInput } from '../fixtures/index.js';
 import { fixtureFileSchema } from '../fixtures/schema.js';
-import { DEFAULT_FIXTURES_PATH, startEmulator } from '../server.js';
 import { MockVismaConnect } from './client.js';
 
 export { MockVismaConnect, MockVismaConnectError, type ClientCredentialsOptions, type Mail, type SignInOptions, type TestClient } from './client.js';
@@ -30,6 +30,7 @@ export interface MockVismaConnectOptions {
  * stops it and removes the temporary fixture file.
  */
 export async function startMockVismaConnect(options: MockVismaConnectOptions = {}): Promise<MockVismaConnect> {
+  const { DEFAULT_FIXTURES_PATH, startEmulator } = await loadServer();
   const temporary = typeof options.fixtures === 'object' ? writeTemporary(options.fixtures) : undefined;
   const removeTemporary = () => (temporary === undefined ? Promise.resolve() : rm(dirname(temporary), { recursive: true, force: true }));
   try {
@@ -44,6 +45,18 @@ export async function startMockVismaConnect(options: MockVismaConnectOptions = {
     await removeTemporary();
     throw error;
   }
+}
+
+/**
+ * The server (oidc-provider, Koa and our routes: most of the code), loaded on the first start with
+ * Node's compile cache on, as the bin has it: later test processes read its compiled code instead of
+ * compiling it. The cache is Node's own (in its default directory, per Node version and user, each
+ * file under its path and content hash); NODE_DISABLE_COMPILE_CACHE=1 turns it off, and a directory
+ * the process chose already (NODE_COMPILE_CACHE, or its own call) is kept.
+ */
+function loadServer(): Promise<typeof import('../server.js')> {
+  enableCompileCache();
+  return import('../server.js');
 }
 
 /** Runs `body` with an emulator of its own, and stops it afterwards whatever happens. */

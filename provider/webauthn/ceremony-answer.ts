@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { hiddenText, typedText } from '../http/page-form.js';
 import { MAX_CREDENTIAL_NAME } from './credential.js';
 

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { LoadedScenario } from './run-scenario.js';
 import { scenarioSchema, STEP_KINDS } from './schema.js';
 

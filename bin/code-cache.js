@@ -1,0 +1,66 @@
+// Runs the bin's command line (dist/provider/cli.cjs, one CommonJS script) with a V8 code cache that
+// holds every function a start compiles. Node's compile cache (module.enableCompileCache) saves a
+// module's code when it is compiled, before it runs: it holds the top level only, so each function a
+// start calls is still parsed and compiled, about a fifth of a start. V8 makes the code cache of a
+// script after it has run, with those functions in it. The cache file sits in Node's compile cache
+// directory (one per Node version, V8 version and user) under the script's content hash and length,
+// and V8 checks it again (its version, flags and the source) before using it; when there is none, or
+// V8 refused it, a new one is written once the command has done its work (the server: once it is ready).
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire, enableCompileCache, getCompileCacheDir } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { constants, Script } from 'node:vm';
+import { crc32 } from 'node:zlib';
+
+const CLI = fileURLToPath(new URL('../dist/provider/cli.cjs', import.meta.url));
+
+/** The command line's exports (`main`), and `saveCodeCache` to call once it has done its work. */
+export function loadCli() {
+  const bytes = readFileSync(CLI);
+  const dir = getCompileCacheDir();
+  const cacheFile = dir === undefined ? undefined : join(dir, `mock-visma-connect-${crc32(bytes).toString(16)}-${bytes.length}.v8cache`);
+  // The file is a function expression: CommonJS's module wrapper, written by scripts/build.js.
+  const script = new Script(bytes.toString('utf8'), {
+    filename: CLI,
+    cachedData: cacheFile === undefined ? undefined : readIfThere(cacheFile),
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(CLI), module, CLI, dirname(CLI));
+  const stale = cacheFile !== undefined && script.cachedDataRejected !== false;
+  return {
+    exports: module.exports,
+    saveCodeCache() {
+      if (stale) writeQuietly(cacheFile, script.createCachedData());
+    },
+  };
+}
+
+function readIfThere(file) {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole or not at all (several processes may start at once); a cache that cannot be written is only a slower next start. */
+function writeQuietly(file, data) {
+  const partial = `${file}.${process.pid}`;
+  try {
+    writeFileSync(partial, data);
+    renameSync(partial, file);
+  } catch {
+    // read-only or full: the next start compiles again
+  }
+}
+
+/** For an image's build: one start on free loopback ports, with the image's settings otherwise, that writes the caches; then exits. */
+export async function warmCodeCache() {
+  enableCompileCache();
+  const cli = loadCli();
+  await cli.exports.main([], { ...process.env, HOST: '127.0.0.1', PORT: '0', PUBLIC_API_PORT: '0', SMTP_PORT: '0', MAIL_API_PORT: '0', LOG_LEVEL: 'error' });
+  cli.saveCodeCache();
+  process.exit(0);
+}
