@@ -16,7 +16,21 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   try {
     const settings = readSettings(argv, env);
     const logger = createLogger(settings.logLevel);
-    const emulator = await startEmulator(settings, logger);
+    const starting = startEmulator(settings, logger);
+    // Listened for from the start: a signal while the server is still starting (its ports may already
+    // answer) closes it once started, with the same clean exit.
+    const stop = (signal: string) => {
+      logger.info(`${signal}: closing`);
+      starting
+        .then((emulator) => emulator.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    const emulator = await starting;
     process.stdout.write(
       `mock-visma-connect ready on ${emulator.url}\n` +
         `  issuer     ${emulator.issuer}\n` +
@@ -26,15 +40,6 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         `  store      ${settings.store}${settings.store === 'redis' ? ` (${settings.redisUrl}, prefix ${settings.redisPrefix})` : ''}\n` +
         (emulator.mail ? `  mail       SMTP 127.0.0.1:${emulator.mail.smtpPort}, MailHog API ${emulator.mail.apiUrl}/api/v2/messages, mailbox ${emulator.url}/_mock/mail\n` : `  mail       SMTP ${settings.smtpUrl}\n`),
     );
-    const stop = (signal: string) => {
-      logger.info(`${signal}: closing`);
-      emulator.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
   } catch (error) {
     if (KNOWN_ERRORS.some((kind) => error instanceof kind)) {
       process.stderr.write(`mock-visma-connect: ${(error as Error).message}\n`);
