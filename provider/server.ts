@@ -26,6 +26,7 @@ import {
   logoutEndedSession,
   PROMPT_VALUES,
   refreshTokenGrace,
+  RequestAccounts,
   SessionExpiry,
   ServiceTokenTimes,
   SessionManagement,
@@ -221,13 +222,14 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   const sessions = new SessionManagement(cookieKeys[0]!, VISMA_FACTS.session.seconds);
   const issuerKey = new IssuerKey(issuer, keys[0]!);
   const serviceTokens = new ServiceTokenTimes(store, clock);
+  const requestAccounts = new RequestAccounts(accounts);
   const provider = createOidcProvider({
     issuer,
     keys,
     cookieKeys,
     adapter: sessionExpiry.trackingAdapter(createOidcAdapter(store, clock, { refreshTokenGraceSeconds: refreshTokenGrace(directory), client: (clientId) => directory.client(clientId) })),
-    findAccount: createFindAccount(accounts),
-    accounts,
+    findAccount: createFindAccount(requestAccounts),
+    accounts: requestAccounts,
     directory,
     loginChecks: signIn.checks,
     acr: fixtures.acr,

@@ -1,6 +1,5 @@
 import type { AccessToken, AsymmetricSigningAlgorithm, Client, ClientCredentials, Configuration, FindAccount, JWK, KoaContextWithOIDC, RefreshToken } from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import type { AccountRepository } from '../accounts/index.js';
 import { VISMA_FACTS } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
@@ -13,6 +12,7 @@ import { createInteractionPolicy, type LoginChecks } from './interaction-policy.
 import { OFFLINE_ACCESS_HOOK, restoreOfflineAccess } from './offline-access.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { grantTtl, refreshTokenTtl, rotateRefreshToken } from './refresh-tokens.js';
+import type { RequestAccounts } from './request-accounts.js';
 import { realTime } from '../time/index.js';
 import type { ServiceTokenTimes } from './service-token-times.js';
 import { API_SCOPES, apiResource, interactionPath, OIDC_ROUTES, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES, publicApiResource } from './routes.js';
@@ -24,7 +24,7 @@ export interface OidcOptions {
   cookieKeys: string[];
   adapter: NonNullable<Configuration['adapter']>;
   findAccount: FindAccount;
-  accounts: AccountRepository;
+  accounts: RequestAccounts;
   directory: Directory;
   loginChecks: LoginChecks;
   /** The fixtures' acr settings at start-up: what discovery lists as acr_values_supported. */
