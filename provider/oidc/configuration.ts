@@ -5,6 +5,7 @@ import type { Directory } from '../directory/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
 import { EXTRA_CLIENT_METADATA } from '../fixtures/index.js';
 import { createExtraTokenClaims } from './access-token-claims.js';
+import { CookieKeys } from './cookie-keys.js';
 import { CLAIMS_BY_SCOPE } from './claims.js';
 import { loadOrCreateGrant } from './grants.js';
 import { refuseUnknownScopes, UNKNOWN_SCOPE_HOOK } from './identity-server-errors.js';
@@ -57,7 +58,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
     adapter: options.adapter,
     findAccount: options.findAccount,
     jwks: { keys: options.keys },
-    cookies: { keys: options.cookieKeys },
+    cookies: { keys: new CookieKeys(options.cookieKeys) },
     routes: OIDC_ROUTES,
     claims: CLAIMS_BY_SCOPE,
     scopes: SCOPES,
