@@ -8,8 +8,16 @@ const HOST = /^(?:[a-z0-9._~-]+|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$/i;
  * does not name a host: oidc-provider builds its URLs from them and failed with a 500.
  */
 export function validHost(): Middleware {
+  // The last host found valid: nearly every request names the same one, so it is checked once.
+  let known: string | undefined;
+  const valid = (host: string): boolean => {
+    if (host === known) return true;
+    if (!isValidHost(host)) return false;
+    known = host;
+    return true;
+  };
   return async function requireValidHost(ctx, next) {
-    if (!isValidHost(ctx.get('host')) || !isValidHost(ctx.host) || (ctx.protocol !== 'http' && ctx.protocol !== 'https')) {
+    if (!valid(ctx.get('host')) || !valid(ctx.host) || (ctx.protocol !== 'http' && ctx.protocol !== 'https')) {
       ctx.status = 400;
       ctx.body = { error: 'invalid_request', error_description: 'the Host header must be a host name or IP address with an optional port' };
       return;
