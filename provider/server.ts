@@ -27,6 +27,7 @@ import {
   logoutEndedSession,
   PROMPT_VALUES,
   refreshTokenGrace,
+  RequestAccounts,
   SessionExpiry,
   ServiceTokenTimes,
   SessionManagement,
@@ -222,13 +223,14 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   const sessions = new SessionManagement(cookieKeys[0]!, VISMA_FACTS.session.seconds);
   const issuerKey = new IssuerKey(issuer, keys[0]!);
   const serviceTokens = new ServiceTokenTimes(store, clock);
+  const requestAccounts = new RequestAccounts(accounts);
   const provider = createOidcProvider({
     issuer,
     keys,
     cookieKeys,
-    adapter: sessionExpiry.trackingAdapter(createOidcAdapter(store, clock, { refreshTokenGraceSeconds: refreshTokenGrace(directory) })),
-    findAccount: createFindAccount(accounts),
-    accounts,
+    adapter: sessionExpiry.trackingAdapter(createOidcAdapter(store, clock, { refreshTokenGraceSeconds: refreshTokenGrace(directory), client: (clientId) => directory.client(clientId) })),
+    findAccount: createFindAccount(requestAccounts),
+    accounts: requestAccounts,
     directory,
     loginChecks: signIn.checks,
     acr: fixtures.acr,

@@ -57,8 +57,9 @@ export class AccountRepository {
     return this.#store.update<Account>(bySub(sub), (account) => (account === undefined ? undefined : change(account)));
   }
 
-  async recordLogin(sub: string, atSeconds: number): Promise<void> {
-    await this.update(sub, (account) => ({ ...account, lastLoginAt: atSeconds, loginCount: (account.loginCount ?? 0) + 1 }));
+  /** Counts a sign-in, unless the account is suspended. Answers the account as stored afterwards. */
+  recordLogin(sub: string, atSeconds: number): Promise<Account | undefined> {
+    return this.update(sub, (account) => (account.suspended ? undefined : { ...account, lastLoginAt: atSeconds, loginCount: (account.loginCount ?? 0) + 1 }));
   }
 
   /** Every account (no order). */

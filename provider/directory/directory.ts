@@ -1,7 +1,7 @@
 import { emailDomain, type Account } from '../accounts/index.js';
 import { DEFAULT_ACR, type AcrSettings } from '../fixtures/schema.js';
 import { inNetworks } from '../risk/trusted-networks.js';
-import { clientKey, type Store } from '../store/index.js';
+import { CachedReadsByKey, clientKey, type Store } from '../store/index.js';
 import type { Application, Domain, DomainPolicy, Tenant } from './records.js';
 
 const tenantKey = (id: string): string => `tenant:${id}`;
@@ -12,10 +12,10 @@ const TENANT_IDS_KEY = 'tenant-ids';
 /** Every domain policy's name and every fixture client's id, so they can be listed (the control room). */
 const DOMAIN_NAMES_KEY = 'domain-names';
 const CLIENT_IDS_KEY = 'client-ids';
-/** Announced (Store.announce) after any client is written: caches of clients read them again. */
-export const CLIENTS_TOPIC = 'clients';
 /** One tenant per external id (the index holds the tenant's id). */
 const externalIdKey = (externalId: string): string => `tenant-external-id:${externalId}`;
+/** Announced (Store.announce) after any write of tenants, domains, clients or acr settings: caches of them read again. */
+export const DIRECTORY_TOPIC = 'directory';
 
 /** What the fixtures put in the directory (fixtures/prepare.ts); acr settings only when given. */
 export interface DirectoryEntries {
@@ -31,9 +31,15 @@ export interface DirectoryEntries {
  */
 export class Directory {
   readonly #store: Store;
+  /**
+   * Every request of a sign-in reads its client, and most its acr settings, domain and tenants: they are
+   * read once and kept (frozen: every caller shares them) until a write here announces a change.
+   */
+  readonly #cached: CachedReadsByKey<unknown>;
 
   constructor(store: Store) {
     this.#store = store;
+    this.#cached = new CachedReadsByKey(store, DIRECTORY_TOPIC, async (key) => deepFreeze(await store.get(key)));
   }
 
   /** Writes entries over what is there (the fixtures at start and reset, an overlay at run time). */
@@ -42,20 +48,20 @@ export class Directory {
       ...(entries.acr ? [this.#store.set(ACR_SETTINGS_KEY, entries.acr)] : []),
       ...entries.tenants.flatMap((tenant) => [this.#store.set(tenantKey(tenant.id), tenant), this.#store.addToSet(TENANT_IDS_KEY, tenant.id)]),
       ...entries.domains.flatMap((domain) => [this.#store.set(domainKey(domain.name), domain), this.#store.addToSet(DOMAIN_NAMES_KEY, domain.name.toLowerCase())]),
-      ...entries.clients.flatMap((client) => [this.#writeClient(client), this.#store.addToSet(CLIENT_IDS_KEY, client.client_id)]),
+      ...entries.clients.flatMap((client) => [this.#store.set(clientKey(client.client_id), client), this.#store.addToSet(CLIENT_IDS_KEY, client.client_id)]),
     ]);
-    if (entries.clients.length > 0) await this.#store.announce(CLIENTS_TOPIC);
+    await this.#cached.changed();
   }
 
   /** The acr values tokens carry and requests ask for. */
   async acr(): Promise<AcrSettings> {
-    return (await this.#store.get<AcrSettings>(ACR_SETTINGS_KEY)) ?? DEFAULT_ACR;
+    return ((await this.#cached.get(ACR_SETTINGS_KEY)) as AcrSettings | undefined) ?? DEFAULT_ACR;
   }
 
   // Tenants
 
   tenant(id: string): Promise<Tenant | undefined> {
-    return this.#store.get<Tenant>(tenantKey(id));
+    return this.#cached.get(tenantKey(id)) as Promise<Tenant | undefined>;
   }
 
   async tenantExists(id: string): Promise<boolean> {
@@ -74,18 +80,25 @@ export class Directory {
   /** Adds a tenant unless one has its id: false when one had (of concurrent callers, one gets true). */
   async createTenant(tenant: Tenant): Promise<boolean> {
     if (!(await this.#store.setIfAbsent(tenantKey(tenant.id), tenant))) return false;
-    await this.#store.addToSet(TENANT_IDS_KEY, tenant.id);
+    await Promise.all([this.#store.addToSet(TENANT_IDS_KEY, tenant.id), this.#cached.changed()]);
     return true;
   }
 
   /** Changes a tenant with no concurrent change lost (`change` answers undefined to keep it): the tenant afterwards, undefined when there is none. */
-  updateTenant(id: string, change: (tenant: Tenant) => Tenant | undefined): Promise<Tenant | undefined> {
-    return this.#store.update<Tenant>(tenantKey(id), (current) => current && change(current));
+  async updateTenant(id: string, change: (tenant: Tenant) => Tenant | undefined): Promise<Tenant | undefined> {
+    let changed = false;
+    const updated = await this.#store.update<Tenant>(tenantKey(id), (current) => {
+      const next = current && change(current);
+      changed = next !== undefined;
+      return next;
+    });
+    if (changed) await this.#cached.changed();
+    return updated;
   }
 
   async deleteTenant(tenant: Tenant): Promise<void> {
     await this.#store.delete(tenantKey(tenant.id));
-    await this.#store.removeFromSet(TENANT_IDS_KEY, tenant.id);
+    await Promise.all([this.#store.removeFromSet(TENANT_IDS_KEY, tenant.id), this.#cached.changed()]);
     if (tenant.externalId !== undefined) await this.releaseExternalId(tenant.externalId);
   }
 
@@ -108,7 +121,7 @@ export class Directory {
 
   /** The 2FA policy of the address's domain: `optional` unless the domain's settings say `required`. */
   async domainPolicy(email: string): Promise<DomainPolicy> {
-    return (await this.#store.get<Domain>(domainKey(emailDomain(email))))?.twoFactor ?? 'optional';
+    return ((await this.#cached.get(domainKey(emailDomain(email)))) as Domain | undefined)?.twoFactor ?? 'optional';
   }
 
   /** Every user on the domain must have 2FA ("highest security wins"): they cannot remove it. */
@@ -119,7 +132,7 @@ export class Directory {
   /** Every domain with a policy, in no particular order. */
   async allDomains(): Promise<Domain[]> {
     const names = await this.#store.setMembers(DOMAIN_NAMES_KEY);
-    return defined(await Promise.all(names.map((name) => this.#store.get<Domain>(domainKey(name)))));
+    return defined(await Promise.all(names.map((name) => this.#cached.get(domainKey(name)) as Promise<Domain | undefined>)));
   }
 
   // Clients
@@ -131,16 +144,12 @@ export class Directory {
   }
 
   client(clientId: string): Promise<Application | undefined> {
-    return this.#store.get<Application>(clientKey(clientId));
+    return this.#cached.get(clientKey(clientId)) as Promise<Application | undefined>;
   }
 
   async saveClient(client: Application): Promise<void> {
-    await this.#writeClient(client);
-    await this.#store.announce(CLIENTS_TOPIC);
-  }
-
-  #writeClient(client: Application): Promise<void> {
-    return this.#store.set(clientKey(client.client_id), client);
+    await this.#store.set(clientKey(client.client_id), client);
+    await this.#cached.changed();
   }
 
   /**
@@ -152,6 +161,15 @@ export class Directory {
     if (!exists) return 'unknown-tenant';
     return client?.tenants === undefined || client.tenants.includes(tenantId) ? 'granted' : 'not-listed';
   }
+}
+
+/** Frozen all the way down: a value kept for every caller cannot be changed by one of them. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 const defined = <T>(values: (T | undefined)[]): T[] => values.filter((value): value is T => value !== undefined);

@@ -1,2 +1,2 @@
-export { CLIENTS_TOPIC, Directory, type DirectoryEntries } from './directory.js';
+export { DIRECTORY_TOPIC, Directory, type DirectoryEntries } from './directory.js';
 export type { Tenant, Domain, DomainPolicy, Application } from './records.js';

@@ -13,8 +13,9 @@ function template(name: string): Template {
   let fn = compiled.get(name);
   if (!fn) {
     const filename = projectPath('views', `${name}.ejs`);
-    // cache: includes (the validation summary) are compiled once too, not at every render.
-    fn = ejs.compile(readFileSync(filename, 'utf8'), { filename, async: false, cache: true });
+    // cache: includes (the validation summary) are compiled once too, not at every render. Includes
+    // name their file from `root` (`include('/_csrf')`): a relative one is looked for on disk at every render.
+    fn = ejs.compile(readFileSync(filename, 'utf8'), { filename, root: projectPath('views'), async: false, cache: true });
     compiled.set(name, fn);
   }
   return fn;

@@ -89,10 +89,11 @@ export class InteractionPages {
 
   /**
    * Ends the sign-in, unless a password sign-in in a browser that can make a passkey is first offered
-   * one ("Tired of passwords?", until the user declines it once).
+   * one ("Tired of passwords?", until the user declines it once). `held`: the login state, when the
+   * caller has it as it stands (otherwise it is read).
    */
-  async complete(ctx: Context, found: Details, account: Account, withTwoFactor: boolean, firstFactor: FirstFactor = 'pwd', secondFactor: SecondFactor = 'otp'): Promise<void> {
-    const state = firstFactor === 'pwd' ? await this.states.get(found.uid) : undefined;
+  async complete(ctx: Context, found: Details, account: Account, withTwoFactor: boolean, firstFactor: FirstFactor = 'pwd', secondFactor: SecondFactor = 'otp', held?: LoginState): Promise<void> {
+    const state = firstFactor === 'pwd' ? (held ?? (await this.states.get(found.uid))) : undefined;
     if (state?.passkeyCapable && !account.passkeyOfferDeclined && !hasPasskey(account)) {
       await this.states.save(found.uid, { ...state, sub: account.sub, pendingCompletion: { withTwoFactor, secondFactor } });
       return this.go(ctx, found.uid, '/passkey-offer');
@@ -102,11 +103,11 @@ export class InteractionPages {
 
   /** Ends the sign-in: the tokens will say which factors were used. Choosing the account also answers prompt=select_account. */
   async finish(ctx: Context, found: Details, account: Account, withTwoFactor: boolean, firstFactor: FirstFactor = 'pwd', secondFactor: SecondFactor = 'otp'): Promise<void> {
-    // Suspended (through the Public API) while signing in. The reads, and then the writes, go to the store together.
-    const [current, acr] = await Promise.all([this.accounts.findBySub(account.sub), this.acrSettings()]);
-    if (current?.suspended) return this.refuseSuspended(ctx, found, account);
+    // The sign-in is counted unless the account was suspended (through the Public API) while signing in.
+    const [recorded, acr] = await Promise.all([this.accounts.recordLogin(account.sub, this.clock.nowSeconds()), this.acrSettings(), this.states.forget(found.uid)]);
+    if (recorded?.suspended) return this.refuseSuspended(ctx, found, account);
     const amr = amrOf(firstFactor, withTwoFactor, secondFactor);
-    await Promise.all([this.accounts.recordLogin(account.sub, this.clock.nowSeconds()), this.states.forget(found.uid)]);
+    // Read again, not `found`: a concurrent request of this sign-in may have completed and consumed it.
     const redirectTo = await this.provider.interactionResult(
       ctx.req,
       ctx.res,

@@ -89,8 +89,8 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
     await attempt.succeeded();
 
     // The page's script says whether this browser could make a passkey: only then is one offered afterwards.
+    // The next step stores this state (a 2FA page, the passkey offer), or the sign-in ends and forgets it.
     const signedIn = { ...state, firstFactor: 'pwd' as const, passkeyCapable: passkeyCapable === 'true' };
-    await pages.states.save(found.uid, signedIn);
     await proceedAfterFirstFactor(pages, signIn, ctx, found, signedIn, account);
   });
 }

@@ -12,7 +12,7 @@ export const challengeStep = (account: Account): Step => (hasSecurityKey(account
 /** Where a 2FA decision sends the user: straight through, to the code, or to the enrollment wizard. */
 export async function proceed(pages: InteractionPages, ctx: Context, found: Details, state: LoginState, account: Account, decision: Decision): Promise<void> {
   if (account.suspended) return pages.refuseSuspended(ctx, found, account);
-  if (decision.outcome === 'none') return pages.complete(ctx, found, account, false, state.firstFactor);
+  if (decision.outcome === 'none') return pages.complete(ctx, found, account, false, state.firstFactor, undefined, state);
   await pages.states.save(found.uid, { ...state, sub: account.sub, email: account.email, decision });
   if (decision.outcome !== 'challenge') return pages.go(ctx, found.uid, '/enroll');
   pages.go(ctx, found.uid, challengeStep(account));

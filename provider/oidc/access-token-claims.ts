@@ -1,12 +1,12 @@
 import type { AccessToken, ClientCredentials, KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import type { AccountRepository } from '../accounts/index.js';
 import type { Directory } from '../directory/index.js';
 import { IDP, tenantAndRoleClaims } from './claims.js';
 import { assertKnownScopes } from './identity-server-errors.js';
+import type { RequestAccounts } from './request-accounts.js';
 
 export interface AccessTokenClaimsOptions {
-  accounts: AccountRepository;
+  accounts: RequestAccounts;
   directory: Pick<Directory, 'serviceTenantAccess'>;
   /** Every scope the server knows: client_credentials refuses others (oidc-provider would drop them). */
   knownScopes: ReadonlySet<string>;
@@ -32,7 +32,7 @@ export function createExtraTokenClaims({ accounts, directory, knownScopes }: Acc
     if (token.kind !== 'AccessToken' || !('accountId' in token) || token.accountId === undefined) return undefined;
 
     const { authTime, acr, amr } = authenticationOf(ctx);
-    const account = await accounts.findBySub(token.accountId);
+    const account = await accounts.findBySub(ctx, token.accountId);
     const scopes = new Set((token.scope ?? '').split(' '));
     return {
       ...(authTime !== undefined && { auth_time: authTime }),

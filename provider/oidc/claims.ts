@@ -1,5 +1,6 @@
 import type { Account as OidcAccount, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
-import { displayName, type Account, type AccountRepository } from '../accounts/index.js';
+import { displayName, type Account } from '../accounts/index.js';
+import type { RequestAccounts } from './request-accounts.js';
 
 export const IDP = 'Visma Connect';
 
@@ -51,9 +52,9 @@ function accountClaims(account: Account): Record<string, unknown> {
 }
 
 /** Core identity claims go into the ID token only for clients with `includeCoreIdentityClaims`; tenants and roles never do. Suspended accounts are not found. */
-export function createFindAccount(accounts: AccountRepository): FindAccount {
+export function createFindAccount(accounts: RequestAccounts): FindAccount {
   return async (ctx: KoaContextWithOIDC, sub: string): Promise<OidcAccount | undefined> => {
-    const account = await accounts.findBySub(sub);
+    const account = await accounts.findBySub(ctx, sub);
     // A suspended account gets no tokens: codes, refresh tokens and userinfo fail as for a deleted one.
     if (!account || account.suspended) return undefined;
     return {

@@ -4,7 +4,7 @@ import type { Context, Middleware } from 'koa';
 import type { Client, JWK } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import { VISMA_FACTS } from '../config/index.js';
-import { CLIENTS_TOPIC, type Directory } from '../directory/index.js';
+import { DIRECTORY_TOPIC, type Directory } from '../directory/index.js';
 import { replayRequest } from '../http/index.js';
 import { CachedReadsByKey, type Store } from '../store/index.js';
 import { presentedSecret } from './client-secret-credentials.js';
@@ -50,7 +50,7 @@ export function clientCredentialsGrant(options: ClientCredentialsGrantOptions): 
   const { provider, issuer, store, directory, serviceTokens } = options;
   const signer = new ServiceTokenSigner(options.keys);
   // oidc-provider reads the client from the store and checks its metadata again on every request.
-  const clients = new CachedReadsByKey<Client>(store, CLIENTS_TOPIC, (clientId) => provider.Client.find(clientId));
+  const clients = new CachedReadsByKey<Client>(store, DIRECTORY_TOPIC, (clientId) => provider.Client.find(clientId));
   const resources = {
     api: { audience: apiResource(issuer), scopes: new Set<string>(API_SCOPES) },
     publicApi: { audience: PUBLIC_API_AUDIENCE, scopes: new Set<string>(PUBLIC_API_SCOPES) },

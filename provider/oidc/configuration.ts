@@ -1,11 +1,11 @@
 import type { AccessToken, AsymmetricSigningAlgorithm, Client, ClientCredentials, Configuration, FindAccount, JWK, KoaContextWithOIDC, RefreshToken } from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import type { AccountRepository } from '../accounts/index.js';
 import { VISMA_FACTS } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
 import { EXTRA_CLIENT_METADATA } from '../fixtures/index.js';
 import { createExtraTokenClaims } from './access-token-claims.js';
+import { CookieKeys } from './cookie-keys.js';
 import { CLAIMS_BY_SCOPE } from './claims.js';
 import { loadOrCreateGrant } from './grants.js';
 import { refuseUnknownScopes, UNKNOWN_SCOPE_HOOK } from './identity-server-errors.js';
@@ -13,6 +13,7 @@ import { createInteractionPolicy, type LoginChecks } from './interaction-policy.
 import { OFFLINE_ACCESS_HOOK, restoreOfflineAccess } from './offline-access.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { grantTtl, refreshTokenTtl, rotateRefreshToken } from './refresh-tokens.js';
+import type { RequestAccounts } from './request-accounts.js';
 import { realTime } from '../time/index.js';
 import type { ServiceTokenTimes } from './service-token-times.js';
 import { API_SCOPES, apiResource, asksForPublicApi, interactionPath, OIDC_ROUTES, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES, publicApiResource } from './routes.js';
@@ -24,7 +25,7 @@ export interface OidcOptions {
   cookieKeys: string[];
   adapter: NonNullable<Configuration['adapter']>;
   findAccount: FindAccount;
-  accounts: AccountRepository;
+  accounts: RequestAccounts;
   directory: Directory;
   loginChecks: LoginChecks;
   /** The fixtures' acr settings at start-up: what discovery lists as acr_values_supported. */
@@ -58,7 +59,7 @@ export function oidcConfiguration(options: OidcOptions): Configuration {
     adapter: options.adapter,
     findAccount: options.findAccount,
     jwks: { keys: options.keys },
-    cookies: { keys: options.cookieKeys },
+    cookies: { keys: new CookieKeys(options.cookieKeys) },
     routes: OIDC_ROUTES,
     claims: CLAIMS_BY_SCOPE,
     scopes: SCOPES,

@@ -2,6 +2,7 @@ export { createOidcProvider } from './provider.js';
 export type { OidcOptions } from './configuration.js';
 export { loadSigningKeys, publishedKeySet, SigningKeysError } from './signing-keys.js';
 export { createFindAccount } from './claims.js';
+export { RequestAccounts } from './request-accounts.js';
 export { TWO_FACTOR_PROMPT, type LoginChecks } from './interaction-policy.js';
 export { interactionPath, apiResource, API_SCOPE, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES } from './routes.js';
 export { validateClients } from './validate-clients.js';

@@ -53,29 +53,42 @@ export class CachedRead<T> {
  * Values read from the store by key, each kept until someone announces that the topic changed (any
  * key: an announcement forgets them all), with CachedRead's rules: no trust while announcements may be
  * missed, and a read an announcement overtook is not kept. A key that names nothing (undefined) is not
- * kept either, so requests naming made-up keys cannot fill the cache.
+ * kept either, so requests naming made-up keys cannot fill the cache. It starts hearing announcements
+ * on its first `get`: an instance that only writes (a reset's seed) leaves no listener behind.
  */
 export class CachedReadsByKey<T> {
   readonly #values = new Map<string, T>();
   #generation = 0;
+  #listening = false;
 
   constructor(
     private readonly store: Store,
     private readonly topic: string,
     private readonly read: (key: string) => Promise<T | undefined>,
-  ) {
-    store.onAnnouncement((topic) => {
-      if (topic === this.topic || topic === '*') this.#forget();
-    });
-  }
+  ) {}
 
   async get(key: string): Promise<T | undefined> {
+    this.#listen();
     const kept = this.store.hearsAnnouncements() ? this.#values.get(key) : undefined;
     if (kept !== undefined) return kept;
     const generation = this.#generation;
     const value = await this.read(key);
     if (value !== undefined && generation === this.#generation) this.#values.set(key, value);
     return value;
+  }
+
+  /** Call after writing values: every cache of the topic, here and on other replicas, reads again. */
+  async changed(): Promise<void> {
+    this.#forget();
+    await this.store.announce(this.topic);
+  }
+
+  #listen(): void {
+    if (this.#listening) return;
+    this.#listening = true;
+    this.store.onAnnouncement((topic) => {
+      if (topic === this.topic || topic === '*') this.#forget();
+    });
   }
 
   #forget(): void {

@@ -8,6 +8,8 @@ export interface OidcAdapterOptions {
    * requests racing with the same token both succeed, as Visma Connect's one-time refresh tokens allow.
    */
   refreshTokenGraceSeconds(clientId: string): Promise<number>;
+  /** A client's metadata as the fixtures gave it (every request of a sign-in asks for it: a cached read). */
+  client(clientId: string): Promise<AdapterPayload | undefined>;
 }
 
 /** Where the fixture loader keeps each client's oidc-provider metadata. */
@@ -58,7 +60,7 @@ function inFrame(payload: AdapterPayload, move: (epochSeconds: number) => number
 
 /**
  * Builds the Adapter class oidc-provider instantiates once per model name. Clients are read from the
- * fixtures (so `/_mock/fixtures` and reset change them at run time).
+ * fixtures through `options.client` (so `/_mock/fixtures` and reset change them at run time).
  *
  * oidc-provider runs on real time; the store on the emulator clock. So every model is stored with its
  * times on the emulator clock (real time plus the offset when written) and handed back on real time as
@@ -89,7 +91,7 @@ export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapt
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      if (this.#model === 'Client') return store.get<AdapterPayload>(clientKey(id));
+      if (this.#model === 'Client') return options.client(id);
       const payload = await store.get<AdapterPayload>(modelKey(this.#model, id));
       if (!payload) return undefined;
       if (this.#model === 'RefreshToken' && (await this.#withinGrace(payload.consumed, payload.clientId))) {

@@ -62,6 +62,8 @@ export class RedisStore implements Store {
       maxRetriesPerRequest: 0,
       connectTimeout: connectTimeoutMs,
       commandTimeout: commandTimeoutMs,
+      // The commands of one tick (a request's reads and writes sent together, and other requests') leave in one write.
+      enableAutoPipelining: true,
       retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_CAP_MS),
     });
     redis.on('error', () => {}); // reported through isAvailable() and failing commands, not as crashes

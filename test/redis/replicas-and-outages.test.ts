@@ -71,6 +71,26 @@ describe('two replicas on one Redis', () => {
     expect((await apiClient(a, await apiToken(a, 'hrm-api', 'api-secret'))('GET', '/users?email=ny@privat.se')).status).toBe(404);
     await b.store.clear();
   });
+
+  it('use on one a client and the risk override changed on the other, though each replica keeps what it read', async () => {
+    await requireRedis();
+    const prefix = uniquePrefix();
+    const [a, b] = [await replica(prefix), await replica(prefix)];
+    expect(await (await fetch(`${b.url}/_mock/risk`)).json()).toEqual({});
+    const tokenWith = (secret: string) =>
+      fetch(`${b.url}/connect/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${btoa(`hrm-api:${secret}`)}` }, body: 'grant_type=client_credentials&scope=connect:users' });
+    const post = (url: string, path: string, body: unknown, method = 'POST') => fetch(`${url}/_mock${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    const client = fixtures.clients[1]!;
+    expect((await tokenWith('api-secret')).status).toBe(200);
+    expect((await post(a.url, '/fixtures', { clients: [{ ...client, clientSecret: 'new-secret' }] })).status).toBe(200);
+    expect((await tokenWith('api-secret')).status).toBe(400);
+    expect((await tokenWith('new-secret')).status).toBe(200);
+
+    expect((await post(a.url, '/risk', { trustedNetwork: true }, 'PUT')).status).toBe(200);
+    expect(await (await fetch(`${b.url}/_mock/risk`)).json()).toEqual({ trustedNetwork: true });
+    await b.store.clear();
+  });
 });
 
 describe('a restart on Redis', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOidcAdapter, MemoryStore, type Store } from '../../provider/store/index.js';
+import { clientKey, createOidcAdapter, MemoryStore, type Store } from '../../provider/store/index.js';
 import { RedisStore } from '../../provider/store/redis-store.js';
 import { Clock } from '../../provider/time/index.js';
 import { REDIS_URL, requireRedis, uniquePrefix } from '../support/redis.js';
@@ -89,7 +89,7 @@ describe.each(implementations)('the %s store', (_name, open) => {
   });
 
   describe("as oidc-provider's adapter", () => {
-    const adapterFor = (model: string) => new (createOidcAdapter(store, clock, { refreshTokenGraceSeconds: async () => 5 }))(model);
+    const adapterFor = (model: string) => new (createOidcAdapter(store, clock, { refreshTokenGraceSeconds: async () => 5, client: (clientId) => store.get(clientKey(clientId)) }))(model);
 
     it('stores, finds and destroys a model by id, with its TTL', async () => {
       const codes = adapterFor('AuthorizationCode');
@@ -314,7 +314,7 @@ describe.each(replicaSets)('the %s store with concurrent callers', (_name, open)
   });
 
   it("consumes an authorization code for exactly one of oidc-provider's concurrent exchanges", async () => {
-    const adapters = replicas.map((store) => new (createOidcAdapter(store, clock, { refreshTokenGraceSeconds: async () => 5 }))('AuthorizationCode'));
+    const adapters = replicas.map((store) => new (createOidcAdapter(store, clock, { refreshTokenGraceSeconds: async () => 5, client: (clientId) => store.get(clientKey(clientId)) }))('AuthorizationCode'));
     await adapters[0]!.upsert('code', { exp: clock.nowSeconds() + 60 }, 60);
     const outcomes = await Promise.allSettled(Array.from({ length: CALLERS }, (_, i) => adapters[i % adapters.length]!.consume('code')));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
