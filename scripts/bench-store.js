@@ -6,7 +6,7 @@
 // memory store without the envelope), so this is what a sign-in costs either way.
 // BENCH_SIGN_INS (500), BENCH_BROWSERS (16), REDIS_URL. Prints figures, never asserts.
 import { randomUUID } from 'node:crypto';
-import { benchFixtures, load, start } from './bench-support.js';
+import { benchFixtures, deleteKeys, load, start } from './bench-support.js';
 import { buildIfStale } from './build-if-stale.js';
 
 const SIGN_INS = Number(process.env.BENCH_SIGN_INS ?? 500);
@@ -67,11 +67,6 @@ try {
   process.stdout.write('(a key that does not grow with sign-ins, such as the decision log capped at 1000, shows its growth divided by the sign-ins)\n');
 } finally {
   await server.stop();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeys(redis, PREFIX);
   redis.disconnect();
 }

@@ -7,7 +7,7 @@
 // beside ours in the same run, a column of its own.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
-import { benchFixtures, load, sleep, start, TARGETS } from './bench-support.js';
+import { benchFixtures, deleteRedisPrefix, load, sleep, start, TARGETS } from './bench-support.js';
 import { buildIfStale } from './build-if-stale.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -110,23 +110,8 @@ async function signIns() {
       if (r.firstError) log(`    first failure: ${r.firstError}`);
     } finally {
       await server.stop();
-      if (run.env.REDIS_PREFIX) await clearPrefix(run.env.REDIS_PREFIX);
+      if (run.env.REDIS_PREFIX) await deleteRedisPrefix(REDIS_URL, run.env.REDIS_PREFIX);
     }
-  }
-}
-
-async function clearPrefix(prefix) {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
 
