@@ -1,87 +1,42 @@
 import type { Store } from './store.js';
 
 /**
- * A value read from the store once and kept until someone announces that it changed (in this process,
- * or on another replica through the store's announcements), so a request does not read it again. While
- * the store cannot hear announcements (a Redis subscriber reconnecting) every `get` reads. A read that
- * an announcement overtook is used by its caller but not kept.
+ * What the caches below share: what they keep is forgotten when their topic (or `*`, a reset) is
+ * announced, in this process or on another replica through the store's announcements. A cache hears
+ * announcements from its first read, so an instance that only writes (a reset's seed) leaves no
+ * listener behind. A read that an announcement overtook is used by its caller but not kept.
  */
-export class CachedRead<T> {
-  #value: T | undefined;
-  #fresh = false;
-  #generation = 0;
-
-  constructor(
-    private readonly store: Store,
-    private readonly topic: string,
-    private readonly read: () => Promise<T>,
-  ) {
-    store.onAnnouncement((topic) => {
-      if (topic === this.topic || topic === '*') this.#forget();
-    });
-  }
-
-  async get(): Promise<T> {
-    if (this.#fresh && this.store.hearsAnnouncements()) return this.#value as T;
-    return this.refresh();
-  }
-
-  /** Reads now, whatever is kept. */
-  async refresh(): Promise<T> {
-    const generation = this.#generation;
-    const value = await this.read();
-    if (generation === this.#generation) {
-      this.#value = value;
-      this.#fresh = true;
-    }
-    return value;
-  }
-
-  /** Call after writing the value: every cache of it, here and on other replicas, reads it again. */
-  async changed(): Promise<void> {
-    this.#forget();
-    await this.store.announce(this.topic);
-  }
-
-  #forget(): void {
-    this.#fresh = false;
-    this.#generation += 1;
-  }
-}
-
-/**
- * Values read from the store by key, each kept until someone announces that the topic changed (any
- * key: an announcement forgets them all), with CachedRead's rules: no trust while announcements may be
- * missed, and a read an announcement overtook is not kept. A key that names nothing (undefined) is not
- * kept either, so requests naming made-up keys cannot fill the cache. It starts hearing announcements
- * on its first `get`: an instance that only writes (a reset's seed) leaves no listener behind.
- */
-export class CachedReadsByKey<T> {
-  readonly #values = new Map<string, T>();
+abstract class AnnouncedCache {
   #generation = 0;
   #listening = false;
 
   constructor(
-    private readonly store: Store,
+    protected readonly store: Store,
     private readonly topic: string,
-    private readonly read: (key: string) => Promise<T | undefined>,
   ) {}
 
-  async get(key: string): Promise<T | undefined> {
-    this.#listen();
-    const kept = this.store.hearsAnnouncements() ? this.#values.get(key) : undefined;
-    if (kept !== undefined) return kept;
-    const generation = this.#generation;
-    const value = await this.read(key);
-    if (value !== undefined && generation === this.#generation) this.#values.set(key, value);
-    return value;
-  }
-
-  /** Call after writing values: every cache of the topic, here and on other replicas, reads again. */
+  /** Call after writing: every cache of the topic, here and on other replicas, reads again. */
   async changed(): Promise<void> {
     this.#forget();
     await this.store.announce(this.topic);
   }
+
+  /** Whether what is kept may be used: not while announcements may be missed (a Redis subscriber reconnecting). */
+  protected trusted(): boolean {
+    this.#listen();
+    return this.store.hearsAnnouncements();
+  }
+
+  /** Reads with `read`, and keeps the value with `keep` unless an announcement came in the meantime. */
+  protected async readAndKeep<V>(read: () => Promise<V>, keep: (value: V) => void): Promise<V> {
+    this.#listen();
+    const generation = this.#generation;
+    const value = await read();
+    if (generation === this.#generation) keep(value);
+    return value;
+  }
+
+  protected abstract drop(): void;
 
   #listen(): void {
     if (this.#listening) return;
@@ -92,7 +47,70 @@ export class CachedReadsByKey<T> {
   }
 
   #forget(): void {
-    this.#values.clear();
+    this.drop();
     this.#generation += 1;
+  }
+}
+
+/** A value read from the store once and kept until a change is announced, so a request does not read it again. */
+export class CachedRead<T> extends AnnouncedCache {
+  #value: T | undefined;
+  #fresh = false;
+
+  constructor(
+    store: Store,
+    topic: string,
+    private readonly read: () => Promise<T>,
+  ) {
+    super(store, topic);
+  }
+
+  async get(): Promise<T> {
+    if (this.trusted() && this.#fresh) return this.#value as T;
+    return this.refresh();
+  }
+
+  /** Reads now, whatever is kept. */
+  refresh(): Promise<T> {
+    return this.readAndKeep(this.read, (value) => {
+      this.#value = value;
+      this.#fresh = true;
+    });
+  }
+
+  protected drop(): void {
+    this.#fresh = false;
+  }
+}
+
+/**
+ * Values read from the store by key, each kept until a change of the topic is announced (any key: an
+ * announcement forgets them all). A key that names nothing (undefined) is not kept, so requests naming
+ * made-up keys cannot fill the cache.
+ */
+export class CachedReadsByKey<T> extends AnnouncedCache {
+  readonly #values = new Map<string, T>();
+
+  constructor(
+    store: Store,
+    topic: string,
+    private readonly read: (key: string) => Promise<T | undefined>,
+  ) {
+    super(store, topic);
+  }
+
+  async get(key: string): Promise<T | undefined> {
+    const kept = this.trusted() ? this.#values.get(key) : undefined;
+    if (kept !== undefined) return kept;
+    return this.readAndKeep(
+      () => this.read(key),
+      (value) => {
+        if (value !== undefined) this.#values.set(key, value);
+      },
+    );
+  }
+
+  protected drop(): void {
+    this.#values.clear();
   }
 }
