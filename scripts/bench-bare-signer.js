@@ -1,6 +1,7 @@
 // The practical limit of this machine for the benchmark: a bare `node:http` server that checks the
 // client's Basic credentials and signs an RS256 access token (the claims ours issues) with
-// `node:crypto` and the same key. Nothing else: no store, no framework. Not part of the product.
+// `node:crypto` and the same key, on libuv's thread pool as the peer's and ours do (so it too signs on
+// every core). Nothing else: no store, no framework. Not part of the product.
 // `node scripts/bench-bare-signer.js --port N` (0: a free one); prints `listening on URL` when ready.
 import { createPrivateKey, randomBytes, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -27,8 +28,10 @@ const server = createServer((req, res) => {
     const iat = Math.floor(Date.now() / 1000);
     const claims = { jti: randomBytes(32).toString('base64url'), iat, exp: iat + 3600, scope: params.get('scope'), client_id: 'hrm-api', iss: issuer, aud: `${issuer}/api` };
     const input = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    const signature = sign('sha256', Buffer.from(input), key).toString('base64url');
-    json(res, 200, { access_token: `${input}.${signature}`, expires_in: 3600, scope: claims.scope, token_type: 'Bearer' });
+    sign('sha256', Buffer.from(input), key, (error, signature) => {
+      if (error) return json(res, 500, { error: 'server_error' });
+      json(res, 200, { access_token: `${input}.${signature.toString('base64url')}`, expires_in: 3600, scope: claims.scope, token_type: 'Bearer' });
+    });
   });
 });
 server.listen(port, '127.0.0.1', () => process.stdout.write(`listening on http://127.0.0.1:${server.address().port}\n`));

@@ -80,7 +80,7 @@ export function clientCredentialsGrant(options: ClientCredentialsGrantOptions): 
     const jti = tokenId();
     // oidc-provider's member order: extra claims, jti, iat, exp, scope, client_id, iss, aud.
     const claims = { ...(tenantId !== undefined && { tenant_id: tenantId }), jti, iat: now, exp: now + LIFETIME, scope, client_id: client.clientId, iss: issuer, aud: resource.audience };
-    const accessToken = signer.sign(claims);
+    const accessToken = await signer.sign(claims);
     await serviceTokens.issued(jti, LIFETIME);
     return { access_token: accessToken, expires_in: LIFETIME, scope, token_type: 'Bearer' };
   }

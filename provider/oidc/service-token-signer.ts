@@ -7,7 +7,9 @@ const TYP = 'at+jwt';
 /**
  * Signs access tokens as oidc-provider's JWT format signs a resource server's tokens with
  * `jwt.sign.alg` RS256: the key its keystore selects for RS256, the header `{alg, typ: 'at+jwt', kid}`,
- * the payload as given (its JSON member order is the token's).
+ * the payload as given (its JSON member order is the token's). The RSA signature, most of a token's
+ * cost, is made on libuv's thread pool (as jose's WebCrypto signing in oidc-provider is), so the
+ * event loop reads the next requests meanwhile and a busy server signs on every core.
  */
 export class ServiceTokenSigner {
   readonly #key: KeyObject;
@@ -19,9 +21,11 @@ export class ServiceTokenSigner {
     this.#encodedHeader = base64url(JSON.stringify({ alg: ALG, typ: TYP, kid: jwk.kid ?? thumbprintKid(jwk) }));
   }
 
-  sign(payload: object): string {
+  sign(payload: object): Promise<string> {
     const input = `${this.#encodedHeader}.${base64url(JSON.stringify(payload))}`;
-    return `${input}.${sign('sha256', Buffer.from(input), this.#key).toString('base64url')}`;
+    return new Promise((resolve, reject) => {
+      sign('sha256', Buffer.from(input), this.#key, (error, signature) => (error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`)));
+    });
   }
 }
 
