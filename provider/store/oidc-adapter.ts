@@ -139,8 +139,16 @@ export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapt
       return clock.nowSeconds() - consumed <= (await options.refreshTokenGraceSeconds(clientId));
     }
 
+    /**
+     * Ends a model (a finished interaction, a session signed out or renewed, a revoked token) and takes
+     * it out of the indexes that name it, which would otherwise keep its key for as long as they live
+     * (a grant's index for the 14 days of its refresh token). A session renewed at sign-in keeps its
+     * uid: oidc-provider destroys the old id before it saves the new one, which writes the uid again.
+     */
     async destroy(id: string): Promise<void> {
-      await store.delete(modelKey(this.#model, id));
+      const key = modelKey(this.#model, id);
+      const payload = await store.take<AdapterPayload>(key);
+      await Promise.all([payload?.grantId && store.removeFromSet(grantKey(payload.grantId), key), payload?.uid && store.delete(uidKey(payload.uid)), payload?.userCode && store.delete(userCodeKey(payload.userCode))]);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

@@ -167,6 +167,23 @@ describe.each(implementations)('the %s store', (_name, open) => {
       expect(await adapterFor('AccessToken').find('other')).toBeDefined();
     });
 
+    it('takes a destroyed model out of the indexes that name it, and a renewed session keeps its uid', async () => {
+      await adapterFor('Interaction').upsert('i1', { grantId: 'g1' }, 60);
+      await adapterFor('AccessToken').upsert('at', { grantId: 'g1' }, 60);
+      await adapterFor('Interaction').destroy('i1');
+      expect(await store.setMembers('oidc:grant:g1')).toEqual(['oidc:AccessToken:at']);
+      await adapterFor('AccessToken').destroy('at');
+      expect(await store.setMembers('oidc:grant:g1')).toEqual([]);
+      const sessions = adapterFor('Session');
+      await sessions.upsert('s1', { uid: 'uid-1', accountId: 'a' }, 60);
+      await sessions.destroy('s1');
+      expect(await store.get('oidc:uid:uid-1')).toBeUndefined();
+      await sessions.upsert('s2', { uid: 'uid-2', accountId: 'a' }, 60);
+      await sessions.destroy('s2');
+      await sessions.upsert('s3', { uid: 'uid-2', accountId: 'b' }, 60);
+      expect(await sessions.findByUid('uid-2')).toMatchObject({ accountId: 'b' });
+    });
+
     it('hands oidc-provider its times on real time, older by every move of the clock since they were stored', async () => {
       const sessions = adapterFor('Session');
       advance(3600);
