@@ -1,7 +1,7 @@
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { VISMA_FACTS } from '../config/index.js';
 import type { Clock } from '../time/clock.js';
-import type { Store } from './store.js';
+import { storeKey, type Store } from './store.js';
 
 export interface OidcAdapterOptions {
   /**
@@ -16,12 +16,12 @@ export interface OidcAdapterOptions {
 /** Where the fixture loader keeps each client's oidc-provider metadata. */
 export const clientKey = (clientId: string): string => `client:${clientId}`;
 
-const modelKey = (model: string, id: string): string => `oidc:${model}:${id}`;
-const grantKey = (grantId: string): string => `oidc:grant:${grantId}`;
-const uidKey = (uid: string): string => `oidc:uid:${uid}`;
-const userCodeKey = (userCode: string): string => `oidc:userCode:${userCode}`;
+const modelKey = (model: string, id: string): string => storeKey('oidc:', model, ':', id);
+const grantKey = (grantId: string): string => storeKey('oidc:grant:', grantId);
+const uidKey = (uid: string): string => storeKey('oidc:uid:', uid);
+const userCodeKey = (userCode: string): string => storeKey('oidc:userCode:', userCode);
 /** A spent refresh token as it was, while its grace period lets it work as it did. */
-const spentRefreshTokenKey = (id: string): string => `oidc:spentRefreshToken:${id}`;
+const spentRefreshTokenKey = (id: string): string => storeKey('oidc:spentRefreshToken:', id);
 /** The longest grace period a client can have: a spent token's copy is kept that long, whatever the client's setting is by then. */
 const SPENT_COPY_SECONDS = VISMA_FACTS.refreshTokens.graceSeconds.max;
 
