@@ -44,8 +44,8 @@ export function loadCli() {
  * Where the script (3 MB) and its code cache (2 MB) are read: one block of 33 MiB, of which only the pages
  * read are touched. When glibc frees a large block of up to 32 MiB, it raises its mmap threshold to that
  * block's size for the rest of the process (and its trim threshold to twice that), so that each thread's
- * malloc pool then keeps that much freed memory: after a buffer the size of the script, RSS grew under
- * sign-ins by about 6 MB more than the heap did. A block above 32 MiB is unmapped without that.
+ * malloc pool may keep that much freed memory: after a buffer the size of the script, RSS grew under
+ * sign-ins by 2–7 MB more than it does now, for the same heap. A block above 32 MiB is unmapped without that.
  */
 const readingBuffer = () => ({ buffer: Buffer.allocUnsafeSlow(33 * 1024 * 1024), used: 0 });
 
