@@ -1,13 +1,13 @@
 import type { Middleware } from 'koa';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import type { Store } from '../store/index.js';
+import { storeKey, type Store } from '../store/index.js';
 import type { Clock } from '../time/index.js';
 
 const BUCKET_SECONDS = 60;
 /** How long after its end a session is still remembered for its logout, should no sweep run before. */
 const REMEMBER_AFTER_END_SECONDS = 30 * 24 * 60 * 60;
 
-const recordKey = (sessionId: string) => `session-end:${sessionId}`;
+const recordKey = (sessionId: string) => storeKey('session-end:', sessionId);
 const bucketKey = (bucket: number) => `session-end:bucket:${bucket}`;
 const BUCKETS_KEY = 'session-end:buckets';
 

@@ -98,8 +98,10 @@ export class MemoryStore implements Store {
     this.#entries.set(key, new Entry(members, entry ? keepLonger : expiresAt));
   }
 
+  /** A set left empty goes, as Redis removes an empty set. */
   async removeFromSet(key: string, member: string): Promise<void> {
-    (this.#live(key)?.value as Set<string> | undefined)?.delete(member);
+    const members = this.#live(key)?.value as Set<string> | undefined;
+    if (members?.delete(member) && members.size === 0) this.#entries.delete(key);
   }
 
   async setMembers(key: string): Promise<string[]> {

@@ -1,6 +1,7 @@
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import { VISMA_FACTS } from '../config/index.js';
 import type { Clock } from '../time/clock.js';
-import type { Store } from './store.js';
+import { storeKey, type Store } from './store.js';
 
 export interface OidcAdapterOptions {
   /**
@@ -15,10 +16,14 @@ export interface OidcAdapterOptions {
 /** Where the fixture loader keeps each client's oidc-provider metadata. */
 export const clientKey = (clientId: string): string => `client:${clientId}`;
 
-const modelKey = (model: string, id: string): string => `oidc:${model}:${id}`;
-const grantKey = (grantId: string): string => `oidc:grant:${grantId}`;
-const uidKey = (uid: string): string => `oidc:uid:${uid}`;
-const userCodeKey = (userCode: string): string => `oidc:userCode:${userCode}`;
+const modelKey = (model: string, id: string): string => storeKey('oidc:', model, ':', id);
+const grantKey = (grantId: string): string => storeKey('oidc:grant:', grantId);
+const uidKey = (uid: string): string => storeKey('oidc:uid:', uid);
+const userCodeKey = (userCode: string): string => storeKey('oidc:userCode:', userCode);
+/** A spent refresh token as it was, while its grace period lets it work as it did. */
+const spentRefreshTokenKey = (id: string): string => storeKey('oidc:spentRefreshToken:', id);
+/** The longest grace period a client can have: a spent token's copy is kept that long, whatever the client's setting is by then. */
+const SPENT_COPY_SECONDS = VISMA_FACTS.refreshTokens.graceSeconds.max;
 
 /**
  * The epoch-second fields of oidc-provider's models (Session, Interaction, AuthorizationCode,
@@ -29,6 +34,12 @@ const userCodeKey = (userCode: string): string => `oidc:userCode:${userCode}`;
  */
 const TIME_FIELDS = ['iat', 'exp', 'nbf', 'consumed', 'loginTs', 'authTime', 'iiat'] as const;
 
+/** What of a consumed model is kept: the fields its replay detection reads, and its session binding only when it has one. */
+interface ConsumedFields {
+  fields: readonly string[];
+  binding: readonly string[];
+}
+
 /**
  * What oidc-provider reads of an authorization code that comes back after it was consumed, up to the
  * point where it sees `consumed` and revokes the grant (lib/actions/grants/authorization_code.js):
@@ -36,14 +47,28 @@ const TIME_FIELDS = ['iat', 'exp', 'nbf', 'consumed', 'loginTs', 'authTime', 'ii
  * the session binding (session, account) it checks on every find. The rest of a consumed code (its
  * account, scope, nonce, claims, amr...) is never read again, so it is not kept for the code's 5 minutes.
  */
-const CONSUMED_CODE_FIELDS = ['iat', 'exp', 'jti', 'kind', 'clientId', 'grantId', 'codeChallenge', 'codeChallengeMethod', 'redirectUri', 'dpopJkt', 'attestationJkt', 'expiresWithSession', 'sessionUid', 'accountId'] as const;
+const CONSUMED_CODE: ConsumedFields = {
+  fields: ['iat', 'exp', 'jti', 'kind', 'clientId', 'grantId', 'codeChallenge', 'codeChallengeMethod', 'redirectUri', 'dpopJkt', 'attestationJkt', 'expiresWithSession'],
+  binding: ['sessionUid', 'accountId'],
+};
 
-/** A consumed authorization code reduced to what replay detection reads (see CONSUMED_CODE_FIELDS). */
-function consumedCode(payload: AdapterPayload, consumed: number): AdapterPayload {
+/**
+ * What oidc-provider reads of a spent refresh token used again after its grace period, up to the point
+ * where it sees `consumed` and revokes the grant (lib/actions/grants/refresh_token.js): the token's own
+ * fields, the client, expiry, certificate, DPoP and attestation bindings, the grant, the scope (a
+ * narrower `scope` asked for is checked first) and the account; with `expiresWithSession`, the session.
+ * Its acr, amr, auth time, claims, nonce and sid only go into a successor, which it no longer gets, so
+ * they are not kept for the rest of its lifetime (14 days by default).
+ */
+const CONSUMED_REFRESH_TOKEN: ConsumedFields = {
+  fields: ['iat', 'exp', 'jti', 'kind', 'clientId', 'grantId', 'iiat', 'scope', 'accountId', 'x5t#S256', 'jkt', 'attestationJkt', 'expiresWithSession'],
+  binding: ['sessionUid'],
+};
+
+/** A consumed model reduced to what its replay detection reads (see CONSUMED_CODE, CONSUMED_REFRESH_TOKEN). */
+function consumedPayload(payload: AdapterPayload, { fields, binding }: ConsumedFields, consumed: number): AdapterPayload {
   const kept: Record<string, unknown> = {};
-  const bound = payload.expiresWithSession === true;
-  for (const field of CONSUMED_CODE_FIELDS) {
-    if ((field === 'sessionUid' || field === 'accountId') && !bound) continue;
+  for (const field of payload.expiresWithSession === true ? [...fields, ...binding] : fields) {
     if (payload[field] !== undefined) kept[field] = payload[field];
   }
   return { ...kept, consumed };
@@ -95,7 +120,9 @@ export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapt
       const payload = await store.get<AdapterPayload>(modelKey(this.#model, id));
       if (!payload) return undefined;
       if (this.#model === 'RefreshToken' && (await this.#withinGrace(payload.consumed, payload.clientId))) {
-        delete payload.consumed;
+        // Within its grace period a spent token works as it did: from its copy as it was before it was spent.
+        const unspent = await store.get<AdapterPayload>(spentRefreshTokenKey(id));
+        if (unspent) return inFrame(unspent, toReal);
       }
       return inFrame(payload, toReal);
     }
@@ -118,15 +145,18 @@ export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapt
      */
     async consume(id: string): Promise<void> {
       const now = clock.nowSeconds();
+      const key = modelKey(this.#model, id);
+      const reduced = this.#model === 'AuthorizationCode' ? CONSUMED_CODE : this.#model === 'RefreshToken' ? CONSUMED_REFRESH_TOKEN : undefined;
+      if (this.#model === 'RefreshToken') await this.#keepSpentCopy(id, key);
       let found = false;
       let consumedBefore: unknown;
       let clientId: unknown;
-      await store.update<AdapterPayload>(modelKey(this.#model, id), (payload) => {
+      await store.update<AdapterPayload>(key, (payload) => {
         found = payload !== undefined;
         consumedBefore = payload?.consumed;
         clientId = payload?.clientId;
         if (payload === undefined || payload.consumed !== undefined) return undefined;
-        return this.#model === 'AuthorizationCode' ? consumedCode(payload, now) : { ...payload, consumed: now };
+        return reduced ? consumedPayload(payload, reduced, now) : { ...payload, consumed: now };
       });
       if (!found) throw new errors.InvalidGrant(`${this.#model} was revoked`);
       if (typeof consumedBefore !== 'number') return;
@@ -134,13 +164,36 @@ export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapt
       throw new errors.InvalidGrant(`${this.#model} already consumed`);
     }
 
+    /**
+     * Before a refresh token is spent (and reduced to what replay detection reads), a copy of it as it is,
+     * for requests racing with it during its grace period; written first, so that every request that sees
+     * the token spent finds the copy. A token already spent keeps the copy it has.
+     */
+    async #keepSpentCopy(id: string, key: string): Promise<void> {
+      const payload = await store.get<AdapterPayload>(key);
+      if (payload !== undefined && payload.consumed === undefined) await store.set(spentRefreshTokenKey(id), payload, SPENT_COPY_SECONDS);
+    }
+
     async #withinGrace(consumed: unknown, clientId: unknown): Promise<boolean> {
       if (typeof consumed !== 'number' || typeof clientId !== 'string') return false;
       return clock.nowSeconds() - consumed <= (await options.refreshTokenGraceSeconds(clientId));
     }
 
+    /**
+     * Ends a model (a finished interaction, a session signed out or renewed, a revoked token) and takes
+     * it out of the indexes that name it, which would otherwise keep its key for as long as they live
+     * (a grant's index for the 14 days of its refresh token). A session renewed at sign-in keeps its
+     * uid: oidc-provider destroys the old id before it saves the new one, which writes the uid again.
+     */
     async destroy(id: string): Promise<void> {
-      await store.delete(modelKey(this.#model, id));
+      const key = modelKey(this.#model, id);
+      const payload = await store.take<AdapterPayload>(key);
+      await Promise.all([
+        payload?.grantId && store.removeFromSet(grantKey(payload.grantId), key),
+        payload?.uid && store.delete(uidKey(payload.uid)),
+        payload?.userCode && store.delete(userCodeKey(payload.userCode)),
+        payload?.consumed !== undefined && this.#model === 'RefreshToken' && store.delete(spentRefreshTokenKey(id)),
+      ]);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

@@ -51,6 +51,13 @@ export interface Store {
   hearsAnnouncements(): boolean;
 }
 
+/**
+ * A key made of parts, as one flat string. The memory store keeps a key as it is given, and one made
+ * with a template literal or `+` is, in V8, a concatenated string: 32 bytes more than the text, for
+ * each of the keys a sign-in leaves for hours or days.
+ */
+export const storeKey = (...parts: string[]): string => parts.join('');
+
 /** Where a store reads the emulator clock for its TTLs (a Clock; real time when none is given). */
 export interface TimeSource {
   nowMs(): number;

@@ -141,6 +141,22 @@ describe.each(implementations)('the %s store', (_name, open) => {
       expect(await codes.find('c2')).toMatchObject({ expiresWithSession: true, sessionUid: 'u1', accountId: 'a', grantId: 'g1', consumed: expect.any(Number) });
     });
 
+    it('keeps of a spent refresh token what its replay detection reads, and the whole token for its grace period', async () => {
+      const tokens = adapterFor('RefreshToken');
+      const token = { exp: clock.nowSeconds() + 3600, clientId: 'app', grantId: 'g1', accountId: 'a', scope: 'openid offline_access', acr: '2', amr: ['pwd'], nonce: 'n', sid: 's', sessionUid: 'u1', claims: {} };
+      await tokens.upsert('r1', token, 3600);
+      await tokens.consume('r1');
+      expect(await tokens.find('r1')).toEqual(token);
+      await tokens.consume('r1');
+      advance(6);
+      expect(await tokens.find('r1')).toEqual({ exp: token.exp - 6, clientId: 'app', grantId: 'g1', accountId: 'a', scope: 'openid offline_access', consumed: expect.any(Number) });
+      await expect(tokens.consume('r1')).rejects.toMatchObject({ error: 'invalid_grant' });
+      await tokens.upsert('r2', { ...token, expiresWithSession: true }, 3600);
+      await tokens.consume('r2');
+      advance(6);
+      expect(await tokens.find('r2')).toMatchObject({ expiresWithSession: true, sessionUid: 'u1', consumed: expect.any(Number) });
+    });
+
     it('refuses to consume a model revoked meanwhile, as when a racing reuse of the code revoked its grant', async () => {
       const codes = adapterFor('AuthorizationCode');
       await codes.upsert('c1', { grantId: 'g1', exp: clock.nowSeconds() + 60 }, 60);
@@ -165,6 +181,23 @@ describe.each(implementations)('the %s store', (_name, open) => {
       expect(await adapterFor('AccessToken').find('at')).toBeUndefined();
       expect(await adapterFor('RefreshToken').find('rt')).toBeUndefined();
       expect(await adapterFor('AccessToken').find('other')).toBeDefined();
+    });
+
+    it('takes a destroyed model out of the indexes that name it, and a renewed session keeps its uid', async () => {
+      await adapterFor('Interaction').upsert('i1', { grantId: 'g1' }, 60);
+      await adapterFor('AccessToken').upsert('at', { grantId: 'g1' }, 60);
+      await adapterFor('Interaction').destroy('i1');
+      expect(await store.setMembers('oidc:grant:g1')).toEqual(['oidc:AccessToken:at']);
+      await adapterFor('AccessToken').destroy('at');
+      expect(await store.setMembers('oidc:grant:g1')).toEqual([]);
+      const sessions = adapterFor('Session');
+      await sessions.upsert('s1', { uid: 'uid-1', accountId: 'a' }, 60);
+      await sessions.destroy('s1');
+      expect(await store.get('oidc:uid:uid-1')).toBeUndefined();
+      await sessions.upsert('s2', { uid: 'uid-2', accountId: 'a' }, 60);
+      await sessions.destroy('s2');
+      await sessions.upsert('s3', { uid: 'uid-2', accountId: 'b' }, 60);
+      expect(await sessions.findByUid('uid-2')).toMatchObject({ accountId: 'b' });
     });
 
     it('hands oidc-provider its times on real time, older by every move of the clock since they were stored', async () => {
