@@ -36,7 +36,6 @@ import {
   validateClients,
   vismaDiscovery,
 } from './oidc/index.js';
-import { errorCodesOnErrorBodies, notFound, PublicApiDirectory, publicApiRoutes, publicApiShape, requireToken } from './public-api/index.js';
 import { RememberedDevices, RiskOverrides } from './risk/index.js';
 import { createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
 import { Clock, SharedClock } from './time/index.js';
@@ -141,7 +140,9 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     const { provider: app, publicApi } = compose({ settings, logger, store, sharedClock, issuer, selfUrl: reachableUrl(settings.host, port), keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode, closers });
     await validateClients(app, fixtures.clients, fixturesPath);
     handle = app.callback();
-    handlePublicApi = publicApi.callback();
+    // The Public API's modules (its zod schemas among them) load on its first request, not on every start.
+    let publicApiHandler: Promise<Handler> | undefined;
+    handlePublicApi = async (req, res) => (await (publicApiHandler ??= publicApi().then((api) => api.callback())))(req, res);
 
     // The embedded catcher starts once the server answers: its modules are not needed before.
     let mail: EmbeddedMail | undefined;
@@ -196,9 +197,9 @@ interface Parts {
 
 /**
  * Every route, in the order a request meets them; oidc-provider's own endpoints come last. The Public
- * API is an app of its own (its own listener), over the same accounts.
+ * API is an app of its own (its own listener), over the same accounts, made on its first request.
  */
-function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: Koa } {
+function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: () => Promise<Koa> } {
   const { clock } = sharedClock;
   const accounts = new AccountRepository(store);
   const directory = new Directory(store);
@@ -296,13 +297,17 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   provider.use(frontchannelLogout(provider));
   for (const router of routers) provider.use(router.routes());
 
-  const publicApi = new Koa();
-  publicApi.use(errorEdge(logger, () => publicApiShape));
-  publicApi.use(errorCodesOnErrorBodies());
-  publicApi.use(storeGuard(store, () => sharedClock.sync(), describeStore(settings)));
-  publicApi.use(requireToken(issuer, keys, serviceTokens));
-  publicApi.use(publicApiRoutes(new PublicApiDirectory({ directory, accounts, lockout, mails, clock }), settings.passwordHashCost).routes());
-  publicApi.use(notFound);
+  const publicApi = async () => {
+    const { errorCodesOnErrorBodies, notFound, PublicApiDirectory, publicApiRoutes, publicApiShape, requireToken } = await import('./public-api/index.js');
+    const app = new Koa();
+    app.use(errorEdge(logger, () => publicApiShape));
+    app.use(errorCodesOnErrorBodies());
+    app.use(storeGuard(store, () => sharedClock.sync(), describeStore(settings)));
+    app.use(requireToken(issuer, keys, serviceTokens));
+    app.use(publicApiRoutes(new PublicApiDirectory({ directory, accounts, lockout, mails, clock }), settings.passwordHashCost).routes());
+    app.use(notFound);
+    return app;
+  };
   return { provider, publicApi };
 }
 
