@@ -1,0 +1,7 @@
+// What the testing library needs of the emulator itself, loaded by ./index.ts only once Node's compile
+// cache is on (a module's code is cached when it is compiled, and every static import of the entry
+// point is compiled before any of its code runs).
+export { DEFAULT_FIXTURES_PATH, startEmulator } from '../server.js';
+export { defaultSettings } from '../config/index.js';
+export { readFixtureFile, validateFixtures } from '../fixtures/index.js';
+export { stringify } from 'yaml';
