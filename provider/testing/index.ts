@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Settings } from '../config/index.js';
 import type { FixtureInput } from '../fixtures/index.js';
-import { fixtureFileSchema } from '../fixtures/schema.js';
 import { MockVismaConnect } from './client.js';
 
 export { MockVismaConnect, MockVismaConnectError, type ClientCredentialsOptions, type Mail, type SignInOptions, type TestClient } from './client.js';
@@ -85,7 +84,7 @@ export async function connectToMockVismaConnect(options: ConnectOptions): Promis
   const discovery = await fetch(`${url}/.well-known/openid-configuration`);
   if (discovery.status !== 200) throw new Error(`${url} has no discovery document (status ${discovery.status})`);
   const { issuer } = (await discovery.json()) as { issuer: string };
-  const { readFixtureFile, validateFixtures } = await loadEmulator();
+  const { readFixtureFile, validateFixtures, fixtureFileSchema } = await loadEmulator();
   const fixtures = typeof options.fixtures === 'string' ? await readFixtureFile(options.fixtures) : options.fixtures ? validateFixtures(options.fixtures, 'the fixtures given') : fixtureFileSchema.parse({});
   return new MockVismaConnect({ url, issuer, publicApiUrl: options.publicApiUrl, controlToken: options.controlToken }, fixtures, async () => {});
 }
