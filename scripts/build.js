@@ -86,9 +86,9 @@ const lazyListFormat = {
 const mimeTypesMaps = {
   name: 'mime-types-maps',
   setup(build) {
-    const require = createRequire(join(root, 'package.json'));
-    const index = require.resolve('mime-types');
-    const mimeTypes = require(index);
+    // The copy the alias below bundles.
+    const index = join(root, 'node_modules', 'mime-types', 'index.js');
+    const mimeTypes = createRequire(import.meta.url)(index);
     const fill = [
       'for (const type of Object.keys(db)) if (db[type].extensions?.length) exports.extensions[type] = db[type].extensions;',
       `Object.assign(exports.types, JSON.parse(${JSON.stringify(JSON.stringify(mimeTypes.types))}));`,
