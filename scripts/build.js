@@ -184,6 +184,8 @@ await build({
   alias: { 'mime-types': './node_modules/mime-types' },
   minifyWhitespace: true,
   define: { 'import.meta.url': '__import_meta_url' },
+  // esbuild's default, written out: bin/code-cache.js reads the file as Latin-1.
+  charset: 'ascii',
   banner: { js: "(function (exports, require, module, __filename, __dirname) {'use strict'; const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   footer: { js: '})' },
   logLevel: 'warning',
