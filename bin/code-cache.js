@@ -6,31 +6,36 @@
 // directory (one per Node version, V8 version and user) under the script's content hash and length,
 // and V8 checks it again (its version, flags and the source) before using it; when there is none, or
 // V8 refused it, a new one is written once the command has done its work (the server: once it is ready).
-import { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire, enableCompileCache, getCompileCacheDir } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { constants, Script } from 'node:vm';
-import { crc32 } from 'node:zlib';
+//
+// Built-ins come from process.getBuiltinModule, not imports: for an ESM import of a built-in Node
+// builds a module namespace, which reads every export, lazy getters included (node:fs's load its
+// streams): a few ms of each start.
+const { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { createRequire, enableCompileCache, getCompileCacheDir } = process.getBuiltinModule('node:module');
+const path = process.getBuiltinModule('node:path');
+const { fileURLToPath } = process.getBuiltinModule('node:url');
+const { constants, Script } = process.getBuiltinModule('node:vm');
+const { crc32 } = process.getBuiltinModule('node:zlib');
 
 const CLI = fileURLToPath(new URL('../dist/provider/cli.cjs', import.meta.url));
 
 /** The command line's exports (`main`), and `saveCodeCache` to call once it has done its work. */
 export function loadCli() {
   const reading = readingBuffer();
-  const bytes = readInto(reading, CLI);
+  // esbuild writes ASCII, escaping the rest, so Latin-1 reads the same characters as UTF-8 (and faster).
+  const source = readInto(reading, CLI).toString('latin1');
   const dir = getCompileCacheDir();
-  const cacheFile = dir === undefined ? undefined : join(dir, `mock-visma-connect-${crc32(bytes).toString(16)}-${bytes.length}.v8cache`);
+  const cacheFile = dir === undefined ? undefined : path.join(dir, `mock-visma-connect-${crc32(source).toString(16)}-${source.length}.v8cache`);
   // The file is a function expression: CommonJS's module wrapper, written by scripts/build.js.
-  const script = new Script(bytes.toString('utf8'), {
+  const script = new Script(source, {
     filename: CLI,
     cachedData: cacheFile === undefined ? undefined : readIfThere(reading, cacheFile),
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  // Compiled: the bytes go back to the system now rather than at some later garbage collection.
+  // Compiled: the bytes go back to the system now, not at some later garbage collection (~3 MB of RSS when ready).
   reading.buffer.buffer.transfer(0);
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(CLI), module, CLI, dirname(CLI));
+  script.runInThisContext()(module.exports, createRequire(CLI), module, CLI, path.dirname(CLI));
   const stale = cacheFile !== undefined && script.cachedDataRejected !== false;
   return {
     exports: module.exports,

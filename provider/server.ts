@@ -2,17 +2,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
-import { accountSettingsClient, accountSettingsRoutes } from './account-settings/index.js';
+import { ACCOUNT_PATH, accountSettingsClient } from './account-settings/internal-client.js';
 import { AccountRepository, EmailVerifications, LinkTokens, LoginLockout, TwoFactorAttempts } from './accounts/index.js';
-import { apiRoutes, Provisioning } from './api/index.js';
+import { API_PATH } from './api/api-path.js';
+import { Provisioning } from './api/provisioning.js';
 import { projectPath, VISMA_FACTS, type Settings } from './config/index.js';
 import { EnrollmentFlow } from './enrollment/index.js';
 import { controlGuards, controlRoutes, faultInjection, Faults } from './control/index.js';
 import { controlRoomRoutes } from './control-room/index.js';
-import { allowDebuggerRedirects, debuggerClient, debuggerRoutes, DebuggerRuns, EndpointClient, TokenDecoder } from './debugger/index.js';
+import { allowDebuggerRedirects } from './debugger/debugger-redirects.js';
+import { DEBUGGER_PATH, debuggerClient } from './debugger/internal-client.js';
 import { Directory } from './directory/index.js';
 import { prepareFixtures, readFixtureFile, seedStore, type PreparedFixtures } from './fixtures/index.js';
-import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
+import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, routesOnFirstUse, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import {
@@ -36,7 +38,6 @@ import {
   validateClients,
   vismaDiscovery,
 } from './oidc/index.js';
-import { errorCodesOnErrorBodies, notFound, PublicApiDirectory, publicApiRoutes, publicApiShape, requireToken } from './public-api/index.js';
 import { RememberedDevices, RiskOverrides } from './risk/index.js';
 import { createOidcAdapter, describeStore, openStore, StoreUnavailableError, type Store } from './store/index.js';
 import { Clock, SharedClock } from './time/index.js';
@@ -141,7 +142,9 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     const { provider: app, publicApi } = compose({ settings, logger, store, sharedClock, issuer, selfUrl: reachableUrl(settings.host, port), keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode, closers });
     await validateClients(app, fixtures.clients, fixturesPath);
     handle = app.callback();
-    handlePublicApi = publicApi.callback();
+    // The Public API's modules (its zod schemas among them) load on its first request, not on every start.
+    let publicApiHandler: Promise<Handler> | undefined;
+    handlePublicApi = async (req, res) => (await (publicApiHandler ??= publicApi().then((api) => api.callback())))(req, res);
 
     // The embedded catcher starts once the server answers: its modules are not needed before.
     let mail: EmbeddedMail | undefined;
@@ -196,9 +199,9 @@ interface Parts {
 
 /**
  * Every route, in the order a request meets them; oidc-provider's own endpoints come last. The Public
- * API is an app of its own (its own listener), over the same accounts.
+ * API is an app of its own (its own listener), over the same accounts, made on its first request.
  */
-function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: Koa } {
+function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: () => Promise<Koa> } {
   const { clock } = sharedClock;
   const accounts = new AccountRepository(store);
   const directory = new Directory(store);
@@ -252,28 +255,40 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   const formTokens = new CsrfTokens(cookieKeys);
   if (!exposedWithoutToken) allowDebuggerRedirects(provider, issuer);
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings, clock);
-  const routers = [
+  // The debugger, the provisioning API and Account Settings are made on the first request under their paths.
+  const routes = [
     // Before the control plane's routes: the room answers the browsers among their callers.
-    ...controlRoomRoutes({ access, logger, clock: sharedClock, store, directory, accounts, lockout, attempts, devices, overrides, decisions, faults, formTokens, reset, provider, passwordHashCost: settings.passwordHashCost }),
-    controlRoutes({ guards: control, sharedClock, clock, logger, reset, accounts, gate, overrides, decisions, store, directory, provider, faults, passwordHashCost: settings.passwordHashCost, authenticators, ceremonies }),
-    mailboxPage(mailbox, mailMode, control),
-    ...debuggerRoutes({
-      provider,
-      issuer,
-      runs: new DebuggerRuns(store, clock),
-      endpoints: new EndpointClient(selfUrl),
-      decoder: new TokenDecoder(issuer, keys),
-      decisions,
-      accounts,
-      acrSettings,
-      clientIds: async () => (await directory.fixtureClients()).map((client) => client.client_id),
-      guards: control,
-      controlToken: settings.controlToken,
+    ...controlRoomRoutes({ access, logger, clock: sharedClock, store, directory, accounts, lockout, attempts, devices, overrides, decisions, faults, formTokens, reset, provider, passwordHashCost: settings.passwordHashCost }).map((router) =>
+      router.routes(),
+    ),
+    controlRoutes({ guards: control, sharedClock, clock, logger, reset, accounts, gate, overrides, decisions, store, directory, provider, faults, passwordHashCost: settings.passwordHashCost, authenticators, ceremonies }).routes(),
+    mailboxPage(mailbox, mailMode, control).routes(),
+    routesOnFirstUse(DEBUGGER_PATH, async () => {
+      const { debuggerRoutes, DebuggerRuns, EndpointClient, TokenDecoder } = await import('./debugger/index.js');
+      return debuggerRoutes({
+        provider,
+        issuer,
+        runs: new DebuggerRuns(store, clock),
+        endpoints: new EndpointClient(selfUrl),
+        decoder: new TokenDecoder(issuer, keys),
+        decisions,
+        accounts,
+        acrSettings,
+        clientIds: async () => (await directory.fixtureClients()).map((client) => client.client_id),
+        guards: control,
+        controlToken: settings.controlToken,
+      });
     }),
-    apiRoutes({ issuer, signingKeys: keys, tokenTimes: serviceTokens, provisioning, mails }),
-    loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, enrollment, ceremonies }),
-    selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }),
-    accountSettingsRoutes({ provider, accounts, attempts, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens, enrollment, ceremonies }),
+    routesOnFirstUse(API_PATH, async () => {
+      const { apiRoutes } = await import('./api/index.js');
+      return [apiRoutes({ issuer, signingKeys: keys, tokenTimes: serviceTokens, provisioning, mails })];
+    }),
+    loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, enrollment, ceremonies }).routes(),
+    selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }).routes(),
+    routesOnFirstUse(ACCOUNT_PATH, async () => {
+      const { accountSettingsRoutes } = await import('./account-settings/index.js');
+      return [accountSettingsRoutes({ provider, accounts, attempts, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens, enrollment, ceremonies })];
+    }),
   ];
 
   provider.use(validHost());
@@ -294,15 +309,19 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   provider.use(sessions.checkSessionIframe());
   provider.use(sessions.clearOnSignOut());
   provider.use(frontchannelLogout(provider));
-  for (const router of routers) provider.use(router.routes());
+  for (const route of routes) provider.use(route);
 
-  const publicApi = new Koa();
-  publicApi.use(errorEdge(logger, () => publicApiShape));
-  publicApi.use(errorCodesOnErrorBodies());
-  publicApi.use(storeGuard(store, () => sharedClock.sync(), describeStore(settings)));
-  publicApi.use(requireToken(issuer, keys, serviceTokens));
-  publicApi.use(publicApiRoutes(new PublicApiDirectory({ directory, accounts, lockout, mails, clock }), settings.passwordHashCost).routes());
-  publicApi.use(notFound);
+  const publicApi = async () => {
+    const { errorCodesOnErrorBodies, notFound, PublicApiDirectory, publicApiRoutes, publicApiShape, requireToken } = await import('./public-api/index.js');
+    const app = new Koa();
+    app.use(errorEdge(logger, () => publicApiShape));
+    app.use(errorCodesOnErrorBodies());
+    app.use(storeGuard(store, () => sharedClock.sync(), describeStore(settings)));
+    app.use(requireToken(issuer, keys, serviceTokens));
+    app.use(publicApiRoutes(new PublicApiDirectory({ directory, accounts, lockout, mails, clock }), settings.passwordHashCost).routes());
+    app.use(notFound);
+    return app;
+  };
   return { provider, publicApi };
 }
 

@@ -78,6 +78,47 @@ const lazyListFormat = {
   },
 };
 
+/**
+ * mime-types fills its extension → type map when it loads, scoring each of mime-db's ~2,500 types
+ * (~5 ms of a start, and the first JSON answer needs the map). The map is the same on every start:
+ * it is worked out here, by mime-types itself, and the bundle reads it as JSON.
+ */
+const mimeTypesMaps = {
+  name: 'mime-types-maps',
+  setup(build) {
+    // The copy the alias below bundles.
+    const index = join(root, 'node_modules', 'mime-types', 'index.js');
+    const mimeTypes = createRequire(import.meta.url)(index);
+    const fill = [
+      'for (const type of Object.keys(db)) if (db[type].extensions?.length) exports.extensions[type] = db[type].extensions;',
+      `Object.assign(exports.types, JSON.parse(${JSON.stringify(JSON.stringify(mimeTypes.types))}));`,
+      `exports._extensionConflicts.push(...JSON.parse(${JSON.stringify(JSON.stringify(mimeTypes._extensionConflicts))}));`,
+    ].join('\n');
+    build.onLoad({ filter: /[\\/]node_modules[\\/]mime-types[\\/]index\.js$/ }, ({ path }) => {
+      if (path !== index) return undefined;
+      const source = readFileSync(path, 'utf8');
+      const call = 'populateMaps(exports.extensions, exports.types)\n';
+      if (!source.includes(call)) throw new Error(`mime-types changed: ${path} no longer calls populateMaps as scripts/build.js expects`);
+      return { contents: source.replace(call, `${fill}\n`), loader: 'js' };
+    });
+    // With its maps made here, mime-types reads only a type's charset and extensions from mime-db: the
+    // bundle's table keeps those, for the types that have either (~1,000 of ~2,500, a third of the JSON
+    // each start parses). Nothing else may import it.
+    build.onResolve({ filter: /^mime-db$/ }, ({ importer }) => {
+      if (importer !== index) throw new Error(`${importer} imports mime-db, whose table scripts/build.js trims for mime-types alone`);
+      return undefined;
+    });
+    const table = join(root, 'node_modules', 'mime-db', 'db.json');
+    build.onLoad({ filter: /[\\/]node_modules[\\/]mime-db[\\/]db\.json$/ }, ({ path }) => {
+      if (path !== table) throw new Error(`${path}: not the mime-db scripts/build.js trims for mime-types`);
+      const kept = Object.entries(JSON.parse(readFileSync(path, 'utf8')))
+        .filter(([, { charset, extensions }]) => charset !== undefined || extensions !== undefined)
+        .map(([type, { charset, extensions }]) => [type, { charset, extensions }]);
+      return { contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(Object.fromEntries(kept)))});`, loader: 'js' };
+    });
+  },
+};
+
 /** JSON (mime-db's table) as JSON.parse of a string: V8 reads that faster than the same data as an object literal. */
 const jsonParse = {
   name: 'json-parse',
@@ -102,7 +143,7 @@ await build({
   platform: 'node',
   target: 'node22',
   external: [...LAZY_PACKAGES, '#supported-node', '#require-supported-node'],
-  plugins: [requireBuiltins, koaWebClasses, lazyListFormat, jsonParse],
+  plugins: [requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
   // One copy of the MIME table: Koa's accepts@1 would bring mime-types@2 and a second mime-db.
   alias: { 'mime-types': './node_modules/mime-types' },
   // Without comments (some are not ASCII) the code is ASCII, so V8 holds it in one byte per character,
@@ -125,7 +166,8 @@ await build({
  * The bin's command line (the server and `scenarios run`) as one script for bin/code-cache.js, which
  * runs it with V8's code cache. A script, not a module: V8 makes the code cache of a script after it has
  * run, with every function the start compiled, and Node has no such thing for modules. Built-ins are
- * required as in any CommonJS file; the lazy packages stay dynamic imports (the script imports them with
+ * required, each name read only where used, as in the modules' build (requireBuiltins: esbuild's own
+ * __toESM of a require copies every export); the lazy packages stay dynamic imports (the script imports them with
  * Node's loader); import.meta.url is this file's URL. The file is the function CommonJS wraps a module in,
  * so that V8 compiles it as it is read (wrapping it there would copy its 3 MB).
  */
@@ -138,10 +180,12 @@ await build({
   platform: 'node',
   target: 'node22',
   external: LAZY_PACKAGES,
-  plugins: [koaWebClasses, lazyListFormat, jsonParse],
+  plugins: [requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
   alias: { 'mime-types': './node_modules/mime-types' },
   minifyWhitespace: true,
   define: { 'import.meta.url': '__import_meta_url' },
+  // esbuild's default, written out: bin/code-cache.js reads the file as Latin-1.
+  charset: 'ascii',
   banner: { js: "(function (exports, require, module, __filename, __dirname) {'use strict'; const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   footer: { js: '})' },
   logLevel: 'warning',

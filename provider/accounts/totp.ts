@@ -1,4 +1,4 @@
-import { VISMA_FACTS } from '../config/index.js';
+import { VISMA_FACTS } from '../config/visma-facts.js';
 
 type Otplib = typeof import('otplib');
 

@@ -4,6 +4,7 @@ import type { JWK } from 'oidc-provider';
 import { DomainError, InvalidRequest, NotFound } from '../errors/index.js';
 import { guardedRouter, httpStatusOf, readJson } from '../http/index.js';
 import { apiResource, type ServiceTokenTimes } from '../oidc/index.js';
+import { API_PATH } from './api-path.js';
 import { bearerAuth, type ApiCaller } from './bearer-auth.js';
 import type { AccountMails } from '../mail/index.js';
 import type { Provisioning, StartedVerification } from './provisioning.js';
@@ -27,7 +28,7 @@ export function apiRoutes(deps: ApiDependencies): Router {
   const { provisioning } = deps;
   // Every route sees users, verifications and tenants through the caller's view, never the store.
   const viewOf = (ctx: Context): TenantView => provisioning.viewFor(ctx.state['caller'] as ApiCaller);
-  const router = guardedRouter('/api/v1', bearerAuth(deps.issuer, apiResource(deps.issuer), deps.signingKeys, deps.tokenTimes));
+  const router = guardedRouter(API_PATH, bearerAuth(deps.issuer, apiResource(deps.issuer), deps.signingKeys, deps.tokenTimes));
 
   router.post('/email-verifications', async (ctx) => {
     const started = await provisioning.startVerification(viewOf(ctx), parseVerificationRequest(await readJson(ctx)));

@@ -15,3 +15,4 @@ export { CsrfTokens, sameSiteForms } from './form-guards.js';
 export { isLoopbackHostname } from './loopback-host.js';
 export { sameSecret } from './same-secret.js';
 export { replayRequest } from './replayed-request.js';
+export { routesOnFirstUse } from './routes-on-first-use.js';

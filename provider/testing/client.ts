@@ -1,4 +1,4 @@
-import { fixtureFileSchema, type FixtureFile, type FixtureInput } from '../fixtures/schema.js';
+import type { FixtureFile, FixtureInput } from '../fixtures/schema.js';
 import type { LoggedDecision } from '../twofactor/index.js';
 import { authorizationRequest, authorizeUrl, redeemCode, SignInError, tokenRequest, walkLoginPages, type AuthorizationParameters, type Endpoint, type Tokens } from './sign-in.js';
 import { UserAgent } from './web/index.js';
@@ -146,6 +146,8 @@ export class MockVismaConnect {
   /** Merges more fixtures over the loaded ones, and learns their clients and passwords. */
   async addFixtures(fixtures: FixtureInput): Promise<void> {
     await this.#control('POST', '/_mock/fixtures', fixtures);
+    // Loaded here, not with the testing library (see ./emulator-modules.ts).
+    const { fixtureFileSchema } = await import('../fixtures/schema.js');
     this.#learn(fixtureFileSchema.parse(fixtures));
   }
 

@@ -4,10 +4,8 @@ import { rm } from 'node:fs/promises';
 import { enableCompileCache } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { stringify } from 'yaml';
-import { defaultSettings, type Settings } from '../config/index.js';
-import { readFixtureFile, validateFixtures, type FixtureInput } from '../fixtures/index.js';
-import { fixtureFileSchema } from '../fixtures/schema.js';
+import type { Settings } from '../config/index.js';
+import type { FixtureInput } from '../fixtures/index.js';
 import { MockVismaConnect } from './client.js';
 
 export { MockVismaConnect, MockVismaConnectError, type ClientCredentialsOptions, type Mail, type SignInOptions, type TestClient } from './client.js';
@@ -30,8 +28,8 @@ export interface MockVismaConnectOptions {
  * stops it and removes the temporary fixture file.
  */
 export async function startMockVismaConnect(options: MockVismaConnectOptions = {}): Promise<MockVismaConnect> {
-  const { DEFAULT_FIXTURES_PATH, startEmulator } = await loadServer();
-  const temporary = typeof options.fixtures === 'object' ? writeTemporary(options.fixtures) : undefined;
+  const { DEFAULT_FIXTURES_PATH, startEmulator, defaultSettings, readFixtureFile, stringify } = await loadEmulator();
+  const temporary = typeof options.fixtures === 'object' ? writeTemporary(stringify(options.fixtures)) : undefined;
   const removeTemporary = () => (temporary === undefined ? Promise.resolve() : rm(dirname(temporary), { recursive: true, force: true }));
   try {
     const fixturesPath = typeof options.fixtures === 'string' ? options.fixtures : (temporary ?? DEFAULT_FIXTURES_PATH);
@@ -48,15 +46,15 @@ export async function startMockVismaConnect(options: MockVismaConnectOptions = {
 }
 
 /**
- * The server (oidc-provider, Koa and our routes: most of the code), loaded on the first start with
- * Node's compile cache on, as the bin has it: later test processes read its compiled code instead of
- * compiling it. The cache is Node's own (in its default directory, per Node version and user, each
+ * The emulator (oidc-provider, Koa, our routes and the fixture reader: most of the code), loaded on
+ * the first start with Node's compile cache on, as the bin has it: later test processes read its
+ * compiled code instead of compiling it. The cache is Node's own (in its default directory, per Node version and user, each
  * file under its path and content hash); NODE_DISABLE_COMPILE_CACHE=1 turns it off, and a directory
  * the process chose already (NODE_COMPILE_CACHE, or its own call) is kept.
  */
-function loadServer(): Promise<typeof import('../server.js')> {
+function loadEmulator(): Promise<typeof import('./emulator-modules.js')> {
   enableCompileCache();
-  return import('../server.js');
+  return import('./emulator-modules.js');
 }
 
 /** Runs `body` with an emulator of its own, and stops it afterwards whatever happens. */
@@ -86,12 +84,13 @@ export async function connectToMockVismaConnect(options: ConnectOptions): Promis
   const discovery = await fetch(`${url}/.well-known/openid-configuration`);
   if (discovery.status !== 200) throw new Error(`${url} has no discovery document (status ${discovery.status})`);
   const { issuer } = (await discovery.json()) as { issuer: string };
+  const { readFixtureFile, validateFixtures, fixtureFileSchema } = await loadEmulator();
   const fixtures = typeof options.fixtures === 'string' ? await readFixtureFile(options.fixtures) : options.fixtures ? validateFixtures(options.fixtures, 'the fixtures given') : fixtureFileSchema.parse({});
   return new MockVismaConnect({ url, issuer, publicApiUrl: options.publicApiUrl, controlToken: options.controlToken }, fixtures, async () => {});
 }
 
-function writeTemporary(fixtures: FixtureInput): string {
+function writeTemporary(yaml: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'mock-visma-connect-')), 'fixtures.yaml');
-  writeFileSync(path, stringify(fixtures));
+  writeFileSync(path, yaml);
   return path;
 }

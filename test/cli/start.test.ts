@@ -77,6 +77,19 @@ describe('starting the server from the command line', () => {
     expect(server.output().stderr.trim().split('\n').at(-1)).toBe(`mock-visma-connect: ${path}: clients[0].twoFactor: must be one of default, bypass, adaptive, required`);
   });
 
+  it('reads a fixture file anew when it changed since the last start (parsed YAML is kept only for the same text)', { timeout: 60_000 }, async () => {
+    const path = writeFixtures({ clients: [{ clientId: 'x', twoFactor: 'bypass', redirectUris: ['http://localhost/cb'] }] });
+    const first = start(['--port', '0', '--fixtures', path]);
+    await first.ready;
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    writeFileSync(path, readFileSync(path, 'utf8').replace('twoFactor: bypass', 'twoFactor: never'));
+    const second = start(['--port', '0', '--fixtures', path]);
+    expect(await second.exited).toBe(2);
+    expect(second.output().stderr.trim().split('\n').at(-1)).toBe(`mock-visma-connect: ${path}: clients[0].twoFactor: must be one of default, bypass, adaptive, required`);
+  });
+
   it('refuses to start when Redis does not answer, in one line', { timeout: 60_000 }, async () => {
     const port = await freePort();
     const server = start(['--port', '0', '--store', 'redis'], { REDIS_URL: `redis://127.0.0.1:${port}` });

@@ -1,4 +1,4 @@
-import { CookieJar } from 'tough-cookie';
+import type { CookieJar } from 'tough-cookie';
 import { entriesOf, fill, pressed, readForm, type ButtonChoice, type Form, type FormSelector, type FormValues } from './forms.js';
 
 /** One answer: the URL asked for, the status, where a redirect points (absolute), the body and the headers. */
@@ -27,7 +27,8 @@ export interface UserAgentOptions {
  * so a test can look at every hop.
  */
 export class UserAgent {
-  readonly #cookies = new CookieJar();
+  // Made on the first request, not with the testing library (see ../emulator-modules.ts).
+  #cookies: Promise<CookieJar> | undefined;
   readonly #headers: Record<string, string>;
 
   constructor(options: UserAgentOptions = {}) {
@@ -81,10 +82,11 @@ export class UserAgent {
 
   async #request(url: string, init: RequestInit): Promise<Page> {
     const headers = new Headers({ ...this.#headers, ...(init.headers as Record<string, string> | undefined) });
-    const cookie = await this.#cookies.getCookieString(url);
+    const cookies = await (this.#cookies ??= import('tough-cookie').then(({ CookieJar }) => new CookieJar()));
+    const cookie = await cookies.getCookieString(url);
     if (cookie) headers.set('cookie', cookie);
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) await this.#cookies.setCookie(line, url, { ignoreError: true });
+    for (const line of response.headers.getSetCookie()) await cookies.setCookie(line, url, { ignoreError: true });
     const location = response.headers.get('location') ?? undefined;
     return { status: response.status, url, location: location && new URL(location, url).href, html: await response.text(), headers: response.headers };
   }
