@@ -1,5 +1,5 @@
-// Runs the bin's command line (dist/provider/cli.cjs, one CommonJS script) with a V8 code cache that
-// holds every function a start compiles. Node's compile cache (module.enableCompileCache) saves a
+// Runs the emulator's script (dist/provider/emulator.cjs, one CommonJS script: the bin's command line
+// and the testing library's in-process emulator) with a V8 code cache that holds every function a start compiles. Node's compile cache (module.enableCompileCache) saves a
 // module's code when it is compiled, before it runs: it holds the top level only, so each function a
 // start calls is still parsed and compiled, about a fifth of a start. V8 makes the code cache of a
 // script after it has run, with those functions in it. The cache file sits in Node's compile cache
@@ -17,30 +17,40 @@ const { fileURLToPath } = process.getBuiltinModule('node:url');
 const { constants, Script } = process.getBuiltinModule('node:vm');
 const { crc32 } = process.getBuiltinModule('node:zlib');
 
-const CLI = fileURLToPath(new URL('../dist/provider/cli.cjs', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../dist/provider/emulator.cjs', import.meta.url));
+let loaded;
 
-/** The command line's exports (`main`), and `saveCodeCache` to call once it has done its work. */
-export function loadCli() {
+/**
+ * The script's exports (`main`, the command line; `emulator`, what the testing library starts one with),
+ * and `saveCodeCache` to call once a start is ready. Run once a process: later calls return the same.
+ */
+export function loadEmulatorScript() {
+  loaded ??= run();
+  return loaded;
+}
+
+function run() {
   const reading = readingBuffer();
   // esbuild writes ASCII, escaping the rest, so Latin-1 reads the same characters as UTF-8 (and faster).
-  const source = readInto(reading, CLI).toString('latin1');
+  const source = readInto(reading, SCRIPT).toString('latin1');
   const dir = getCompileCacheDir();
   const cacheFile = dir === undefined ? undefined : path.join(dir, `mock-visma-connect-${crc32(source).toString(16)}-${source.length}.v8cache`);
   // The file is a function expression: CommonJS's module wrapper, written by scripts/build.js.
   const script = new Script(source, {
-    filename: CLI,
+    filename: SCRIPT,
     cachedData: cacheFile === undefined ? undefined : readIfThere(reading, cacheFile),
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   // Compiled: the bytes go back to the system now, not at some later garbage collection (~3 MB of RSS when ready).
   reading.buffer.buffer.transfer(0);
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(CLI), module, CLI, path.dirname(CLI));
-  const stale = cacheFile !== undefined && script.cachedDataRejected !== false;
+  script.runInThisContext()(module.exports, createRequire(SCRIPT), module, SCRIPT, path.dirname(SCRIPT));
+  let stale = cacheFile !== undefined && script.cachedDataRejected !== false;
   return {
     exports: module.exports,
     saveCodeCache() {
       if (stale) writeQuietly(cacheFile, script.createCachedData());
+      stale = false;
     },
   };
 }
@@ -91,8 +101,8 @@ function writeQuietly(file, data) {
 /** For an image's build: one start on free loopback ports, with the image's settings otherwise, that writes the caches; then exits. */
 export async function warmCodeCache() {
   enableCompileCache();
-  const cli = loadCli();
-  await cli.exports.main([], { ...process.env, HOST: '127.0.0.1', PORT: '0', PUBLIC_API_PORT: '0', SMTP_PORT: '0', MAIL_API_PORT: '0', LOG_LEVEL: 'error' });
-  cli.saveCodeCache();
+  const script = loadEmulatorScript();
+  await script.exports.main([], { ...process.env, HOST: '127.0.0.1', PORT: '0', PUBLIC_API_PORT: '0', SMTP_PORT: '0', MAIL_API_PORT: '0', LOG_LEVEL: 'error' });
+  script.saveCodeCache();
   process.exit(0);
 }

@@ -16,11 +16,11 @@ if (existsSync(new URL('../provider/', import.meta.url))) {
   const { buildIfStale } = await import('../scripts/build-if-stale.js');
   buildIfStale();
 }
-if (!existsSync(new URL('../dist/provider/cli.cjs', import.meta.url))) {
+if (!existsSync(new URL('../dist/provider/emulator.cjs', import.meta.url))) {
   process.stderr.write('mock-visma-connect: dist/ is missing; run `npm run build`\n');
   process.exit(2);
 }
-const { loadCli } = await import('./code-cache.js');
-const cli = loadCli();
-await cli.exports.main();
-cli.saveCodeCache();
+const { loadEmulatorScript } = await import('./code-cache.js');
+const script = loadEmulatorScript();
+await script.exports.main();
+script.saveCodeCache();

@@ -4,8 +4,9 @@
 // is a file of its own; code they share sits in dist/chunks/, once, so a process that imports several
 // of them still has one clock and one of each module. What a start does not need stays out of the
 // way: the Redis client, the mail sender and catcher, QR codes and TOTP are loaded when first used.
-// The bin's command line is one CommonJS file of its own, dist/provider/cli.cjs, which the bin runs
-// with a V8 code cache of everything a start compiles (bin/code-cache.js).
+// The bin's command line and the testing library's in-process emulator are one CommonJS file of their
+// own, dist/provider/emulator.cjs, which both run with a V8 code cache of everything a start compiles
+// (bin/code-cache.js).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
@@ -142,7 +143,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node22',
-  external: [...LAZY_PACKAGES, '#supported-node', '#require-supported-node'],
+  external: [...LAZY_PACKAGES, '#code-cache', '#supported-node', '#require-supported-node'],
+  // The testing library starts its in-process emulator from the one script the bin runs (see below).
+  define: { __EMULATOR_SCRIPT__: 'true' },
   plugins: [requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
   // One copy of the MIME table: Koa's accepts@1 would bring mime-types@2 and a second mime-db.
   alias: { 'mime-types': './node_modules/mime-types' },
@@ -163,7 +166,8 @@ await build({
 });
 
 /**
- * The bin's command line (the server and `scenarios run`) as one script for bin/code-cache.js, which
+ * The bin's command line (the server and `scenarios run`) and the modules the testing library starts an
+ * emulator with (provider/emulator-script.ts) as one script for bin/code-cache.js, which
  * runs it with V8's code cache. A script, not a module: V8 makes the code cache of a script after it has
  * run, with every function the start compiled, and Node has no such thing for modules. Built-ins are
  * required, each name read only where used, as in the modules' build (requireBuiltins: esbuild's own
@@ -173,8 +177,8 @@ await build({
  */
 await build({
   absWorkingDir: root,
-  entryPoints: ['provider/cli.ts'],
-  outfile: join(dist, 'provider', 'cli.cjs'),
+  entryPoints: ['provider/emulator-script.ts'],
+  outfile: join(dist, 'provider', 'emulator.cjs'),
   bundle: true,
   format: 'cjs',
   platform: 'node',

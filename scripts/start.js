@@ -8,7 +8,7 @@ enableCompileCache();
 
 const { buildIfStale } = await import('./build-if-stale.js');
 buildIfStale();
-const { loadCli } = await import('../bin/code-cache.js');
-const cli = loadCli();
-await cli.exports.main();
-cli.saveCodeCache();
+const { loadEmulatorScript } = await import('../bin/code-cache.js');
+const script = loadEmulatorScript();
+await script.exports.main();
+script.saveCodeCache();

@@ -28,12 +28,14 @@ export interface MockVismaConnectOptions {
  * stops it and removes the temporary fixture file.
  */
 export async function startMockVismaConnect(options: MockVismaConnectOptions = {}): Promise<MockVismaConnect> {
-  const { DEFAULT_FIXTURES_PATH, startEmulator, defaultSettings, readFixtureFile, stringify } = await loadEmulator();
+  const { modules, started } = await loadEmulator();
+  const { DEFAULT_FIXTURES_PATH, startEmulator, defaultSettings, readFixtureFile, stringify } = modules;
   const temporary = typeof options.fixtures === 'object' ? writeTemporary(stringify(options.fixtures)) : undefined;
   const removeTemporary = () => (temporary === undefined ? Promise.resolve() : rm(dirname(temporary), { recursive: true, force: true }));
   try {
     const fixturesPath = typeof options.fixtures === 'string' ? options.fixtures : (temporary ?? DEFAULT_FIXTURES_PATH);
     const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, publicApiPort: 0, logLevel: 'error', fixturesPath, ...options.settings }));
+    started();
     const endpoint = { url: emulator.url, issuer: emulator.issuer, publicApiUrl: emulator.publicApiUrl, controlToken: options.settings?.controlToken };
     return new MockVismaConnect(endpoint, await readFixtureFile(fixturesPath), async () => {
       await emulator.close();
@@ -45,17 +47,27 @@ export async function startMockVismaConnect(options: MockVismaConnectOptions = {
   }
 }
 
+/** Defined (true) by scripts/build.js in the package's build; the sources (under vitest) import the emulator's modules themselves. */
+declare const __EMULATOR_SCRIPT__: boolean | undefined;
+
 /**
- * The emulator (oidc-provider, Koa, our routes and the fixture reader: most of the code), loaded on
- * the first start with Node's compile cache on, as the bin has it: later test processes read its
- * compiled code instead of compiling it. The cache is Node's own (in its default directory, per Node version and user, each
- * file under its path and content hash); NODE_DISABLE_COMPILE_CACHE=1 turns it off, and a directory
- * the process chose already (NODE_COMPILE_CACHE, or its own call) is kept.
+ * The emulator (oidc-provider, Koa, our routes and the fixture reader: most of the code), loaded on the
+ * first start with Node's compile cache on, as the bin has it: later test processes read its compiled
+ * code instead of compiling it. In the package, it is the one script the bin runs (#code-cache), whose
+ * cache holds every function a start runs, not only each module's top level: about a third of an
+ * in-process start. The caches sit in Node's default directory, per Node version and user;
+ * NODE_DISABLE_COMPILE_CACHE=1 turns them off, and a directory the process chose already
+ * (NODE_COMPILE_CACHE, or its own call) is kept.
  */
-function loadEmulator(): Promise<typeof import('./emulator-modules.js')> {
+async function loadEmulator(): Promise<{ modules: EmulatorModules; started: () => void }> {
   enableCompileCache();
-  return import('./emulator-modules.js');
+  if (typeof __EMULATOR_SCRIPT__ === 'undefined') return { modules: await import('./emulator-modules.js'), started: () => undefined };
+  const { loadEmulatorScript } = await import('#code-cache');
+  const script = loadEmulatorScript();
+  return { modules: script.exports.emulator, started: () => script.saveCodeCache() };
 }
+
+type EmulatorModules = typeof import('./emulator-modules.js');
 
 /** Runs `body` with an emulator of its own, and stops it afterwards whatever happens. */
 export async function withMockVismaConnect<T>(options: MockVismaConnectOptions, body: (connect: MockVismaConnect) => Promise<T>): Promise<T> {
@@ -84,7 +96,7 @@ export async function connectToMockVismaConnect(options: ConnectOptions): Promis
   const discovery = await fetch(`${url}/.well-known/openid-configuration`);
   if (discovery.status !== 200) throw new Error(`${url} has no discovery document (status ${discovery.status})`);
   const { issuer } = (await discovery.json()) as { issuer: string };
-  const { readFixtureFile, validateFixtures, fixtureFileSchema } = await loadEmulator();
+  const { readFixtureFile, validateFixtures, fixtureFileSchema } = (await loadEmulator()).modules;
   const fixtures = typeof options.fixtures === 'string' ? await readFixtureFile(options.fixtures) : options.fixtures ? validateFixtures(options.fixtures, 'the fixtures given') : fixtureFileSchema.parse({});
   return new MockVismaConnect({ url, issuer, publicApiUrl: options.publicApiUrl, controlToken: options.controlToken }, fixtures, async () => {});
 }
