@@ -10,7 +10,7 @@
 // Built-ins come from process.getBuiltinModule, not imports: for an ESM import of a built-in Node
 // builds a module namespace, which reads every export, lazy getters included (node:fs's load its
 // streams): a few ms of each start.
-const { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { closeSync, fstatSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
 const { createRequire, enableCompileCache, getCompileCacheDir } = process.getBuiltinModule('node:module');
 const path = process.getBuiltinModule('node:path');
 const { fileURLToPath } = process.getBuiltinModule('node:url');
@@ -18,6 +18,8 @@ const { constants, Script } = process.getBuiltinModule('node:vm');
 const { crc32 } = process.getBuiltinModule('node:zlib');
 
 const SCRIPT = fileURLToPath(new URL('../dist/provider/emulator.cjs', import.meta.url));
+/** Code caches kept in the directory, the newest: each build writes one, and several installs may share the directory. */
+const KEPT_CODE_CACHES = 4;
 let loaded;
 
 /**
@@ -49,7 +51,10 @@ function run() {
   return {
     exports: module.exports,
     saveCodeCache() {
-      if (stale) writeQuietly(cacheFile, script.createCachedData());
+      if (stale) {
+        writeQuietly(cacheFile, script.createCachedData());
+        keepNewest(path.dirname(cacheFile), (name) => /^mock-visma-connect-[0-9a-f]+-\d+\.v8cache$/.test(name), KEPT_CODE_CACHES);
+      }
       stale = false;
     },
   };
@@ -95,6 +100,18 @@ function writeQuietly(file, data) {
     renameSync(partial, file);
   } catch {
     // read-only or full: the next start compiles again
+  }
+}
+
+/** Removes all but the `keep` newest files of the directory that `kind` names; what cannot be read or removed stays. */
+function keepNewest(dir, kind, keep) {
+  try {
+    const files = readdirSync(dir).filter(kind);
+    if (files.length <= keep) return;
+    const dated = files.map((name) => ({ file: path.join(dir, name), at: statSync(path.join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }));
+    for (const { file } of dated.sort((a, b) => b.at - a.at).slice(keep)) rmSync(file, { force: true });
+  } catch {
+    // another process is pruning too, or the directory cannot be read: the next write tries again
   }
 }
 

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,25 @@ describe('starting the server from the command line', () => {
     const second = start(['--port', '0', '--fixtures', path]);
     expect(await second.exited).toBe(2);
     expect(second.output().stderr.trim().split('\n').at(-1)).toBe(`mock-visma-connect: ${path}: clients[0].twoFactor: must be one of default, bypass, adaptive, required`);
+  });
+
+  it('writes its code cache once ready and keeps only the newest four code caches in the cache directory', { timeout: 60_000 }, async () => {
+    const cacheRoot = mkdtempSync(join(tmpdir(), 'mvc-code-cache-'));
+    // Node keeps its caches in a directory of its own under NODE_COMPILE_CACHE, one per Node version.
+    const cacheDir = execFileSync(process.execPath, ['-p', "require('node:module').getCompileCacheDir()"], { env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot }, encoding: 'utf8' }).trim();
+    const codeCaches = () => readdirSync(cacheDir).filter((name) => name.endsWith('.v8cache'));
+    const earlierBuilds = ['1', '2', '3', '4', '5'].map((n) => `mock-visma-connect-${n}a-${n}00.v8cache`);
+    for (const [age, name] of earlierBuilds.entries()) {
+      writeFileSync(join(cacheDir, name), 'a build before');
+      utimesSync(join(cacheDir, name), new Date(Date.UTC(2026, 0, 1 + age)), new Date(Date.UTC(2026, 0, 1 + age)));
+    }
+    const server = start(['--port', '0'], { NODE_COMPILE_CACHE: cacheRoot });
+    await server.ready;
+    await expect.poll(() => codeCaches().filter((name) => !earlierBuilds.includes(name))).toHaveLength(1);
+    expect(codeCaches()).toHaveLength(4);
+    expect(codeCaches()).toEqual(expect.arrayContaining(earlierBuilds.slice(-3)));
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
   });
 
   it('refuses to start when Redis does not answer, in one line', { timeout: 60_000 }, async () => {

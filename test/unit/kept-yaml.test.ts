@@ -1,0 +1,40 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { parseKeptYaml } from '../../provider/fixtures/kept-yaml.js';
+
+const OPTIONS = { prettyErrors: true, uniqueKeys: true };
+const fixtureText = (n: number) => `users:\n  - email: user-${n}@exempel.se\n    password: "Sommar2025!x"\n    roles: [admin, "2fa"]\n`;
+
+describe('parsed fixture YAML kept between starts', () => {
+  const dirs: string[] = [];
+  const cacheDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mvc-kept-yaml-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it('reads a kept document back as the parser gave it, and a changed text anew', () => {
+    const dir = cacheDir();
+    expect(parseKeptYaml(fixtureText(1), OPTIONS, dir)).toEqual(parse(fixtureText(1), OPTIONS));
+    expect(readdirSync(dir)).toHaveLength(1);
+    expect(parseKeptYaml(fixtureText(1), OPTIONS, dir)).toEqual(parse(fixtureText(1), OPTIONS));
+    expect(parseKeptYaml(fixtureText(2), OPTIONS, dir)).toEqual(parse(fixtureText(2), OPTIONS));
+    expect(readdirSync(dir)).toHaveLength(2);
+  });
+
+  it('keeps no more than the newest 32 documents however many fixture texts a suite writes', () => {
+    const dir = cacheDir();
+    for (let n = 0; n < 40; n += 1) parseKeptYaml(fixtureText(n), OPTIONS, dir);
+    expect(readdirSync(dir)).toHaveLength(32);
+  });
+
+  it('does not keep a document with warnings, so each start shows them again', () => {
+    const dir = cacheDir();
+    parseKeptYaml('users: !unknown-tag []\n', OPTIONS, dir);
+    expect(readdirSync(dir)).toHaveLength(0);
+  });
+});
