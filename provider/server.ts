@@ -12,7 +12,7 @@ import { controlRoomRoutes } from './control-room/index.js';
 import { allowDebuggerRedirects, debuggerClient, debuggerRoutes, DebuggerRuns, EndpointClient, TokenDecoder } from './debugger/index.js';
 import { Directory } from './directory/index.js';
 import { prepareFixtures, readFixtureFile, seedStore, type PreparedFixtures } from './fixtures/index.js';
-import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
+import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, routesBySegment, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import {
@@ -294,7 +294,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   provider.use(sessions.checkSessionIframe());
   provider.use(sessions.clearOnSignOut());
   provider.use(frontchannelLogout(provider));
-  for (const router of routers) provider.use(router.routes());
+  for (const router of routers) provider.use(routesBySegment(router));
 
   const publicApi = new Koa();
   publicApi.use(errorEdge(logger, () => publicApiShape));
