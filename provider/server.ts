@@ -23,6 +23,7 @@ import {
   formPostAsQuery,
   frontchannelLogout,
   IssuerKey,
+  keepClientsUntilChanged,
   loadSigningKeys,
   logoutEndedSession,
   PROMPT_VALUES,
@@ -238,6 +239,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
     sessions,
     serviceTokens,
   });
+  keepClientsUntilChanged(provider, store);
   provider.proxy = settings.trustProxy;
   provider.on('server_error', (_ctx, error) => logger.error(`oidc-provider: ${error.stack ?? error.message}`));
   provider.on('backchannel.error', (_ctx, error, client) => logger.warn(`back-channel logout to ${client.clientId} failed: ${error.message}`));
@@ -284,7 +286,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   provider.use(formPostAsQuery());
   provider.use(faultInjection(faults, provider));
   // The client_credentials successes it can prove are answered here, without oidc-provider's stack; the rest goes on.
-  provider.use(clientCredentialsGrant({ provider, issuer, keys, store, directory, serviceTokens }));
+  provider.use(clientCredentialsGrant({ provider, issuer, keys, directory, serviceTokens }));
   provider.use(staticAssets());
   // The protocol as Visma Connect (IdentityServer) speaks it, around oidc-provider's own endpoints.
   provider.use(unsignedRequestObjects());
