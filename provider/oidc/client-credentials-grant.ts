@@ -124,7 +124,10 @@ function readBody(ctx: Context): Promise<Buffer> {
     ctx.req.on('data', (chunk: Buffer) => chunks.push(chunk));
     ctx.req.once('end', () => resolve(Buffer.concat(chunks)));
     ctx.req.once('error', reject);
-    ctx.req.once('close', () => reject(new Error('the request was aborted')));
+    // 'close' follows 'end' on every request: only one that closed before its end was aborted (and an Error is not made for nothing).
+    ctx.req.once('close', () => {
+      if (!ctx.req.complete) reject(new Error('the request was aborted'));
+    });
   });
 }
 
