@@ -15,10 +15,10 @@ export function routesBySegment(router: Router): Middleware {
   const sensitive = router.opts.sensitive === true;
   const segments = firstSegments(router, sensitive);
   if (segments === undefined) return routes;
-  return async function routerForItsSegments(ctx, next) {
+  // Not an async function: a request passed on costs no promise of its own.
+  return function routerForItsSegments(ctx, next): Promise<void> {
     const segment = firstSegment(ctx.path);
-    if (segments.has(sensitive ? segment : segment.toLowerCase())) await routes(ctx, next);
-    else await next();
+    return segments.has(sensitive ? segment : segment.toLowerCase()) ? (routes(ctx, next) as Promise<void>) : next();
   };
 }
 
