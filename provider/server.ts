@@ -14,7 +14,7 @@ import { allowDebuggerRedirects } from './debugger/debugger-redirects.js';
 import { DEBUGGER_PATH, debuggerClient } from './debugger/internal-client.js';
 import { Directory } from './directory/index.js';
 import { prepareFixtures, readFixtureFile, seedStore, type PreparedFixtures } from './fixtures/index.js';
-import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, routesOnFirstUse, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
+import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, routesBySegment, routesOnFirstUse, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import {
@@ -25,6 +25,7 @@ import {
   formPostAsQuery,
   frontchannelLogout,
   IssuerKey,
+  keepClientsUntilChanged,
   loadSigningKeys,
   logoutEndedSession,
   PROMPT_VALUES,
@@ -241,6 +242,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
     sessions,
     serviceTokens,
   });
+  keepClientsUntilChanged(provider, store);
   provider.proxy = settings.trustProxy;
   provider.on('server_error', (_ctx, error) => logger.error(`oidc-provider: ${error.stack ?? error.message}`));
   provider.on('backchannel.error', (_ctx, error, client) => logger.warn(`back-channel logout to ${client.clientId} failed: ${error.message}`));
@@ -255,14 +257,15 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   const formTokens = new CsrfTokens(cookieKeys);
   if (!exposedWithoutToken) allowDebuggerRedirects(provider, issuer);
   const pages = new InteractionPages(provider, accounts, new LoginStates(store), acrSettings, clock);
-  // The debugger, the provisioning API and Account Settings are made on the first request under their paths.
+  // Each router is asked only for paths under its routes' first segments; the debugger, the
+  // provisioning API and Account Settings are made on the first request under their paths.
   const routes = [
     // Before the control plane's routes: the room answers the browsers among their callers.
-    ...controlRoomRoutes({ access, logger, clock: sharedClock, store, directory, accounts, lockout, attempts, devices, overrides, decisions, faults, formTokens, reset, provider, passwordHashCost: settings.passwordHashCost }).map((router) =>
-      router.routes(),
+    ...controlRoomRoutes({ access, logger, clock: sharedClock, store, directory, accounts, lockout, attempts, devices, overrides, decisions, faults, formTokens, reset, provider, passwordHashCost: settings.passwordHashCost }).map(
+      routesBySegment,
     ),
-    controlRoutes({ guards: control, sharedClock, clock, logger, reset, accounts, gate, overrides, decisions, store, directory, provider, faults, passwordHashCost: settings.passwordHashCost, authenticators, ceremonies }).routes(),
-    mailboxPage(mailbox, mailMode, control).routes(),
+    routesBySegment(controlRoutes({ guards: control, sharedClock, clock, logger, reset, accounts, gate, overrides, decisions, store, directory, provider, faults, passwordHashCost: settings.passwordHashCost, authenticators, ceremonies })),
+    routesBySegment(mailboxPage(mailbox, mailMode, control)),
     routesOnFirstUse(DEBUGGER_PATH, async () => {
       const { debuggerRoutes, DebuggerRuns, EndpointClient, TokenDecoder } = await import('./debugger/index.js');
       return debuggerRoutes({
@@ -283,8 +286,8 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
       const { apiRoutes } = await import('./api/index.js');
       return [apiRoutes({ issuer, signingKeys: keys, tokenTimes: serviceTokens, provisioning, mails })];
     }),
-    loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, enrollment, ceremonies }).routes(),
-    selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost }).routes(),
+    routesBySegment(loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, enrollment, ceremonies })),
+    routesBySegment(selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost })),
     routesOnFirstUse(ACCOUNT_PATH, async () => {
       const { accountSettingsRoutes } = await import('./account-settings/index.js');
       return [accountSettingsRoutes({ provider, accounts, attempts, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens, enrollment, ceremonies })];
@@ -299,7 +302,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   provider.use(formPostAsQuery());
   provider.use(faultInjection(faults, provider));
   // The client_credentials successes it can prove are answered here, without oidc-provider's stack; the rest goes on.
-  provider.use(clientCredentialsGrant({ provider, issuer, keys, store, directory, serviceTokens }));
+  provider.use(clientCredentialsGrant({ provider, issuer, keys, directory, serviceTokens }));
   provider.use(staticAssets());
   // The protocol as Visma Connect (IdentityServer) speaks it, around oidc-provider's own endpoints.
   provider.use(unsignedRequestObjects());

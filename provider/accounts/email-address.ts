@@ -14,6 +14,23 @@ const asciiAddress = z.email().max(MAX_EMAIL_LENGTH);
  * the local part must be ASCII, as SMTPUTF8 is not offered.
  */
 export function canonicalEmail(value: string): string | undefined {
+  if (value.length > MAX_EMAIL_LENGTH + 2) return formOf(value);
+  if (forms.has(value)) return forms.get(value);
+  const form = formOf(value);
+  if (forms.size >= KEPT_FORMS) forms.clear();
+  forms.set(value, form);
+  return form;
+}
+
+/**
+ * The forms of recent inputs: the same addresses come in request after request (a password sign-in
+ * asks for its address's form at the identifier and again at the password), and the IDNA and syntax
+ * checks cost more than a look-up.
+ */
+const KEPT_FORMS = 1000;
+const forms = new Map<string, string | undefined>();
+
+function formOf(value: string): string | undefined {
   const trimmed = value.trim();
   const at = trimmed.lastIndexOf('@');
   if (at < 1) return undefined;

@@ -8,6 +8,7 @@ export { renderPage, renderTemplate, sendPage, type PageData, type PageName, typ
 export { storeGuard } from './store-guard.js';
 export { showMessage, type MessagePage } from './message-page.js';
 export { guardedRouter } from './guarded-router.js';
+export { routesBySegment } from './segment-gate.js';
 export { noStore } from './no-store.js';
 export { validHost } from './valid-host.js';
 export { isSafeMethod, sentFromAnotherSite } from './cross-site.js';

@@ -20,8 +20,7 @@ export interface ForgotRouteDependencies {
 /** "Forgot your password?" during a sign-in: a reset mail, or a one-time link that completes this sign-in. */
 export function forgotRoutes(router: Router, { pages, mails, tokens, signIn }: ForgotRouteDependencies): void {
   router.get('/interaction/:uid/forgot', async (ctx) => {
-    const found = await pages.details(ctx);
-    const state = await pages.states.get(found.uid);
+    const { found, state } = await pages.detailsAndState(ctx);
     await pages.render(ctx, found, 'forgot', '/forgot', { username: state?.email ?? '', backUrl: stepPath(found.uid, state ? '/password' : '') });
   });
 

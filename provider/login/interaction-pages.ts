@@ -57,10 +57,19 @@ export class InteractionPages {
     return found;
   }
 
+  /**
+   * The interaction and its login state, read at once: the state is read under the uid in the path,
+   * and used only once the interaction behind the browser's cookie is found to be that one.
+   */
+  async detailsAndState(ctx: Context): Promise<{ found: Details; state: LoginState | undefined }> {
+    const uid = (ctx['params'] as { uid?: string }).uid;
+    const [found, state] = await Promise.all([this.details(ctx), uid === undefined ? undefined : this.states.get(uid)]);
+    return { found, state };
+  }
+
   /** The interaction, if its decision is one of `outcomes`; otherwise the browser goes back to the start. */
   async pendingStep(ctx: Context, outcomes: Outcome[]): Promise<PendingStep | undefined> {
-    const found = await this.details(ctx);
-    const state = await this.states.get(found.uid);
+    const { found, state } = await this.detailsAndState(ctx);
     const account = state?.sub ? await this.accounts.findBySub(state.sub) : undefined;
     const outcome = state?.decision?.outcome;
     if (!state || !account || outcome === undefined || !outcomes.includes(outcome)) {

@@ -54,8 +54,7 @@ export function passkeyRoutes(router: Router, { pages, signIn, ceremonies }: Pas
 
   /** The offer's interaction: a sign-in held there after its last factor. */
   async function held(ctx: Context) {
-    const found = await pages.details(ctx);
-    const state = await pages.states.get(found.uid);
+    const { found, state } = await pages.detailsAndState(ctx);
     const account = state?.sub ? await pages.accounts.findBySub(state.sub) : undefined;
     if (!state?.pendingCompletion || !account) {
       pages.go(ctx, found.uid, '');

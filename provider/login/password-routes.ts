@@ -30,7 +30,7 @@ export interface PasswordRouteDependencies {
  */
 export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens }: PasswordRouteDependencies): void {
   router.get('/interaction/:uid', async (ctx) => {
-    const found = await pages.details(ctx);
+    const { found, state: remembered } = await pages.detailsAndState(ctx);
     if (found.prompt.name === 'consent') return pages.consent(ctx);
 
     // A one-time link opened in another browser: its token came along through Account Settings' sign-in.
@@ -42,7 +42,6 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
     // A signed-in session that only lacks the second factor (step-up, or a stricter app) is asked for that
     // alone, as the decision taken at authorize says. Sent back here later ("Not you?", or the authenticator
     // removed meanwhile), the user signs in afresh.
-    const remembered = await pages.states.get(found.uid);
     const sessionAccount = found.session?.accountId ? await pages.accounts.findBySub(found.session.accountId) : undefined;
     const decided = found.prompt.name === TWO_FACTOR_PROMPT && !remembered ? signIn.takenAtAuthorize(found.prompt.details) : undefined;
     if (decided && sessionAccount) return proceed(pages, ctx, found, { email: sessionAccount.email }, sessionAccount, decided);
@@ -65,15 +64,13 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
   });
 
   router.get('/interaction/:uid/password', async (ctx) => {
-    const found = await pages.details(ctx);
-    const state = await pages.states.get(found.uid);
+    const { found, state } = await pages.detailsAndState(ctx);
     if (!state) return pages.go(ctx, found.uid, '');
     await pages.render(ctx, found, 'password', '/password', { username: state.email, forgotUrl: stepPath(found.uid, '/forgot') });
   });
 
   router.post('/interaction/:uid/password', async (ctx) => {
-    const found = await pages.details(ctx);
-    const state = await pages.states.get(found.uid);
+    const { found, state } = await pages.detailsAndState(ctx);
     if (!state) return pages.go(ctx, found.uid, '');
     const rejected = (message: MessageKey) => pages.render(ctx, found, 'password', '/password', { username: state.email, forgotUrl: stepPath(found.uid, '/forgot'), errors: [{ field: 'Password', message }] });
     const { fields, problem } = await readPageForm(ctx, passwordForm);

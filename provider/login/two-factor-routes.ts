@@ -79,15 +79,13 @@ export function twoFactorRoutes(router: Router, { pages, attempts, devices }: Tw
   });
 
   router.get('/interaction/:uid/emergency-code', async (ctx) => {
-    const found = await pages.details(ctx);
-    const state = await pages.states.get(found.uid);
+    const { found, state } = await pages.detailsAndState(ctx);
     if (!state?.emergencyCode) return pages.go(ctx, found.uid, '');
     await pages.render(ctx, found, 'emergency-code', '/emergency-code', { code: state.emergencyCode.code, afterUse: state.emergencyCode.afterUse });
   });
 
   router.post('/interaction/:uid/emergency-code', async (ctx) => {
-    const found = await pages.details(ctx);
-    const state = await pages.states.get(found.uid);
+    const { found, state } = await pages.detailsAndState(ctx);
     const account = state?.sub ? await pages.accounts.findBySub(state.sub) : undefined;
     if (!state?.emergencyCode || !account) return pages.go(ctx, found.uid, '');
     await pages.complete(ctx, found, account, true, state.firstFactor, state.secondFactor);

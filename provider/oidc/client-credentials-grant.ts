@@ -1,12 +1,11 @@
 import { randomFillSync } from 'node:crypto';
 import { parse as parseQueryString } from 'node:querystring';
 import type { Context, Middleware } from 'koa';
-import type { Client, JWK } from 'oidc-provider';
+import type { JWK } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import { VISMA_FACTS } from '../config/index.js';
-import { DIRECTORY_TOPIC, type Directory } from '../directory/index.js';
+import type { Directory } from '../directory/index.js';
 import { replayRequest } from '../http/index.js';
-import { CachedReadsByKey, type Store } from '../store/index.js';
 import { presentedSecret } from './client-secret-credentials.js';
 import { KNOWN_SCOPES } from './configuration.js';
 import { API_SCOPES, apiResource, asksForPublicApi, OIDC_ROUTES, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES } from './routes.js';
@@ -17,7 +16,6 @@ export interface ClientCredentialsGrantOptions {
   provider: Provider;
   issuer: string;
   keys: readonly JWK[];
-  store: Store;
   directory: Pick<Directory, 'serviceTenantAccess'>;
   serviceTokens: ServiceTokenTimes;
 }
@@ -47,10 +45,8 @@ type Form = Record<string, string>;
  * also emit `grant.success` and `client_credentials.issued`, which nothing here listens to.
  */
 export function clientCredentialsGrant(options: ClientCredentialsGrantOptions): Middleware {
-  const { provider, issuer, store, directory, serviceTokens } = options;
+  const { provider, issuer, directory, serviceTokens } = options;
   const signer = new ServiceTokenSigner(options.keys);
-  // oidc-provider reads the client from the store and checks its metadata again on every request.
-  const clients = new CachedReadsByKey<Client>(store, DIRECTORY_TOPIC, (clientId) => provider.Client.find(clientId));
   const resources = {
     api: { audience: apiResource(issuer), scopes: new Set<string>(API_SCOPES) },
     publicApi: { audience: PUBLIC_API_AUDIENCE, scopes: new Set<string>(PUBLIC_API_SCOPES) },
@@ -61,7 +57,7 @@ export function clientCredentialsGrant(options: ClientCredentialsGrantOptions): 
     if (form['grant_type'] !== 'client_credentials') return undefined;
     const presented = presentedSecret(ctx.req.headers, form);
     if (!presented) return undefined;
-    const client = await clients.get(presented.clientId);
+    const client = await provider.Client.find(presented.clientId);
     if (!client || !SECRET_METHODS.has(client.clientAuthMethod ?? '') || client.clientSecretExpiresAt || !client.grantTypeAllowed('client_credentials')) return undefined;
     if (!(await client.compareClientSecret(presented.secret))) return undefined;
 
@@ -128,7 +124,10 @@ function readBody(ctx: Context): Promise<Buffer> {
     ctx.req.on('data', (chunk: Buffer) => chunks.push(chunk));
     ctx.req.once('end', () => resolve(Buffer.concat(chunks)));
     ctx.req.once('error', reject);
-    ctx.req.once('close', () => reject(new Error('the request was aborted')));
+    // 'close' follows 'end' on every request: only one that closed before its end was aborted (and an Error is not made for nothing).
+    ctx.req.once('close', () => {
+      if (!ctx.req.complete) reject(new Error('the request was aborted'));
+    });
   });
 }
 

@@ -20,3 +20,4 @@ export { accessTokensByIdAtIntrospection } from './jwt-access-tokens.js';
 export { ServiceTokenTimes } from './service-token-times.js';
 export { internalClient } from './internal-client.js';
 export { clientCredentialsGrant } from './client-credentials-grant.js';
+export { keepClientsUntilChanged } from './kept-clients.js';

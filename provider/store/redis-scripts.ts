@@ -38,12 +38,25 @@ return count`,
 if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
 write(KEYS[1], ARGV[2], ARGV[3])
 return 1`,
+  /** KEYS: key. ARGV: member, ttl ms ('' for none). Sets a TTL the set lacks, or lengthens a shorter one. */
+  mvcAddToSet: `redis.call('SADD', KEYS[1], ARGV[1])
+if ARGV[2] ~= '' then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2], 'NX')
+  redis.call('PEXPIRE', KEYS[1], ARGV[2], 'GT')
+end
+return 1`,
+  /** KEYS: key. ARGV: JSON text, the most items kept (the newest). */
+  mvcAppendToList: `redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+return 1`,
 } as const;
 
 export interface RedisScripts {
   mvcSetIfAbsent(key: string, now: number, envelope: string, px: string): Promise<number>;
   mvcIncrement(key: string, now: number, expiresAt: number, px: number, max: string): Promise<number>;
   mvcCompareAndSet(key: string, expected: string, envelope: string, px: string): Promise<number>;
+  mvcAddToSet(key: string, member: string, px: string): Promise<number>;
+  mvcAppendToList(key: string, json: string, maxLength: number): Promise<number>;
 }
 
 export function defineScripts(redis: Redis): Redis & RedisScripts {

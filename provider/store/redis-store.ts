@@ -163,14 +163,9 @@ export class RedisStore implements Store {
     throw new StoreContentionError(`${key} was changed by others ${MAX_UPDATE_ROUNDS} times in a row; try again`);
   }
 
+  // A script rather than MULTI: ioredis sends a MULTI block in a write of its own, a script with the tick's other commands.
   async addToSet(key: string, member: string, ttlSeconds?: number): Promise<void> {
-    const full = this.#key(key);
-    const pipeline = this.#redis.multi().sadd(full, member);
-    if (ttlSeconds !== undefined) {
-      const ms = Math.max(1, Math.ceil(ttlSeconds * 1000));
-      pipeline.pexpire(full, ms, 'NX').pexpire(full, ms, 'GT');
-    }
-    await this.#answer(pipeline.exec());
+    await this.#answer(this.#redis.mvcAddToSet(this.#key(key), member, ttlSeconds === undefined ? '' : String(Math.max(1, Math.ceil(ttlSeconds * 1000)))));
   }
 
   async removeFromSet(key: string, member: string): Promise<void> {
@@ -182,8 +177,7 @@ export class RedisStore implements Store {
   }
 
   async appendToList(key: string, value: unknown, maxLength: number): Promise<void> {
-    const full = this.#key(key);
-    await this.#answer(this.#redis.multi().rpush(full, JSON.stringify(value)).ltrim(full, -maxLength, -1).exec());
+    await this.#answer(this.#redis.mvcAppendToList(this.#key(key), JSON.stringify(value), maxLength));
   }
 
   async readList<T>(key: string): Promise<T[]> {
