@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /**
  * Test-grade password hashing: scrypt with N = 2^cost, r = 8, p = 1. The default cost (8) keeps a
@@ -7,18 +7,6 @@ import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
  */
 const KEY_LENGTH = 32;
 const BLOCK_SIZE = 8;
-/** How many stored hashes keep the password that last verified against them (the oldest is dropped first). */
-const VERIFIED_KEPT = 1000;
-
-/**
- * The password that last verified against each stored hash, as an HMAC under a key of this process:
- * signing in again as the same user (what a test suite does all day) costs an HMAC instead of an
- * scrypt. A password that does not match it still goes through scrypt, and a new password has a new
- * hash, which the old password never matches.
- */
-const verified = new Map<string, Buffer>();
-const verifiedKey = randomBytes(32);
-const verifiedMac = (password: string): Buffer => createHmac('sha256', verifiedKey).update(password.normalize('NFC')).digest();
 
 function derive(password: string, salt: Buffer, cost: number): Promise<Buffer> {
   const N = 2 ** cost;
@@ -35,15 +23,8 @@ export async function hashPassword(password: string, cost: number): Promise<stri
 
 export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
   const [scheme, cost, salt, key] = stored?.split('$') ?? [];
-  if (stored === undefined || scheme !== 'scrypt' || cost === undefined || salt === undefined || key === undefined) return false;
-  const mac = verifiedMac(password);
-  const remembered = verified.get(stored);
-  if (remembered !== undefined && timingSafeEqual(remembered, mac)) return true;
+  if (scheme !== 'scrypt' || cost === undefined || salt === undefined || key === undefined) return false;
   const expected = Buffer.from(key, 'base64url');
   const actual = await derive(password, Buffer.from(salt, 'base64url'), Number(cost));
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return false;
-  verified.delete(stored);
-  verified.set(stored, mac);
-  if (verified.size > VERIFIED_KEPT) verified.delete(verified.keys().next().value!);
-  return true;
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
