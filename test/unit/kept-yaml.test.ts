@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { parseKeptYaml } from '../../provider/fixtures/kept-yaml.js';
 
@@ -34,7 +34,15 @@ describe('parsed fixture YAML kept between starts', () => {
 
   it('does not keep a document with warnings, so each start shows them again', () => {
     const dir = cacheDir();
-    parseKeptYaml('users: !unknown-tag []\n', OPTIONS, dir);
+    const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      parseKeptYaml('users: !unknown-tag []\n', OPTIONS, dir);
+      parseKeptYaml('users: !unknown-tag []\n', OPTIONS, dir);
+      expect(warned).toHaveBeenCalledTimes(2);
+      expect(String(warned.mock.calls[0]![0])).toContain('Unresolved tag: !unknown-tag');
+    } finally {
+      warned.mockRestore();
+    }
     expect(readdirSync(dir)).toHaveLength(0);
   });
 });
