@@ -10,7 +10,7 @@
 // Built-ins come from process.getBuiltinModule, not imports: for an ESM import of a built-in Node
 // builds a module namespace, which reads every export, lazy getters included (node:fs's load its
 // streams): a few ms of each start.
-const { closeSync, fstatSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
 const { createRequire, enableCompileCache, getCompileCacheDir } = process.getBuiltinModule('node:module');
 const path = process.getBuiltinModule('node:path');
 const { fileURLToPath } = process.getBuiltinModule('node:url');
@@ -32,19 +32,17 @@ export function loadEmulatorScript() {
 }
 
 function run() {
-  const reading = readingBuffer();
-  // esbuild writes ASCII, escaping the rest, so Latin-1 reads the same characters as UTF-8 (and faster).
-  const source = readInto(reading, SCRIPT).toString('latin1');
+  // Read straight into a string, with no 3 MB Buffer beside it until a collection: esbuild writes ASCII,
+  // escaping the rest, so Latin-1 reads the same characters as UTF-8.
+  const source = readFileSync(SCRIPT, 'latin1');
   const dir = getCompileCacheDir();
   const cacheFile = dir === undefined ? undefined : path.join(dir, `mock-visma-connect-${crc32(source).toString(16)}-${source.length}.v8cache`);
   // The file is a function expression: CommonJS's module wrapper, written by scripts/build.js.
   const script = new Script(source, {
     filename: SCRIPT,
-    cachedData: cacheFile === undefined ? undefined : readIfThere(reading, cacheFile),
+    cachedData: cacheFile === undefined ? undefined : readIfThere(cacheFile),
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  // Compiled: the bytes go back to the system now, not at some later garbage collection (~3 MB of RSS when ready).
-  reading.buffer.buffer.transfer(0);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(SCRIPT), module, SCRIPT, path.dirname(SCRIPT));
   let stale = cacheFile !== undefined && script.cachedDataRejected !== false;
@@ -60,33 +58,9 @@ function run() {
   };
 }
 
-/**
- * Where the script (3 MB) and its code cache (2 MB) are read: one block of 33 MiB, of which only the pages
- * read are touched. When glibc frees a large block of up to 32 MiB, it raises its mmap threshold to that
- * block's size for the rest of the process (and its trim threshold to twice that), so that each thread's
- * malloc pool may keep that much freed memory: after a buffer the size of the script, RSS grew under
- * sign-ins by 2–7 MB more than it does now, for the same heap. A block above 32 MiB is unmapped without that.
- */
-const readingBuffer = () => ({ buffer: Buffer.allocUnsafeSlow(33 * 1024 * 1024), used: 0 });
-
-/** A file's bytes, read into the rest of the reading buffer (a buffer of their own when they do not fit). */
-function readInto(reading, file) {
-  const fd = openSync(file, 'r');
+function readIfThere(file) {
   try {
-    const { size } = fstatSync(fd);
-    const into = reading.used + size <= reading.buffer.length ? reading.buffer.subarray(reading.used, reading.used + size) : Buffer.allocUnsafe(size);
-    let read = 0;
-    for (let n; read < size && (n = readSync(fd, into, read, size - read, null)) > 0;) read += n;
-    if (into.buffer === reading.buffer.buffer) reading.used += read;
-    return into.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function readIfThere(reading, file) {
-  try {
-    return readInto(reading, file);
+    return readFileSync(file);
   } catch {
     return undefined;
   }
