@@ -1,2 +1,1 @@
 export { apiRoutes, type ApiDependencies } from './routes.js';
-export { Provisioning } from './provisioning.js';
