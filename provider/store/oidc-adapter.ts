@@ -22,8 +22,12 @@ const uidKey = (uid: string): string => storeKey('oidc:uid:', uid);
 const userCodeKey = (userCode: string): string => storeKey('oidc:userCode:', userCode);
 /** A spent refresh token as it was, while its grace period lets it work as it did. */
 const spentRefreshTokenKey = (id: string): string => storeKey('oidc:spentRefreshToken:', id);
-/** The longest grace period a client can have: a spent token's copy is kept that long, whatever the client's setting is by then. */
-const SPENT_COPY_SECONDS = VISMA_FACTS.refreshTokens.graceSeconds.max;
+/**
+ * A spent token's copy is kept for the longest grace period a client can have, whatever the client's
+ * setting is by then, and 2 s more: `consumed` is a whole second, so a token spent at S is within a
+ * grace of G until S + G + 1, and the copy is written a moment before S.
+ */
+const SPENT_COPY_SECONDS = VISMA_FACTS.refreshTokens.graceSeconds.max + 2;
 
 /**
  * The epoch-second fields of oidc-provider's models (Session, Interaction, AuthorizationCode,

@@ -157,6 +157,19 @@ describe.each(implementations)('the %s store', (_name, open) => {
       expect(await tokens.find('r2')).toMatchObject({ expiresWithSession: true, sessionUid: 'u1', consumed: expect.any(Number) });
     });
 
+    it('lets a spent refresh token through to the last moment of the longest grace period, spent late in a second', async () => {
+      const tokens = new (createOidcAdapter(store, clock, { refreshTokenGraceSeconds: async () => 60, client: (clientId) => store.get(clientKey(clientId)) }))('RefreshToken');
+      // 50 ms before a whole second of the emulator clock, so that `consumed` (whole seconds) is nearly a second early.
+      clock.setOffsetMs(clock.offsetMs + (1000 - (clock.nowMs() % 1000)) - 50);
+      await tokens.upsert('r1', { exp: clock.nowSeconds() + 3600, clientId: 'app', grantId: 'g1', accountId: 'a', scope: 'openid offline_access', acr: '2' }, 3600);
+      await tokens.consume('r1');
+      advance(60.02);
+      expect(await tokens.find('r1')).toMatchObject({ acr: '2' });
+      expect(await tokens.find('r1')).not.toHaveProperty('consumed');
+      advance(1);
+      expect(await tokens.find('r1')).toMatchObject({ consumed: expect.any(Number) });
+    });
+
     it('refuses to consume a model revoked meanwhile, as when a racing reuse of the code revoked its grant', async () => {
       const codes = adapterFor('AuthorizationCode');
       await codes.upsert('c1', { grantId: 'g1', exp: clock.nowSeconds() + 60 }, 60);
