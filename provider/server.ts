@@ -68,8 +68,17 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+/** Marks a StartupError of any copy of this module: the testing library's emulator runs a copy of its own (dist/provider/emulator.cjs). */
+const STARTUP_ERROR = Symbol.for('mock-visma-connect.StartupError');
+
 export class StartupError extends Error {
   override name = 'StartupError';
+  readonly [STARTUP_ERROR] = true;
+
+  /** `instanceof StartupError` holds for a StartupError made by either copy. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && STARTUP_ERROR in value;
+  }
 }
 
 // Koa's handlers answer their own errors: the promise they return never rejects.

@@ -168,6 +168,27 @@ describe('the package', () => {
     expect(JSON.parse(out)).toMatchObject({ issuer: expect.stringMatching(/^http:\/\/localhost:\d+$/), clients: expect.arrayContaining(['flex-hrm', 'hrm-api']) });
     expect(existsSync(`${root}dist/provider/testing/index.d.ts`)).toBe(true);
   });
+
+  it("throws the package's StartupError from the testing library's in-process start when the port is taken", { timeout: 60_000 }, async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const build = start(['--port', '0']); // builds dist/ when the sources are newer
+    await build.ready;
+    build.child.kill('SIGTERM');
+    await build.exited;
+    const script = [
+      "import { createServer } from 'node:net'; import { StartupError } from 'mock-visma-connect'; import { startMockVismaConnect } from 'mock-visma-connect/testing';",
+      "const taken = createServer().listen(0, '127.0.0.1'); await new Promise((resolve) => taken.once('listening', resolve));",
+      "try { await startMockVismaConnect({ settings: { port: taken.address().port } }); console.log('started'); }",
+      'catch (error) { console.log(JSON.stringify({ startupError: error instanceof StartupError, name: error.name, message: error.message })); }',
+      'taken.close();',
+    ].join('\n');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ startupError: true, name: 'StartupError', message: expect.stringContaining('PORT') });
+  });
 });
 
 describe('on a Node older than 22.12', () => {
