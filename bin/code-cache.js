@@ -68,7 +68,8 @@ function readIfThere(file) {
 
 /** Written whole or not at all (several processes may start at once); a cache that cannot be written is only a slower next start. */
 function writeQuietly(file, data) {
-  const partial = `${file}.${process.pid}`;
+  // A name of its own for each writer: worker threads share their process's id.
+  const partial = `${file}.${process.pid}-${Math.random().toString(16).slice(2, 14)}`;
   try {
     writeFileSync(partial, data);
     renameSync(partial, file);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -24,6 +24,18 @@ describe('parsed fixture YAML kept between starts', () => {
     expect(parseKeptYaml(fixtureText(1), OPTIONS, dir)).toEqual(parse(fixtureText(1), OPTIONS));
     expect(parseKeptYaml(fixtureText(2), OPTIONS, dir)).toEqual(parse(fixtureText(2), OPTIONS));
     expect(readdirSync(dir)).toHaveLength(2);
+  });
+
+  it('parses a document again when its kept copy cannot be read back, and keeps it anew', () => {
+    const dir = cacheDir();
+    parseKeptYaml(fixtureText(1), OPTIONS, dir);
+    const [name] = readdirSync(dir);
+    const kept = join(dir, name!);
+    const whole = readFileSync(kept);
+    writeFileSync(kept, whole.subarray(0, -8));
+    expect(parseKeptYaml(fixtureText(1), OPTIONS, dir)).toEqual(parse(fixtureText(1), OPTIONS));
+    expect(readFileSync(kept)).toEqual(whole);
+    expect(parseKeptYaml(fixtureText(1), OPTIONS, dir)).toEqual(parse(fixtureText(1), OPTIONS));
   });
 
   it('keeps no more than the newest 32 documents however many fixture texts a suite writes', () => {
