@@ -14,7 +14,7 @@ import { allowDebuggerRedirects } from './debugger/debugger-redirects.js';
 import { DEBUGGER_PATH, debuggerClient } from './debugger/internal-client.js';
 import { Directory } from './directory/index.js';
 import { prepareFixtures, readFixtureFile, seedStore, type PreparedFixtures } from './fixtures/index.js';
-import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, routesBySegment, routesOnFirstUse, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
+import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, madeOnFirstUse, routesBySegment, routesOnFirstUse, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import {
@@ -153,8 +153,18 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     await validateClients(app, fixtures.clients, fixturesPath);
     handle = app.callback();
     // The Public API's modules (its zod schemas among them) load on its first request, not on every start.
-    let publicApiHandler: Promise<Handler> | undefined;
-    handlePublicApi = async (req, res) => (await (publicApiHandler ??= publicApi().then((api) => api.callback())))(req, res);
+    const publicApiHandler = madeOnFirstUse(async () => (await publicApi()).callback());
+    handlePublicApi = async (req, res) => {
+      let handler: Handler;
+      try {
+        handler = await publicApiHandler();
+      } catch (error) {
+        logger.error(`the Public API could not be loaded: ${(error as Error).message}`);
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":"temporarily_unavailable","error_description":"the Public API could not be loaded"}');
+        return;
+      }
+      await handler(req, res);
+    };
 
     // The embedded catcher starts once the server answers: its modules are not needed before.
     let mail: EmbeddedMail | undefined;

@@ -16,4 +16,4 @@ export { CsrfTokens, sameSiteForms } from './form-guards.js';
 export { isLoopbackHostname } from './loopback-host.js';
 export { sameSecret } from './same-secret.js';
 export { replayRequest } from './replayed-request.js';
-export { routesOnFirstUse } from './routes-on-first-use.js';
+export { madeOnFirstUse, routesOnFirstUse } from './routes-on-first-use.js';
