@@ -6,7 +6,8 @@
 // way: the Redis client, the mail sender and catcher, QR codes and TOTP are loaded when first used.
 // The bin's command line and the testing library's in-process emulator are one CommonJS file of their
 // own, dist/provider/emulator.cjs, which both run with a V8 code cache of everything a start compiles
-// (bin/code-cache.js).
+// (bin/code-cache.js). That file has its own copy of every module: what crosses from it to the entry
+// points is plain data, and its one error a caller tells by class, StartupError, is branded.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
