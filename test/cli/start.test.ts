@@ -153,28 +153,34 @@ describe('the scenario runner from the command line', () => {
 });
 
 describe('the package', () => {
-  it('exports the testing library as mock-visma-connect/testing, built and typed', { timeout: 60_000 }, async () => {
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const build = start(['--port', '0']); // builds dist/ when the sources are newer
+  /** dist/ as the package ships it: `npm start` builds it when the sources are newer. */
+  async function buildPackage() {
+    const build = start(['--port', '0']);
     await build.ready;
     build.child.kill('SIGTERM');
     await build.exited;
-    const script = "import { startMockVismaConnect } from 'mock-visma-connect/testing'; const idp = await startMockVismaConnect(); console.log(JSON.stringify({ issuer: idp.issuer, clients: Object.keys(idp.clients) })); await idp.close();";
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  /** An ES module script run in this checkout, where `mock-visma-connect` names the package itself: its exit code and stdout. */
+  async function runInPackage(script: string) {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     const [code] = await once(child, 'exit');
+    return { code, out };
+  }
+
+  it('exports the testing library as mock-visma-connect/testing, built and typed', { timeout: 60_000 }, async () => {
+    await buildPackage();
+    const script = "import { startMockVismaConnect } from 'mock-visma-connect/testing'; const idp = await startMockVismaConnect(); console.log(JSON.stringify({ issuer: idp.issuer, clients: Object.keys(idp.clients) })); await idp.close();";
+    const { code, out } = await runInPackage(script);
     expect(code).toBe(0);
     expect(JSON.parse(out)).toMatchObject({ issuer: expect.stringMatching(/^http:\/\/localhost:\d+$/), clients: expect.arrayContaining(['flex-hrm', 'hrm-api']) });
-    expect(existsSync(`${root}dist/provider/testing/index.d.ts`)).toBe(true);
+    expect(existsSync(`${ROOT}dist/provider/testing/index.d.ts`)).toBe(true);
   });
 
   it("throws the package's StartupError from the testing library's in-process start when the port is taken", { timeout: 60_000 }, async () => {
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const build = start(['--port', '0']); // builds dist/ when the sources are newer
-    await build.ready;
-    build.child.kill('SIGTERM');
-    await build.exited;
+    await buildPackage();
     const script = [
       "import { createServer } from 'node:net'; import { StartupError } from 'mock-visma-connect'; import { startMockVismaConnect } from 'mock-visma-connect/testing';",
       "const taken = createServer().listen(0, '127.0.0.1'); await new Promise((resolve) => taken.once('listening', resolve));",
@@ -182,10 +188,7 @@ describe('the package', () => {
       'catch (error) { console.log(JSON.stringify({ startupError: error instanceof StartupError, name: error.name, message: error.message })); }',
       'taken.close();',
     ].join('\n');
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    const [code] = await once(child, 'exit');
+    const { code, out } = await runInPackage(script);
     expect(code).toBe(0);
     expect(JSON.parse(out)).toMatchObject({ startupError: true, name: 'StartupError', message: expect.stringContaining('PORT') });
   });
