@@ -6,7 +6,8 @@
 // memory store without the envelope), so this is what a sign-in costs either way.
 // BENCH_SIGN_INS (500), BENCH_BROWSERS (16), REDIS_URL. Prints figures, never asserts.
 import { randomUUID } from 'node:crypto';
-import { benchFixtures, deleteKeys, load, start } from './bench-support.js';
+import { benchFixtures, load, start } from './bench-support.js';
+import { deleteKeys } from './redis-prefix.js';
 import { buildIfStale } from './build-if-stale.js';
 
 const SIGN_INS = Number(process.env.BENCH_SIGN_INS ?? 500);

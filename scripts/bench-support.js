@@ -240,24 +240,3 @@ export async function load(server, spec, { beforeMeasuring } = {}) {
   await once(child, 'exit');
   return { ...result, cpuMs: after.cpuMs - before.cpuMs, cpuPerRequestMs: (after.cpuMs - before.cpuMs) / Math.max(1, result.done), rssMb: after.rssMb };
 }
-
-/** Deletes every key under `prefix` through an open ioredis connection. */
-export async function deleteKeys(redis, prefix) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
-
-/** Deletes every key under `prefix` in the Redis at `url` (a benchmark's own prefix, once its server stopped). */
-export async function deleteRedisPrefix(url, prefix) {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(url, { maxRetriesPerRequest: 0 });
-  try {
-    await deleteKeys(redis, prefix);
-  } finally {
-    redis.disconnect();
-  }
-}

@@ -7,7 +7,8 @@
 // beside ours in the same run, a column of its own.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
-import { benchFixtures, deleteRedisPrefix, load, sleep, start, TARGETS } from './bench-support.js';
+import { benchFixtures, load, sleep, start, TARGETS } from './bench-support.js';
+import { deleteRedisPrefix } from './redis-prefix.js';
 import { buildIfStale } from './build-if-stale.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { deleteRedisPrefix } from '../../scripts/redis-prefix.js';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -21,16 +22,4 @@ export async function requireRedis(url = REDIS_URL): Promise<void> {
 export const uniquePrefix = (): string => `mvc-test:${randomUUID().slice(0, 8)}:`;
 
 /** Deletes every key under a prefix (for tests that run the server as a process). */
-export async function clearPrefix(prefix: string, url = REDIS_URL): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 0 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+export const clearPrefix = (prefix: string, url = REDIS_URL): Promise<void> => deleteRedisPrefix(url, prefix);
