@@ -366,4 +366,24 @@ describe.each(replicaSets)('the %s store with concurrent callers', (_name, open)
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     expect(outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason.error)).toEqual(Array(CALLERS - 1).fill('invalid_grant'));
   });
+
+  it('gives every one of concurrent refreshes with a one-time refresh token the whole token within its grace period', async () => {
+    const adapters = replicas.map((store) => new (createOidcAdapter(store, clock, { refreshTokenGraceSeconds: async () => 5, client: (clientId) => store.get(clientKey(clientId)) }))('RefreshToken'));
+    const token = { exp: clock.nowSeconds() + 3600, clientId: 'app', grantId: 'g1', accountId: 'a', scope: 'openid offline_access', acr: '2', amr: ['pwd'], sid: 's' };
+    await adapters[0]!.upsert('rt', token, 3600);
+    // As oidc-provider's refresh_token grant does: find the token, then spend it.
+    const refreshes = await Promise.all(
+      Array.from({ length: CALLERS }, async (_, i) => {
+        const adapter = adapters[i % adapters.length]!;
+        const found = await adapter.find('rt');
+        await adapter.consume('rt');
+        return found;
+      }),
+    );
+    expect(refreshes).toEqual(Array(CALLERS).fill(token));
+    expect(await Promise.all(adapters.map((adapter) => adapter.find('rt')))).toEqual(adapters.map(() => token));
+    advance(6);
+    expect(await adapters[adapters.length - 1]!.find('rt')).toMatchObject({ consumed: expect.any(Number) });
+    expect(await adapters[adapters.length - 1]!.find('rt')).not.toHaveProperty('acr');
+  });
 });
