@@ -3,21 +3,23 @@
 // module's code when it is compiled, before it runs: it holds the top level only, so each function a
 // start calls is still parsed and compiled, about a fifth of a start. V8 makes the code cache of a
 // script after it has run, with those functions in it. The cache file sits in Node's compile cache
-// directory (one per Node version, V8 version and user) under the script's content hash and length,
-// and V8 checks it again (its version, flags and the source) before using it; when there is none, or
+// directory (one per Node version, V8 version and user) under the script's build id (its SHA-256,
+// written beside it by scripts/build.js: hashing 3 MB at each start took ~10 ms), length and
+// modification time (a hand-edited script is a new one), and V8 checks it again (its version, flags
+// and the source's length) before using it; when there is none, or
 // V8 refused it, a new one is written once the command has done its work (the server: once it is ready).
 //
 // Built-ins come from process.getBuiltinModule, not imports: for an ESM import of a built-in Node
 // builds a module namespace, which reads every export, lazy getters included (node:fs's load its
 // streams): a few ms of each start.
-const { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { fstatSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
 const { createRequire, enableCompileCache, getCompileCacheDir } = process.getBuiltinModule('node:module');
 const path = process.getBuiltinModule('node:path');
 const { fileURLToPath } = process.getBuiltinModule('node:url');
 const { constants, Script } = process.getBuiltinModule('node:vm');
-const { crc32 } = process.getBuiltinModule('node:zlib');
 
 const SCRIPT = fileURLToPath(new URL('../dist/provider/emulator.cjs', import.meta.url));
+const BUILD_ID = `${SCRIPT.slice(0, -'.cjs'.length)}.id`;
 /** Code caches kept in the directory, the newest: each build writes one, and several installs may share the directory. */
 const KEPT_CODE_CACHES = 4;
 let loaded;
@@ -34,9 +36,9 @@ export function loadEmulatorScript() {
 function run() {
   // Read straight into a string, with no 3 MB Buffer beside it until a collection: esbuild writes ASCII,
   // escaping the rest, so Latin-1 reads the same characters as UTF-8.
-  const source = readFileSync(SCRIPT, 'latin1');
+  const { source, mtimeMs } = readScript();
   const dir = getCompileCacheDir();
-  const cacheFile = dir === undefined ? undefined : path.join(dir, `mock-visma-connect-${crc32(source).toString(16)}-${source.length}.v8cache`);
+  const cacheFile = dir === undefined ? undefined : path.join(dir, `mock-visma-connect-${buildId(source)}-${source.length}-${Math.trunc(mtimeMs)}.v8cache`);
   // The file is a function expression: CommonJS's module wrapper, written by scripts/build.js.
   const script = new Script(source, {
     filename: SCRIPT,
@@ -51,11 +53,27 @@ function run() {
     saveCodeCache() {
       if (stale) {
         writeQuietly(cacheFile, script.createCachedData());
-        keepNewest(path.dirname(cacheFile), (name) => /^mock-visma-connect-[0-9a-f]+-\d+\.v8cache$/.test(name), KEPT_CODE_CACHES);
+        keepNewest(path.dirname(cacheFile), (name) => /^mock-visma-connect-[0-9a-f]+(-\d+)+\.v8cache$/.test(name), KEPT_CODE_CACHES);
       }
       stale = false;
     },
   };
+}
+
+function readScript() {
+  const fd = openSync(SCRIPT, 'r');
+  try {
+    return { source: readFileSync(fd, 'latin1'), mtimeMs: fstatSync(fd).mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The build's id of the script; a script without one (built by hand) is hashed here. */
+function buildId(source) {
+  const id = readIfThere(BUILD_ID)?.toString('latin1').trim();
+  if (id && /^[0-9a-f]+$/.test(id)) return id;
+  return process.getBuiltinModule('node:zlib').crc32(source).toString(16);
 }
 
 function readIfThere(file) {

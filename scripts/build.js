@@ -9,11 +9,13 @@
 // (bin/code-cache.js). That file has its own copy of every module: what crosses from it to the entry
 // points is plain data, and its one error a caller tells by class, StartupError, is branded.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { writeBuildStamp } from './build-if-stale.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -25,6 +27,41 @@ const dist = join(root, 'dist');
  * requireBuiltins), ~6 MB and ~30 ms of each start.
  */
 const LAZY_PACKAGES = ['ioredis', 'mailparser', 'qrcode', 'otplib'];
+
+/**
+ * Packages the emulator's script imports only dynamically, for what no start does: WebAuthn ceremonies,
+ * sending mail over SMTP, the saved e-mail cookie. Each is an ES module bundle of its own,
+ * dist/vendor/<name>.mjs, which the script imports on first use (an ES module: its namespace is the
+ * package's own, as when the sources import it). Left in the script, they were a third of it, and a
+ * start reads every byte of the script and copies it into a string: ~3 ms a MB, most of it the kernel
+ * handing out the pages.
+ */
+const VENDOR_PACKAGES = ['@simplewebauthn/server', '@simplewebauthn/server/helpers', 'nodemailer', 'tough-cookie'];
+const vendorName = (specifier) => specifier.replace(/^@/, '').replaceAll('/', '-');
+
+/** In the emulator's script, a dynamic import of a vendor package names its bundle instead; a static one fails the build. */
+const vendorImports = {
+  name: 'vendor-imports',
+  setup(build) {
+    const vendor = new RegExp(`^(${VENDOR_PACKAGES.map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`);
+    build.onResolve({ filter: vendor }, ({ path, kind, importer }) => {
+      if (kind !== 'dynamic-import') throw new Error(`${importer} imports ${path} statically; the emulator's script loads it from dist/vendor/ on first use, so import it with import()`);
+      return { path: `../vendor/${vendorName(path)}.mjs`, external: true };
+    });
+  },
+};
+
+/** Each vendor bundle's entry: the package's exports, its default too when it has one. */
+const vendorEntries = {
+  name: 'vendor-entries',
+  setup(build) {
+    build.onResolve({ filter: /^vendor:/ }, ({ path }) => ({ path: path.slice('vendor:'.length), namespace: 'vendor' }));
+    build.onLoad({ filter: /.*/, namespace: 'vendor' }, async ({ path }) => {
+      const hasDefault = 'default' in (await import(path));
+      return { contents: [`export * from ${JSON.stringify(path)};`, ...(hasDefault ? [`export { default } from ${JSON.stringify(path)};`] : [])].join('\n'), loader: 'js', resolveDir: root };
+    });
+  },
+};
 
 /**
  * Node's built-ins are required, not imported. For an ESM import of a built-in Node builds a module
@@ -185,7 +222,7 @@ await build({
   platform: 'node',
   target: 'node22',
   external: LAZY_PACKAGES,
-  plugins: [requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
+  plugins: [vendorImports, requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
   alias: { 'mime-types': './node_modules/mime-types' },
   minifyWhitespace: true,
   define: { 'import.meta.url': '__import_meta_url' },
@@ -195,4 +232,23 @@ await build({
   footer: { js: '})' },
   logLevel: 'warning',
 });
-writeFileSync(join(dist, '.build-stamp'), `${new Date().toISOString()}\n`);
+await build({
+  absWorkingDir: root,
+  entryPoints: VENDOR_PACKAGES.map((specifier) => ({ in: `vendor:${specifier}`, out: vendorName(specifier) })),
+  outdir: join(dist, 'vendor'),
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  plugins: [vendorEntries, requireBuiltins, jsonParse],
+  minifyWhitespace: true,
+  // The bundled CommonJS packages require Node's built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+// The script's id, which names its code cache (bin/code-cache.js): a start reads it instead of hashing 3 MB.
+const emulatorScript = join(dist, 'provider', 'emulator.cjs');
+writeFileSync(`${emulatorScript.slice(0, -'.cjs'.length)}.id`, `${createHash('sha256').update(readFileSync(emulatorScript)).digest('hex').slice(0, 16)}\n`);
+writeBuildStamp();

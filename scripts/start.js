@@ -1,14 +1,3 @@
-// `npm start`: compile only when the sources changed, then run the server in this same process.
-// Static imports are linked before any code runs: only the Node check is one, the rest is loaded after it.
-import { exitUnlessSupportedNode } from '../bin/supported-node.js';
-
-exitUnlessSupportedNode();
-const { enableCompileCache } = await import('node:module');
-enableCompileCache();
-
-const { buildIfStale } = await import('./build-if-stale.js');
-buildIfStale();
-const { loadEmulatorScript } = await import('../bin/code-cache.js');
-const script = loadEmulatorScript();
-await script.exports.main();
-script.saveCodeCache();
+// `npm start`: the bin, which in a checkout compiles first when the sources changed, then runs the
+// server in this same process (arguments after `npm start --` are the bin's).
+import '../bin/mock-visma-connect.js';
