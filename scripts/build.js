@@ -64,6 +64,30 @@ const vendorEntries = {
 };
 
 /**
+ * The testing library's HTML parser, parse5, is read on the first page it parses, from a CommonJS
+ * bundle of its own (dist/vendor/parse5.cjs, required: the library's page functions are synchronous).
+ * Bundled with the library, its 230 KB were compiled and its tables built by every import of the
+ * library, before the library turns Node's compile cache on: a third of the import.
+ */
+const PARSE5_BUNDLE = '../vendor/parse5.cjs';
+const lazyParse5 = {
+  name: 'lazy-parse5',
+  setup(build) {
+    const html = join(root, 'provider', 'testing', 'web', 'html.ts');
+    build.onResolve({ filter: /^parse5$/ }, ({ importer }) => {
+      if (importer !== html) throw new Error(`${importer} imports parse5; scripts/build.js loads it lazily for ${html} alone`);
+      return { path: 'parse5', namespace: 'lazy-parse5' };
+    });
+    // Every file that can require it (dist/chunks/*, dist/provider/emulator.cjs) is one level below dist/.
+    build.onResolve({ filter: /^\.\.\/vendor\/parse5\.cjs$/ }, ({ path }) => ({ path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-parse5' }, () => ({
+      contents: `let loaded; export const parse = (...args) => (loaded ??= require(${JSON.stringify(PARSE5_BUNDLE)})).parse(...args);`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Node's built-ins are required, not imported. For an ESM import of a built-in Node builds a module
  * namespace, which reads every export, lazy getters included: node:http's load all of undici (fetch),
  * node:fs's its streams, node:crypto's webcrypto: about a tenth of a start, for nothing we use. Each
@@ -184,7 +208,7 @@ await build({
   external: [...LAZY_PACKAGES, '#code-cache', '#supported-node', '#require-supported-node'],
   // The testing library starts its in-process emulator from the one script the bin runs (see below).
   define: { __EMULATOR_SCRIPT__: 'true' },
-  plugins: [requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
+  plugins: [lazyParse5, requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
   // One copy of the MIME table: Koa's accepts@1 would bring mime-types@2 and a second mime-db.
   alias: { 'mime-types': './node_modules/mime-types' },
   // Without comments (some are not ASCII) the code is ASCII, so V8 holds it in one byte per character,
@@ -222,7 +246,7 @@ await build({
   platform: 'node',
   target: 'node22',
   external: LAZY_PACKAGES,
-  plugins: [vendorImports, requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
+  plugins: [vendorImports, lazyParse5, requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
   alias: { 'mime-types': './node_modules/mime-types' },
   minifyWhitespace: true,
   define: { 'import.meta.url': '__import_meta_url' },
@@ -245,6 +269,18 @@ await build({
   minifyWhitespace: true,
   // The bundled CommonJS packages require Node's built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+await build({
+  absWorkingDir: root,
+  entryPoints: [join(root, 'node_modules', 'parse5', 'dist', 'index.js')],
+  outfile: join(dist, 'vendor', 'parse5.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node22',
+  minifyWhitespace: true,
   logLevel: 'warning',
 });
 

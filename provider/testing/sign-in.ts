@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { currentTotp } from '../accounts/totp.js';
 import { elementById, formWith, readForm, readForms, textOf, validationMessages, type Page, type UserAgent } from './web/index.js';
 
@@ -142,6 +142,8 @@ const keySets = new Map<string, JWTVerifyGetKey>();
  * as a relying party does: the emulator issues tokens on real time however its clock was moved.
  */
 async function verifyIdToken(endpoint: Endpoint, idToken: string, clientId: string, nonce: string | undefined): Promise<JWTPayload> {
+  // Loaded with the first token: importing the library stays light for a test file that redeems none.
+  const { createRemoteJWKSet, jwtVerify } = await import('jose');
   const jwksUrl = `${endpoint.url}/.well-known/openid-configuration/jwks`;
   let keys = keySets.get(jwksUrl);
   if (!keys) keySets.set(jwksUrl, (keys = createRemoteJWKSet(new URL(jwksUrl))));

@@ -179,6 +179,20 @@ describe('the package', () => {
     expect(existsSync(`${ROOT}dist/provider/testing/index.d.ts`)).toBe(true);
   });
 
+  it('signs a user in through the built library, which loads its HTML parser and token checks on first use', { timeout: 60_000 }, async () => {
+    await buildPackage();
+    const script = [
+      "import { startMockVismaConnect } from 'mock-visma-connect/testing';",
+      'const idp = await startMockVismaConnect();',
+      "const tokens = await idp.signIn({ client: 'flex-hrm', user: 'maria.lindqvist@exempel.se' });",
+      'console.log(JSON.stringify(tokens.claims));',
+      'await idp.close();',
+    ].join('\n');
+    const { code, out } = await runInPackage(script);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ email: 'maria.lindqvist@exempel.se', amr: ['pwd'] });
+  });
+
   it("throws the package's StartupError from the testing library's in-process start when the port is taken", { timeout: 60_000 }, async () => {
     await buildPackage();
     const script = [
