@@ -9,7 +9,7 @@
 // (bin/code-cache.js). That file has its own copy of every module: what crosses from it to the entry
 // points is plain data, and its one error a caller tells by class, StartupError, is branded.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -190,6 +190,9 @@ const jsonParse = {
   },
 };
 
+/** This build's id: what it keeps between starts (validated fixtures, provider/fixtures/kept-fixtures.ts) is its own. */
+const BUILD_ID = randomUUID();
+
 rmSync(dist, { recursive: true, force: true });
 const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--emitDeclarationOnly'], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
@@ -207,7 +210,7 @@ await build({
   target: 'node22',
   external: [...LAZY_PACKAGES, '#code-cache', '#supported-node', '#require-supported-node'],
   // The testing library starts its in-process emulator from the one script the bin runs (see below).
-  define: { __EMULATOR_SCRIPT__: 'true' },
+  define: { __EMULATOR_SCRIPT__: 'true', __BUILD_ID__: JSON.stringify(BUILD_ID) },
   plugins: [lazyParse5, requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
   // One copy of the MIME table: Koa's accepts@1 would bring mime-types@2 and a second mime-db.
   alias: { 'mime-types': './node_modules/mime-types' },
@@ -249,7 +252,7 @@ await build({
   plugins: [vendorImports, lazyParse5, requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
   alias: { 'mime-types': './node_modules/mime-types' },
   minifyWhitespace: true,
-  define: { 'import.meta.url': '__import_meta_url' },
+  define: { 'import.meta.url': '__import_meta_url', __BUILD_ID__: JSON.stringify(BUILD_ID) },
   // esbuild's default, written out: bin/code-cache.js reads the file as Latin-1.
   charset: 'ascii',
   banner: { js: "(function (exports, require, module, __filename, __dirname) {'use strict'; const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },

@@ -1,6 +1,5 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { checkOverlay, mergeOverlay, type FixtureOverlayDependencies, type MergedOverlay } from '../control/index.js';
-import { FixtureError, schemaProblems, type FixtureProblem } from '../fixtures/index.js';
+import { FixtureError, type FixtureProblem } from '../fixtures/index.js';
 
 const SOURCE = 'the control room';
 
@@ -27,6 +26,8 @@ export interface FixtureEdit {
  */
 export async function editFixtures(deps: FixtureOverlayDependencies, yaml: string, apply: boolean): Promise<FixtureEdit> {
   const failed = (problems: FixtureProblem[]): FixtureEdit => ({ yaml, problems, checked: undefined, merged: false });
+  // The YAML parser and the fixture schema are loaded on the first edit, not with the room.
+  const [{ parse: parseYaml, YAMLParseError }, { schemaProblems }] = await Promise.all([import('yaml'), import('../fixtures/parse.js')]);
   let document: unknown;
   try {
     document = parseYaml(yaml, { prettyErrors: true, uniqueKeys: true }) ?? {};

@@ -1,5 +1,4 @@
 import type { Router } from '@koa/router';
-import { parse as parseYaml } from 'yaml';
 import { FixtureError } from '../fixtures/index.js';
 import { BodyTooLarge, InvalidRequest } from '../errors/index.js';
 import { readJson } from '../http/index.js';
@@ -50,6 +49,7 @@ async function readYaml(stream: AsyncIterable<Buffer>): Promise<unknown> {
     if (size > 1024 * 1024) throw new BodyTooLarge('the fixtures are larger than 1 MiB');
     chunks.push(chunk);
   }
+  const { parse: parseYaml } = await import('yaml');
   try {
     return parseYaml(Buffer.concat(chunks).toString('utf8')) ?? {};
   } catch (error) {

@@ -1,6 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { Directory } from '../directory/index.js';
-import { mergeFixtures, validateFixtures, type FixtureFile, type KnownFixtures } from '../fixtures/index.js';
+import { mergeFixtures, type FixtureFile, type KnownFixtures } from '../fixtures/index.js';
 import { toClientMetadata } from '../fixtures/prepare.js';
 import { validateClients } from '../oidc/index.js';
 import type { Store } from '../store/index.js';
@@ -26,7 +26,8 @@ export interface MergedOverlay {
  * names the first problem by path.
  */
 export async function checkOverlay({ directory, provider }: FixtureOverlayDependencies, document: unknown, source: string): Promise<FixtureFile> {
-  const overlay = validateFixtures(document, source, await knownFixtures(directory, document));
+  const [{ validateFixtures }, known] = await Promise.all([import('../fixtures/parse.js'), knownFixtures(directory, document)]);
+  const overlay = validateFixtures(document, source, known);
   await validateClients(provider, overlay.clients.map(toClientMetadata), source);
   return overlay;
 }

@@ -1,5 +1,6 @@
 import { emailDomain, type Account } from '../accounts/index.js';
-import { DEFAULT_ACR, type AcrSettings } from '../fixtures/schema.js';
+import { DEFAULT_ACR } from '../fixtures/acr-defaults.js';
+import type { AcrSettings } from '../fixtures/schema.js';
 import { inNetworks } from '../risk/trusted-networks.js';
 import { CachedReadsByKey, clientKey, type Store } from '../store/index.js';
 import type { Application, Domain, DomainPolicy, Tenant } from './records.js';

@@ -4,6 +4,15 @@
 // the rest (here, the fixture schema in ./client.ts, the cookie jar in ./web/user-agent.ts) on first use.
 export { DEFAULT_FIXTURES_PATH, startEmulator } from '../server.js';
 export { defaultSettings } from '../config/index.js';
-export { readFixtureFile, validateFixtures } from '../fixtures/index.js';
-export { fixtureFileSchema } from '../fixtures/schema.js';
-export { stringify } from 'yaml';
+export { readFixtureFile } from '../fixtures/read.js';
+
+// The fixture schema and the YAML writer load on first use, as in the emulator (a start with kept fixtures builds no schema).
+
+/** Fixtures given as an object, checked as a fixture file is. */
+export async function validateFixtures(document: unknown, source: string): Promise<import('../fixtures/schema.js').FixtureFile> {
+  return (await import('../fixtures/parse.js')).validateFixtures(document, source);
+}
+
+export async function stringify(value: unknown): Promise<string> {
+  return (await import('yaml')).stringify(value);
+}

@@ -30,7 +30,7 @@ export interface MockVismaConnectOptions {
 export async function startMockVismaConnect(options: MockVismaConnectOptions = {}): Promise<MockVismaConnect> {
   const { modules, started } = await loadEmulator();
   const { DEFAULT_FIXTURES_PATH, startEmulator, defaultSettings, readFixtureFile, stringify } = modules;
-  const temporary = typeof options.fixtures === 'object' ? writeTemporary(stringify(options.fixtures)) : undefined;
+  const temporary = typeof options.fixtures === 'object' ? writeTemporary(await stringify(options.fixtures)) : undefined;
   const removeTemporary = () => (temporary === undefined ? Promise.resolve() : rm(dirname(temporary), { recursive: true, force: true }));
   try {
     const fixturesPath = typeof options.fixtures === 'string' ? options.fixtures : (temporary ?? DEFAULT_FIXTURES_PATH);
@@ -96,8 +96,8 @@ export async function connectToMockVismaConnect(options: ConnectOptions): Promis
   const discovery = await fetch(`${url}/.well-known/openid-configuration`);
   if (discovery.status !== 200) throw new Error(`${url} has no discovery document (status ${discovery.status})`);
   const { issuer } = (await discovery.json()) as { issuer: string };
-  const { readFixtureFile, validateFixtures, fixtureFileSchema } = (await loadEmulator()).modules;
-  const fixtures = typeof options.fixtures === 'string' ? await readFixtureFile(options.fixtures) : options.fixtures ? validateFixtures(options.fixtures, 'the fixtures given') : fixtureFileSchema.parse({});
+  const { readFixtureFile, validateFixtures } = (await loadEmulator()).modules;
+  const fixtures = typeof options.fixtures === 'string' ? await readFixtureFile(options.fixtures) : await validateFixtures(options.fixtures ?? {}, 'the fixtures given');
   return new MockVismaConnect({ url, issuer, publicApiUrl: options.publicApiUrl, controlToken: options.controlToken }, fixtures, async () => {});
 }
 

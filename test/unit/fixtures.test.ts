@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FixtureError, parseFixtures, prepareFixtures, readFixtureFile } from '../../provider/fixtures/index.js';
+import { FixtureError, prepareFixtures, readFixtureFile } from '../../provider/fixtures/index.js';
+import { parseFixtures } from '../../provider/fixtures/parse.js';
 import { verifyPassword } from '../../provider/accounts/index.js';
 import { DEFAULT_FIXTURES_PATH } from '../../provider/server.js';
 import { startTestEmulator, writeFixtures } from '../support/emulator.js';

@@ -1,6 +1,7 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FixtureError, parseFixtures, prepareFixtures } from '../../provider/fixtures/index.js';
+import { FixtureError, prepareFixtures } from '../../provider/fixtures/index.js';
+import { parseFixtures } from '../../provider/fixtures/parse.js';
 import { cosePublicKey } from '../../provider/webauthn/index.js';
 
 const parse = (yaml: string) => parseFixtures(yaml, 'test.yaml');
