@@ -23,7 +23,11 @@ const asked = process.argv.slice(2);
 for (const section of asked) if (!SECTIONS.includes(section)) throw new Error(`unknown section ${section}; the sections are ${SECTIONS.join(', ')}`);
 const sections = asked.length ? asked : SECTIONS;
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 const load1 = () => loadavg()[0].toFixed(1);
 const log = (line) => process.stdout.write(`${line}\n`);
 const figures = {};

@@ -10,12 +10,13 @@ const { fileURLToPath } = process.getBuiltinModule('node:url');
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = path.join('dist', '.build-stamp');
-const SOURCE_FILES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', path.join('scripts', 'build.js')];
+// The lock files change when the bundled packages do (npm install, npm update); the ones a checkout lacks are not listed.
+const SOURCE_FILES = ['package.json', 'package-lock.json', path.join('node_modules', '.package-lock.json'), 'tsconfig.json', 'tsconfig.build.json', path.join('scripts', 'build.js'), path.join('scripts', 'build-if-stale.js')];
 const SOURCE_DIRS = ['provider', path.join('scenarios', 'runner')];
 
 /** Every source a build reads, relative to `root`: the files above and the trees, each directory and file. */
 function sources(root) {
-  const found = [...SOURCE_FILES];
+  const found = SOURCE_FILES.filter((file) => statSync(path.join(root, file), { throwIfNoEntry: false }) !== undefined);
   for (const dir of SOURCE_DIRS) {
     found.push(dir);
     for (const entry of readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })) {
@@ -25,17 +26,20 @@ function sources(root) {
   return found;
 }
 
-/** Written by scripts/build.js once dist/ is complete: its time is the build's, its text the sources it listed. */
-export function writeBuildStamp(root = ROOT) {
-  writeFileSync(path.join(root, STAMP), `${JSON.stringify({ builtAt: new Date().toISOString(), sources: sources(root) })}\n`);
+/**
+ * Written by scripts/build.js once dist/ is complete: when the build started (a source saved during
+ * the build is newer than that, so the next start builds again) and the sources it listed.
+ */
+export function writeBuildStamp({ startedAt = Date.now(), root = ROOT } = {}) {
+  writeFileSync(path.join(root, STAMP), `${JSON.stringify({ builtAt: new Date(startedAt).toISOString(), sources: sources(root) })}\n`);
 }
 
 /** The stamp's time and sources, or undefined when there is no readable stamp (no build, or one from before stamps listed sources). */
 function readStamp(root) {
   try {
-    const file = path.join(root, STAMP);
-    const { sources } = JSON.parse(readFileSync(file, 'utf8'));
-    return Array.isArray(sources) ? { builtAtMs: statSync(file).mtimeMs, sources } : undefined;
+    const { builtAt, sources } = JSON.parse(readFileSync(path.join(root, STAMP), 'utf8'));
+    const builtAtMs = Date.parse(builtAt);
+    return Array.isArray(sources) && !Number.isNaN(builtAtMs) ? { builtAtMs, sources } : undefined;
   } catch {
     return undefined;
   }

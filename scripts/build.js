@@ -69,7 +69,8 @@ const vendorEntries = {
  * Bundled with the library, its 230 KB were compiled and its tables built by every import of the
  * library, before the library turns Node's compile cache on: a third of the import.
  */
-const PARSE5_BUNDLE = '../vendor/parse5.cjs';
+/** A package import (package.json "imports"): it names the bundle from whichever file of dist/ requires it. */
+const PARSE5_BUNDLE = '#parse5';
 const lazyParse5 = {
   name: 'lazy-parse5',
   setup(build) {
@@ -78,8 +79,7 @@ const lazyParse5 = {
       if (importer !== html) throw new Error(`${importer} imports parse5; scripts/build.js loads it lazily for ${html} alone`);
       return { path: 'parse5', namespace: 'lazy-parse5' };
     });
-    // Every file that can require it (dist/chunks/*, dist/provider/emulator.cjs) is one level below dist/.
-    build.onResolve({ filter: /^\.\.\/vendor\/parse5\.cjs$/ }, ({ path }) => ({ path, external: true }));
+    build.onResolve({ filter: /^#parse5$/ }, ({ path }) => ({ path, external: true }));
     build.onLoad({ filter: /.*/, namespace: 'lazy-parse5' }, () => ({
       contents: `let loaded; export const parse = (...args) => (loaded ??= require(${JSON.stringify(PARSE5_BUNDLE)})).parse(...args);`,
       loader: 'js',
@@ -192,6 +192,7 @@ const jsonParse = {
 
 /** This build's id: what it keeps between starts (validated fixtures, provider/fixtures/kept-fixtures.ts) is its own. */
 const BUILD_ID = randomUUID();
+const STARTED_AT = Date.now();
 
 rmSync(dist, { recursive: true, force: true });
 const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--emitDeclarationOnly'], { stdio: 'inherit' });
@@ -264,6 +265,9 @@ await build({
   entryPoints: VENDOR_PACKAGES.map((specifier) => ({ in: `vendor:${specifier}`, out: vendorName(specifier) })),
   outdir: join(dist, 'vendor'),
   outExtension: { '.js': '.mjs' },
+  // The WebAuthn library and its helpers share most of their code: once, in dist/vendor/chunks/.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   format: 'esm',
   platform: 'node',
@@ -290,4 +294,4 @@ await build({
 // The script's id, which names its code cache (bin/code-cache.js): a start reads it instead of hashing 3 MB.
 const emulatorScript = join(dist, 'provider', 'emulator.cjs');
 writeFileSync(`${emulatorScript.slice(0, -'.cjs'.length)}.id`, `${createHash('sha256').update(readFileSync(emulatorScript)).digest('hex').slice(0, 16)}\n`);
-writeBuildStamp();
+writeBuildStamp({ startedAt: STARTED_AT });

@@ -13,10 +13,25 @@ describe("a checkout's staleness check before `npm start` and the bin run the bu
     const root = mkdtempSync(join(tmpdir(), 'mvc-checkout-'));
     roots.push(root);
     for (const dir of ['provider/login', 'scenarios/runner', 'scripts', 'dist']) mkdirSync(join(root, dir), { recursive: true });
-    for (const file of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.js', 'provider/server.ts', 'provider/login/routes.ts', 'scenarios/runner/index.ts']) writeFileSync(join(root, file), '// source\n');
+    for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.js', 'provider/server.ts', 'provider/login/routes.ts', 'scenarios/runner/index.ts'])
+      writeFileSync(join(root, file), '// source\n');
     const past = new Date(Date.now() - 60_000);
-    for (const path of ['package.json', 'provider', 'provider/login', 'provider/login/routes.ts', 'provider/server.ts']) utimesSync(join(root, path), past, past);
-    writeBuildStamp(root);
+    for (const path of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'scripts/build.js',
+      'provider',
+      'provider/login',
+      'provider/login/routes.ts',
+      'provider/server.ts',
+      'scenarios/runner',
+      'scenarios/runner/index.ts',
+    ]) {
+      utimesSync(join(root, path), past, past);
+    }
+    writeBuildStamp({ root });
     return root;
   }
 
@@ -37,6 +52,18 @@ describe("a checkout's staleness check before `npm start` and the bin run the bu
     const removed = builtCheckout();
     rmSync(join(removed, 'provider/server.ts'));
     expect(isStale(removed)).toBe(true);
+  });
+
+  it('builds when the lock file changed (npm install or update: the bundled packages), or a source was saved while the last build ran', () => {
+    const installed = builtCheckout();
+    utimesSync(join(installed, 'package-lock.json'), new Date(), new Date(Date.now() + 1000));
+    expect(isStale(installed)).toBe(true);
+
+    const savedDuringBuild = builtCheckout();
+    writeBuildStamp({ root: savedDuringBuild, startedAt: Date.now() - 5000 });
+    expect(isStale(savedDuringBuild)).toBe(false);
+    utimesSync(join(savedDuringBuild, 'provider/server.ts'), new Date(), new Date(Date.now() - 2000));
+    expect(isStale(savedDuringBuild)).toBe(true);
   });
 
   it('builds when there is no stamp, or one from a build before stamps listed their sources', () => {

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
@@ -57,6 +58,28 @@ describe('validated fixtures kept between starts', () => {
     expect(readdirSync(dir)).toHaveLength(0);
   });
 
+  it('reports YAML that fails only when read (an alias to no anchor) as every YAML problem, and keeps nothing', async () => {
+    const dir = cacheDir();
+    await expect(read('users:\n  - email: *missing\n', dir)).rejects.toThrow('fixtures.yaml: is not valid YAML or JSON: Unresolved alias');
+    await expect(read('users:\n  - email: *missing\n', dir)).rejects.toThrow(FixtureError);
+    expect(readdirSync(dir)).toHaveLength(0);
+  });
+
+  it('keeps the 32 most recently used files: one that every start reads survives a suite that writes many others', async () => {
+    const dir = cacheDir();
+    const keptFile = (n: number) => join(dir, `mock-visma-connect-fixtures-${hash('sha256', `build-1\n${fixtureText(n)}`, 'base64url')}.v8`);
+    for (let n = 0; n < 32; n += 1) {
+      await read(fixtureText(n), dir);
+      const minutesAgo = new Date(Date.now() - (60 - n) * 60_000);
+      utimesSync(keptFile(n), minutesAgo, minutesAgo);
+    }
+    await read(fixtureText(0), dir); // the oldest written, used again
+    await read(fixtureText(32), dir);
+    expect(readdirSync(dir)).toHaveLength(32);
+    expect(existsSync(keptFile(0))).toBe(true);
+    expect(existsSync(keptFile(1))).toBe(false);
+  });
+
   it('keeps no more than the newest 32 files however many fixture texts a suite writes, and removes what earlier versions kept', async () => {
     const dir = cacheDir();
     writeFileSync(join(dir, 'mock-visma-connect-yaml-2.9.1-abc.v8'), 'kept by an earlier version');
@@ -83,5 +106,9 @@ describe('validated fixtures kept between starts', () => {
     const dir = cacheDir();
     expect((await readKeptFixtures(fixtureText(1), 'fixtures.yaml', { dir, buildId: undefined })).users).toHaveLength(1);
     expect(readdirSync(dir)).toHaveLength(0);
+    const home = cacheDir();
+    const before = readdirSync(home);
+    expect((await readKeptFixtures(fixtureText(1), join(home, 'fixtures.yaml'), { dir: undefined, buildId: 'build-1' })).users).toHaveLength(1);
+    expect(readdirSync(home)).toEqual(before);
   });
 });
