@@ -59,13 +59,7 @@ async function tokens() {
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const server of servers) {
         const r = await load(server, { workload: 'tokens', tokenPath: TARGETS[server.name].tokenPath, concurrency: CONCURRENCY, seconds: SECONDS / ROUNDS });
-        const total = totals.get(server.name);
-        total.done += r.done;
-        total.ms += r.ms;
-        total.cpuMs += r.cpuMs;
-        total.failures += r.failures;
-        total.p50.push(r.p50);
-        total.p95.push(r.p95);
+        addTurn(totals.get(server.name), r);
         if (r.firstError) log(`  ${server.label}: first failure: ${r.firstError}`);
       }
     }
@@ -105,13 +99,7 @@ async function signIns() {
             },
           },
         );
-        entry.done += r.done;
-        entry.ms += r.ms;
-        entry.cpuMs += r.cpuMs;
-        entry.failures += r.failures;
-        entry.p50.push(r.p50);
-        entry.p95.push(r.p95);
-        entry.firstError ??= r.firstError;
+        addTurn(entry, r);
       }
     }
     await sleep(200);
@@ -134,6 +122,17 @@ async function signIns() {
       if (run.env.REDIS_PREFIX) await deleteRedisPrefix(REDIS_URL, run.env.REDIS_PREFIX);
     }
   }
+}
+
+/** Adds one turn's results (scripts/bench-load.js, through `load`) to a server's totals. */
+function addTurn(total, turn) {
+  total.done += turn.done;
+  total.ms += turn.ms;
+  total.cpuMs += turn.cpuMs;
+  total.failures += turn.failures;
+  total.p50.push(turn.p50);
+  total.p95.push(turn.p95);
+  total.firstError ??= turn.firstError;
 }
 
 function fmt(value, unit) {
