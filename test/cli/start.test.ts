@@ -57,6 +57,17 @@ describe('starting the server from the command line', () => {
     expect(await server.exited).toBe(0);
   });
 
+  it("answers oidc-provider's own errors from the bundle as from the sources: a bearer token it does not know is 401 invalid_token at userinfo", { timeout: 60_000 }, async () => {
+    // The bundle joins packages that the sources load as node_modules has them (scripts/build.js): one
+    // joined wrongly (Koa's http-assert with another http-errors) turned this 401 into a 500.
+    const server = start(['--port', '0']);
+    const url = await server.ready;
+    const answer = await fetch(`${url}/connect/userinfo`, { headers: { authorization: 'Bearer not-a-token-we-issued' } });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    expect(await answer.json()).toEqual({ error: 'invalid_token', error_description: 'invalid token provided' });
+  });
+
   it('announces ISSUER as the issuer, with endpoints on the host the caller used', { timeout: 60_000 }, async () => {
     const server = start([], { PORT: '0', ISSUER: 'http://idp.hrm.test:5080' });
     const url = await server.ready;
