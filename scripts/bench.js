@@ -17,6 +17,11 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const BROWSERS = Number(process.env.BENCH_BROWSERS ?? 16);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROUNDS = 2; // each server is loaded in turns, so a burst of other work on the machine hits all of them
+/**
+ * The servers of a turn, in the order they take it: the second turn goes backwards, so that no server
+ * always follows the same one (a server loaded right after a Redis run measured slower than alone).
+ */
+const turnOrder = (servers, round) => (round % 2 === 0 ? servers : [...servers].reverse());
 const SECTIONS = ['startup', 'tokens', 'sign-ins'];
 const BASELINE = 'baseline' in TARGETS ? ['baseline'] : [];
 const asked = process.argv.slice(2);
@@ -57,7 +62,7 @@ async function tokens() {
   const totals = new Map(names.map((name) => [name, { done: 0, ms: 0, cpuMs: 0, failures: 0, p50: [], p95: [] }]));
   try {
     for (let round = 0; round < ROUNDS; round += 1) {
-      for (const server of servers) {
+      for (const server of turnOrder(servers, round)) {
         const r = await load(server, { workload: 'tokens', tokenPath: TARGETS[server.name].tokenPath, concurrency: CONCURRENCY, seconds: SECONDS / ROUNDS });
         addTurn(totals.get(server.name), r);
         if (r.firstError) log(`  ${server.label}: first failure: ${r.firstError}`);
@@ -88,7 +93,7 @@ async function signIns() {
   try {
     for (const run of runs) servers.push({ run, server: await start(run.name, { env: run.env, inspect: true }), done: 0, ms: 0, cpuMs: 0, failures: 0, p50: [], p95: [], firstError: undefined, before: undefined });
     for (let round = 0; round < ROUNDS; round += 1) {
-      for (const entry of servers) {
+      for (const entry of turnOrder(servers, round)) {
         const r = await load(
           entry.server,
           // The first turn warms each server up and takes its memory after a full GC; the later turns go on from there.
