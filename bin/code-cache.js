@@ -12,7 +12,9 @@
 // Built-ins come from process.getBuiltinModule, not imports: for an ESM import of a built-in Node
 // builds a module namespace, which reads every export, lazy getters included (node:fs's load its
 // streams): a few ms of each start.
-const { fstatSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
+import { keepNewest, writeQuietly } from './cache-files.js';
+
+const { closeSync, fstatSync, openSync, readFileSync } = process.getBuiltinModule('node:fs');
 const { createRequire, enableCompileCache, getCompileCacheDir } = process.getBuiltinModule('node:module');
 const path = process.getBuiltinModule('node:path');
 const { fileURLToPath } = process.getBuiltinModule('node:url');
@@ -81,30 +83,6 @@ function readIfThere(file) {
     return readFileSync(file);
   } catch {
     return undefined;
-  }
-}
-
-/** Written whole or not at all (several processes may start at once); a cache that cannot be written is only a slower next start. */
-function writeQuietly(file, data) {
-  // A name of its own for each writer: worker threads share their process's id.
-  const partial = `${file}.${process.pid}-${Math.random().toString(16).slice(2, 14)}`;
-  try {
-    writeFileSync(partial, data);
-    renameSync(partial, file);
-  } catch {
-    // read-only or full: the next start compiles again
-  }
-}
-
-/** Removes all but the `keep` newest files of the directory that `kind` names; what cannot be read or removed stays. */
-function keepNewest(dir, kind, keep) {
-  try {
-    const files = readdirSync(dir).filter(kind);
-    if (files.length <= keep) return;
-    const dated = files.map((name) => ({ file: path.join(dir, name), at: statSync(path.join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }));
-    for (const { file } of dated.sort((a, b) => b.at - a.at).slice(keep)) rmSync(file, { force: true });
-  } catch {
-    // another process is pruning too, or the directory cannot be read: the next write tries again
   }
 }
 

@@ -1,0 +1,29 @@
+// Files kept between starts in Node's compile cache directory: the bin's code cache (./code-cache.js)
+// and the validated fixtures (provider/fixtures/kept-fixtures.ts). Several processes may start at once
+// and share the directory; a file that cannot be written or removed only costs the next start its work.
+// Built-ins come from process.getBuiltinModule (see ./code-cache.js).
+const { readdirSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const path = process.getBuiltinModule('node:path');
+
+/** Written whole or not at all: to a name of its own (worker threads share their process's id), then renamed. */
+export function writeQuietly(file, data) {
+  const partial = `${file}.${process.pid}-${Math.random().toString(16).slice(2, 14)}`;
+  try {
+    writeFileSync(partial, data);
+    renameSync(partial, file);
+  } catch {
+    // read-only or full: the next start does the work again
+  }
+}
+
+/** Removes all but the `keep` files of `dir` that `kind` names with the latest modification times; what cannot be read or removed stays. */
+export function keepNewest(dir, kind, keep) {
+  try {
+    const files = readdirSync(dir).filter(kind);
+    if (files.length <= keep) return;
+    const dated = files.map((name) => ({ file: path.join(dir, name), at: statSync(path.join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }));
+    for (const { file } of dated.sort((a, b) => b.at - a.at).slice(keep)) rmSync(file, { force: true });
+  } catch {
+    // another process is pruning too, or the directory cannot be read: the next write tries again
+  }
+}
