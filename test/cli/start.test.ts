@@ -172,50 +172,51 @@ describe('the package', () => {
     await build.exited;
   }
 
-  /** An ES module script run in this checkout, where `mock-visma-connect` names the package itself: its exit code and stdout. */
-  async function runInPackage(script: string) {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  /**
+   * What a script of these lines (an ES module run in this checkout, where `mock-visma-connect` names the
+   * package itself) prints in the built package, parsed as JSON; the script must exit 0.
+   */
+  async function printedInPackage(lines: string[]): Promise<unknown> {
+    await buildPackage();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', lines.join('\n')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     const [code] = await once(child, 'exit');
-    return { code, out };
+    expect(code).toBe(0);
+    return JSON.parse(out);
   }
 
   it('exports the testing library as mock-visma-connect/testing, built and typed', { timeout: 60_000 }, async () => {
-    await buildPackage();
-    const script = "import { startMockVismaConnect } from 'mock-visma-connect/testing'; const idp = await startMockVismaConnect(); console.log(JSON.stringify({ issuer: idp.issuer, clients: Object.keys(idp.clients) })); await idp.close();";
-    const { code, out } = await runInPackage(script);
-    expect(code).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ issuer: expect.stringMatching(/^http:\/\/localhost:\d+$/), clients: expect.arrayContaining(['flex-hrm', 'hrm-api']) });
+    const printed = await printedInPackage([
+      "import { startMockVismaConnect } from 'mock-visma-connect/testing';",
+      'const idp = await startMockVismaConnect();',
+      'console.log(JSON.stringify({ issuer: idp.issuer, clients: Object.keys(idp.clients) }));',
+      'await idp.close();',
+    ]);
+    expect(printed).toMatchObject({ issuer: expect.stringMatching(/^http:\/\/localhost:\d+$/), clients: expect.arrayContaining(['flex-hrm', 'hrm-api']) });
     expect(existsSync(`${ROOT}dist/provider/testing/index.d.ts`)).toBe(true);
   });
 
   it('signs a user in through the built library, which loads its HTML parser and token checks on first use', { timeout: 60_000 }, async () => {
-    await buildPackage();
-    const script = [
+    const printed = await printedInPackage([
       "import { startMockVismaConnect } from 'mock-visma-connect/testing';",
       'const idp = await startMockVismaConnect();',
       "const tokens = await idp.signIn({ client: 'flex-hrm', user: 'maria.lindqvist@exempel.se' });",
       'console.log(JSON.stringify(tokens.claims));',
       'await idp.close();',
-    ].join('\n');
-    const { code, out } = await runInPackage(script);
-    expect(code).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ email: 'maria.lindqvist@exempel.se', amr: ['pwd'] });
+    ]);
+    expect(printed).toMatchObject({ email: 'maria.lindqvist@exempel.se', amr: ['pwd'] });
   });
 
   it("throws the package's StartupError from the testing library's in-process start when the port is taken", { timeout: 60_000 }, async () => {
-    await buildPackage();
-    const script = [
+    const printed = await printedInPackage([
       "import { createServer } from 'node:net'; import { StartupError } from 'mock-visma-connect'; import { startMockVismaConnect } from 'mock-visma-connect/testing';",
       "const taken = createServer().listen(0, '127.0.0.1'); await new Promise((resolve) => taken.once('listening', resolve));",
       "try { await startMockVismaConnect({ settings: { port: taken.address().port } }); console.log('started'); }",
       'catch (error) { console.log(JSON.stringify({ startupError: error instanceof StartupError, name: error.name, message: error.message })); }',
       'taken.close();',
-    ].join('\n');
-    const { code, out } = await runInPackage(script);
-    expect(code).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ startupError: true, name: 'StartupError', message: expect.stringContaining('PORT') });
+    ]);
+    expect(printed).toMatchObject({ startupError: true, name: 'StartupError', message: expect.stringContaining('PORT') });
   });
 });
 
