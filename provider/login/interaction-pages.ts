@@ -7,7 +7,7 @@ import { sendPage, type PageName } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import { interactionPath } from '../oidc/index.js';
 import type { Outcome } from '../policy/index.js';
-import type { Clock } from '../time/index.js';
+import { realTime, type Clock } from '../time/index.js';
 import { hasPasskey } from '../webauthn/index.js';
 import { amrOf } from './amr.js';
 import type { FirstFactor, LoginState, LoginStates } from './login-state.js';
@@ -112,8 +112,11 @@ export class InteractionPages {
 
   /** Ends the sign-in: the tokens will say which factors were used. Choosing the account also answers prompt=select_account. */
   async finish(ctx: Context, found: Details, account: Account, withTwoFactor: boolean, firstFactor: FirstFactor = 'pwd', secondFactor: SecondFactor = 'otp'): Promise<void> {
+    // One instant for the sign-in: oidc-provider's login time (auth_time, on real time) and the account's
+    // last login (llt, the emulator clock at that instant). Read apart, they could fall in two seconds.
+    const loginTs = realTime.nowSeconds();
     // The sign-in is counted unless the account was suspended (through the Public API) while signing in.
-    const [recorded, acr] = await Promise.all([this.accounts.recordLogin(account.sub, this.clock.nowSeconds()), this.acrSettings(), this.states.forget(found.uid)]);
+    const [recorded, acr] = await Promise.all([this.accounts.recordLogin(account.sub, this.clock.toEmulatorSeconds(loginTs)), this.acrSettings(), this.states.forget(found.uid)]);
     if (recorded?.suspended) return this.refuseSuspended(ctx, found, account);
     const amr = amrOf(firstFactor, withTwoFactor, secondFactor);
     // Read again, not `found`: a concurrent request of this sign-in may have completed and consumed it.
@@ -121,7 +124,7 @@ export class InteractionPages {
       ctx.req,
       ctx.res,
       {
-        login: { accountId: account.sub, acr: amr.includes('mfa') ? acr.twoFactor : acr.password, amr, remember: true },
+        login: { accountId: account.sub, acr: amr.includes('mfa') ? acr.twoFactor : acr.password, amr, remember: true, ts: loginTs },
         select_account: {},
       },
       { mergeWithLastSubmission: false },
