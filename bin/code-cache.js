@@ -31,39 +31,54 @@ let loaded;
  * and `saveCodeCache` to call once a start is ready. Run once a process: later calls return the same.
  */
 export function loadEmulatorScript() {
-  loaded ??= run();
+  loaded ??= runEmulatorScript();
   return loaded;
 }
 
-function run() {
-  // Read straight into a string, with no 3 MB Buffer beside it until a collection: esbuild writes ASCII,
-  // escaping the rest, so Latin-1 reads the same characters as UTF-8.
-  const { source, mtimeMs } = readScript();
+function runEmulatorScript() {
+  const { source, mtimeMs } = readScript(SCRIPT);
   const dir = getCompileCacheDir();
   const cacheFile = dir === undefined ? undefined : path.join(dir, `mock-visma-connect-${buildId(source)}-${source.length}-${Math.trunc(mtimeMs)}.v8cache`);
-  // The file is a function expression: CommonJS's module wrapper, written by scripts/build.js.
-  const script = new Script(source, {
-    filename: SCRIPT,
-    cachedData: cacheFile === undefined ? undefined : readIfThere(cacheFile),
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(SCRIPT), module, SCRIPT, path.dirname(SCRIPT));
-  let stale = cacheFile !== undefined && script.cachedDataRejected !== false;
+  const script = runWithCodeCache(SCRIPT, source, cacheFile);
   return {
-    exports: module.exports,
+    exports: script.exports,
     saveCodeCache() {
-      if (stale) {
-        writeQuietly(cacheFile, script.createCachedData());
-        keepNewest(path.dirname(cacheFile), (name) => /^mock-visma-connect-[0-9a-f]+(-\d+)+\.v8cache$/.test(name), KEPT_CODE_CACHES);
-      }
-      stale = false;
+      if (script.saveCodeCache()) keepNewest(path.dirname(cacheFile), (name) => /^mock-visma-connect-[0-9a-f]+(-\d+)+\.v8cache$/.test(name), KEPT_CODE_CACHES);
     },
   };
 }
 
-function readScript() {
-  const fd = openSync(SCRIPT, 'r');
+/**
+ * Runs `source`, the function CommonJS wraps a module in (as scripts/build.js writes the file, so that
+ * V8 compiles it as it is read: wrapping it here would copy it), with V8's code cache from `cacheFile`.
+ * `saveCodeCache` writes a new one when there was none or V8 refused it, and says whether it did.
+ */
+export function runWithCodeCache(file, source, cacheFile) {
+  const script = new Script(source, {
+    filename: file,
+    cachedData: cacheFile === undefined ? undefined : readIfThere(cacheFile),
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+  let stale = cacheFile !== undefined && script.cachedDataRejected !== false;
+  return {
+    exports: module.exports,
+    saveCodeCache() {
+      if (!stale) return false;
+      stale = false;
+      writeQuietly(cacheFile, script.createCachedData());
+      return true;
+    },
+  };
+}
+
+/**
+ * A script and its modification time. Read straight into a string, with no 3 MB Buffer beside it until a
+ * collection: esbuild writes ASCII, escaping the rest, so Latin-1 reads the same characters as UTF-8.
+ */
+export function readScript(file) {
+  const fd = openSync(file, 'r');
   try {
     return { source: readFileSync(fd, 'latin1'), mtimeMs: fstatSync(fd).mtimeMs };
   } finally {

@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const script = (path) => join(ROOT, path);
@@ -41,6 +41,35 @@ function peerKeyFile() {
   return file;
 }
 let keyFile;
+
+/**
+ * oidc-provider alone (scripts/bench-oidc-floor.js) bundled as scripts/build.js bundles ours: one script
+ * in the shape bin/code-cache.js runs, with the plugins that take out what a start does for nothing.
+ * The floor of our stack's start-up: what is left of ours above it is our own.
+ */
+async function floorBundleOnce() {
+  if (floorBundle) return;
+  const [{ build }, plugins] = await Promise.all([import('esbuild'), import('./build-plugins.js')]);
+  const outfile = join(mkdtempSync(join(tmpdir(), 'mvc-bench-')), 'oidc-floor.cjs');
+  await build({
+    entryPoints: [script('scripts/bench-oidc-floor.js')],
+    outfile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node22',
+    plugins: [plugins.requireBuiltins, plugins.koaWebClasses, plugins.lazyListFormat, plugins.mimeTypesMaps, plugins.jsonParse],
+    alias: { 'mime-types': script('node_modules/mime-types') },
+    minifyWhitespace: true,
+    charset: 'ascii',
+    ...plugins.codeCacheScript,
+    // It reads the key beside its source.
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(script('scripts/bench-oidc-floor.js')).href) },
+    logLevel: 'warning',
+  });
+  floorBundle = outfile;
+}
+let floorBundle;
 
 /** The demo fixtures plus `count` password users on the 2FA-optional domain, bench-0@exempel.se …, for the sign-in runs. */
 export async function benchFixtures(count) {
@@ -90,6 +119,12 @@ export const TARGETS = {
     ready: '/.well-known/openid-configuration',
     tokenPath: '/connect/token',
   },
+  'floor-bundled': {
+    label: 'oidc-provider alone, bundled as ours is',
+    prepare: floorBundleOnce,
+    args: () => [script('scripts/bench-oidc-floor-bundled.js'), floorBundle, '--port', 'PORT'],
+    ready: '/.well-known/openid-configuration',
+  },
   ours: {
     label: 'ours (bin)',
     args: () => [script('bin/mock-visma-connect.js'), '--port', 'PORT'],
@@ -138,6 +173,7 @@ function probe(url) {
  */
 export async function start(name, { env = {}, inspect = false } = {}) {
   const target = TARGETS[name];
+  await target.prepare?.();
   const port = await freePort();
   const args = target.args().map((arg) => arg.replaceAll('PORT', String(port)));
   const started = performance.now();

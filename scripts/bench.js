@@ -38,7 +38,7 @@ const log = (line) => process.stdout.write(`${line}\n`);
 const figures = {};
 
 async function startup() {
-  const names = ['peer', 'peer-library', 'bare', 'floor', ...BASELINE, 'ours', 'ours-no-catcher', 'ours-library'];
+  const names = ['peer', 'peer-library', 'bare', 'floor', 'floor-bundled', ...BASELINE, 'ours', 'ours-no-catcher', 'ours-library'];
   const runs = Object.fromEntries(names.map((name) => [name, []]));
   for (let run = -1; run < RUNS; run += 1) {
     for (const name of names) {
@@ -145,42 +145,47 @@ function fmt(value, unit) {
   return `${value >= 10 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2)} ${unit}`;
 }
 
-/** The summary, as a Markdown table: each figure for each server, ours against the peer and against the limit. */
+/**
+ * The summary, as a Markdown table: each figure for each server, ours against the peer, the bare signer
+ * (the limit of this machine) and oidc-provider alone (the floor of our stack; for start-up, bundled and
+ * run as ours is).
+ */
 function summary() {
   const f = (key, field) => figures[key]?.[field];
   const ratio = (a, b) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
   const baseline = BASELINE.length > 0;
   const row = (cells) => log(`| ${cells.filter((cell) => cell !== undefined).join(' | ')} |`);
-  row(['figure', 'peer', 'bare signer', 'oidc-provider alone', baseline ? 'baseline' : undefined, 'ours', 'ours ÷ peer', 'ours ÷ limit', baseline ? 'ours ÷ baseline' : undefined, 'goal']);
-  row(['---', '---', '---', '---', baseline ? '---' : undefined, '---', '---', '---', baseline ? '---' : undefined, '---']);
-  const figureRow = (title, { peer, bare, floor, base, ours, limit, goal, unit }) => {
+  row(['figure', 'peer', 'bare signer', 'oidc-provider alone', baseline ? 'baseline' : undefined, 'ours', 'ours ÷ peer', 'ours ÷ bare', 'ours ÷ oidc-provider alone', baseline ? 'ours ÷ baseline' : undefined, 'goal']);
+  row(['---', '---', '---', '---', baseline ? '---' : undefined, '---', '---', '---', '---', baseline ? '---' : undefined, '---']);
+  const figureRow = (title, { peer, bare, floor, base, ours, goal, unit }) => {
     const v = (value) => (value === undefined ? '–' : fmt(value, unit).trim());
-    row([title, v(peer), v(bare), v(floor), baseline ? v(base) : undefined, v(ours), ratio(ours, peer), ratio(ours, limit), baseline ? ratio(ours, base) : undefined, goal]);
+    row([title, v(peer), v(bare), v(floor), baseline ? v(base) : undefined, v(ours), ratio(ours, peer), ratio(ours, bare), ratio(ours, floor), baseline ? ratio(ours, base) : undefined, goal]);
   };
+  // Start-up is compared with oidc-provider bundled as ours is; tokens with oidc-provider as it comes.
   const serverRows = [
-    ['cold start, process start → first 200', 'readyMs', 'ms', '≤ 1.0× the peer'],
-    ['CPU until ready', 'readyCpuMs', 'ms', ''],
-    ['client_credentials tokens/s, 32 concurrent', 'tokensPerSecond', '', '≥ 1.5× the peer'],
-    ['server CPU per token', 'cpuPerTokenMs', 'ms', '≤ 0.5 ms'],
-    ['RSS when ready', 'readyRssMb', 'MB', '≤ 80 MB'],
+    ['cold start, process start → first 200', 'readyMs', 'ms', '≤ 1.0× the peer', 'floor-bundled'],
+    ['CPU until ready', 'readyCpuMs', 'ms', '', 'floor-bundled'],
+    ['client_credentials tokens/s, 32 concurrent', 'tokensPerSecond', '', '≥ 1.5× the peer', 'floor'],
+    ['server CPU per token', 'cpuPerTokenMs', 'ms', '≤ 0.5 ms', 'floor'],
+    ['RSS when ready', 'readyRssMb', 'MB', '≤ 80 MB', 'floor-bundled'],
   ];
-  for (const [title, field, unit, goal] of serverRows) {
-    figureRow(title, { peer: f('peer', field), bare: f('bare', field), floor: f('floor', field), base: f('baseline', field), ours: f('ours', field), limit: f('bare', field), goal, unit });
+  for (const [title, field, unit, goal, floor] of serverRows) {
+    figureRow(title, { peer: f('peer', field), bare: f('bare', field), floor: f(floor, field), base: f('baseline', field), ours: f('ours', field), goal, unit });
   }
-  figureRow('in-process start (the libraries), process start → first 200', { peer: f('peer-library', 'readyMs'), bare: f('bare', 'readyMs'), ours: f('ours-library', 'readyMs'), limit: f('bare', 'readyMs'), goal: '', unit: 'ms' });
+  figureRow('in-process start (the libraries), process start → first 200', { peer: f('peer-library', 'readyMs'), bare: f('bare', 'readyMs'), floor: f('floor-bundled', 'readyMs'), ours: f('ours-library', 'readyMs'), goal: '', unit: 'ms' });
   for (const [title, store, goal] of [
     ['full password sign-ins/s (pages + code exchange), memory', 'memory', '≥ 400'],
     ['same, Redis', 'redis', '≥ 300'],
   ]) {
     const floor = f('floor-sign-in', 'signInsPerSecond');
-    figureRow(title, { floor, base: f(`baseline-${store}`, 'signInsPerSecond'), ours: f(`ours-${store}`, 'signInsPerSecond'), limit: floor, goal, unit: '' });
+    figureRow(title, { floor, base: f(`baseline-${store}`, 'signInsPerSecond'), ours: f(`ours-${store}`, 'signInsPerSecond'), goal, unit: '' });
   }
   for (const [title, store] of [
     ['server CPU per sign-in, memory', 'memory'],
     ['same, Redis', 'redis'],
   ]) {
     const floor = f('floor-sign-in', 'cpuPerSignInMs');
-    figureRow(title, { floor, base: f(`baseline-${store}`, 'cpuPerSignInMs'), ours: f(`ours-${store}`, 'cpuPerSignInMs'), limit: floor, goal: '', unit: 'ms' });
+    figureRow(title, { floor, base: f(`baseline-${store}`, 'cpuPerSignInMs'), ours: f(`ours-${store}`, 'cpuPerSignInMs'), goal: '', unit: 'ms' });
   }
   const growth = (key, field) => (figures[key] ? `${fmt(f(key, `${field}BeforeMb`), '').trim()} → ${fmt(f(key, `${field}AfterMb`), 'MB')}` : '–');
   for (const [title, key, field, goal] of [
@@ -189,9 +194,9 @@ function summary() {
     [`JS heap after ${SECONDS} s of sign-ins (after GC), memory`, 'memory', 'heap', ''],
     ['same, Redis', 'redis', 'heap', ''],
   ]) {
-    row([title, '–', '–', growth('floor-sign-in', field), baseline ? growth(`baseline-${key}`, field) : undefined, growth(`ours-${key}`, field), '–', '–', baseline ? '–' : undefined, goal]);
+    row([title, '–', '–', growth('floor-sign-in', field), baseline ? growth(`baseline-${key}`, field) : undefined, growth(`ours-${key}`, field), '–', '–', '–', baseline ? '–' : undefined, goal]);
   }
-  log('\n"limit": the bare signer for start-up and tokens, oidc-provider alone for sign-ins.');
+  log('\n"oidc-provider alone": for start-up, bundled by our build\'s plugins and run with a code cache as ours is (unbundled in the start-up section); for tokens and sign-ins, as it comes.');
 }
 
 buildIfStale();

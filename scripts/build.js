@@ -11,11 +11,11 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { writeBuildStamp } from './build-if-stale.js';
+import { codeCacheScript, jsonParse, koaWebClasses, lazyListFormat, mimeTypesMaps, requireBuiltins } from './build-plugins.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -87,109 +87,6 @@ const lazyParse5 = {
   },
 };
 
-/**
- * Node's built-ins are required, not imported. For an ESM import of a built-in Node builds a module
- * namespace, which reads every export, lazy getters included: node:http's load all of undici (fetch),
- * node:fs's its streams, node:crypto's webcrypto: about a tenth of a start, for nothing we use. Each
- * built-in becomes a module that requires it and exports each of its names on its own, so that the
- * bundle keeps (and reads) only the names it imports.
- */
-const requireBuiltins = {
-  name: 'require-builtins',
-  setup(build) {
-    const require = createRequire(import.meta.url);
-    const builtin = new RegExp(`^(node:)?(${builtinModules.map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`);
-    build.onResolve({ filter: builtin }, ({ path, kind }) => (kind === 'import-statement' ? { path, namespace: 'builtin' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'builtin' }, ({ path }) => {
-      const names = Object.keys(Object.getOwnPropertyDescriptors(require(path))).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
-      const exports = names.map((name) => `export const ${name} = /* @__PURE__ */ (() => m.${name})();`);
-      return { contents: [`const m = require(${JSON.stringify(path)});`, 'export default m;', ...exports].join('\n'), loader: 'js' };
-    });
-  },
-};
-
-/**
- * Koa 3 asks `body instanceof ReadableStream`, `Blob` and `Response` of every body that is not a
- * string, buffer or stream (every JSON answer), and reading the global Response makes Node load
- * undici: ~25 ms and 5 MB on the first answer. In Koa's two files that ask, the three names answer
- * instanceof the same, but a plain object or array (which no web class makes) without loading anything.
- */
-const koaWebClasses = {
-  name: 'koa-web-classes',
-  setup(build) {
-    const prelude = [
-      'const __plain = (value) => Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null;',
-      'const __webClass = (name) => ({ [Symbol.hasInstance]: (value) => typeof value === "object" && value !== null && !__plain(value) && value instanceof globalThis[name] });',
-      'const ReadableStream = __webClass("ReadableStream"), Blob = __webClass("Blob"), Response = __webClass("Response");',
-    ].join('\n');
-    build.onLoad({ filter: /[\\/]node_modules[\\/]koa[\\/]lib[\\/](response|application)\.js$/ }, ({ path }) => ({ contents: `${prelude}\n${readFileSync(path, 'utf8')}`, loader: 'js' }));
-  },
-};
-
-/**
- * oidc-provider makes two Intl.ListFormat objects when its module loads, for error messages only;
- * the first Intl object costs ~25 ms of ICU set-up. Each is made when first used instead.
- */
-const lazyListFormat = {
-  name: 'lazy-list-format',
-  setup(build) {
-    const prelude = 'const __lazyListFormat = (...args) => { let made; return { format: (list) => (made ??= new Intl.ListFormat(...args)).format(list) }; };';
-    build.onLoad({ filter: /[\\/]node_modules[\\/]oidc-provider[\\/]lib[\\/]helpers[\\/]formatters\.js$/ }, ({ path }) => ({
-      contents: `${prelude}\n${readFileSync(path, 'utf8').replaceAll('new Intl.ListFormat(', '__lazyListFormat(')}`,
-      loader: 'js',
-    }));
-  },
-};
-
-/**
- * mime-types fills its extension → type map when it loads, scoring each of mime-db's ~2,500 types
- * (~5 ms of a start, and the first JSON answer needs the map). The map is the same on every start:
- * it is worked out here, by mime-types itself, and the bundle reads it as JSON.
- */
-const mimeTypesMaps = {
-  name: 'mime-types-maps',
-  setup(build) {
-    // The copy the alias below bundles.
-    const index = join(root, 'node_modules', 'mime-types', 'index.js');
-    const mimeTypes = createRequire(import.meta.url)(index);
-    const fill = [
-      'for (const type of Object.keys(db)) if (db[type].extensions?.length) exports.extensions[type] = db[type].extensions;',
-      `Object.assign(exports.types, JSON.parse(${JSON.stringify(JSON.stringify(mimeTypes.types))}));`,
-      `exports._extensionConflicts.push(...JSON.parse(${JSON.stringify(JSON.stringify(mimeTypes._extensionConflicts))}));`,
-    ].join('\n');
-    build.onLoad({ filter: /[\\/]node_modules[\\/]mime-types[\\/]index\.js$/ }, ({ path }) => {
-      if (path !== index) return undefined;
-      const source = readFileSync(path, 'utf8');
-      const call = 'populateMaps(exports.extensions, exports.types)\n';
-      if (!source.includes(call)) throw new Error(`mime-types changed: ${path} no longer calls populateMaps as scripts/build.js expects`);
-      return { contents: source.replace(call, `${fill}\n`), loader: 'js' };
-    });
-    // With its maps made here, mime-types reads only a type's charset and extensions from mime-db: the
-    // bundle's table keeps those, for the types that have either (~1,000 of ~2,500, a third of the JSON
-    // each start parses). Nothing else may import it.
-    build.onResolve({ filter: /^mime-db$/ }, ({ importer }) => {
-      if (importer !== index) throw new Error(`${importer} imports mime-db, whose table scripts/build.js trims for mime-types alone`);
-      return undefined;
-    });
-    const table = join(root, 'node_modules', 'mime-db', 'db.json');
-    build.onLoad({ filter: /[\\/]node_modules[\\/]mime-db[\\/]db\.json$/ }, ({ path }) => {
-      if (path !== table) throw new Error(`${path}: not the mime-db scripts/build.js trims for mime-types`);
-      const kept = Object.entries(JSON.parse(readFileSync(path, 'utf8')))
-        .filter(([, { charset, extensions }]) => charset !== undefined || extensions !== undefined)
-        .map(([type, { charset, extensions }]) => [type, { charset, extensions }]);
-      return { contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(Object.fromEntries(kept)))});`, loader: 'js' };
-    });
-  },
-};
-
-/** JSON (mime-db's table) as JSON.parse of a string: V8 reads that faster than the same data as an object literal. */
-const jsonParse = {
-  name: 'json-parse',
-  setup(build) {
-    build.onLoad({ filter: /\.json$/ }, ({ path }) => ({ contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(path, 'utf8'))))});`, loader: 'js' }));
-  },
-};
-
 /** This build's id: what it keeps between starts (validated fixtures, provider/fixtures/kept-fixtures.ts) is its own. */
 const BUILD_ID = randomUUID();
 const STARTED_AT = Date.now();
@@ -238,8 +135,7 @@ await build({
  * run, with every function the start compiled, and Node has no such thing for modules. Built-ins are
  * required, each name read only where used, as in the modules' build (requireBuiltins: esbuild's own
  * __toESM of a require copies every export); the lazy packages stay dynamic imports (the script imports them with
- * Node's loader); import.meta.url is this file's URL. The file is the function CommonJS wraps a module in,
- * so that V8 compiles it as it is read (wrapping it there would copy its 3 MB).
+ * Node's loader); the file has the shape code-cache.js runs (codeCacheScript).
  */
 await build({
   absWorkingDir: root,
@@ -253,11 +149,11 @@ await build({
   plugins: [vendorImports, lazyParse5, requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
   alias: { 'mime-types': './node_modules/mime-types' },
   minifyWhitespace: true,
-  define: { 'import.meta.url': '__import_meta_url', __BUILD_ID__: JSON.stringify(BUILD_ID) },
+  define: { ...codeCacheScript.define, __BUILD_ID__: JSON.stringify(BUILD_ID) },
   // esbuild's default, written out: bin/code-cache.js reads the file as Latin-1.
   charset: 'ascii',
-  banner: { js: "(function (exports, require, module, __filename, __dirname) {'use strict'; const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
-  footer: { js: '})' },
+  banner: codeCacheScript.banner,
+  footer: codeCacheScript.footer,
   logLevel: 'warning',
 });
 await build({
