@@ -79,6 +79,13 @@ describe('the moved clock: enforced by the emulator, invisible to relying partie
     expect(tokens.expires_in).toBeLessThanOrEqual(3600);
   });
 
+  it('stamps llt on the moved clock and auth_time on real time, both from the one instant of the sign-in', async () => {
+    await advance(TWO_HOURS);
+    const { login, callback } = await authorize();
+    const idToken = (await completeLogin(hrm, login, callback)).claims()!;
+    expect(idToken.llt).toBe(idToken.auth_time! + TWO_HOURS);
+  });
+
   it('sets the session cookies to expire on real time, ten hours from the sign-in', async () => {
     await advance(TWO_HOURS);
     const { answer } = await authorize();
