@@ -11,7 +11,16 @@ const { fileURLToPath } = process.getBuiltinModule('node:url');
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = path.join('dist', '.build-stamp');
 // The lock files change when the bundled packages do (npm install, npm update); the ones a checkout lacks are not listed.
-const SOURCE_FILES = ['package.json', 'package-lock.json', path.join('node_modules', '.package-lock.json'), 'tsconfig.json', 'tsconfig.build.json', path.join('scripts', 'build.js'), path.join('scripts', 'build-plugins.js'), path.join('scripts', 'build-if-stale.js')];
+const SOURCE_FILES = [
+  'package.json',
+  'package-lock.json',
+  path.join('node_modules', '.package-lock.json'),
+  'tsconfig.json',
+  'tsconfig.build.json',
+  path.join('scripts', 'build.js'),
+  path.join('scripts', 'build-plugins.js'),
+  path.join('scripts', 'build-if-stale.js'),
+];
 const SOURCE_DIRS = ['provider', path.join('scenarios', 'runner')];
 
 /** Every source a build reads, relative to `root`: the files above and the trees, each directory and file. */
