@@ -3,3 +3,4 @@
 // line, and what the testing library starts an emulator with in-process.
 export { main } from './cli.js';
 export * as emulator from './testing/emulator-modules.js';
+export { validatedAFixtureFileToKeep } from './fixtures/kept-fixtures.js';

@@ -101,7 +101,7 @@ describe('starting the server from the command line', () => {
     expect(second.output().stderr.trim().split('\n').at(-1)).toBe(`mock-visma-connect: ${path}: clients[0].twoFactor: must be one of default, bypass, adaptive, required`);
   });
 
-  it('writes its code cache once ready and keeps only the newest four code caches in the cache directory', { timeout: 60_000 }, async () => {
+  it('writes its code cache once ready, from the first start that finds its fixtures kept, and keeps only the newest four code caches in the cache directory', { timeout: 60_000 }, async () => {
     const cacheRoot = mkdtempSync(join(tmpdir(), 'mvc-code-cache-'));
     // Node keeps its caches in a directory of its own under NODE_COMPILE_CACHE, one per Node version.
     const cacheDir = execFileSync(process.execPath, ['-p', "require('node:module').getCompileCacheDir()"], { env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot }, encoding: 'utf8' }).trim();
@@ -111,6 +111,15 @@ describe('starting the server from the command line', () => {
       writeFileSync(join(cacheDir, name), 'a build before');
       utimesSync(join(cacheDir, name), new Date(Date.UTC(2026, 0, 1 + age)), new Date(Date.UTC(2026, 0, 1 + age)));
     }
+    // The first start validates the fixture file and keeps it: its code cache would hold the YAML parser
+    // and the fixture schema, which the starts after it do not run, so it writes none.
+    const first = start(['--port', '0'], { NODE_COMPILE_CACHE: cacheRoot });
+    await first.ready;
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(readdirSync(cacheDir).filter((name) => name.startsWith('mock-visma-connect-fixtures-'))).toHaveLength(1);
+    expect(codeCaches().sort()).toEqual(earlierBuilds);
+
     const server = start(['--port', '0'], { NODE_COMPILE_CACHE: cacheRoot });
     await server.ready;
     await expect.poll(() => codeCaches().filter((name) => !earlierBuilds.includes(name))).toHaveLength(1);
