@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import type { JWK } from 'oidc-provider';
 import { projectPath } from '../config/index.js';
@@ -14,7 +14,8 @@ export class SigningKeysError extends Error {
 export async function loadSigningKeys(path = DEV_SIGNING_KEYS_PATH): Promise<JWK[]> {
   let document: { keys?: unknown };
   try {
-    document = JSON.parse(await readFile(path, 'utf8')) as { keys?: unknown };
+    // Read synchronously, as the fixture file is (fixtures/read.ts).
+    document = JSON.parse(readFileSync(path, 'utf8')) as { keys?: unknown };
   } catch (error) {
     throw new SigningKeysError(`SIGNING_KEYS ${path}: cannot be read as JSON (${(error as Error).message})`);
   }
