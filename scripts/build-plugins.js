@@ -63,27 +63,59 @@ export const lazyListFormat = {
 };
 
 /**
- * mime-types fills its extension → type map when it loads, scoring each of mime-db's ~2,500 types
- * (~5 ms of a start, and the first JSON answer needs the map). The map is the same on every start:
- * it is worked out here, by mime-types itself, and the bundle reads it as JSON.
+ * mime-types fills its extension → type map when it loads, scoring each of mime-db's ~2,500 types, and
+ * reads mime-db's table (~5–8 ms of a start). Koa asks it one thing a response, the type of `json`,
+ * `html`, `text` or `bin` and that type's charset, and nothing at start. In the bundle, the maps (worked
+ * out here, by mime-types itself) and mime-db's table are read on the first question the answers below
+ * do not cover; those answers, for the extensions and types a server of ours uses, are worked out here
+ * by mime-types too, so every answer is the one mime-types gives (test/unit/build-plugins.test.ts).
  */
+const COMMON_EXTENSIONS = ['json', 'html', 'htm', 'text', 'txt', 'bin', 'js', 'mjs', 'css', 'svg', 'png', 'ico', 'xml', 'map', 'woff', 'woff2', 'jpg', 'jpeg', 'gif', 'pdf', 'csv'];
+const COMMON_TYPES = ['text/json', 'text/javascript', 'application/javascript', 'application/x-www-form-urlencoded', 'multipart/form-data'];
 export const mimeTypesMaps = {
   name: 'mime-types-maps',
   setup(build) {
     // The copy the alias below bundles.
     const index = join(root, 'node_modules', 'mime-types', 'index.js');
     const mimeTypes = createRequire(import.meta.url)(index);
-    const fill = [
-      'for (const type of Object.keys(db)) if (db[type].extensions?.length) exports.extensions[type] = db[type].extensions;',
-      `Object.assign(exports.types, JSON.parse(${JSON.stringify(JSON.stringify(mimeTypes.types))}));`,
-      `exports._extensionConflicts.push(...JSON.parse(${JSON.stringify(JSON.stringify(mimeTypes._extensionConflicts))}));`,
-    ].join('\n');
+    const commonTypes = Object.fromEntries(COMMON_EXTENSIONS.filter((extension) => mimeTypes.types[extension] !== undefined).map((extension) => [extension, mimeTypes.types[extension]]));
+    const commonCharsets = Object.fromEntries([...new Set([...Object.values(commonTypes), ...COMMON_TYPES])].map((type) => [type, mimeTypes.charset(type)]));
+    const json = (value) => `JSON.parse(${JSON.stringify(JSON.stringify(value))})`;
+    const edits = [
+      ["var db = require('mime-db')\n", "var __db\nfunction db () { return __db || (__db = require('mime-db')) }\n"],
+      ['var mime = match && db[match[1].toLowerCase()]\n', `var key = match && match[1].toLowerCase()\n  if (key && Object.hasOwn(__commonCharsets, key)) return __commonCharsets[key]\n  var mime = match && db()[key]\n`],
+      ['return exports.types[extension] || false\n', 'return (Object.hasOwn(__commonTypes, extension) ? __commonTypes[extension] : exports.types[extension]) || false\n'],
+      [
+        'populateMaps(exports.extensions, exports.types)\n',
+        [
+          `var __commonTypes = ${json(commonTypes)}`,
+          `var __commonCharsets = ${json(commonCharsets)}`,
+          'var __maps',
+          'function maps () {',
+          '  if (__maps === undefined) {',
+          '    __maps = { extensions: Object.create(null), types: Object.create(null), _extensionConflicts: [] }',
+          '    for (const type of Object.keys(db())) if (db()[type].extensions?.length) __maps.extensions[type] = db()[type].extensions',
+          `    Object.assign(__maps.types, ${json(mimeTypes.types)})`,
+          `    __maps._extensionConflicts.push(...${json(mimeTypes._extensionConflicts)})`,
+          '  }',
+          '  return __maps',
+          '}',
+          "for (const name of ['extensions', 'types', '_extensionConflicts']) Object.defineProperty(exports, name, { enumerable: true, get: () => maps()[name] })",
+          '',
+        ].join('\n'),
+      ],
+    ];
     build.onLoad({ filter: /[\\/]node_modules[\\/]mime-types[\\/]index\.js$/ }, ({ path }) => {
       if (path !== index) return undefined;
-      const source = readFileSync(path, 'utf8');
-      const call = 'populateMaps(exports.extensions, exports.types)\n';
-      if (!source.includes(call)) throw new Error(`mime-types changed: ${path} no longer calls populateMaps as scripts/build.js expects`);
-      return { contents: source.replace(call, `${fill}\n`), loader: 'js' };
+      let source = readFileSync(path, 'utf8');
+      for (const [written, lazy] of edits) {
+        if (!source.includes(written)) throw new Error(`mime-types changed: ${path} no longer has ${JSON.stringify(written.trim())}, which scripts/build-plugins.js rewrites`);
+        source = source.replace(written, lazy);
+      }
+      // Defined lazily above instead.
+      for (const name of ['extensions', 'types']) source = source.replace(`exports.${name} = Object.create(null)\n`, '');
+      source = source.replace('exports._extensionConflicts = []\n', '');
+      return { contents: source, loader: 'js' };
     });
     // With its maps made here, mime-types reads only a type's charset and extensions from mime-db: the
     // bundle's table keeps those, for the types that have either (~1,000 of ~2,500, a third of the JSON
