@@ -1,0 +1,6 @@
+import type { Plugin } from 'esbuild';
+
+/** mime-types with its maps and mime-db's table read on the first question its common answers (worked out at build time) do not cover. */
+export declare const mimeTypesMaps: Plugin;
+/** JSON files as JSON.parse of a string. */
+export declare const jsonParse: Plugin;
