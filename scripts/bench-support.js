@@ -58,7 +58,7 @@ async function floorBundleOnce() {
     format: 'cjs',
     platform: 'node',
     target: 'node22',
-    plugins: [plugins.requireBuiltins, plugins.koaWebClasses, plugins.lazyListFormat, plugins.mimeTypesMaps, plugins.jsonParse],
+    plugins: plugins.STACK_PLUGINS,
     alias: { 'mime-types': script('node_modules/mime-types') },
     minifyWhitespace: true,
     charset: 'ascii',

@@ -4,3 +4,5 @@ import type { Plugin } from 'esbuild';
 export declare const mimeTypesMaps: Plugin;
 /** JSON files as JSON.parse of a string. */
 export declare const jsonParse: Plugin;
+/** http-errors with each status's class made when first read. */
+export declare const httpErrorsOnFirstUse: Plugin;

@@ -135,6 +135,43 @@ export const mimeTypesMaps = {
   },
 };
 
+/**
+ * http-errors makes a class for each HTTP error status when it loads (two copies: Koa's and
+ * http-assert's, ~2–3 ms of a start each), for the one or two statuses a process ever answers with.
+ * In the bundle each class is made when its status or name is first read; the statuses and names are
+ * read here from http-errors itself, so the classes are the ones it makes (test/unit/build-plugins.test.ts).
+ */
+export const httpErrorsOnFirstUse = {
+  name: 'http-errors-on-first-use',
+  setup(build) {
+    const call = 'populateConstructorExports(module.exports, statuses.codes, module.exports.HttpError)\n';
+    // http-errors@1's alias of 418, made by the same function.
+    const alias = 'exports["I\'mateapot"] = deprecate.function(exports.ImATeapot,\n    \'"I\\\'mateapot"; use "ImATeapot" instead\')';
+    build.onLoad({ filter: /[\\/]node_modules[\\/](.+[\\/])?http-errors[\\/]index\.js$/ }, ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      if (!source.includes(call)) throw new Error(`http-errors changed: ${path} no longer calls populateConstructorExports as scripts/build-plugins.js expects`);
+      const made = createRequire(import.meta.url)(path);
+      const statuses = Object.keys(made)
+        .filter((key) => /^\d+$/.test(key))
+        .map((code) => [Number(code), Object.keys(made).find((key) => made[key] === made[code] && !/^\d+$/.test(key))]);
+      const lazy = [
+        `__constructorsOnFirstUse(module.exports, module.exports.HttpError, JSON.parse(${JSON.stringify(JSON.stringify(statuses))}))`,
+        ...(source.includes(alias) ? [alias.replaceAll('exports', 'module.exports')] : []),
+        'function __constructorsOnFirstUse (exports, HttpError, statuses) {',
+        '  for (const [code, name] of statuses) {',
+        '    let made',
+        '    const get = () => made || (made = (code < 500 ? createClientErrorConstructor : createServerErrorConstructor)(HttpError, name, code))',
+        '    const set = (key) => (value) => Object.defineProperty(exports, key, { value, writable: true, enumerable: true, configurable: true })',
+        '    for (const key of [code, name]) Object.defineProperty(exports, key, { get, set: set(key), enumerable: true, configurable: true })',
+        '  }',
+        '}',
+        '',
+      ].join('\n');
+      return { contents: source.replace(call, lazy), loader: 'js' };
+    });
+  },
+};
+
 /** JSON (mime-db's table) as JSON.parse of a string: V8 reads that faster than the same data as an object literal. */
 export const jsonParse = {
   name: 'json-parse',
@@ -142,6 +179,9 @@ export const jsonParse = {
     build.onLoad({ filter: /\.json$/ }, ({ path }) => ({ contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(path, 'utf8'))))});`, loader: 'js' }));
   },
 };
+
+/** What every bundle of the stack (oidc-provider, Koa and their packages) is built with, in this order. */
+export const STACK_PLUGINS = [requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, httpErrorsOnFirstUse, jsonParse];
 
 /**
  * The shape of a script bin/code-cache.js runs: the function CommonJS wraps a module in (V8 compiles the

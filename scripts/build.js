@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { writeBuildStamp } from './build-if-stale.js';
-import { codeCacheScript, jsonParse, koaWebClasses, lazyListFormat, mimeTypesMaps, requireBuiltins } from './build-plugins.js';
+import { codeCacheScript, jsonParse, requireBuiltins, STACK_PLUGINS } from './build-plugins.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -109,7 +109,7 @@ await build({
   external: [...LAZY_PACKAGES, '#code-cache', '#supported-node', '#require-supported-node'],
   // The testing library starts its in-process emulator from the one script the bin runs (see below).
   define: { __EMULATOR_SCRIPT__: 'true', __BUILD_ID__: JSON.stringify(BUILD_ID) },
-  plugins: [lazyParse5, requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
+  plugins: [lazyParse5, ...STACK_PLUGINS],
   // One copy of the MIME table: Koa's accepts@1 would bring mime-types@2 and a second mime-db.
   alias: { 'mime-types': './node_modules/mime-types' },
   // Without comments (some are not ASCII) the code is ASCII, so V8 holds it in one byte per character,
@@ -146,7 +146,7 @@ await build({
   platform: 'node',
   target: 'node22',
   external: LAZY_PACKAGES,
-  plugins: [vendorImports, lazyParse5, requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, jsonParse],
+  plugins: [vendorImports, lazyParse5, ...STACK_PLUGINS],
   alias: { 'mime-types': './node_modules/mime-types' },
   minifyWhitespace: true,
   define: { ...codeCacheScript.define, __BUILD_ID__: JSON.stringify(BUILD_ID) },

@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { jsonParse, mimeTypesMaps } from '../../scripts/build-plugins.js';
+import { httpErrorsOnFirstUse, jsonParse, mimeTypesMaps } from '../../scripts/build-plugins.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -20,22 +20,22 @@ interface MimeTypes {
   _extensionConflicts: string[][];
 }
 
-/** mime-types as the bin's bundle has it: its maps and mime-db's table read on the first question its common answers do not cover. */
-async function bundledMimeTypes(): Promise<MimeTypes> {
+/** A package as the bin's bundle has it, built with `plugins`. */
+async function bundledPackage<T>(specifier: string, plugins: Plugin[]): Promise<T> {
   const result = await build({
     absWorkingDir: ROOT,
-    stdin: { contents: "module.exports = require('mime-types');", resolveDir: ROOT, loader: 'js' },
+    stdin: { contents: `module.exports = require(${JSON.stringify(specifier)});`, resolveDir: ROOT, loader: 'js' },
     bundle: true,
     format: 'cjs',
     platform: 'node',
     write: false,
-    plugins: [mimeTypesMaps, jsonParse],
+    plugins,
     logLevel: 'silent',
   });
-  const dir = mkdtempSync(join(tmpdir(), 'mvc-mime-types-'));
+  const dir = mkdtempSync(join(tmpdir(), 'mvc-bundled-'));
   try {
-    writeFileSync(join(dir, 'mime-types.cjs'), result.outputFiles[0]!.text);
-    return require(join(dir, 'mime-types.cjs')) as MimeTypes;
+    writeFileSync(join(dir, 'bundled.cjs'), result.outputFiles[0]!.text);
+    return require(join(dir, 'bundled.cjs')) as T;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -43,7 +43,7 @@ async function bundledMimeTypes(): Promise<MimeTypes> {
 
 describe("the bundle's mime-types (scripts/build-plugins.js)", () => {
   it('answers every extension and every type of mime-db as mime-types itself does, the common ones first', async () => {
-    const bundled = await bundledMimeTypes();
+    const bundled = await bundledPackage<MimeTypes>('mime-types', [mimeTypesMaps, jsonParse]);
     const original = require('mime-types') as MimeTypes;
     const allTypes = Object.keys(require('mime-db') as Record<string, unknown>);
     // The common answers, asked before anything loads the maps: Koa's own questions.
@@ -59,5 +59,31 @@ describe("the bundle's mime-types (scripts/build-plugins.js)", () => {
     expect({ ...bundled.types }).toEqual({ ...original.types });
     expect({ ...bundled.extensions }).toEqual({ ...original.extensions });
     expect(bundled._extensionConflicts).toEqual(original._extensionConflicts);
+  });
+
+  /** What an error says of itself, on it or on its class. */
+  const fields = (error: Error & Record<string, unknown>) => ({ name: error.name, message: error.message, status: error['status'], statusCode: error['statusCode'], expose: error['expose'], headers: error['headers'], own: { ...error } });
+
+  it("makes http-errors' classes as http-errors itself does, Koa's copy and http-assert's, each when its status or name is first read", async () => {
+    type CreateError = ((...args: unknown[]) => Error & Record<string, unknown>) & Record<string, unknown> & { HttpError: new () => Error };
+    for (const path of ['http-errors', 'http-assert/node_modules/http-errors']) {
+      const bundled = await bundledPackage<CreateError>(path, [httpErrorsOnFirstUse]);
+      const original = require(path) as CreateError;
+      expect(Object.keys(bundled), path).toEqual(Object.keys(original));
+      for (const key of Object.keys(original).filter((name) => /^\d+$/.test(name))) {
+        const Made = bundled[key] as new (message?: string) => Error & Record<string, unknown>;
+        const Expected = original[key] as new (message?: string) => Error & Record<string, unknown>;
+        const name = Object.keys(original).find((other) => original[other] === Expected && other !== key)!;
+        expect(bundled[name], `${path} ${key}`).toBe(Made);
+        expect(Made.name, `${path} ${key}`).toBe(Expected.name);
+        const [made, expected] = [new Made(), new Expected()];
+        expect(fields(made), `${path} ${key}`).toEqual(fields(expected));
+        expect(made).toBeInstanceOf(bundled.HttpError);
+        const thrown = bundled(Number(key), 'as the caller put it', { headers: { a: 'b' } });
+        const expectedThrown = original(Number(key), 'as the caller put it', { headers: { a: 'b' } });
+        expect(fields(thrown), `${path} ${key}`).toEqual(fields(expectedThrown));
+        expect(thrown).toBeInstanceOf(Made);
+      }
+    }
   });
 });
