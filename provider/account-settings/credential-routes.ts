@@ -6,7 +6,7 @@ import { readPageForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import { ceremonyAnswerFields, credentialNameText, credentialsOf, type WebAuthnCeremonies } from '../webauthn/index.js';
 
-const passkeyForm = z.object({ ...ceremonyAnswerFields, Name: credentialNameText() });
+const passkeyForm = z.object({ ...ceremonyAnswerFields(), Name: credentialNameText() });
 const renameForm = z.object({ Name: credentialNameText() });
 
 export interface CredentialSettingsDependencies {

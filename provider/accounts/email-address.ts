@@ -1,9 +1,10 @@
 import { domainToASCII } from 'node:url';
 import * as z from 'zod';
+import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
 /** RFC 5321's longest path, less the angle brackets. */
 export const MAX_EMAIL_LENGTH = 254;
-const asciiAddress = z.email().max(MAX_EMAIL_LENGTH);
+const asciiAddress = schemaOnFirstUse(() => z.email().max(MAX_EMAIL_LENGTH));
 
 /**
  * The one form an e-mail address has here, whichever way it comes in (the login and reset forms,
@@ -37,7 +38,7 @@ function formOf(value: string): string | undefined {
   const domain = domainToASCII(trimmed.slice(at + 1));
   if (domain === '') return undefined;
   const address = `${trimmed.slice(0, at)}@${domain}`;
-  return asciiAddress.safeParse(address).success ? address : undefined;
+  return asciiAddress().safeParse(address).success ? address : undefined;
 }
 
 /** What two canonical addresses share when they are one account's: e-mail is matched without regard to case. */

@@ -79,7 +79,7 @@ export function controlRoomRoutes(deps: ControlRoomDependencies): Router[] {
 
   const forms = guardedRouter('/_mock/room', ...whoMayControl(access), sameSiteForms(access.issuer, BACK), deps.formTokens.guard(roomSession, BACK));
   forms.post('/clock', async (ctx) => {
-    const { fields, problem } = await readFormFields(ctx, clockForm);
+    const { fields, problem } = await readFormFields(ctx, clockForm());
     if (problem) return formError(ctx, deps, 'clock', refusedField(problem));
     try {
       await moveClock(deps.clock, fields);
@@ -97,7 +97,7 @@ export function controlRoomRoutes(deps: ControlRoomDependencies): Router[] {
   });
 
   forms.post('/risk', async (ctx) => {
-    const { fields, problem } = await readFormFields(ctx, riskForm);
+    const { fields, problem } = await readFormFields(ctx, riskForm());
     if (problem) return formError(ctx, deps, 'risk', refusedField(problem));
     const { trustedNetwork, clientIp } = fields;
     const typed = { ...(trustedNetwork !== '' && { trustedNetwork: trustedNetwork === 'true' }), ...(clientIp !== '' && { clientIp }) };
@@ -110,7 +110,7 @@ export function controlRoomRoutes(deps: ControlRoomDependencies): Router[] {
   });
 
   forms.post('/faults', async (ctx) => {
-    const { fields, problem } = await readFormFields(ctx, faultForm);
+    const { fields, problem } = await readFormFields(ctx, faultForm());
     if (problem) return formError(ctx, deps, 'fault', refusedField(problem));
     try {
       await deps.faults.add(parseFault(faultFields(fields)));
@@ -126,7 +126,7 @@ export function controlRoomRoutes(deps: ControlRoomDependencies): Router[] {
   });
 
   forms.post('/fixtures', async (ctx) => {
-    const { fields, problem } = await readFormFields(ctx, fixturesForm);
+    const { fields, problem } = await readFormFields(ctx, fixturesForm());
     if (problem) return showRoom(ctx, deps, { fixtures: { yaml: '', problems: [{ path: problem.field, reason: problem.message }], checked: undefined, merged: false } }, 400);
     const edit = await editFixtures(deps, fields.yaml, fields.action === 'apply');
     if (edit.merged) return backToRoom(ctx, 'fixtures', 'fixtures');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { parseBody } from '../errors/index.js';
 import { CachedRead, type Store } from '../store/index.js';
+import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
 /** The endpoints a fault can hit, by the paths they answer on. */
 export const FAULT_ENDPOINTS = {
@@ -33,22 +34,24 @@ const COUNT = 'must be a whole number from 1 to 10000';
 const STATUS = 'must be an HTTP error status from 400 to 599';
 const DELAY = 'must be a number of milliseconds from 0 to 60000';
 
-const faultSchema = z
-  .strictObject({
-    endpoint: z.enum(endpoints, { error: `must be one of ${endpoints.join(', ')}` }),
-    count: z.int({ error: COUNT }).min(1, { error: COUNT }).max(10_000, { error: COUNT }).default(1),
-    status: z.int({ error: STATUS }).min(400, { error: STATUS }).max(599, { error: STATUS }).optional(),
-    error: z
-      .string({ error: 'must be an OAuth error code such as temporarily_unavailable' })
-      .regex(/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/, { error: 'must be an OAuth error code such as temporarily_unavailable' })
-      .optional(),
-    errorDescription: z.string({ error: 'must be a string' }).optional(),
-    delayMs: z.number({ error: DELAY }).min(0, { error: DELAY }).max(60_000, { error: DELAY }).default(0),
-  })
-  .refine((fault) => fault.status !== undefined || fault.error !== undefined || fault.delayMs > 0, { error: 'give a status, an error, a delayMs, or several' });
+const faultSchema = schemaOnFirstUse(() =>
+  z
+    .strictObject({
+      endpoint: z.enum(endpoints, { error: `must be one of ${endpoints.join(', ')}` }),
+      count: z.int({ error: COUNT }).min(1, { error: COUNT }).max(10_000, { error: COUNT }).default(1),
+      status: z.int({ error: STATUS }).min(400, { error: STATUS }).max(599, { error: STATUS }).optional(),
+      error: z
+        .string({ error: 'must be an OAuth error code such as temporarily_unavailable' })
+        .regex(/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/, { error: 'must be an OAuth error code such as temporarily_unavailable' })
+        .optional(),
+      errorDescription: z.string({ error: 'must be a string' }).optional(),
+      delayMs: z.number({ error: DELAY }).min(0, { error: DELAY }).max(60_000, { error: DELAY }).default(0),
+    })
+    .refine((fault) => fault.status !== undefined || fault.error !== undefined || fault.delayMs > 0, { error: 'give a status, an error, a delayMs, or several' }),
+);
 
 export function parseFault(body: unknown): Fault {
-  const { endpoint, count, status, error, errorDescription, delayMs } = parseBody(faultSchema, body);
+  const { endpoint, count, status, error, errorDescription, delayMs } = parseBody(faultSchema(), body);
   return { id: randomUUID(), endpoint, remaining: count, delayMs, status, error, errorDescription };
 }
 

@@ -9,18 +9,21 @@ import type { RiskOverrides } from '../risk/index.js';
 import type { Clock } from '../time/index.js';
 import { appPolicyOf, readAcrRequest, type DecisionLog, type TwoFactorGate } from '../twofactor/index.js';
 import { parseRiskOverride } from './risk-request.js';
+import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
 const TOTP_PERIOD = VISMA_FACTS.twoFactor.totp.periodSeconds;
-const flag = z.boolean({ error: 'must be true or false' }).optional();
-const requiredText = z.string({ error: 'is required (a string)' }).trim().min(1, { error: 'is required (a string)' });
+const flag = schemaOnFirstUse(() => z.boolean({ error: 'must be true or false' }).optional());
+const requiredText = schemaOnFirstUse(() => z.string({ error: 'is required (a string)' }).trim().min(1, { error: 'is required (a string)' }));
 
-const explainSchema = z.strictObject({
-  email: requiredText,
-  clientId: requiredText,
-  acrValues: z.string({ error: 'must be a string' }).optional(),
-  trustedNetwork: flag,
-  rememberedDevice: flag,
-});
+const explainSchema = schemaOnFirstUse(() =>
+  z.strictObject({
+    email: requiredText(),
+    clientId: requiredText(),
+    acrValues: z.string({ error: 'must be a string' }).optional(),
+    trustedNetwork: flag(),
+    rememberedDevice: flag(),
+  }),
+);
 
 export interface TwoFactorControlDependencies {
   accounts: AccountRepository;
@@ -54,7 +57,7 @@ export function twoFactorControlRoutes(router: Router, { accounts, gate, overrid
   });
 
   router.post('/explain', async (ctx) => {
-    const { email, clientId, acrValues, trustedNetwork, rememberedDevice } = parseBody(explainSchema, await readJson(ctx));
+    const { email, clientId, acrValues, trustedNetwork, rememberedDevice } = parseBody(explainSchema(), await readJson(ctx));
 
     const account = await accounts.findByEmail(email);
     if (!account) throw new NotFound(`no user has the e-mail ${email}`);

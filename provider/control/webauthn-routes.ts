@@ -5,6 +5,7 @@ import type { AccountRepository } from '../accounts/index.js';
 import { Conflict, InvalidRequest, NotFound, parseBody } from '../errors/index.js';
 import { readJson } from '../http/index.js';
 import { credentialsOf, newPrivateKey, signAssertion, signAttestation, type MockAuthenticators, type WebAuthnCeremonies } from '../webauthn/index.js';
+import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
 export interface WebAuthnControlDependencies {
   accounts: AccountRepository;
@@ -12,22 +13,26 @@ export interface WebAuthnControlDependencies {
   ceremonies: WebAuthnCeremonies;
 }
 
-const assertionRequest = z.strictObject({
-  challenge: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'must be the base64url challenge of the options the page gave' }),
-  email: z.string().min(1).optional(),
-  credentialId: z.string().min(1).optional(),
-  kind: z.enum(['passkey', 'security-key']).default('passkey'),
-  origin: z.string().min(1).optional(),
-  userVerified: z.boolean().default(true),
-  counter: z.int().min(0).max(0xffffffff).optional(),
-});
+const assertionRequest = schemaOnFirstUse(() =>
+  z.strictObject({
+    challenge: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'must be the base64url challenge of the options the page gave' }),
+    email: z.string().min(1).optional(),
+    credentialId: z.string().min(1).optional(),
+    kind: z.enum(['passkey', 'security-key']).default('passkey'),
+    origin: z.string().min(1).optional(),
+    userVerified: z.boolean().default(true),
+    counter: z.int().min(0).max(0xffffffff).optional(),
+  }),
+);
 
-const attestationRequest = z.strictObject({
-  challenge: assertionRequest.shape.challenge,
-  email: z.string().min(1),
-  kind: z.enum(['passkey', 'security-key']).default('security-key'),
-  origin: z.string().min(1).optional(),
-});
+const attestationRequest = schemaOnFirstUse(() =>
+  z.strictObject({
+    challenge: assertionRequest().shape.challenge,
+    email: z.string().min(1),
+    kind: z.enum(['passkey', 'security-key']).default('security-key'),
+    origin: z.string().min(1).optional(),
+  }),
+);
 
 /**
  * `POST /_mock/webauthn/attestation`: the control plane as a new authenticator. It makes a key pair
@@ -43,7 +48,7 @@ const attestationRequest = z.strictObject({
  */
 export function webauthnControlRoutes(router: Router, { accounts, authenticators, ceremonies }: WebAuthnControlDependencies): void {
   router.post('/webauthn/attestation', async (ctx) => {
-    const request = parseBody(attestationRequest, await readJson(ctx));
+    const request = parseBody(attestationRequest(), await readJson(ctx));
     const account = await accounts.findByEmail(request.email);
     if (!account) throw new NotFound(`no user has the e-mail ${request.email}`);
     const key = { credentialId: randomBytes(16).toString('base64url'), sub: account.sub, privateKey: newPrivateKey(), counter: 0 };
@@ -56,7 +61,7 @@ export function webauthnControlRoutes(router: Router, { accounts, authenticators
   });
 
   router.post('/webauthn/assertion', async (ctx) => {
-    const request = parseBody(assertionRequest, await readJson(ctx));
+    const request = parseBody(assertionRequest(), await readJson(ctx));
     let credentialId = request.credentialId;
     if (credentialId === undefined) {
       if (request.email === undefined) throw new InvalidRequest("give credentialId, or email (and kind) to use that user's first credential");

@@ -5,8 +5,9 @@ import { readPageForm } from '../http/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { EnrollmentMethod, MethodMount } from './enrollment-method.js';
 import type { Enrollee } from './enrollment-place.js';
+import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
-const confirmForm = z.object({ AuthCode: codeText('codeWrong') });
+const confirmForm = schemaOnFirstUse(() => z.object({ AuthCode: codeText('codeWrong') }));
 
 /**
  * An authenticator app (TOTP): the QR code (made here, as an inline image) with the `otpauth://` URI
@@ -43,7 +44,7 @@ export const authenticatorMethod: EnrollmentMethod = {
       const secret = await flow.pendingSetup<string>(enrollee.setupKey);
       // The setup expired (or was never shown): show a new one.
       if (secret === undefined) return ctx.redirect(urlFor(enrollee));
-      const { fields, problem } = await readPageForm(ctx, confirmForm);
+      const { fields, problem } = await readPageForm(ctx, confirmForm());
       if (problem) return show(ctx, enrollee, secret, problem.message);
       const code = fields.AuthCode;
       if (code === '') return show(ctx, enrollee, secret, 'codeRequired');

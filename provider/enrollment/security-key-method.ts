@@ -5,8 +5,9 @@ import { readPageForm } from '../http/index.js';
 import { ceremonyAnswerFields, credentialNameText, credentialsOf, type StoredCredential, type WebAuthnCeremonies, type WebAuthnProblem } from '../webauthn/index.js';
 import type { EnrollmentMethod, MethodMount } from './enrollment-method.js';
 import type { Enrollee } from './enrollment-place.js';
+import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
-const enrollForm = z.object({ ...ceremonyAnswerFields, Name: credentialNameText() });
+const enrollForm = schemaOnFirstUse(() => z.object({ ...ceremonyAnswerFields(), Name: credentialNameText() }));
 
 /** The account with `credential` among its credentials (it is already there, unless replacing a lost factor took it off). */
 const withCredential = (account: Account, credential: StoredCredential): Account => ({
@@ -47,7 +48,7 @@ export function securityKeyMethod(ceremonies: WebAuthnCeremonies): EnrollmentMet
       router.post(route, async (ctx) => {
         const enrollee = await place.enrollee(ctx);
         if (!enrollee) return;
-        const { fields: form } = await readPageForm(ctx, enrollForm);
+        const { fields: form } = await readPageForm(ctx, enrollForm());
         if (!form) return show(ctx, enrollee, 'webauthnFailed');
         const result = await ceremonies.register(form, enrollee.setupKey, enrollee.account, 'security-key', form.Name);
         if (!result.ok) return show(ctx, enrollee, result.problem);

@@ -6,6 +6,7 @@ import { readFormFields } from './form-fields.js';
 import { isSafeMethod, sentFromAnotherSite } from './cross-site.js';
 import { showMessage } from './message-page.js';
 import { sameSecret } from './same-secret.js';
+import { schemaOnFirstUse } from './schema-on-first-use.js';
 
 /** Where a refused form sends the user back to, if anywhere. */
 type Back = { url: string; label: MessageKey } | undefined;
@@ -28,7 +29,7 @@ export function sameSiteForms(issuer: string, back?: Back): Middleware {
 
 /** The hidden field that carries the token, named as ASP.NET's antiforgery names it; sent twice, or too long to be one, it is none. */
 const CSRF_FIELD = '__RequestVerificationToken';
-const tokenForm = z.object({ [CSRF_FIELD]: z.string().max(128).optional() });
+const tokenForm = schemaOnFirstUse(() => z.object({ [CSRF_FIELD]: z.string().max(128).optional() }));
 
 /**
  * Form tokens bound to a session: an HMAC of the session's id under the cookie keys, so every
@@ -61,7 +62,7 @@ export class CsrfTokens {
   /** Every post (or other unsafe method) must carry the token of the session it is sent in. */
   guard(sessionIdOf: (ctx: Context) => Promise<string>, back?: Back): Middleware {
     return async (ctx, next) => {
-      if (!isSafeMethod(ctx.method) && !this.matches((await readFormFields(ctx, tokenForm)).fields?.[CSRF_FIELD], await sessionIdOf(ctx))) return refuseForm(ctx, back);
+      if (!isSafeMethod(ctx.method) && !this.matches((await readFormFields(ctx, tokenForm())).fields?.[CSRF_FIELD], await sessionIdOf(ctx))) return refuseForm(ctx, back);
       await next();
     };
   }

@@ -7,9 +7,10 @@ import type { MessageKey } from '../i18n/index.js';
 import { hasSecurityKey } from '../webauthn/index.js';
 import { stepPath, type InteractionPages, type PendingStep, type Step } from './interaction-pages.js';
 import { challengeStep } from './proceed.js';
+import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
-const emergencyCodeForm = z.object({ AuthCode: codeText('emergencyCodeWrong') });
-const lostAuthenticatorForm = z.object({ Choice: choiceOf(['lost', 'kept'], 'lostAuthenticatorChoose') });
+const emergencyCodeForm = schemaOnFirstUse(() => z.object({ AuthCode: codeText('emergencyCodeWrong') }));
+const lostAuthenticatorForm = schemaOnFirstUse(() => z.object({ Choice: choiceOf(['lost', 'kept'], 'lostAuthenticatorChoose') }));
 
 export interface AnotherWayRouteDependencies {
   pages: InteractionPages;
@@ -62,7 +63,7 @@ export function anotherWayRoutes(router: Router, { pages, attempts }: AnotherWay
   router.post('/interaction/:uid/use-emergency-code', async (ctx) => {
     const at = await pages.pendingStep(ctx, ['challenge']);
     if (!at) return;
-    const { fields, problem } = await readPageForm(ctx, emergencyCodeForm);
+    const { fields, problem } = await readPageForm(ctx, emergencyCodeForm());
     if (problem) return showEmergencyForm(ctx, at, problem.message);
     const code = fields.AuthCode;
     if (code === '') return showEmergencyForm(ctx, at, 'emergencyCodeRequired');
@@ -101,7 +102,7 @@ export function anotherWayRoutes(router: Router, { pages, attempts }: AnotherWay
   router.post('/interaction/:uid/lost-authenticator', async (ctx) => {
     const at = await afterEmergencyCode(ctx);
     if (!at) return;
-    const { fields, problem } = await readPageForm(ctx, lostAuthenticatorForm);
+    const { fields, problem } = await readPageForm(ctx, lostAuthenticatorForm());
     if (problem) return showQuestion(ctx, at, true);
     if (fields.Choice === 'kept') return pages.go(ctx, at.found.uid, '/emergency-code');
     await pages.states.save(at.found.uid, { ...at.state, replacingAuthenticator: true });

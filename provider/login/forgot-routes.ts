@@ -27,7 +27,7 @@ export function forgotRoutes(router: Router, { pages, mails, tokens, signIn }: F
   router.post('/interaction/:uid/forgot', async (ctx) => {
     const found = await pages.details(ctx);
     const backUrl = stepPath(found.uid, '');
-    const { fields, problem: refused } = await readPageForm(ctx, forgotForm);
+    const { fields, problem: refused } = await readPageForm(ctx, forgotForm());
     if (refused) return pages.render(ctx, found, 'forgot', '/forgot', { username: '', backUrl, errors: [refused] });
     const { Username: username, Choice: choice } = fields;
     const { email, problem } = readEmailField(username);

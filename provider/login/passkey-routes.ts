@@ -7,10 +7,11 @@ import type { SignInDecisions } from '../twofactor/index.js';
 import { ceremonyAnswerFields, credentialNameText, type WebAuthnCeremonies } from '../webauthn/index.js';
 import { stepPath, type Details, type InteractionPages } from './interaction-pages.js';
 import { proceed } from './proceed.js';
+import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
 /** A passkey sign-in, from the identifier or the password page. */
-const passkeyForm = z.object({ ...ceremonyAnswerFields, From: choiceOf(['identifier', 'password']).optional() });
-const offerForm = z.object({ ...ceremonyAnswerFields, Name: credentialNameText() });
+const passkeyForm = schemaOnFirstUse(() => z.object({ ...ceremonyAnswerFields(), From: choiceOf(['identifier', 'password']).optional() }));
+const offerForm = schemaOnFirstUse(() => z.object({ ...ceremonyAnswerFields(), Name: credentialNameText() }));
 
 export interface PasskeyRouteDependencies {
   pages: InteractionPages;
@@ -42,7 +43,7 @@ export function passkeyRoutes(router: Router, { pages, signIn, ceremonies }: Pas
 
   router.post('/interaction/:uid/passkey', async (ctx) => {
     const found = await pages.details(ctx);
-    const { fields, problem } = await readPageForm(ctx, passkeyForm);
+    const { fields, problem } = await readPageForm(ctx, passkeyForm());
     if (problem) return refused(ctx, found, undefined, problem.message);
     const result = await ceremonies.verifyAssertion(fields, found.uid, 'passkey-sign-in');
     if (!result.ok) return refused(ctx, found, fields.From, result.problem);
@@ -82,7 +83,7 @@ export function passkeyRoutes(router: Router, { pages, signIn, ceremonies }: Pas
   router.post('/interaction/:uid/passkey-offer', async (ctx) => {
     const at = await held(ctx);
     if (!at) return;
-    const { fields, problem } = await readPageForm(ctx, offerForm);
+    const { fields, problem } = await readPageForm(ctx, offerForm());
     if (problem) return showOffer(ctx, at.found, problem.message);
     const result = await ceremonies.register(fields, at.found.uid, at.account, 'passkey', fields.Name);
     if (!result.ok) return showOffer(ctx, at.found, result.problem);

@@ -10,11 +10,12 @@ import { stepPath, type InteractionPages } from './interaction-pages.js';
 import { takeParkedOneTimeToken } from './one-time-sign-in.js';
 import { proceed, proceedAfterFirstFactor } from './proceed.js';
 import { rememberEmailChoice, savedEmail } from './saved-email.js';
+import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
-const identifierForm = z.object({ Username: emailText(), SaveEmail: checkbox() });
+const identifierForm = schemaOnFirstUse(() => z.object({ Username: emailText(), SaveEmail: checkbox() }));
 
 /** The page's script says whether this browser could make a passkey (`true`), or not (empty). */
-const passwordForm = z.object({ Password: passwordText('wrongCredentials'), PasskeyCapable: choiceOf(['true', '']).optional() });
+const passwordForm = schemaOnFirstUse(() => z.object({ Password: passwordText('wrongCredentials'), PasskeyCapable: choiceOf(['true', '']).optional() }));
 
 export interface PasswordRouteDependencies {
   pages: InteractionPages;
@@ -53,7 +54,7 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
 
   router.post('/interaction/:uid', async (ctx) => {
     const found = await pages.details(ctx);
-    const { fields, problem: refused } = await readPageForm(ctx, identifierForm);
+    const { fields, problem: refused } = await readPageForm(ctx, identifierForm());
     if (refused) return pages.render(ctx, found, 'identifier', '', { username: '', saveEmail: false, errors: [refused] });
     const { Username: username, SaveEmail: saveEmail } = fields;
     const { email, problem } = readEmailField(username);
@@ -73,7 +74,7 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
     const { found, state } = await pages.detailsAndState(ctx);
     if (!state) return pages.go(ctx, found.uid, '');
     const rejected = (message: MessageKey) => pages.render(ctx, found, 'password', '/password', { username: state.email, forgotUrl: stepPath(found.uid, '/forgot'), errors: [{ field: 'Password', message }] });
-    const { fields, problem } = await readPageForm(ctx, passwordForm);
+    const { fields, problem } = await readPageForm(ctx, passwordForm());
     if (problem) return rejected(problem.message);
     const { Password: password, PasskeyCapable: passkeyCapable } = fields;
     if (password === '') return rejected('passwordRequired');

@@ -6,8 +6,9 @@ import { checkbox, readPageForm } from '../http/index.js';
 import type { RememberedDevices } from '../risk/index.js';
 import { ceremonyAnswerFields, hasSecurityKey, type WebAuthnCeremonies, type WebAuthnProblem } from '../webauthn/index.js';
 import { stepPath, type InteractionPages, type PendingStep } from './interaction-pages.js';
+import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
-const signInForm = z.object({ ...ceremonyAnswerFields, RememberCode: checkbox() });
+const signInForm = schemaOnFirstUse(() => z.object({ ...ceremonyAnswerFields(), RememberCode: checkbox() }));
 
 export interface SecurityKeyRouteDependencies {
   pages: InteractionPages;
@@ -51,7 +52,7 @@ export function securityKeyRoutes(router: Router, { pages, devices, ceremonies }
   router.post('/interaction/:uid/security-key', async (ctx) => {
     const at = await pending(ctx);
     if (!at) return;
-    const { fields: form } = await readPageForm(ctx, signInForm);
+    const { fields: form } = await readPageForm(ctx, signInForm());
     if (!form) return show(ctx, at, 'webauthnFailed');
     const state = { ...at.state, rememberDevice: form.RememberCode };
     const result = await ceremonies.verifyAssertion(form, at.found.uid, 'security-key', at.account);

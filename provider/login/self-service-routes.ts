@@ -10,8 +10,9 @@ import { readEmailField } from './email.js';
 import { forgotForm } from './forgot-form.js';
 import { linkInvalid } from './forgot-routes.js';
 import { parkOneTimeToken } from './one-time-sign-in.js';
+import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
-const setPasswordForm = z.object(newPasswordFields());
+const setPasswordForm = schemaOnFirstUse(() => z.object(newPasswordFields()));
 
 export interface SelfServiceDependencies {
   issuer: string;
@@ -33,7 +34,7 @@ export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
   router.get('/forgot-password', (ctx) => page(ctx, 'forgot', { action: '/forgot-password', username: String(ctx.query['email'] ?? '') }));
 
   router.post('/forgot-password', async (ctx) => {
-    const { fields, problem: refused } = await readPageForm(ctx, forgotForm);
+    const { fields, problem: refused } = await readPageForm(ctx, forgotForm());
     if (refused) return page(ctx, 'forgot', { action: '/forgot-password', username: '', errors: [refused] });
     const { Username: username, Choice: choice } = fields;
     const { email, problem } = readEmailField(username);
@@ -58,7 +59,7 @@ export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
     const account = link ? await deps.accounts.findBySub(link.sub) : undefined;
     if (!account) return linkInvalid(ctx);
     const showProblems = (errors: { field: string; message: MessageKey }[]) => page(ctx, 'set-password', { action: `/reset-password?token=${encodeURIComponent(token)}`, username: account.email, errors });
-    const { fields, problem } = await readPageForm(ctx, setPasswordForm);
+    const { fields, problem } = await readPageForm(ctx, setPasswordForm());
     if (problem) return showProblems([{ field: 'Password', message: problem.message }]);
     const problems = await newPasswordProblems(account, fields.Password, fields.ConfirmPassword);
     if (problems.length) return showProblems(problems.map((message) => ({ field: 'Password', message })));

@@ -7,8 +7,9 @@ import type { MessageKey } from '../i18n/index.js';
 import type { RememberedDevices } from '../risk/index.js';
 import { stepPath, type Details, type InteractionPages, type PendingStep } from './interaction-pages.js';
 import type { LoginState } from './login-state.js';
+import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
-const codeForm = z.object({ AuthCode: codeText('codeWrong'), RememberCode: checkbox() });
+const codeForm = schemaOnFirstUse(() => z.object({ AuthCode: codeText('codeWrong'), RememberCode: checkbox() }));
 
 export interface TwoFactorRouteDependencies {
   pages: InteractionPages;
@@ -50,7 +51,7 @@ export function twoFactorRoutes(router: Router, { pages, attempts, devices }: Tw
     const at = await pending(ctx);
     if (!at) return;
     const { found, account } = at;
-    const { fields, problem } = await readPageForm(ctx, codeForm);
+    const { fields, problem } = await readPageForm(ctx, codeForm());
     if (problem) return show(ctx, found, at.state, problem.message);
     const state = { ...at.state, rememberDevice: fields.RememberCode };
     const code = fields.AuthCode;
