@@ -3,7 +3,8 @@
 // code cache) from a copy of dist/provider/emulator.cjs whose esbuild module wrappers (__esm for ES
 // modules, __commonJS for CommonJS) time each module's own evaluation, without the modules it
 // evaluates first. Prints medians of BENCH_RUNS runs (9). The timing costs a little itself: compare
-// modules and runs with each other, and take `npm run bench` for the start-up figure. Prints, never asserts.
+// modules and runs with each other, and take `npm run bench` for the start-up figure. Garbage collections
+// (PerformanceObserver) are counted apart, not in the module that happened to fill the heap. Prints, never asserts.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,9 +27,29 @@ const WRAPPERS = [
     'var __commonJS=(cb,mod2)=>function __require(){try{if(mod2)return mod2.exports;const name=__getOwnPropNames(cb)[0];return __timed(name,()=>((0,cb[name])((mod2={exports:{}}).exports,mod2),mod2.exports))}catch(e){throw mod2=0,e}};',
   ],
 ];
-/** Adds each module's time, less the time of the modules it evaluated meanwhile, to globalThis.__moduleTimes. */
+/** Records each module's evaluation as a frame (its name, when it began and ended, the frame it began in) in globalThis.__moduleFrames. */
 const TIMER =
-  'var __moduleTimes=globalThis.__moduleTimes=new Map(),__nested=[];var __timed=(name,run)=>{const started=performance.now();__nested.push(0);try{return run()}finally{const took=performance.now()-started;const inner=__nested.pop();if(__nested.length)__nested[__nested.length-1]+=took;__moduleTimes.set(name,(__moduleTimes.get(name)??0)+took-inner)}};';
+  'var __frames=globalThis.__moduleFrames=[],__open=[];var __timed=(name,run)=>{const frame={name,start:performance.now(),end:0,parent:__open.length?__open[__open.length-1]:-1};__open.push(__frames.push(frame)-1);try{return run()}finally{__open.pop();frame.end=performance.now()}};';
+
+/** Milliseconds of the garbage collections `gcs` ([start, end] each) within [start, end]. */
+const gcWithin = (gcs, start, end) => gcs.reduce((sum, [from, to]) => sum + Math.max(0, Math.min(to, end) - Math.max(from, start)), 0);
+
+/**
+ * Each module's own time: its frames less the frames of the modules it evaluated meanwhile, and less
+ * the garbage collections that fell in it (a collection pauses whichever module happens to allocate
+ * when the heap fills: counted apart, it would otherwise move from module to module between builds).
+ */
+function ownTimes(frames, gcs) {
+  const own = frames.map(({ start, end }) => ({ ms: end - start, gc: gcWithin(gcs, start, end) }));
+  for (const [index, { parent }] of frames.entries()) {
+    if (parent === -1) continue;
+    own[parent].ms -= own[index].ms;
+    own[parent].gc -= own[index].gc;
+  }
+  const times = new Map();
+  for (const [index, { name }] of frames.entries()) times.set(name, (times.get(name) ?? 0) + own[index].ms - own[index].gc);
+  return times;
+}
 
 function timedSource() {
   let source = readFileSync(SCRIPT, 'latin1');
@@ -60,14 +81,22 @@ async function child(sourceFile, cacheFile) {
   // Named as the real script, so that it finds the package beside it as the bin's start does.
   const script = new Script(source, { filename: SCRIPT, cachedData, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   phase('compile (from the code cache)');
+  const gcs = [];
+  const collections = new PerformanceObserver((list) => gcs.push(...list.getEntries().map(({ startTime, duration }) => [startTime, startTime + duration])));
+  collections.observe({ entryTypes: ['gc'] });
+  const evaluating = performance.now();
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(SCRIPT), module, SCRIPT, join(SCRIPT, '..'));
   phase('evaluate the modules');
-  const evaluated = new Map(globalThis.__moduleTimes);
+  const evaluated = performance.now();
+  const frames = [...globalThis.__moduleFrames];
   await module.exports.main([], { ...process.env, HOST: '127.0.0.1', PORT: '0', PUBLIC_API_PORT: '0', SMTP_PORT: '0', MAIL_API_PORT: '0', LOG_LEVEL: 'error' });
   phase('main, until ready');
+  gcs.push(...collections.takeRecords().map(({ startTime, duration }) => [startTime, startTime + duration]));
+  collections.disconnect();
   if (script.cachedDataRejected !== false) writeFileSync(cacheFile, script.createCachedData());
-  process.stderr.write(`${JSON.stringify({ phases, modules: [...evaluated], codeCacheUsed: script.cachedDataRejected === false })}\n`);
+  const modules = [...ownTimes(frames, gcs), ['(garbage collection)', gcWithin(gcs, evaluating, evaluated)]];
+  process.stderr.write(`${JSON.stringify({ phases, modules, codeCacheUsed: script.cachedDataRejected === false })}\n`);
   process.exit(0);
 }
 
@@ -79,6 +108,7 @@ const median = (values) => {
 
 /** The part a module belongs to: a package, Node's built-ins, or our sources. */
 function partOf(name) {
+  if (name.startsWith('(')) return name;
   if (name.startsWith('builtin:')) return "Node's built-ins";
   const at = name.lastIndexOf('node_modules/');
   if (at === -1) return `ours: ${name.split('/').slice(0, 2).join('/')}`;
@@ -114,12 +144,13 @@ async function main() {
       for (const [name, ms] of run) sums.set(partOf(name), (sums.get(partOf(name)) ?? 0) + ms);
       for (const [part, ms] of sums) parts.set(part, [...(parts.get(part) ?? []), ms]);
     }
-    process.stdout.write(`\nevaluating the modules, by part (${names.length} modules)\n`);
+    process.stdout.write(`\nevaluating the modules, by part (${names.length - 1} modules; garbage collection apart)\n`);
     for (const [part, values] of [...parts].sort((a, b) => median(b[1]) - median(a[1]))) if (median(values) >= 0.1) log(median(values), part);
     const topLevel = runs.map((run) => run.phases['evaluate the modules'] - run.modules.reduce((sum, [, ms]) => sum + ms, 0));
     log(median(topLevel), "the script's own top level (its functions made, esbuild's helpers)");
-    process.stdout.write(`\nthe ${TOP_MODULES} modules that take longest to evaluate (their own code, without the modules they load)\n`);
-    for (const name of names.sort((a, b) => moduleTime(b) - moduleTime(a)).slice(0, TOP_MODULES)) log(moduleTime(name), name);
+    process.stdout.write(`\nthe ${TOP_MODULES} modules that take longest to evaluate (their own code, without the modules they load or collections)\n`);
+    const modules = names.filter((name) => !name.startsWith('('));
+    for (const name of modules.sort((a, b) => moduleTime(b) - moduleTime(a)).slice(0, TOP_MODULES)) log(moduleTime(name), name);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
