@@ -2,7 +2,8 @@ import type * as emulatorModules from '../provider/testing/emulator-modules.js';
 
 export interface EmulatorScript {
   readonly exports: { main(argv?: string[], env?: NodeJS.ProcessEnv): Promise<void>; emulator: typeof emulatorModules; validatedAFixtureFileToKeep(): boolean };
-  saveCodeCache(): void;
+  /** `anyStart`: write it also after this process validated and kept a fixture file. */
+  saveCodeCache(options?: { anyStart?: boolean }): void;
 }
 export declare function loadEmulatorScript(): EmulatorScript;
 export declare function warmCodeCache(): Promise<never>;

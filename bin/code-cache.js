@@ -8,7 +8,8 @@
 // modification time (a hand-edited script is a new one), and V8 checks it again (its version, flags
 // and the source's length) before using it; when there is none, or
 // V8 refused it, a new one is written once the command has done its work (the server: once it is ready),
-// by a start that found its fixture file kept (the first start of a new file or build leaves it to the next).
+// by a bin start that did not just validate and keep its fixture file (the first start of a new file or
+// build leaves it to the next).
 //
 // Built-ins come from process.getBuiltinModule, not imports: for an ESM import of a built-in Node
 // builds a module namespace, which reads every export, lazy getters included (node:fs's load its
@@ -43,11 +44,13 @@ function runEmulatorScript() {
   const script = runWithCodeCache(SCRIPT, source, cacheFile);
   return {
     exports: script.exports,
-    saveCodeCache() {
-      // A start that validated its fixture file compiled the YAML parser and the fixture schema, which the
-      // starts after it (the file kept) do not run: in the cache, they made each of those read and
-      // deserialise ~200 KB more, about 5 ms. The next start writes the cache instead.
-      if (script.exports.validatedAFixtureFileToKeep()) return;
+    saveCodeCache({ anyStart = false } = {}) {
+      // A start that validated its fixture file (and kept it) compiled the YAML parser and the fixture
+      // schema, which the starts after it do not run: in the cache, they made each of those read and
+      // deserialise ~200 KB more, about 5 ms. The next start writes the cache instead. `anyStart`: write
+      // it all the same, for starts that may each validate a file of their own (the testing library's
+      // test processes, a container's first start).
+      if (!anyStart && script.exports.validatedAFixtureFileToKeep()) return;
       if (script.saveCodeCache()) keepNewest(path.dirname(cacheFile), (name) => /^mock-visma-connect-[0-9a-f]+(-\d+)+\.v8cache$/.test(name), KEPT_CODE_CACHES);
     },
   };
@@ -107,22 +110,14 @@ function readIfThere(file) {
 }
 
 /**
- * For an image's build: a start on free loopback ports, with the image's settings otherwise, that writes
- * the caches; then exits. The first start keeps the fixtures and leaves the code cache to the next (see
- * saveCodeCache), so a second start, in a process of its own, writes it.
+ * For an image's build: one start on free loopback ports, with the image's settings otherwise, that writes
+ * the caches; then exits. Its code cache holds the fixture validation too: a container started with a
+ * fixture file of its own validates it at its first start.
  */
 export async function warmCodeCache() {
   enableCompileCache();
   const script = loadEmulatorScript();
   await script.exports.main([], { ...process.env, HOST: '127.0.0.1', PORT: '0', PUBLIC_API_PORT: '0', SMTP_PORT: '0', MAIL_API_PORT: '0', LOG_LEVEL: 'error' });
-  script.saveCodeCache();
-  if (script.exports.validatedAFixtureFileToKeep() && process.env.MVC_WARMING_AGAIN === undefined) {
-    const { spawnSync } = process.getBuiltinModule('node:child_process');
-    const again = spawnSync(process.execPath, ['--input-type=module', '-e', `await (await import(${JSON.stringify(import.meta.url)})).warmCodeCache()`], {
-      stdio: 'inherit',
-      env: { ...process.env, MVC_WARMING_AGAIN: '1' },
-    });
-    process.exit(again.status ?? 1);
-  }
+  script.saveCodeCache({ anyStart: true });
   process.exit(0);
 }

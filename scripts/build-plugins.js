@@ -69,6 +69,7 @@ export const lazyListFormat = {
  * out here, by mime-types itself) and mime-db's table are read on the first question the answers below
  * do not cover; those answers, for the extensions and types a server of ours uses, are worked out here
  * by mime-types too, so every answer is the one mime-types gives (test/unit/build-plugins.test.ts).
+ * (The common answers do not follow changes made to `types` at run time: nothing in the bundle makes any.)
  */
 const COMMON_EXTENSIONS = ['json', 'html', 'htm', 'text', 'txt', 'bin', 'js', 'mjs', 'css', 'svg', 'png', 'ico', 'xml', 'map', 'woff', 'woff2', 'jpg', 'jpeg', 'gif', 'pdf', 'csv'];
 const COMMON_TYPES = ['text/json', 'text/javascript', 'application/javascript', 'application/x-www-form-urlencoded', 'multipart/form-data'];
@@ -100,7 +101,7 @@ export const mimeTypesMaps = {
           '  }',
           '  return __maps',
           '}',
-          "for (const name of ['extensions', 'types', '_extensionConflicts']) Object.defineProperty(exports, name, { enumerable: true, get: () => maps()[name] })",
+          "for (const name of ['extensions', 'types', '_extensionConflicts']) Object.defineProperty(exports, name, { enumerable: true, configurable: true, get: () => maps()[name], set: (value) => Object.defineProperty(exports, name, { value, writable: true, enumerable: true, configurable: true }) })",
           '',
         ].join('\n'),
       ],
@@ -121,12 +122,12 @@ export const mimeTypesMaps = {
     // bundle's table keeps those, for the types that have either (~1,000 of ~2,500, a third of the JSON
     // each start parses). Nothing else may import it.
     build.onResolve({ filter: /^mime-db$/ }, ({ importer }) => {
-      if (importer !== index) throw new Error(`${importer} imports mime-db, whose table scripts/build.js trims for mime-types alone`);
+      if (importer !== index) throw new Error(`${importer} imports mime-db, whose table scripts/build-plugins.js trims for mime-types alone`);
       return undefined;
     });
     const table = join(root, 'node_modules', 'mime-db', 'db.json');
     build.onLoad({ filter: /[\\/]node_modules[\\/]mime-db[\\/]db\.json$/ }, ({ path }) => {
-      if (path !== table) throw new Error(`${path}: not the mime-db scripts/build.js trims for mime-types`);
+      if (path !== table) throw new Error(`${path}: not the mime-db scripts/build-plugins.js trims for mime-types`);
       const kept = Object.entries(JSON.parse(readFileSync(path, 'utf8')))
         .filter(([, { charset, extensions }]) => charset !== undefined || extensions !== undefined)
         .map(([type, { charset, extensions }]) => [type, { charset, extensions }]);
@@ -138,8 +139,9 @@ export const mimeTypesMaps = {
 /**
  * http-errors makes a class for each HTTP error status when it loads (two copies: Koa's and
  * http-assert's, ~2–3 ms of a start each), for the one or two statuses a process ever answers with.
- * In the bundle each class is made when its status or name is first read; the statuses and names are
- * read here from http-errors itself, so the classes are the ones it makes (test/unit/build-plugins.test.ts).
+ * In the bundle each class is made when its status or name is first read (but 418's in http-errors@1,
+ * whose deprecated alias reads it at load); the statuses and names are read here from http-errors
+ * itself, so the classes are the ones it makes (test/unit/build-plugins.test.ts).
  */
 export const httpErrorsOnFirstUse = {
   name: 'http-errors-on-first-use',

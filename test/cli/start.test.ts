@@ -185,9 +185,9 @@ describe('the package', () => {
    * What a script of these lines (an ES module run in this checkout, where `mock-visma-connect` names the
    * package itself) prints in the built package, parsed as JSON; the script must exit 0.
    */
-  async function printedInPackage(lines: string[]): Promise<unknown> {
+  async function printedInPackage(lines: string[], env: Record<string, string> = {}): Promise<unknown> {
     await buildPackage();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', lines.join('\n')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', lines.join('\n')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     const [code] = await once(child, 'exit');
@@ -215,6 +215,23 @@ describe('the package', () => {
       'await idp.close();',
     ]);
     expect(printed).toMatchObject({ email: 'maria.lindqvist@exempel.se', amr: ['pwd'] });
+  });
+
+  it('writes the code cache from its first in-process start, though that start validated its fixtures (each test process may)', { timeout: 60_000 }, async () => {
+    const cacheRoot = mkdtempSync(join(tmpdir(), 'mvc-code-cache-'));
+    const cacheDir = execFileSync(process.execPath, ['-p', "require('node:module').getCompileCacheDir()"], { env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot }, encoding: 'utf8' }).trim();
+    const printed = await printedInPackage(
+      [
+        "import { startMockVismaConnect } from 'mock-visma-connect/testing';",
+        "const idp = await startMockVismaConnect({ fixtures: { users: [{ email: 'ny.anvandare@exempel.se', password: 'Sommar2025!x' }] } });",
+        'console.log(JSON.stringify({ issuer: idp.issuer }));',
+        'await idp.close();',
+      ],
+      { NODE_COMPILE_CACHE: cacheRoot },
+    );
+    expect(printed).toMatchObject({ issuer: expect.stringMatching(/^http:/) });
+    expect(readdirSync(cacheDir).filter((name) => name.startsWith('mock-visma-connect-fixtures-'))).toHaveLength(1);
+    expect(readdirSync(cacheDir).filter((name) => name.endsWith('.v8cache'))).toHaveLength(1);
   });
 
   it("throws the package's StartupError from the testing library's in-process start when the port is taken", { timeout: 60_000 }, async () => {

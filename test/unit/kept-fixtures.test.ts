@@ -111,4 +111,19 @@ describe('validated fixtures kept between starts', () => {
     expect((await readKeptFixtures(fixtureText(1), join(home, 'fixtures.yaml'), { dir: undefined, buildId: 'build-1' })).users).toHaveLength(1);
     expect(readdirSync(home)).toEqual(before);
   });
+
+  it('tells the code cache a file was validated and kept only when it was kept: a file with YAML warnings, validated at every start, is not', async () => {
+    vi.resetModules(); // a process of its own: the module remembers what it validated
+    const kept = await import('../../provider/fixtures/kept-fixtures.js');
+    const dir = cacheDir();
+    const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      await kept.readKeptFixtures('users: !unknown-tag []\n', 'fixtures.yaml', { dir, buildId: 'build-1' });
+    } finally {
+      warned.mockRestore();
+    }
+    expect(kept.validatedAFixtureFileToKeep()).toBe(false);
+    await kept.readKeptFixtures(fixtureText(1), 'fixtures.yaml', { dir, buildId: 'build-1' });
+    expect(kept.validatedAFixtureFileToKeep()).toBe(true);
+  });
 });
