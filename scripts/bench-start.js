@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './bench-support.js';
 import { buildIfStale } from './build-if-stale.js';
 
 const SCRIPT = fileURLToPath(new URL('../dist/provider/emulator.cjs', import.meta.url));
@@ -100,12 +101,6 @@ async function child(sourceFile, cacheFile) {
   process.stderr.write(`${JSON.stringify({ phases, modules, codeCacheUsed: script.cachedDataRejected === false })}\n`);
   process.exit(0);
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /** The part a module belongs to: a package, Node's built-ins, or our sources. */
 function partOf(name) {

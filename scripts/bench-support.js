@@ -14,6 +14,13 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const script = (path) => join(ROOT, path);
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The middle value; of an even count, the mean of the middle two. */
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
 export const freePort = () =>
   new Promise((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {

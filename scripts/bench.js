@@ -7,7 +7,7 @@
 // beside ours in the same run, a column of its own.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
-import { benchFixtures, load, sleep, start, TARGETS } from './bench-support.js';
+import { benchFixtures, load, median, sleep, start, TARGETS } from './bench-support.js';
 import { deleteRedisPrefix } from './redis-prefix.js';
 import { buildIfStale } from './build-if-stale.js';
 
@@ -28,11 +28,6 @@ const asked = process.argv.slice(2);
 for (const section of asked) if (!SECTIONS.includes(section)) throw new Error(`unknown section ${section}; the sections are ${SECTIONS.join(', ')}`);
 const sections = asked.length ? asked : SECTIONS;
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const load1 = () => loadavg()[0].toFixed(1);
 const log = (line) => process.stdout.write(`${line}\n`);
 const figures = {};
