@@ -25,7 +25,7 @@ USER node
 # Node's compile cache and the bin's code cache (bin/code-cache.js; in Node's default directory under
 # /tmp), filled once here by one start: a container's first start reads V8's compiled code of the
 # bundle and of what a start runs instead of compiling it.
-RUN node --input-type=module -e "await (await import('./bin/code-cache.js')).warmCodeCache()"
+RUN node -e "require('./bin/code-cache.js').warmCodeCache()"
 EXPOSE 5080 5081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 5080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"

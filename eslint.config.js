@@ -1,5 +1,5 @@
 // ESLint: typescript-eslint's type-aware rules over everything we run (the TypeScript of provider/, scenarios/,
-// test/ and the JavaScript of bin/ and scripts/), ESLint's own over the browser scripts in views/assets/.
+// test/ and the JavaScript of bin/ and scripts/, CommonJS in bin/ and *.cjs), ESLint's own over the browser scripts in views/assets/.
 // Layout is Prettier's job: eslint-config-prettier, last, turns off every rule it would fight.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
@@ -8,16 +8,16 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'test-artifacts/', 'bin/*.d.ts'] },
+  { ignores: ['dist/', 'test-artifacts/', 'bin/*.d.ts', 'scripts/*.d.cts'] },
   {
-    files: ['**/*.ts', 'bin/*.js', 'scripts/*.js', 'eslint.config.js'],
+    files: ['**/*.ts', 'bin/*.js', 'bin/*.mjs', 'scripts/*.js', 'scripts/*.cjs', 'eslint.config.js'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       globals: globals.node,
       parserOptions: {
         projectService: {
           // tsc does not check our JavaScript; the rules still want its types (promises, awaits).
-          allowDefaultProject: ['bin/*.js', 'scripts/*.js', 'eslint.config.js'],
+          allowDefaultProject: ['bin/*.js', 'bin/*.mjs', 'scripts/*.js', 'scripts/*.cjs', 'eslint.config.js'],
           maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 32,
         },
         tsconfigRootDir: import.meta.dirname,
@@ -61,7 +61,7 @@ export default defineConfig(
   },
   {
     // Untyped JavaScript: everything is `any` to the compiler, so the no-unsafe rules would flag every line.
-    files: ['bin/*.js', 'scripts/*.js', 'eslint.config.js'],
+    files: ['bin/*.js', 'bin/*.mjs', 'scripts/*.js', 'scripts/*.cjs', 'eslint.config.js'],
     rules: {
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -69,6 +69,12 @@ export default defineConfig(
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
     },
+  },
+  {
+    // CommonJS: bin/ starts without Node's ES module loader (bin/package.json), and so does the staleness check it runs.
+    files: ['bin/*.js', 'scripts/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['views/assets/*.js'],

@@ -1,12 +1,11 @@
 // Files kept between starts in Node's compile cache directory: the bin's code cache (./code-cache.js)
 // and the validated fixtures (provider/fixtures/kept-fixtures.ts). Several processes may start at once
 // and share the directory; a file that cannot be written or removed only costs the next start its work.
-// Built-ins come from process.getBuiltinModule (see ./code-cache.js).
-const { readdirSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
-const path = process.getBuiltinModule('node:path');
+const { readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
 
 /** Written whole or not at all: to a name of its own (worker threads share their process's id), then renamed. */
-export function writeQuietly(file, data) {
+function writeQuietly(file, data) {
   const partial = `${file}.${process.pid}-${Math.random().toString(16).slice(2, 14)}`;
   try {
     writeFileSync(partial, data);
@@ -17,7 +16,7 @@ export function writeQuietly(file, data) {
 }
 
 /** Removes all but the `keep` files of `dir` that `kind` names with the latest modification times; what cannot be read or removed stays. */
-export function keepNewest(dir, kind, keep) {
+function keepNewest(dir, kind, keep) {
   try {
     const files = readdirSync(dir).filter(kind);
     if (files.length <= keep) return;
@@ -27,3 +26,5 @@ export function keepNewest(dir, kind, keep) {
     // another process is pruning too, or the directory cannot be read: the next write tries again
   }
 }
+
+module.exports = { writeQuietly, keepNewest };

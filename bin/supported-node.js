@@ -1,13 +1,12 @@
 // The Node.js release we need (package.json's engines). The entry points load this module first and
 // everything else only after it has passed, so an older Node gets this one line, not a loader error
-// from a module it cannot link. Keep it to syntax and built-ins that every Node with ESM has.
+// from a module it cannot link. Keep it to syntax that every Node with ESM has.
 // Run directly (`node bin/supported-node.js`, as `npm test` does) it only checks.
-import { fileURLToPath } from 'node:url';
 
 const NEEDED = { major: 22, minor: 12 };
 
 /** The one-line reason this Node cannot run mock-visma-connect, or undefined when it can. */
-export function unsupportedNode(version = process.versions.node, execPath = process.execPath) {
+function unsupportedNode(version = process.versions.node, execPath = process.execPath) {
   const [major, minor] = version.split('.').map(Number);
   if (major > NEEDED.major || (major === NEEDED.major && minor >= NEEDED.minor)) return undefined;
   return (
@@ -17,11 +16,13 @@ export function unsupportedNode(version = process.versions.node, execPath = proc
 }
 
 /** For a command: says why on stderr and exits 2 (as for any bad setting) when this Node is too old. */
-export function exitUnlessSupportedNode() {
+function exitUnlessSupportedNode() {
   const problem = unsupportedNode();
   if (problem === undefined) return;
   process.stderr.write(`${problem}\n`);
   process.exit(2);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) exitUnlessSupportedNode();
+module.exports = { unsupportedNode, exitUnlessSupportedNode };
+
+if (require.main === module) exitUnlessSupportedNode();

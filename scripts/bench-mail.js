@@ -3,7 +3,7 @@
 // ones near the 10 MB limit), and resident memory after over-size mails are refused. STORE=redis to run on
 // Redis (its own prefix, REDIS_URL).
 import { createConnection } from 'node:net';
-import { buildIfStale } from './build-if-stale.js';
+import { buildIfStale } from './build-if-stale.cjs';
 import { freePort, procStat, start } from './bench-support.js';
 
 const rssMb = (pid) => procStat(pid).rssMb;

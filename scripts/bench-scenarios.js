@@ -1,6 +1,6 @@
 // `npm run bench:scenarios`: how long the whole scenario library takes, on one emulator in this
 // process and spread over two emulator processes. Prints figures only.
-import { buildIfStale } from './build-if-stale.js';
+import { buildIfStale } from './build-if-stale.cjs';
 
 buildIfStale();
 const { runScenarioFiles } = await import('../dist/scenarios/runner/index.js');

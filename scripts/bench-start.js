@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './bench-support.js';
-import { buildIfStale } from './build-if-stale.js';
+import { buildIfStale } from './build-if-stale.cjs';
 
 const SCRIPT = fileURLToPath(new URL('../dist/provider/emulator.cjs', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { benchFixtures, load, start } from './bench-support.js';
 import { deleteKeys } from './redis-prefix.js';
-import { buildIfStale } from './build-if-stale.js';
+import { buildIfStale } from './build-if-stale.cjs';
 
 const SIGN_INS = Number(process.env.BENCH_SIGN_INS ?? 500);
 const BROWSERS = Number(process.env.BENCH_BROWSERS ?? 16);

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { benchFixtures, load, median, sleep, start, TARGETS } from './bench-support.js';
 import { deleteRedisPrefix } from './redis-prefix.js';
-import { buildIfStale } from './build-if-stale.js';
+import { buildIfStale } from './build-if-stale.cjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -14,7 +14,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { writeBuildStamp } from './build-if-stale.js';
+import { writeBuildStamp } from './build-if-stale.cjs';
 import { codeCacheScript, jsonParse, requireBuiltins, STACK_PLUGINS } from './build-plugins.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

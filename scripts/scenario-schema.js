@@ -2,7 +2,7 @@
 // so editors complete and check scenario files. A test keeps the committed file up to date.
 import { writeFileSync } from 'node:fs';
 import * as z from 'zod';
-import { buildIfStale } from './build-if-stale.js';
+import { buildIfStale } from './build-if-stale.cjs';
 
 buildIfStale();
 const { scenarioSchema } = await import('../dist/scenarios/runner/schema.js');

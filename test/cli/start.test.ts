@@ -301,7 +301,7 @@ describe('on a Node older than 22.12', () => {
 
 /** Compiles dist/ when the sources are newer, as `npm start` does. */
 async function buildDist() {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', "import('./scripts/build-if-stale.js').then((build) => build.buildIfStale())"], { cwd: ROOT, stdio: 'inherit' });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', "import('./scripts/build-if-stale.cjs').then((build) => build.buildIfStale())"], { cwd: ROOT, stdio: 'inherit' });
   const [code] = await once(child, 'exit');
   if (code !== 0) throw new Error(`the build failed (${code})`);
 }

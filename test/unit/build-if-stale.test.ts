@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isStale, writeBuildStamp } from '../../scripts/build-if-stale.js';
+import { isStale, writeBuildStamp } from '../../scripts/build-if-stale.cjs';
 
 // A checkout in miniature: what a build reads, and the stamp a build leaves in dist/.
 describe("a checkout's staleness check before `npm start` and the bin run the build", () => {
