@@ -1,3 +1,4 @@
+export { CONTROL_PATH } from './control-path.js';
 export { controlRoutes, type ControlDependencies } from './routes.js';
 export { controlGuards, whoMayControl, type ControlAccess } from './control-auth.js';
 export { mergeOverlay, checkOverlay, type FixtureOverlayDependencies, type MergedOverlay } from './fixture-overlay.js';

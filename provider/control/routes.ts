@@ -1,3 +1,4 @@
+import { CONTROL_PATH } from './control-path.js';
 import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import type { Logger } from '../http/index.js';
@@ -22,7 +23,7 @@ export interface ControlDependencies extends TwoFactorControlDependencies, Fixtu
 /** The control plane for tests, under `/_mock` (DESIGN.md section 7, a contract). */
 export function controlRoutes(deps: ControlDependencies): Router {
   const { sharedClock: clock, logger, reset } = deps;
-  const router = guardedRouter('/_mock', ...deps.guards);
+  const router = guardedRouter(CONTROL_PATH, ...deps.guards);
 
   router.get('/clock', async (ctx) => {
     await clock.refresh();
