@@ -183,3 +183,18 @@ describe('the control plane against a hostile page', () => {
     expect(answer.status).toBe(200);
   });
 });
+
+describe('the control plane of a new emulator', () => {
+  it('answers its first requests, sent at once, as it answers later ones: the clock, the control room and a reset', async () => {
+    const fresh = await startTestEmulator({ fixtures });
+    try {
+      const [clock, room, reset] = await Promise.all([call(fresh, 'GET', '/_mock/clock'), fetch(`${fresh.url}/_mock`, { headers: { accept: 'text/html' } }), call(fresh, 'POST', '/_mock/reset')]);
+      expect(clock).toMatchObject({ status: 200, body: { offsetSeconds: 0 } });
+      expect(room.status).toBe(200);
+      expect(await room.text()).toContain('Who gets 2FA where');
+      expect(reset).toMatchObject({ status: 200, body: { status: 'reset' } });
+    } finally {
+      await fresh.close();
+    }
+  });
+});
