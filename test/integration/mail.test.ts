@@ -168,3 +168,69 @@ describe('sending to an SMTP server that is down (MAIL=smtp)', () => {
     expect((await mailbox.all()).map((message) => message.Raw.To[0])).toEqual(['pat@example.com', 'pat@example.com', 'pat@example.com']);
   });
 });
+
+describe('the embedded SMTP catcher on its own', () => {
+  /** A raw SMTP conversation: what the catcher says, line by line, and a way to say something. */
+  async function converse(port: number) {
+    const { connect } = await import('node:net');
+    const socket = connect(port, '127.0.0.1');
+    socket.setEncoding('utf8');
+    let heard = '';
+    socket.on('data', (chunk: string) => (heard += chunk));
+    socket.on('error', () => undefined); // the leaver's own reset
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    return {
+      say: (line: string) => socket.write(`${line}\r\n`),
+      heard: () => heard,
+      until: (pattern: RegExp) => expect.poll(() => heard, { timeout: 5000, interval: 20 }).toMatch(pattern),
+      ended,
+      reset: () => socket.resetAndDestroy(),
+    };
+  }
+
+  it('greets senders who connect at once, survives those who reset the connection before the greeting, and delivers each mail', async () => {
+    const mailbox = new Mailbox(new MemoryStore());
+    const catcher = await startSmtpCatcher(mailbox, 0, '127.0.0.1', createLogger('silent'));
+    try {
+      for (const leaver of await Promise.all([1, 2, 3, 4, 5].map(() => converse(catcher.port)))) leaver.reset();
+      const senders = await Promise.all([1, 2, 3].map(() => converse(catcher.port)));
+      for (const [index, sender] of senders.entries()) {
+        await sender.until(/^220 /);
+        sender.say('EHLO sender.example');
+        await sender.until(/250 /);
+        sender.say('MAIL FROM:<noreply@example.com>');
+        sender.say(`RCPT TO:<user${index}@example.com>`);
+        sender.say('DATA');
+        await sender.until(/354 /);
+        sender.say(`Subject: number ${index}\r\n\r\nhello\r\n.`);
+        await sender.until(/250 .*(queued|accepted|OK)/i);
+        sender.say('QUIT');
+        await sender.ended;
+      }
+      expect((await mailbox.all()).map((message) => message.Raw.To[0]).sort()).toEqual(['user0@example.com', 'user1@example.com', 'user2@example.com']);
+    } finally {
+      await catcher.close();
+    }
+  });
+
+  it('closes with a sender still connected: the sender hears 421 and the close does not wait for it', async () => {
+    const catcher = await startSmtpCatcher(new Mailbox(new MemoryStore()), 0, '127.0.0.1', createLogger('silent'));
+    const idle = await converse(catcher.port);
+    await idle.until(/^220 /);
+    await catcher.close();
+    await idle.ended;
+    expect(idle.heard()).toMatch(/421 /);
+  });
+
+  it('closes at once when no one ever connected (smtp-server never loaded)', async () => {
+    const catcher = await startSmtpCatcher(new Mailbox(new MemoryStore()), 0, '127.0.0.1', createLogger('silent'));
+    await catcher.close();
+    const { connect } = await import('node:net');
+    const refused = await new Promise<string>((resolve) =>
+      connect(catcher.port, '127.0.0.1')
+        .on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? ''))
+        .on('connect', () => resolve('connected')),
+    );
+    expect(refused).toBe('ECONNREFUSED');
+  });
+});
