@@ -3,7 +3,7 @@
 // a full garbage collection). Nothing here reaches into the product's code.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -40,9 +40,20 @@ export function procStat(pid) {
   return { cpuMs, rssMb };
 }
 
+let tempDir;
+/** A file in this process's own temporary directory, which is removed when the process exits. */
+function tempFile(name) {
+  if (tempDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'mvc-bench-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    tempDir = dir;
+  }
+  return join(tempDir, name);
+}
+
 /** The peer takes our key too (it would otherwise generate one at start): same key, same work per token. */
 function peerKeyFile() {
-  const file = join(mkdtempSync(join(tmpdir(), 'mvc-bench-')), 'key.json');
+  const file = tempFile('key.json');
   const [key] = JSON.parse(readFileSync(script('fixtures/dev-signing-keys.json'), 'utf8')).keys;
   writeFileSync(file, JSON.stringify(key));
   return file;
@@ -57,7 +68,7 @@ let keyFile;
 async function floorBundleOnce() {
   if (floorBundle) return;
   const [{ build }, plugins] = await Promise.all([import('esbuild'), import('./build-plugins.js')]);
-  const outfile = join(mkdtempSync(join(tmpdir(), 'mvc-bench-')), 'oidc-floor.cjs');
+  const outfile = tempFile('oidc-floor.cjs');
   await build({
     entryPoints: [script('scripts/bench-oidc-floor.js')],
     outfile,
@@ -84,7 +95,7 @@ export async function benchFixtures(count) {
   const fixtures = parse(readFileSync(script('fixtures/default.yaml'), 'utf8'));
   const template = fixtures.users.find((user) => user.email === 'maria.lindqvist@exempel.se');
   for (let i = 0; i < count; i += 1) fixtures.users.push({ ...template, email: `bench-${i}@exempel.se`, givenName: `Bench ${i}` });
-  const file = join(mkdtempSync(join(tmpdir(), 'mvc-bench-')), 'fixtures.yaml');
+  const file = tempFile(`fixtures-${count}.yaml`);
   writeFileSync(file, stringify(fixtures));
   return file;
 }
