@@ -7,3 +7,5 @@ export interface EmulatorScript {
 }
 export declare function loadEmulatorScript(): EmulatorScript;
 export declare function warmCodeCache(): Promise<never>;
+/** The settings of a start that only warms or measures: free loopback ports, errors only. */
+export declare const QUIET_START: Readonly<Record<'HOST' | 'PORT' | 'PUBLIC_API_PORT' | 'SMTP_PORT' | 'MAIL_API_PORT' | 'LOG_LEVEL', string>>;

@@ -107,6 +107,9 @@ function readIfThere(file) {
   }
 }
 
+/** The settings of a start that only warms or measures: free loopback ports, errors only. */
+const QUIET_START = { HOST: '127.0.0.1', PORT: '0', PUBLIC_API_PORT: '0', SMTP_PORT: '0', MAIL_API_PORT: '0', LOG_LEVEL: 'error' };
+
 /**
  * For an image's build: one start on free loopback ports, with the image's settings otherwise, that writes
  * the caches; then exits. Its code cache holds the fixture validation too: a container started with a
@@ -115,9 +118,9 @@ function readIfThere(file) {
 async function warmCodeCache() {
   enableCompileCache();
   const script = loadEmulatorScript();
-  await script.exports.main([], { ...process.env, HOST: '127.0.0.1', PORT: '0', PUBLIC_API_PORT: '0', SMTP_PORT: '0', MAIL_API_PORT: '0', LOG_LEVEL: 'error' });
+  await script.exports.main([], { ...process.env, ...QUIET_START });
   script.saveCodeCache({ anyStart: true });
   process.exit(0);
 }
 
-module.exports = { loadEmulatorScript, runWithCodeCache, readScript, warmCodeCache };
+module.exports = { loadEmulatorScript, runWithCodeCache, readScript, warmCodeCache, QUIET_START };

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { QUIET_START } from '../bin/code-cache.js';
 import { median } from './bench-support.js';
 import { buildIfStale } from './build-if-stale.cjs';
 
@@ -91,7 +92,7 @@ async function child(sourceFile, cacheFile) {
   phase('evaluate the modules');
   const evaluated = performance.now();
   const frames = [...globalThis.__moduleFrames];
-  await module.exports.main([], { ...process.env, HOST: '127.0.0.1', PORT: '0', PUBLIC_API_PORT: '0', SMTP_PORT: '0', MAIL_API_PORT: '0', LOG_LEVEL: 'error' });
+  await module.exports.main([], { ...process.env, ...QUIET_START });
   phase('main, until ready');
   gcs.push(...collections.takeRecords().map(({ startTime, duration }) => [startTime, startTime + duration]));
   collections.disconnect();
