@@ -190,8 +190,7 @@ await build({
   target: 'node22',
   plugins: [vendorEntries, requireBuiltins, jsonParse],
   minifyWhitespace: true,
-  // The bundled CommonJS packages require Node's built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: { js: REQUIRE },
   logLevel: 'warning',
 });
 

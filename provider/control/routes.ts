@@ -1,4 +1,3 @@
-import { CONTROL_PATH } from './control-path.js';
 import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import type { Logger } from '../http/index.js';
@@ -6,6 +5,7 @@ import { InvalidRequest } from '../errors/index.js';
 import { guardedRouter, readJson } from '../http/index.js';
 import { ClockRangeError, type SharedClock } from '../time/index.js';
 import { parseClockMove } from './clock-request.js';
+import { CONTROL_PATH } from './control-path.js';
 import { fixtureAndFaultRoutes, type FixtureAndFaultDependencies } from './fixture-and-fault-routes.js';
 import { twoFactorControlRoutes, type TwoFactorControlDependencies } from './two-factor-routes.js';
 import { webauthnControlRoutes, type WebAuthnControlDependencies } from './webauthn-routes.js';

@@ -1,4 +1,4 @@
-import { createServer, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
 import { Mailbox, startSmtpCatcher } from '../../provider/mail/index.js';
@@ -171,8 +171,7 @@ describe('sending to an SMTP server that is down (MAIL=smtp)', () => {
 
 describe('the embedded SMTP catcher on its own', () => {
   /** A raw SMTP conversation: what the catcher says, line by line, and a way to say something. */
-  async function converse(port: number) {
-    const { connect } = await import('node:net');
+  function converse(port: number) {
     const socket = connect(port, '127.0.0.1');
     socket.setEncoding('utf8');
     let heard = '';
@@ -192,8 +191,8 @@ describe('the embedded SMTP catcher on its own', () => {
     const mailbox = new Mailbox(new MemoryStore());
     const catcher = await startSmtpCatcher(mailbox, 0, '127.0.0.1', createLogger('silent'));
     try {
-      for (const leaver of await Promise.all([1, 2, 3, 4, 5].map(() => converse(catcher.port)))) leaver.reset();
-      const senders = await Promise.all([1, 2, 3].map(() => converse(catcher.port)));
+      for (const leaver of [1, 2, 3, 4, 5].map(() => converse(catcher.port))) leaver.reset();
+      const senders = [1, 2, 3].map(() => converse(catcher.port));
       for (const [index, sender] of senders.entries()) {
         await sender.until(/^220 /);
         sender.say('EHLO sender.example');
@@ -215,7 +214,7 @@ describe('the embedded SMTP catcher on its own', () => {
 
   it('closes with a sender still connected: the sender hears 421 and the close does not wait for it', async () => {
     const catcher = await startSmtpCatcher(new Mailbox(new MemoryStore()), 0, '127.0.0.1', createLogger('silent'));
-    const idle = await converse(catcher.port);
+    const idle = converse(catcher.port);
     await idle.until(/^220 /);
     await catcher.close();
     await idle.ended;
@@ -225,7 +224,6 @@ describe('the embedded SMTP catcher on its own', () => {
   it('closes at once when no one ever connected (smtp-server never loaded)', async () => {
     const catcher = await startSmtpCatcher(new Mailbox(new MemoryStore()), 0, '127.0.0.1', createLogger('silent'));
     await catcher.close();
-    const { connect } = await import('node:net');
     const refused = await new Promise<string>((resolve) =>
       connect(catcher.port, '127.0.0.1')
         .on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? ''))
