@@ -1,9 +1,9 @@
 // `npm run build`: dist/ as the package ships it. The type declarations come from tsc (which also
 // type-checks); the code is bundled by esbuild, so starting the server reads a few files instead of
-// a module graph of hundreds. Each of the package's entry points (`.`, `./testing` and `./scenarios`)
-// is a file of its own; code they share sits in dist/chunks/, once, so a process that imports several
-// of them still has one clock and one of each module. What a start does not need stays out of the
-// way: the Redis client, the mail sender and catcher, QR codes and TOTP are loaded when first used.
+// a module graph of hundreds. The entry points `.` and `./scenarios` are a file each; code they share
+// sits in dist/chunks/, once, so a process that imports both still has one clock and one of each
+// module. `./testing` is one file of its own (see its build below). What a start does not need stays
+// out of the way: the Redis client, the mail sender and catcher, QR codes and TOTP are loaded when first used.
 // The bin's command line and the testing library's in-process emulator are one CommonJS file of their
 // own, dist/provider/emulator.cjs, which both run with a V8 code cache of everything a start compiles
 // (bin/code-cache.js). That file has its own copy of every module: what crosses from it to the entry
@@ -37,19 +37,22 @@ const LAZY_PACKAGES = ['ioredis', 'mailparser', 'qrcode', 'otplib'];
  * handing out the pages.
  */
 const VENDOR_PACKAGES = ['@simplewebauthn/server', '@simplewebauthn/server/helpers', 'nodemailer', 'tough-cookie'];
+/** The same for the testing library (one file, see below): its cookie jar, and the token checks of its first sign-in. */
+const LIBRARY_VENDOR_PACKAGES = ['tough-cookie', 'jose'];
 const vendorName = (specifier) => specifier.replace(/^@/, '').replaceAll('/', '-');
 
-/** In the emulator's script, a dynamic import of a vendor package names its bundle instead; a static one fails the build. */
-const vendorImports = {
+/** In a bundle `at` dist/<at>/, a dynamic import of one of `packages` names its vendor bundle instead; a static one fails the build. */
+const vendorImports = (packages, at) => ({
   name: 'vendor-imports',
   setup(build) {
-    const vendor = new RegExp(`^(${VENDOR_PACKAGES.map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`);
+    const vendor = new RegExp(`^(${packages.map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`);
+    const up = '../'.repeat(at.split('/').length);
     build.onResolve({ filter: vendor }, ({ path, kind, importer }) => {
-      if (kind !== 'dynamic-import') throw new Error(`${importer} imports ${path} statically; the emulator's script loads it from dist/vendor/ on first use, so import it with import()`);
-      return { path: `../vendor/${vendorName(path)}.mjs`, external: true };
+      if (kind !== 'dynamic-import') throw new Error(`${importer} imports ${path} statically; its bundle loads it from dist/vendor/ on first use, so import it with import()`);
+      return { path: `${up}vendor/${vendorName(path)}.mjs`, external: true };
     });
   },
-};
+});
 
 /** Each vendor bundle's entry: the package's exports, its default too when it has one. */
 const vendorEntries = {
@@ -121,7 +124,7 @@ function trimBanners(outputs) {
 
 const packageBuild = await build({
   absWorkingDir: root,
-  entryPoints: ['provider/index.ts', 'provider/testing/index.ts', 'scenarios/runner/index.ts'],
+  entryPoints: ['provider/index.ts', 'scenarios/runner/index.ts'],
   outdir: dist,
   outbase: '.',
   chunkNames: 'chunks/[name]-[hash]',
@@ -130,9 +133,8 @@ const packageBuild = await build({
   format: 'esm',
   platform: 'node',
   target: 'node22',
-  external: [...LAZY_PACKAGES, '#code-cache', '#supported-node', '#require-supported-node'],
-  // The testing library starts its in-process emulator from the one script the bin runs (see below).
-  define: { __EMULATOR_SCRIPT__: 'true', __BUILD_ID__: JSON.stringify(BUILD_ID) },
+  external: [...LAZY_PACKAGES, '#supported-node', '#require-supported-node'],
+  define: { __BUILD_ID__: JSON.stringify(BUILD_ID) },
   plugins: [lazyParse5, ...STACK_PLUGINS],
   // One copy of the MIME table: Koa's accepts@1 would bring mime-types@2 and a second mime-db.
   alias: { 'mime-types': './node_modules/mime-types' },
@@ -147,6 +149,30 @@ const packageBuild = await build({
   logLevel: 'warning',
 });
 trimBanners(packageBuild.metafile.outputs);
+
+/**
+ * The testing library, `./testing`: one file, which shares no chunk with the other entry points. Every
+ * test file imports it, and each file an ES module imports is resolved, read and linked on its own: as
+ * ten files (the shared chunks, and bin/'s CommonJS checks, which Node lexes for their names when
+ * imported), its import took twice as long. It starts its emulator from the one script the bin runs
+ * (#code-cache, required); what it loads on first use comes from dist/vendor/. It checks Node itself,
+ * first (provider/testing/supported-node.ts), so it has no banner but `require`.
+ */
+await build({
+  absWorkingDir: root,
+  entryPoints: ['provider/testing/index.ts'],
+  outfile: join(dist, 'provider', 'testing', 'index.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  external: [...LAZY_PACKAGES, '#code-cache', '#supported-node'],
+  define: { __EMULATOR_SCRIPT__: 'true' },
+  plugins: [vendorImports(LIBRARY_VENDOR_PACKAGES, 'provider/testing'), lazyParse5, ...STACK_PLUGINS],
+  minifyWhitespace: true,
+  banner: { js: REQUIRE },
+  logLevel: 'warning',
+});
 
 /**
  * The bin's command line (the server and `scenarios run`) and the modules the testing library starts an
@@ -166,7 +192,7 @@ await build({
   platform: 'node',
   target: 'node22',
   external: LAZY_PACKAGES,
-  plugins: [vendorImports, lazyParse5, ...STACK_PLUGINS],
+  plugins: [vendorImports(VENDOR_PACKAGES, 'provider'), lazyParse5, ...STACK_PLUGINS],
   alias: { 'mime-types': './node_modules/mime-types' },
   minifyWhitespace: true,
   define: { ...codeCacheScript.define, __BUILD_ID__: JSON.stringify(BUILD_ID) },
@@ -178,7 +204,7 @@ await build({
 });
 await build({
   absWorkingDir: root,
-  entryPoints: VENDOR_PACKAGES.map((specifier) => ({ in: `vendor:${specifier}`, out: vendorName(specifier) })),
+  entryPoints: [...new Set([...VENDOR_PACKAGES, ...LIBRARY_VENDOR_PACKAGES])].map((specifier) => ({ in: `vendor:${specifier}`, out: vendorName(specifier) })),
   outdir: join(dist, 'vendor'),
   outExtension: { '.js': '.mjs' },
   // The WebAuthn library and its helpers share most of their code: once, in dist/vendor/chunks/.

@@ -1,5 +1,6 @@
 import type { FixtureFile, FixtureInput } from '../fixtures/schema.js';
 import type { LoggedDecision } from '../twofactor/index.js';
+import { loadEmulator } from './load-emulator.js';
 import { authorizationRequest, authorizeUrl, redeemCode, SignInError, tokenRequest, walkLoginPages, type AuthorizationParameters, type Endpoint, type Tokens } from './sign-in.js';
 import { UserAgent } from './web/index.js';
 
@@ -146,9 +147,7 @@ export class MockVismaConnect {
   /** Merges more fixtures over the loaded ones, and learns their clients and passwords. */
   async addFixtures(fixtures: FixtureInput): Promise<void> {
     await this.#control('POST', '/_mock/fixtures', fixtures);
-    // Loaded here, not with the testing library (see ./emulator-modules.ts).
-    const { fixtureFileSchema } = await import('../fixtures/schema.js');
-    this.#learn(fixtureFileSchema.parse(fixtures));
+    this.#learn(await (await loadEmulator()).modules.withFixtureDefaults(fixtures));
   }
 
   #learn(fixtures: FixtureFile): void {

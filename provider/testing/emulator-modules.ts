@@ -13,6 +13,11 @@ export async function validateFixtures(document: unknown, source: string): Promi
   return (await import('../fixtures/parse.js')).validateFixtures(document, source);
 }
 
+/** Fixtures given as an object with the schema's defaults filled in, for what they add to fixtures already loaded (their references are checked there). */
+export async function withFixtureDefaults(document: unknown): Promise<import('../fixtures/schema.js').FixtureFile> {
+  return (await import('../fixtures/schema.js')).fixtureFileSchema.parse(document);
+}
+
 export async function stringify(value: unknown): Promise<string> {
   return (await import('yaml')).stringify(value);
 }

@@ -1,12 +1,12 @@
 import './supported-node.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { enableCompileCache } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Settings } from '../config/index.js';
 import type { FixtureInput } from '../fixtures/index.js';
 import { MockVismaConnect } from './client.js';
+import { loadEmulator } from './load-emulator.js';
 
 export { MockVismaConnect, MockVismaConnectError, type ClientCredentialsOptions, type Mail, type SignInOptions, type TestClient } from './client.js';
 export { SignInError, TokenError, type Tokens } from './sign-in.js';
@@ -46,29 +46,6 @@ export async function startMockVismaConnect(options: MockVismaConnectOptions = {
     throw error;
   }
 }
-
-/** Defined (true) by scripts/build.js in the package's build; the sources (under vitest) import the emulator's modules themselves. */
-declare const __EMULATOR_SCRIPT__: boolean | undefined;
-
-/**
- * The emulator (oidc-provider, Koa, our routes and the fixture reader: most of the code), loaded on the
- * first start with Node's compile cache on, as the bin has it: later test processes read its compiled
- * code instead of compiling it. In the package, it is the one script the bin runs (#code-cache), whose
- * cache holds every function a start runs, not only each module's top level: about a third of an
- * in-process start. The caches sit in Node's default directory, per Node version and user;
- * NODE_DISABLE_COMPILE_CACHE=1 turns them off, and a directory the process chose already
- * (NODE_COMPILE_CACHE, or its own call) is kept.
- */
-async function loadEmulator(): Promise<{ modules: EmulatorModules; started: () => void }> {
-  enableCompileCache();
-  if (typeof __EMULATOR_SCRIPT__ === 'undefined') return { modules: await import('./emulator-modules.js'), started: () => undefined };
-  const { loadEmulatorScript } = await import('#code-cache');
-  const script = loadEmulatorScript();
-  // Each test process may validate fixtures of its own: a cache that holds the validation beats none.
-  return { modules: script.exports.emulator, started: () => script.saveCodeCache({ anyStart: true }) };
-}
-
-type EmulatorModules = typeof import('./emulator-modules.js');
 
 /** Runs `body` with an emulator of its own, and stops it afterwards whatever happens. */
 export async function withMockVismaConnect<T>(options: MockVismaConnectOptions, body: (connect: MockVismaConnect) => Promise<T>): Promise<T> {

@@ -206,15 +206,20 @@ describe('the package', () => {
     expect(existsSync(`${ROOT}dist/provider/testing/index.d.ts`)).toBe(true);
   });
 
-  it('signs a user in through the built library, which loads its HTML parser and token checks on first use', { timeout: 60_000 }, async () => {
+  it('signs users in through the built library, one of the fixtures it adds too, loading its HTML parser, cookie jar and token checks on first use', { timeout: 60_000 }, async () => {
     const printed = await printedInPackage([
       "import { startMockVismaConnect } from 'mock-visma-connect/testing';",
       'const idp = await startMockVismaConnect();',
-      "const tokens = await idp.signIn({ client: 'flex-hrm', user: 'maria.lindqvist@exempel.se' });",
-      'console.log(JSON.stringify(tokens.claims));',
+      "const first = await idp.signIn({ client: 'flex-hrm', user: 'maria.lindqvist@exempel.se' });",
+      "await idp.addFixtures({ users: [{ email: 'tillagd@exempel.se', password: 'Sommar2025!x' }] });",
+      "const added = await idp.signIn({ client: 'flex-hrm', user: 'tillagd@exempel.se' });",
+      'console.log(JSON.stringify([first.claims, added.claims]));',
       'await idp.close();',
     ]);
-    expect(printed).toMatchObject({ email: 'maria.lindqvist@exempel.se', amr: ['pwd'] });
+    expect(printed).toMatchObject([
+      { email: 'maria.lindqvist@exempel.se', amr: ['pwd'] },
+      { email: 'tillagd@exempel.se', amr: ['pwd'] },
+    ]);
   });
 
   it('writes the code cache from its first in-process start, though that start validated its fixtures (each test process may)', { timeout: 60_000 }, async () => {
