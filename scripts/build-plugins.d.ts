@@ -6,3 +6,5 @@ export declare const mimeTypesMaps: Plugin;
 export declare const jsonParse: Plugin;
 /** http-errors with each status's class made when first read. */
 export declare const httpErrorsOnFirstUse: Plugin;
+/** destroy with node:zlib and Node's file streams required when it first asks whether a stream is one. */
+export declare const destroyOnFirstUse: Plugin;

@@ -177,6 +177,32 @@ export const httpErrorsOnFirstUse = {
   },
 };
 
+/**
+ * Koa's `destroy` requires node:zlib and reads node:fs's ReadStream when it loads, which loads Node's file
+ * streams, fs/promises and readline with them (~1.5 ms of a start), for the one question it asks of a
+ * stream it destroys: is it a file or zlib stream? No stream can be one before the module that makes it
+ * is loaded, so in the bundle each is required when that question is first asked.
+ */
+export const destroyOnFirstUse = {
+  name: 'destroy-on-first-use',
+  setup(build) {
+    const edits = [
+      ["var ReadStream = require('fs').ReadStream\n", ''],
+      ["var Zlib = require('zlib')\n", "var __zlib\nfunction zlib () { return __zlib || (__zlib = require('zlib')) }\n"],
+      ['return stream instanceof ReadStream\n', "return stream instanceof require('fs').ReadStream\n"],
+      ['function isZlibStream (stream) {\n', 'function isZlibStream (stream) {\n  var Zlib = zlib()\n'],
+    ];
+    build.onLoad({ filter: /[\\/]node_modules[\\/]destroy[\\/]index\.js$/ }, ({ path }) => {
+      let source = readFileSync(path, 'utf8');
+      for (const [written, lazy] of edits) {
+        if (!source.includes(written)) throw new Error(`destroy changed: ${path} no longer has ${JSON.stringify(written.trim())}, which scripts/build-plugins.js rewrites`);
+        source = source.replace(written, lazy);
+      }
+      return { contents: source, loader: 'js' };
+    });
+  },
+};
+
 /** JSON files (mime-db's table) as JSON.parse of a string (jsonLiteral). */
 export const jsonParse = {
   name: 'json-parse',
@@ -186,7 +212,7 @@ export const jsonParse = {
 };
 
 /** What every bundle of the stack (oidc-provider, Koa and their packages) is built with, in this order. */
-export const STACK_PLUGINS = [requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, httpErrorsOnFirstUse, jsonParse];
+export const STACK_PLUGINS = [requireBuiltins, koaWebClasses, lazyListFormat, mimeTypesMaps, httpErrorsOnFirstUse, destroyOnFirstUse, jsonParse];
 
 /**
  * The shape of a script bin/code-cache.js runs: the function CommonJS wraps a module in (V8 compiles the

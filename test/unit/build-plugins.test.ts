@@ -1,11 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, type Stream } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { createGzip } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { httpErrorsOnFirstUse, jsonParse, mimeTypesMaps } from '../../scripts/build-plugins.js';
+import { destroyOnFirstUse, httpErrorsOnFirstUse, jsonParse, mimeTypesMaps } from '../../scripts/build-plugins.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -85,5 +88,29 @@ describe("the bundle's mime-types (scripts/build-plugins.js)", () => {
         expect(thrown).toBeInstanceOf(Made);
       }
     }
+  });
+});
+
+describe("the bundle's destroy (Koa's, scripts/build-plugins.js)", () => {
+  type Destroy = (stream: Stream, suppress?: boolean) => Stream;
+  /** What destroying a new stream of each kind leaves, once it has settled. */
+  async function afterDestroy(destroy: Destroy) {
+    const file = createReadStream(fileURLToPath(import.meta.url));
+    await once(file, 'open');
+    const gzip = createGzip();
+    const plain = new PassThrough();
+    const quiet = new PassThrough();
+    for (const stream of [file, gzip, plain]) destroy(stream);
+    destroy(quiet, true);
+    quiet.emit('error', new Error('suppressed: destroy listens for it'));
+    await Promise.all([once(file, 'close'), once(gzip, 'close')]);
+    return { file: { destroyed: file.destroyed, closed: file.closed }, gzip: { destroyed: gzip.destroyed, closed: gzip.closed }, plain: plain.destroyed, quiet: quiet.destroyed };
+  }
+
+  it('destroys file, zlib and other streams as destroy itself does, though it requires node:zlib and file streams only when asked', async () => {
+    const bundled = await bundledPackage<Destroy>('destroy', [destroyOnFirstUse]);
+    const expected = await afterDestroy(require('destroy') as Destroy);
+    expect(expected).toEqual({ file: { destroyed: true, closed: true }, gzip: { destroyed: true, closed: true }, plain: true, quiet: true });
+    expect(await afterDestroy(bundled)).toEqual(expected);
   });
 });
