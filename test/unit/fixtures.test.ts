@@ -150,6 +150,14 @@ describe('the fixture file', () => {
     expect(second.accounts[0]!.sub).toBe(account.sub);
   });
 
+  it('hashes a password that users share once, and each other password apart', async () => {
+    const yaml = ['users:', ...['a', 'b', 'c'].map((name) => `  - email: ${name}@example.se\n    password: ${name === 'c' ? 'Annat&2025' : 'Delat&2025'}`)].join('\n');
+    const [a, b, c] = (await prepareFixtures(parse(yaml), 4)).accounts.map((account) => account.passwordHash);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    expect([await verifyPassword('Delat&2025', b), await verifyPassword('Annat&2025', c), await verifyPassword('Delat&2025', c)]).toEqual([true, true, false]);
+  });
+
   it('stops the start when oidc-provider refuses a client, naming the client', async () => {
     await expect(startTestEmulator({ fixtures: { clients: [{ clientId: 'frag', redirectUris: ['http://localhost:3000/cb#x'] }] } })).rejects.toThrow(/fixtures\.yaml: clients\[0\]: frag: redirect_uris must not contain fragments/);
   });
