@@ -13,7 +13,7 @@ import { controlRoomRoutes } from './control-room/index.js';
 import { allowDebuggerRedirects } from './debugger/debugger-redirects.js';
 import { DEBUGGER_PATH, debuggerClient } from './debugger/internal-client.js';
 import { Directory } from './directory/index.js';
-import { prepareFixtures, readFixtureFile, seedStore, type PreparedFixtures } from './fixtures/index.js';
+import { clientsAcceptedBefore, prepareFixtures, readFixtureFile, rememberClientsAccepted, seedStore, type FixtureFile, type PreparedFixtures } from './fixtures/index.js';
 import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, madeOnFirstUse, routesBySegment, routesOnFirstUse, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
@@ -64,6 +64,8 @@ export interface RunningEmulator {
   store: Store;
   /** This emulator's clock (each emulator has its own; the process's Date is never moved). */
   clock: Clock;
+  /** The fixture file it started with, as read (defaults filled in); what /_mock/fixtures adds later is not in it. */
+  fixtureFile: FixtureFile;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -92,7 +94,11 @@ type Closer = () => Promise<void> | void;
  */
 export async function startEmulator(settings: Settings, logger: Logger = createLogger(settings.logLevel)): Promise<RunningEmulator> {
   const fixturesPath = settings.fixturesPath ?? DEFAULT_FIXTURES_PATH;
-  const [fixtures, keys] = await Promise.all([readFixtureFile(fixturesPath).then((file) => prepareFixtures(file, settings.passwordHashCost)), loadSigningKeys(settings.signingKeysPath)]);
+  const readAndPrepare = async () => {
+    const file = await readFixtureFile(fixturesPath);
+    return [file, await prepareFixtures(file, settings.passwordHashCost)] as const;
+  };
+  const [[fixtureFile, fixtures], keys] = await Promise.all([readAndPrepare(), loadSigningKeys(settings.signingKeysPath)]);
 
   const closers: Closer[] = [];
   const closeAll = async () => {
@@ -150,7 +156,10 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
 
     let mailMode = `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.`;
     const { provider: app, publicApi } = compose({ settings, logger, store, sharedClock, issuer, selfUrl: reachableUrl(settings.host, port), keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode, closers });
-    await validateClients(app, fixtures.clients, fixturesPath);
+    if (!clientsAcceptedBefore(fixtureFile)) {
+      await validateClients(app, fixtures.clients, fixturesPath);
+      rememberClientsAccepted(fixtureFile);
+    }
     handle = app.callback();
     // The Public API's modules (its zod schemas among them) load on its first request, not on every start.
     const publicApiHandler = madeOnFirstUse(async () => (await publicApi()).callback());
@@ -172,7 +181,7 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
       mail = await startEmbeddedMail(mailbox, settings, logger, closers);
       mailMode = `Embedded catcher: SMTP on port ${mail.smtpPort}, MailHog API at ${mail.apiUrl}`;
     }
-    return { url, issuer, port, mail, publicApiUrl, store, clock, reset, close: closeAll };
+    return { url, issuer, port, mail, publicApiUrl, store, clock, fixtureFile, reset, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -29,7 +29,7 @@ export interface MockVismaConnectOptions {
  */
 export async function startMockVismaConnect(options: MockVismaConnectOptions = {}): Promise<MockVismaConnect> {
   const { modules, started } = await loadEmulator();
-  const { DEFAULT_FIXTURES_PATH, startEmulator, defaultSettings, readFixtureFile, stringify } = modules;
+  const { DEFAULT_FIXTURES_PATH, startEmulator, defaultSettings, stringify } = modules;
   const temporary = typeof options.fixtures === 'object' ? writeTemporary(await stringify(options.fixtures)) : undefined;
   const removeTemporary = () => (temporary === undefined ? Promise.resolve() : rm(dirname(temporary), { recursive: true, force: true }));
   try {
@@ -37,7 +37,7 @@ export async function startMockVismaConnect(options: MockVismaConnectOptions = {
     const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, publicApiPort: 0, logLevel: 'error', fixturesPath, ...options.settings }));
     started();
     const endpoint = { url: emulator.url, issuer: emulator.issuer, publicApiUrl: emulator.publicApiUrl, controlToken: options.settings?.controlToken };
-    return new MockVismaConnect(endpoint, await readFixtureFile(fixturesPath), async () => {
+    return new MockVismaConnect(endpoint, emulator.fixtureFile, async () => {
       await emulator.close();
       await removeTemporary();
     });

@@ -101,6 +101,15 @@ describe('starting the server from the command line', () => {
     expect(second.output().stderr.trim().split('\n').at(-1)).toBe(`mock-visma-connect: ${path}: clients[0].twoFactor: must be one of default, bypass, adaptive, required`);
   });
 
+  it("refuses a client oidc-provider refuses at every start of the file, though the file's validation is kept", { timeout: 60_000 }, async () => {
+    const path = writeFixtures({ clients: [{ clientId: 'frag', redirectUris: ['http://localhost:3000/cb#x'] }] });
+    for (const attempt of [1, 2, 3]) {
+      const server = start(['--port', '0', '--fixtures', path]);
+      expect(await server.exited, `start ${attempt}`).toBe(2);
+      expect(server.output().stderr.trim().split('\n').at(-1), `start ${attempt}`).toBe(`mock-visma-connect: ${path}: clients[0]: frag: redirect_uris must not contain fragments`);
+    }
+  });
+
   it('writes its code cache once ready, from the first start that finds its fixtures kept, and keeps only the newest four code caches in the cache directory', { timeout: 60_000 }, async () => {
     const cacheRoot = mkdtempSync(join(tmpdir(), 'mvc-code-cache-'));
     // Node keeps its caches in a directory of its own under NODE_COMPILE_CACHE, one per Node version.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FixtureError } from '../../provider/fixtures/index.js';
-import { readKeptFixtures } from '../../provider/fixtures/kept-fixtures.js';
+import { clientsAcceptedBefore, readKeptFixtures, rememberClientsAccepted } from '../../provider/fixtures/kept-fixtures.js';
 import { parseFixtures } from '../../provider/fixtures/parse.js';
 
 const fixtureText = (n: number) => `users:\n  - email: User-${n}@Exempel.se\n    password: "Sommar2025!x"\n`;
@@ -27,7 +27,7 @@ describe('validated fixtures kept between starts', () => {
     expect(await read(fixtureText(1), dir)).toEqual(validated);
     const [name] = readdirSync(dir);
     // What a later start reads is the kept file: one changed behind its back is what it gets.
-    writeFileSync(join(dir, name!), serialize({ ...validated, users: [] }));
+    writeFileSync(join(dir, name!), serialize({ fixtures: { ...validated, users: [] }, clientsAccepted: false }));
     expect((await read(fixtureText(1), dir)).users).toEqual([]);
   });
 
@@ -48,6 +48,23 @@ describe('validated fixtures kept between starts', () => {
     writeFileSync(kept, whole.subarray(0, -8));
     expect(await read(fixtureText(1), dir)).toEqual(parseFixtures(fixtureText(1), 'fixtures.yaml'));
     expect(readFileSync(kept)).toEqual(whole);
+  });
+
+  it("records that oidc-provider accepted the fixtures' clients for the later starts of the same text and build only", async () => {
+    const dir = cacheDir();
+    const first = await read(fixtureText(1), dir);
+    expect(clientsAcceptedBefore(first)).toBe(false);
+    expect(clientsAcceptedBefore(await read(fixtureText(1), dir))).toBe(false);
+    rememberClientsAccepted(first);
+    const later = await read(fixtureText(1), dir);
+    expect(later).toEqual(first);
+    expect(clientsAcceptedBefore(later)).toBe(true);
+    expect(clientsAcceptedBefore(await read(fixtureText(2), dir))).toBe(false);
+    expect(clientsAcceptedBefore(await read(fixtureText(1), dir, 'build-2'))).toBe(false);
+    // Fixtures that were never kept have nothing to record it in: their clients are judged at every start.
+    const unkept = await readKeptFixtures(fixtureText(3), 'fixtures.yaml', { dir, buildId: undefined });
+    rememberClientsAccepted(unkept);
+    expect(clientsAcceptedBefore(unkept)).toBe(false);
   });
 
   it('keeps nothing of fixtures that fail validation, and names the problem each time', async () => {
