@@ -13,7 +13,7 @@ import { controlRoomRoutes } from './control-room/index.js';
 import { allowDebuggerRedirects } from './debugger/debugger-redirects.js';
 import { DEBUGGER_PATH, debuggerClient } from './debugger/internal-client.js';
 import { Directory } from './directory/index.js';
-import { clientsAcceptedBefore, prepareFixtures, readFixtureFile, rememberClientsAccepted, seedStore, type FixtureFile, type PreparedFixtures } from './fixtures/index.js';
+import { acrSettingsOf, clientsAcceptedBefore, prepareFixtures, readFixtureFile, rememberClientsAccepted, seedStore, type AcrSettings, type FixtureFile } from './fixtures/index.js';
 import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, madeOnFirstUse, routesBySegment, routesOnFirstUse, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
@@ -94,11 +94,11 @@ type Closer = () => Promise<void> | void;
  */
 export async function startEmulator(settings: Settings, logger: Logger = createLogger(settings.logLevel)): Promise<RunningEmulator> {
   const fixturesPath = settings.fixturesPath ?? DEFAULT_FIXTURES_PATH;
-  const readAndPrepare = async () => {
-    const file = await readFixtureFile(fixturesPath);
-    return [file, await prepareFixtures(file, settings.passwordHashCost)] as const;
-  };
-  const [[fixtureFile, fixtures], keys] = await Promise.all([readAndPrepare(), loadSigningKeys(settings.signingKeysPath)]);
+  const [fixtureFile, keys] = await Promise.all([readFixtureFile(fixturesPath), loadSigningKeys(settings.signingKeysPath)]);
+  // Their passwords are hashed on libuv's threads while the ports open and the routes are made; the
+  // store is seeded once they are. A failure there is met where they are awaited, and closes what opened.
+  const preparing = prepareFixtures(fixtureFile, settings.passwordHashCost);
+  preparing.catch(() => undefined);
 
   const closers: Closer[] = [];
   const closeAll = async () => {
@@ -133,7 +133,7 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
     closers.push(() => mailer.close());
 
     const seed = async () => {
-      await seedStore(store, fixtures);
+      await seedStore(store, await preparing);
       const directory = new Directory(store);
       for (const client of [accountSettingsClient(issuer), debuggerClient(issuer)]) await directory.saveClient(client);
       await store.set(SEEDED_KEY, new Date().toISOString());
@@ -143,6 +143,23 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
       await sharedClock.reset();
       await seed();
     };
+    let mailMode = `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.`;
+    const { provider: app, publicApi } = compose({
+      settings,
+      logger,
+      store,
+      sharedClock,
+      issuer,
+      selfUrl: reachableUrl(settings.host, port),
+      keys,
+      acr: acrSettingsOf(fixtureFile),
+      reset,
+      mailbox,
+      mailer,
+      mailMode: () => mailMode,
+      closers,
+    });
+
     // A shared store that already holds this prefix's state (a restart, a second replica) keeps it;
     // one that comes back empty after an outage is seeded again.
     const seedIfEmpty = async () => {
@@ -153,11 +170,8 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
       logger.info(`${describeStore(settings)} answers again`);
       seedIfEmpty().catch((error: Error) => logger.warn(`re-seeding after the outage failed: ${error.message}`));
     });
-
-    let mailMode = `MAIL=smtp: mails go to ${settings.smtpUrl}; read them there.`;
-    const { provider: app, publicApi } = compose({ settings, logger, store, sharedClock, issuer, selfUrl: reachableUrl(settings.host, port), keys, fixtures, reset, mailbox, mailer, mailMode: () => mailMode, closers });
     if (!clientsAcceptedBefore(fixtureFile)) {
-      await validateClients(app, fixtures.clients, fixturesPath);
+      await validateClients(app, (await preparing).clients, fixturesPath);
       rememberClientsAccepted(fixtureFile);
     }
     handle = app.callback();
@@ -218,7 +232,7 @@ interface Parts {
   /** Where the server reaches itself (the sign-in debugger calls the token endpoint as a client's back end would). */
   selfUrl: string;
   keys: Awaited<ReturnType<typeof loadSigningKeys>>;
-  fixtures: PreparedFixtures;
+  acr: AcrSettings;
   reset: () => Promise<void>;
   mailbox: Mailbox;
   mailer: Mailer;
@@ -230,7 +244,7 @@ interface Parts {
  * Every route, in the order a request meets them; oidc-provider's own endpoints come last. The Public
  * API is an app of its own (its own listener), over the same accounts, made on its first request.
  */
-function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, fixtures, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: () => Promise<Koa> } {
+function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, acr, reset, mailbox, mailer, mailMode, closers }: Parts): { provider: Provider; publicApi: () => Promise<Koa> } {
   const { clock } = sharedClock;
   const accounts = new AccountRepository(store);
   const directory = new Directory(store);
@@ -265,7 +279,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
     accounts: requestAccounts,
     directory,
     loginChecks: signIn.checks,
-    acr: fixtures.acr,
+    acr,
     issuerKey,
     sessions,
     serviceTokens,
