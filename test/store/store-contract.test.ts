@@ -102,6 +102,19 @@ describe.each(implementations)('the %s store', (_name, open) => {
       expect(await codes.find('c2')).toBeUndefined();
     });
 
+    it('stores a model without the id and model name oidc-provider gives it (its key says them), and finds it with them', async () => {
+      const tokens = adapterFor('AccessToken');
+      const token = { jti: 'at1', kind: 'AccessToken', accountId: 'a', clientId: 'app', exp: clock.nowSeconds() + 60 };
+      await tokens.upsert('at1', token, 60);
+      expect(await tokens.find('at1')).toEqual(token);
+      const stored = JSON.stringify(await store.get('oidc:AccessToken:at1'));
+      expect(stored).not.toContain('at1');
+      expect(stored).not.toContain('AccessToken');
+      // A payload whose own jti or kind is not its key's is kept as it is.
+      await tokens.upsert('at2', { ...token, jti: 'other', kind: 'Other' }, 60);
+      expect(await tokens.find('at2')).toMatchObject({ jti: 'other', kind: 'Other' });
+    });
+
     it('finds interactions by uid and device codes by user code', async () => {
       await adapterFor('Session').upsert('s1', { uid: 'uid-1', accountId: 'a' }, 60);
       expect(await adapterFor('Session').findByUid('uid-1')).toMatchObject({ accountId: 'a' });
@@ -135,7 +148,17 @@ describe.each(implementations)('the %s store', (_name, open) => {
       };
       await codes.upsert('c1', code, 60);
       await codes.consume('c1');
-      expect(await codes.find('c1')).toEqual({ exp: code.exp, clientId: 'app', grantId: 'g1', redirectUri: 'http://localhost/cb', codeChallenge: 'x', codeChallengeMethod: 'S256', consumed: expect.any(Number) });
+      expect(await codes.find('c1')).toEqual({
+        jti: 'c1',
+        kind: 'AuthorizationCode',
+        exp: code.exp,
+        clientId: 'app',
+        grantId: 'g1',
+        redirectUri: 'http://localhost/cb',
+        codeChallenge: 'x',
+        codeChallengeMethod: 'S256',
+        consumed: expect.any(Number),
+      });
       await codes.upsert('c2', { ...code, expiresWithSession: true }, 60);
       await codes.consume('c2');
       expect(await codes.find('c2')).toMatchObject({ expiresWithSession: true, sessionUid: 'u1', accountId: 'a', grantId: 'g1', consumed: expect.any(Number) });
@@ -146,10 +169,10 @@ describe.each(implementations)('the %s store', (_name, open) => {
       const token = { exp: clock.nowSeconds() + 3600, clientId: 'app', grantId: 'g1', accountId: 'a', scope: 'openid offline_access', acr: '2', amr: ['pwd'], nonce: 'n', sid: 's', sessionUid: 'u1', claims: {} };
       await tokens.upsert('r1', token, 3600);
       await tokens.consume('r1');
-      expect(await tokens.find('r1')).toEqual(token);
+      expect(await tokens.find('r1')).toEqual({ jti: 'r1', kind: 'RefreshToken', ...token });
       await tokens.consume('r1');
       advance(6);
-      expect(await tokens.find('r1')).toEqual({ exp: token.exp - 6, clientId: 'app', grantId: 'g1', accountId: 'a', scope: 'openid offline_access', consumed: expect.any(Number) });
+      expect(await tokens.find('r1')).toEqual({ jti: 'r1', kind: 'RefreshToken', exp: token.exp - 6, clientId: 'app', grantId: 'g1', accountId: 'a', scope: 'openid offline_access', consumed: expect.any(Number) });
       await expect(tokens.consume('r1')).rejects.toMatchObject({ error: 'invalid_grant' });
       await tokens.upsert('r2', { ...token, expiresWithSession: true }, 3600);
       await tokens.consume('r2');
@@ -369,7 +392,7 @@ describe.each(replicaSets)('the %s store with concurrent callers', (_name, open)
 
   it('gives every one of concurrent refreshes with a one-time refresh token the whole token within its grace period', async () => {
     const adapters = replicas.map((store) => new (createOidcAdapter(store, clock, { refreshTokenGraceSeconds: async () => 5, client: (clientId) => store.get(clientKey(clientId)) }))('RefreshToken'));
-    const token = { exp: clock.nowSeconds() + 3600, clientId: 'app', grantId: 'g1', accountId: 'a', scope: 'openid offline_access', acr: '2', amr: ['pwd'], sid: 's' };
+    const token = { jti: 'rt', kind: 'RefreshToken', exp: clock.nowSeconds() + 3600, clientId: 'app', grantId: 'g1', accountId: 'a', scope: 'openid offline_access', acr: '2', amr: ['pwd'], sid: 's' };
     await adapters[0]!.upsert('rt', token, 3600);
     // As oidc-provider's refresh_token grant does: find the token, then spend it.
     const refreshes = await Promise.all(
