@@ -170,8 +170,10 @@ export async function startEmulator(settings: Settings, logger: Logger = createL
       logger.info(`${describeStore(settings)} answers again`);
       seedIfEmpty().catch((error: Error) => logger.warn(`re-seeding after the outage failed: ${error.message}`));
     });
+    // Awaited here too: a store seeded already (a restart, a second replica) must not hide a failure to prepare them.
+    const fixtures = await preparing;
     if (!clientsAcceptedBefore(fixtureFile)) {
-      await validateClients(app, (await preparing).clients, fixturesPath);
+      await validateClients(app, fixtures.clients, fixturesPath);
       rememberClientsAccepted(fixtureFile);
     }
     handle = app.callback();
