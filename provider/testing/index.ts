@@ -1,6 +1,5 @@
 import './supported-node.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Settings } from '../config/index.js';
@@ -31,7 +30,10 @@ export async function startMockVismaConnect(options: MockVismaConnectOptions = {
   const { modules, started } = await loadEmulator();
   const { DEFAULT_FIXTURES_PATH, startEmulator, defaultSettings, stringify } = modules;
   const temporary = typeof options.fixtures === 'object' ? writeTemporary(await stringify(options.fixtures)) : undefined;
-  const removeTemporary = () => (temporary === undefined ? Promise.resolve() : rm(dirname(temporary), { recursive: true, force: true }));
+  // Synchronously: one small file, and node:fs/promises, which nothing else of a start loads, stays unloaded.
+  const removeTemporary = () => {
+    if (temporary !== undefined) rmSync(dirname(temporary), { recursive: true, force: true });
+  };
   try {
     const fixturesPath = typeof options.fixtures === 'string' ? options.fixtures : (temporary ?? DEFAULT_FIXTURES_PATH);
     const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, publicApiPort: 0, logLevel: 'error', fixturesPath, ...options.settings }));
@@ -39,10 +41,10 @@ export async function startMockVismaConnect(options: MockVismaConnectOptions = {
     const endpoint = { url: emulator.url, issuer: emulator.issuer, publicApiUrl: emulator.publicApiUrl, controlToken: options.settings?.controlToken };
     return new MockVismaConnect(endpoint, emulator.fixtureFile, async () => {
       await emulator.close();
-      await removeTemporary();
+      removeTemporary();
     });
   } catch (error) {
-    await removeTemporary();
+    removeTemporary();
     throw error;
   }
 }
