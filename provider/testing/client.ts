@@ -2,6 +2,7 @@ import type { FixtureFile, FixtureInput } from '../fixtures/schema.js';
 import type { LoggedDecision } from '../twofactor/index.js';
 import { loadEmulator } from './load-emulator.js';
 import { authorizationRequest, authorizeUrl, redeemCode, SignInError, tokenRequest, walkLoginPages, type AuthorizationParameters, type Endpoint, type Tokens } from './sign-in.js';
+import { exchange } from './web/exchange.js';
 import { UserAgent } from './web/index.js';
 
 export interface TestClient {
@@ -166,14 +167,13 @@ export class MockVismaConnect {
   }
 
   async #control(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${this.url}${path}`, {
+    const response = await exchange(`${this.url}${path}`, {
       method,
       headers: { ...(this.#controlToken && { authorization: `Bearer ${this.#controlToken}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
-    const text = await response.text();
-    const answer = (text ? JSON.parse(text) : {}) as Record<string, unknown> & { error?: string; error_description?: string };
-    if (!response.ok) throw new MockVismaConnectError(response.status, answer.error ?? String(response.status), `${method} ${path}: ${answer.error_description ?? response.status}`);
+    const answer = (response.text ? JSON.parse(response.text) : {}) as Record<string, unknown> & { error?: string; error_description?: string };
+    if (response.status < 200 || response.status > 299) throw new MockVismaConnectError(response.status, answer.error ?? String(response.status), `${method} ${path}: ${answer.error_description ?? response.status}`);
     return answer;
   }
 }

@@ -6,6 +6,7 @@ import type { Settings } from '../config/index.js';
 import type { FixtureInput } from '../fixtures/index.js';
 import { MockVismaConnect } from './client.js';
 import { loadEmulator } from './load-emulator.js';
+import { exchange } from './web/exchange.js';
 
 export { MockVismaConnect, MockVismaConnectError, type ClientCredentialsOptions, type Mail, type SignInOptions, type TestClient } from './client.js';
 export { SignInError, TokenError, type Tokens } from './sign-in.js';
@@ -73,9 +74,9 @@ export interface ConnectOptions {
 /** The same client for an emulator that runs elsewhere (a container in CI, `npx mock-visma-connect`). */
 export async function connectToMockVismaConnect(options: ConnectOptions): Promise<MockVismaConnect> {
   const url = options.url.replace(/\/$/, '');
-  const discovery = await fetch(`${url}/.well-known/openid-configuration`);
+  const discovery = await exchange(`${url}/.well-known/openid-configuration`);
   if (discovery.status !== 200) throw new Error(`${url} has no discovery document (status ${discovery.status})`);
-  const { issuer } = (await discovery.json()) as { issuer: string };
+  const { issuer } = JSON.parse(discovery.text) as { issuer: string };
   const { readFixtureFile, validateFixtures } = (await loadEmulator()).modules;
   const fixtures = typeof options.fixtures === 'string' ? await readFixtureFile(options.fixtures) : await validateFixtures(options.fixtures ?? {}, 'the fixtures given');
   return new MockVismaConnect({ url, issuer, publicApiUrl: options.publicApiUrl, controlToken: options.controlToken }, fixtures, async () => {});

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from 'jose';
 import { currentTotp } from '../accounts/totp.js';
+import { exchange } from './web/exchange.js';
 import { elementById, formWith, readForm, readForms, textOf, validationMessages, type Page, type UserAgent } from './web/index.js';
 
 /**
@@ -112,13 +113,13 @@ export interface TokenClient {
 
 /** A token request; an ID token in the answer is verified (with the nonce when one is given) as a relying party does, on real time. */
 export async function tokenRequest(endpoint: Endpoint, client: TokenClient, grant: Record<string, string>, check: { nonce?: string } = {}): Promise<Tokens> {
-  const response = await fetch(`${endpoint.url}/connect/token`, {
+  const answer = await exchange(`${endpoint.url}/connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...grant, client_id: client.clientId, ...(client.secret !== undefined && { client_secret: client.secret }) }),
+    body: new URLSearchParams({ ...grant, client_id: client.clientId, ...(client.secret !== undefined && { client_secret: client.secret }) }).toString(),
   });
-  const body = (await response.json()) as Record<string, string | number | undefined>;
-  if (response.status !== 200) throw new TokenError(response.status, String(body['error']), String(body['error_description'] ?? ''));
+  const body = JSON.parse(answer.text) as Record<string, string | number | undefined>;
+  if (answer.status !== 200) throw new TokenError(answer.status, String(body['error']), String(body['error_description'] ?? ''));
   const idToken = body['id_token'] as string | undefined;
   return {
     accessToken: body['access_token'] as string,
@@ -135,7 +136,8 @@ export function redeemCode(endpoint: Endpoint, request: AuthorizationRequest, co
   return tokenRequest(endpoint, { clientId: request.clientId, secret }, grant, { nonce: request.nonce });
 }
 
-const keySets = new Map<string, JWTVerifyGetKey>();
+/** Each emulator's signing keys, by its JWKS URL, as last read. */
+const keySets = new Map<string, Promise<JWTVerifyGetKey>>();
 
 /**
  * Checks the ID token's signature (the emulator's JWKS), issuer, audience, times and nonce on real time,
@@ -143,13 +145,36 @@ const keySets = new Map<string, JWTVerifyGetKey>();
  */
 async function verifyIdToken(endpoint: Endpoint, idToken: string, clientId: string, nonce: string | undefined): Promise<JWTPayload> {
   // Loaded with the first token: importing the library stays light for a test file that redeems none.
-  const { createRemoteJWKSet, jwtVerify } = await import('jose');
+  const { errors, jwtVerify } = await import('jose');
   const jwksUrl = `${endpoint.url}/.well-known/openid-configuration/jwks`;
-  let keys = keySets.get(jwksUrl);
-  if (!keys) keySets.set(jwksUrl, (keys = createRemoteJWKSet(new URL(jwksUrl))));
-  const { payload } = await jwtVerify(idToken, keys, { issuer: endpoint.issuer, audience: clientId });
+  const verify = async (keys: Promise<JWTVerifyGetKey>) => (await jwtVerify(idToken, await keys, { issuer: endpoint.issuer, audience: clientId })).payload;
+  let payload: JWTPayload;
+  try {
+    payload = await verify(keySetAt(jwksUrl));
+  } catch (error) {
+    // Keys read before the emulator changed them (another emulator on the port, new SIGNING_KEYS): read them again, once.
+    if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+    payload = await verify(keySetAt(jwksUrl, { fresh: true }));
+  }
   if (nonce !== undefined && payload['nonce'] !== nonce) throw new Error('the ID token carries another nonce');
   return payload;
+}
+
+/** The key set at `jwksUrl` as last read (read anew when `fresh`, or when the last read failed). */
+function keySetAt(jwksUrl: string, { fresh = false } = {}): Promise<JWTVerifyGetKey> {
+  const kept = fresh ? undefined : keySets.get(jwksUrl);
+  if (kept) return kept;
+  const read = readKeySet(jwksUrl);
+  keySets.set(jwksUrl, read);
+  read.catch(() => keySets.get(jwksUrl) === read && keySets.delete(jwksUrl));
+  return read;
+}
+
+/** The emulator's JWKS, read over node:http (jose's remote key set reads it with `fetch`, see ./web/exchange.ts). */
+async function readKeySet(jwksUrl: string): Promise<JWTVerifyGetKey> {
+  const [{ createLocalJWKSet }, answer] = await Promise.all([import('jose'), exchange(jwksUrl, { headers: { accept: 'application/json' } })]);
+  if (answer.status !== 200) throw new SignInError(`the JWKS at ${jwksUrl} answered ${answer.status}`);
+  return createLocalJWKSet(JSON.parse(answer.text) as JSONWebKeySet);
 }
 
 export class SignInError extends Error {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { projectPath } from '../../provider/config/paths.js';
+import { exchange } from '../../provider/testing/web/exchange.js';
 import type { Target } from './world.js';
 
 export interface RunningTarget extends Target {
@@ -9,11 +10,11 @@ export interface RunningTarget extends Target {
 /** A server someone else runs (`--url`). */
 export async function remoteTarget(url: string, controlToken: string | undefined): Promise<RunningTarget> {
   const base = url.replace(/\/$/, '');
-  const response = await fetch(`${base}/.well-known/openid-configuration`).catch((error: Error) => {
+  const response = await exchange(`${base}/.well-known/openid-configuration`).catch((error: Error) => {
     throw new Error(`nothing answers at ${base} (${error.message})`);
   });
   if (response.status !== 200) throw new Error(`${base} has no discovery document (status ${response.status})`);
-  const { issuer } = (await response.json()) as { issuer: string };
+  const { issuer } = JSON.parse(response.text) as { issuer: string };
   return { url: base, issuer, controlToken, stop: async () => {} };
 }
 

@@ -1,5 +1,6 @@
 import type { FixtureFile } from '../../provider/fixtures/index.js';
 import { authorizationRequest, type AuthorizationRequest, type Tokens } from '../../provider/testing/sign-in.js';
+import { exchange } from '../../provider/testing/web/exchange.js';
 import { Browser } from './browser.js';
 
 /** An emulator the runner drives: where it answers, its issuer, and the control token if one is set. */
@@ -89,12 +90,12 @@ export class World {
   /** A control-plane or API call: JSON in and out. */
   async call<Body = unknown>(method: string, path: string, body?: unknown, bearer?: string): Promise<Answer<Body>> {
     const token = bearer ?? (path.startsWith('/_mock/') ? this.target.controlToken : undefined);
-    const response = await fetch(`${this.target.url}${path}`, {
+    const response = await exchange(`${this.target.url}${path}`, {
       method,
       headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
-    const text = await response.text();
+    const text = response.text;
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;

@@ -231,6 +231,20 @@ describe('the package', () => {
     ]);
   });
 
+  it("sends the built library's requests without loading undici, Node's fetch: it was half of a test process's first sign-in", { timeout: 60_000 }, async () => {
+    const printed = await printedInPackage([
+      "import { startMockVismaConnect } from 'mock-visma-connect/testing';",
+      'const idp = await startMockVismaConnect();',
+      "const tokens = await idp.signIn({ client: 'flex-hrm', user: 'maria.lindqvist@exempel.se' });",
+      "await idp.clientCredentials({ client: 'hrm-api', scope: 'connect:users' });",
+      'await idp.reset();',
+      "const undici = process.moduleLoadList.filter((name) => name.includes('undici'));",
+      'console.log(JSON.stringify({ email: tokens.claims.email, undici }));',
+      'await idp.close();',
+    ]);
+    expect(printed).toEqual({ email: 'maria.lindqvist@exempel.se', undici: [] });
+  });
+
   it('writes the code cache from its first in-process start, though that start validated its fixtures (each test process may)', { timeout: 60_000 }, async () => {
     const cacheRoot = mkdtempSync(join(tmpdir(), 'mvc-code-cache-'));
     const cacheDir = execFileSync(process.execPath, ['-p', "require('node:module').getCompileCacheDir()"], { env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot }, encoding: 'utf8' }).trim();

@@ -1,7 +1,8 @@
 import type { CookieJar } from 'tough-cookie';
+import { exchange, headersOf, type Asking } from './exchange.js';
 import { entriesOf, fill, pressed, readForm, type ButtonChoice, type Form, type FormSelector, type FormValues } from './forms.js';
 
-/** One answer: the URL asked for, the status, where a redirect points (absolute), the body and the headers. */
+/** One answer: the URL asked for, the status, where a redirect points (absolute), the body and the headers (made when first read). */
 export interface Page {
   status: number;
   url: string;
@@ -80,14 +81,28 @@ export class UserAgent {
     return current;
   }
 
-  async #request(url: string, init: RequestInit): Promise<Page> {
-    const headers = new Headers({ ...this.#headers, ...(init.headers as Record<string, string> | undefined) });
+  async #request(url: string, asking: Asking): Promise<Page> {
+    const headers = lowerCased({ ...this.#headers, ...asking.headers });
     const cookies = await (this.#cookies ??= import('tough-cookie').then(({ CookieJar }) => new CookieJar()));
     const cookie = await cookies.getCookieString(url);
-    if (cookie) headers.set('cookie', cookie);
-    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) await cookies.setCookie(line, url, { ignoreError: true });
-    const location = response.headers.get('location') ?? undefined;
-    return { status: response.status, url, location: location && new URL(location, url).href, html: await response.text(), headers: response.headers };
+    if (cookie) headers['cookie'] = cookie;
+    const answer = await exchange(url, { ...asking, headers });
+    for (const line of answer.headers['set-cookie'] ?? []) await cookies.setCookie(line, url, { ignoreError: true });
+    const location = answer.headers.location;
+    let made: Headers | undefined;
+    return {
+      status: answer.status,
+      url,
+      location: location && new URL(location, url).href,
+      html: answer.text,
+      get headers() {
+        return (made ??= headersOf(answer.headers));
+      },
+    };
   }
+}
+
+/** Header names in lower case, as a browser sends them: a header given twice in two cases is sent once, the later value. */
+function lowerCased(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }
