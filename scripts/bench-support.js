@@ -294,3 +294,33 @@ export async function load(server, spec, { beforeMeasuring } = {}) {
   await once(child, 'exit');
   return { ...result, cpuMs: after.cpuMs - before.cpuMs, cpuPerRequestMs: (after.cpuMs - before.cpuMs) / Math.max(1, result.done), rssMb: after.rssMb };
 }
+
+/** The root of the checkout a TARGETS entry's bin belongs to (ours, or BENCH_BASELINE's). */
+export const checkoutOf = (name) => (name === 'baseline' ? join(process.env.BENCH_BASELINE, '..', '..') : ROOT);
+
+/**
+ * A new test process's first and second sign-in through the testing library of the checkout at `root`
+ * (its own package, `mock-visma-connect/testing`, imported by a script run in it): the emulator
+ * started in-process, then the demo user signed in to flex-hrm through the pages, up to verified
+ * tokens, twice. Resolves with the process's own timings (ms): `startMs`, `firstMs`, `secondMs`.
+ */
+export async function signInsOfANewTestProcess(root) {
+  const code = [
+    "import { startMockVismaConnect } from 'mock-visma-connect/testing';",
+    'const begun = performance.now();',
+    'const idp = await startMockVismaConnect();',
+    'const started = performance.now();',
+    "await idp.signIn({ client: 'flex-hrm', user: 'maria.lindqvist@exempel.se' });",
+    'const first = performance.now();',
+    "await idp.signIn({ client: 'flex-hrm', user: 'maria.lindqvist@exempel.se' });",
+    'const second = performance.now();',
+    'await idp.close();',
+    'console.log(JSON.stringify({ startMs: started - begun, firstMs: first - started, secondMs: second - first }));',
+  ].join('\n');
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'error' } });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  const [exitCode] = await once(child, 'exit');
+  if (exitCode !== 0) throw new Error(`the test process in ${root} exited with ${exitCode}`);
+  return JSON.parse(out);
+}
