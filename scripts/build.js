@@ -106,8 +106,8 @@ const REQUIRE = "import { createRequire as __createRequire } from 'node:module';
 /**
  * esbuild writes the banner into every file, the shared chunks too. A chunk is only ever imported by
  * an entry point, which has checked Node before, so the check goes from the chunks; `require` goes
- * from every file that does not use it. Each was a module to resolve or a createRequire to make, for
- * each of the ten files the testing library's import loads: ~5 ms of it.
+ * from every file that does not use it. Each was a module to resolve or a createRequire to make for
+ * every file an import of `.` or `./scenarios` loads.
  */
 function trimBanners(outputs) {
   for (const [file, { entryPoint }] of Object.entries(outputs)) {
@@ -133,7 +133,7 @@ const packageBuild = await build({
   format: 'esm',
   platform: 'node',
   target: 'node22',
-  external: [...LAZY_PACKAGES, '#supported-node', '#require-supported-node'],
+  external: [...LAZY_PACKAGES, '#require-supported-node'],
   define: { __BUILD_ID__: JSON.stringify(BUILD_ID) },
   plugins: [lazyParse5, ...STACK_PLUGINS],
   // One copy of the MIME table: Koa's accepts@1 would bring mime-types@2 and a second mime-db.
@@ -166,7 +166,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node22',
-  external: [...LAZY_PACKAGES, '#code-cache', '#supported-node'],
+  external: LAZY_PACKAGES,
   define: { __EMULATOR_SCRIPT__: 'true' },
   plugins: [vendorImports(LIBRARY_VENDOR_PACKAGES, 'provider/testing'), lazyParse5, ...STACK_PLUGINS],
   minifyWhitespace: true,
