@@ -317,7 +317,7 @@ export async function signInsOfANewTestProcess(root) {
     'await idp.close();',
     'console.log(JSON.stringify({ startMs: started - begun, firstMs: first - started, secondMs: second - first }));',
   ].join('\n');
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'error' } });
+  const child = spawn(process.execPath, inProcess(code), { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'error' } });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   const [exitCode] = await once(child, 'exit');
