@@ -121,6 +121,7 @@ async function phase(phaseSeconds, limit) {
   let failures = 0;
   let firstError;
   const begun = performance.now();
+  const cpuBefore = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
       while (performance.now() < deadline && started < limit) {
@@ -137,9 +138,10 @@ async function phase(phaseSeconds, limit) {
     }),
   );
   const ms = performance.now() - begun;
+  const { user, system } = process.cpuUsage(cpuBefore);
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { done: latencies.length, failures, firstError, ms, perSecond: (latencies.length * 1000) / ms, p50: at(0.5), p95: at(0.95) };
+  return { done: latencies.length, failures, firstError, ms, perSecond: (latencies.length * 1000) / ms, p50: at(0.5), p95: at(0.95), loadCpuMs: (user + system) / 1000 };
 }
 
 await phase(warmupSeconds, maxCount);

@@ -31,13 +31,20 @@ export const freePort = () =>
 
 const TICK_MS = 1000 / 100; // USER_HZ, 100 on Linux
 
-/** CPU time (user + system) a process has used so far, in ms, and its resident memory in MB. */
-export function procStat(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU time (user + system) in ms from a /proc stat file. */
+function cpuMsIn(statFile) {
+  const stat = readFileSync(statFile, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
-  const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime, stime
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime, stime
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in ms, all its threads and its main thread alone
+ * (JavaScript runs there; the thread pool and V8's helpers run beside it), and its resident memory in MB.
+ */
+export function procStat(pid) {
   const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-  return { cpuMs, rssMb };
+  return { cpuMs: cpuMsIn(`/proc/${pid}/stat`), mainThreadCpuMs: cpuMsIn(`/proc/${pid}/task/${pid}/stat`), rssMb };
 }
 
 let tempDir;
@@ -258,9 +265,9 @@ async function collectGarbage(child, stderr) {
 /**
  * Runs scripts/bench-load.js against `server` (a process of its own): after its warm-up, reads the
  * server's CPU time, lets it go, and reads the CPU time again when it reports. CPU ms per request
- * comes from the server's own /proc/<pid>/stat.
+ * comes from the server's own /proc/<pid>/stat; `companionPid`'s CPU time (Redis's) is read alongside.
  */
-export async function load(server, spec, { beforeMeasuring } = {}) {
+export async function load(server, spec, { beforeMeasuring, companionPid } = {}) {
   const child = spawn(process.execPath, [script('scripts/bench-load.js'), JSON.stringify({ url: server.url, ...spec })], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   const lines = [];
@@ -287,12 +294,14 @@ export async function load(server, spec, { beforeMeasuring } = {}) {
   if ((await next()) !== 'warm') throw new Error('the load generator did not warm up');
   await beforeMeasuring?.();
   const before = server.stats();
+  const companionBefore = companionPid && procStat(companionPid).cpuMs;
   child.stdin.write('go\n');
   const result = JSON.parse(await next());
   const after = server.stats();
+  const companionCpuMs = companionPid ? procStat(companionPid).cpuMs - companionBefore : 0;
   child.stdin.end();
   await once(child, 'exit');
-  return { ...result, cpuMs: after.cpuMs - before.cpuMs, cpuPerRequestMs: (after.cpuMs - before.cpuMs) / Math.max(1, result.done), rssMb: after.rssMb };
+  return { ...result, cpuMs: after.cpuMs - before.cpuMs, mainThreadCpuMs: after.mainThreadCpuMs - before.mainThreadCpuMs, companionCpuMs, cpuPerRequestMs: (after.cpuMs - before.cpuMs) / Math.max(1, result.done), rssMb: after.rssMb };
 }
 
 /** The root of the checkout a TARGETS entry's bin belongs to (ours, or BENCH_BASELINE's). */

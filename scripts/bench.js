@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { benchFixtures, checkoutOf, load, median, signInsOfANewTestProcess, sleep, start, TARGETS } from './bench-support.js';
-import { deleteRedisPrefix } from './redis-prefix.js';
+import { deleteRedisPrefix, localRedisPid } from './redis-prefix.js';
 import { buildIfStale } from './build-if-stale.cjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -78,7 +78,7 @@ async function tokens() {
   const names = ['peer', 'bare', 'floor', ...BASELINE, 'ours'];
   const servers = [];
   for (const name of names) servers.push(await start(name));
-  const totals = new Map(names.map((name) => [name, { done: 0, ms: 0, cpuMs: 0, failures: 0, p50: [], p95: [] }]));
+  const totals = new Map(names.map((name) => [name, noTurnsYet()]));
   try {
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const server of turnOrder(servers, round)) {
@@ -108,9 +108,10 @@ async function signIns() {
     runs.push({ key: `${name}-redis`, name, workload: 'sign-in', env: { STORE: 'redis', FIXTURES, REDIS_URL, REDIS_PREFIX: `mvc-bench:${randomUUID().slice(0, 8)}:` } });
   }
   log(`\nfull password sign-ins (pages + code exchange), ${BROWSERS} concurrent browsers, ${SECONDS} s per server in ${ROUNDS} turns; RSS after a full GC`);
+  const redisPid = await localRedisPid(REDIS_URL);
   const servers = [];
   try {
-    for (const run of runs) servers.push({ run, server: await start(run.name, { env: run.env, inspect: true }), done: 0, ms: 0, cpuMs: 0, failures: 0, p50: [], p95: [], firstError: undefined, before: undefined });
+    for (const run of runs) servers.push({ run, server: await start(run.name, { env: run.env, inspect: true }), ...noTurnsYet(), before: undefined });
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const entry of turnOrder(servers, round)) {
         const r = await load(
@@ -121,20 +122,30 @@ async function signIns() {
             beforeMeasuring: async () => {
               if (round === 0) entry.before = await entry.server.collectGarbage();
             },
+            companionPid: entry.run.env.STORE === 'redis' ? redisPid : undefined,
           },
         );
         addTurn(entry, r);
       }
     }
     await sleep(200);
-    for (const { run, server, done, ms, cpuMs, failures, p50, p95, firstError, before } of servers) {
+    for (const { run, server, done, ms, cpuMs, mainThreadCpuMs, loadCpuMs, companionCpuMs, failures, p50, p95, firstError, before } of servers) {
       const after = await server.collectGarbage();
       const perSecond = (done * 1000) / ms;
       const cpuPerSignInMs = cpuMs / Math.max(1, done);
+      const mainThreadCpuPerSignInMs = mainThreadCpuMs / Math.max(1, done);
+      const loadCpuPerSignInMs = loadCpuMs / Math.max(1, done);
+      const redisCpuPerSignInMs = companionCpuMs / Math.max(1, done);
+      // What this machine could reach at this CPU a sign-in: the main thread runs all the JavaScript, and
+      // the server's threads, the load generator and a local Redis share the cores.
+      const ceiling = Math.min(1000 / mainThreadCpuPerSignInMs, (availableParallelism() * 1000) / (cpuPerSignInMs + loadCpuPerSignInMs + redisCpuPerSignInMs));
       const perSignIn = (mb) => `${((mb * 1024) / Math.max(1, done)).toFixed(1)} KB a sign-in`;
-      figures[run.key] = { signInsPerSecond: perSecond, cpuPerSignInMs, rssBeforeMb: before.rssMb, rssAfterMb: after.rssMb, heapBeforeMb: before.heapMb, heapAfterMb: after.heapMb };
+      figures[run.key] = { signInsPerSecond: perSecond, cpuPerSignInMs, mainThreadCpuPerSignInMs, ceiling, rssBeforeMb: before.rssMb, rssAfterMb: after.rssMb, heapBeforeMb: before.heapMb, heapAfterMb: after.heapMb };
       const label = run.name === 'floor' ? TARGETS.floor.label : `${run.name}, ${run.env.STORE} store`;
       log(`  ${label.padEnd(48)} ${fmt(perSecond, 'sign-ins/s')}   server CPU ${cpuPerSignInMs.toFixed(1)} ms/sign-in   p50 ${median(p50).toFixed(0)} ms   p95 ${median(p95).toFixed(0)} ms   sign-ins ${done}   failed ${failures}`);
+      log(
+        `  ${''.padEnd(48)} CPU a sign-in: server ${cpuPerSignInMs.toFixed(1)} ms, of it its main thread ${mainThreadCpuPerSignInMs.toFixed(1)} ms; load generator ${loadCpuPerSignInMs.toFixed(1)} ms${run.env.STORE === 'redis' ? `; Redis ${redisPid ? `${redisCpuPerSignInMs.toFixed(1)} ms` : 'not on this machine, not counted'}` : ''}; this machine's ceiling at that CPU ${fmt(ceiling, 'sign-ins/s')}`,
+      );
       log(
         `  ${''.padEnd(48)} after a full GC: RSS ${before.rssMb.toFixed(0)} → ${after.rssMb.toFixed(0)} MB (${perSignIn(after.rssMb - before.rssMb)}), JS heap ${before.heapMb.toFixed(1)} → ${after.heapMb.toFixed(1)} MB (${perSignIn(after.heapMb - before.heapMb)})`,
       );
@@ -148,11 +159,17 @@ async function signIns() {
   }
 }
 
+/** A server's totals before its first turn. */
+const noTurnsYet = () => ({ done: 0, ms: 0, cpuMs: 0, mainThreadCpuMs: 0, loadCpuMs: 0, companionCpuMs: 0, failures: 0, p50: [], p95: [], firstError: undefined });
+
 /** Adds one turn's results (scripts/bench-load.js, through `load`) to a server's totals. */
 function addTurn(total, turn) {
   total.done += turn.done;
   total.ms += turn.ms;
   total.cpuMs += turn.cpuMs;
+  total.mainThreadCpuMs += turn.mainThreadCpuMs;
+  total.loadCpuMs += turn.loadCpuMs;
+  total.companionCpuMs += turn.companionCpuMs;
   total.failures += turn.failures;
   total.p50.push(turn.p50);
   total.p95.push(turn.p95);
@@ -200,12 +217,16 @@ function summary() {
     const floor = f('floor-sign-in', 'signInsPerSecond');
     figureRow(title, { floor, base: f(`baseline-${store}`, 'signInsPerSecond'), ours: f(`ours-${store}`, 'signInsPerSecond'), goal, unit: '' });
   }
-  for (const [title, store] of [
-    ['server CPU per sign-in, memory', 'memory'],
-    ['same, Redis', 'redis'],
+  for (const [title, store, field, unit] of [
+    ['server CPU per sign-in, memory', 'memory', 'cpuPerSignInMs', 'ms'],
+    ['same, Redis', 'redis', 'cpuPerSignInMs', 'ms'],
+    ["of it the server's main thread, memory", 'memory', 'mainThreadCpuPerSignInMs', 'ms'],
+    ['same, Redis', 'redis', 'mainThreadCpuPerSignInMs', 'ms'],
+    ["this machine's ceiling at that CPU (sign-ins/s), memory", 'memory', 'ceiling', ''],
+    ['same, Redis', 'redis', 'ceiling', ''],
   ]) {
-    const floor = f('floor-sign-in', 'cpuPerSignInMs');
-    figureRow(title, { floor, base: f(`baseline-${store}`, 'cpuPerSignInMs'), ours: f(`ours-${store}`, 'cpuPerSignInMs'), goal: '', unit: 'ms' });
+    const floor = f('floor-sign-in', field);
+    figureRow(title, { floor, base: f(`baseline-${store}`, field), ours: f(`ours-${store}`, field), goal: '', unit });
   }
   const growth = (key, field) => (figures[key] ? `${fmt(f(key, `${field}BeforeMb`), '').trim()} → ${fmt(f(key, `${field}AfterMb`), 'MB')}` : '–');
   for (const [title, key, field, goal] of [

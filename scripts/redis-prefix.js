@@ -21,3 +21,16 @@ export async function deleteRedisPrefix(url, prefix) {
     redis.disconnect();
   }
 }
+
+/** The process id of the Redis at `url` when it runs on this machine (its CPU time can then be read), else undefined. */
+export async function localRedisPid(url) {
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) return undefined;
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, { maxRetriesPerRequest: 0 });
+  try {
+    const pid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } finally {
+    redis.disconnect();
+  }
+}
