@@ -161,7 +161,7 @@ function toSettings(raw: RawSettings): Settings {
 
 /** The embedded defaults, with overrides: what tests and the testing library start from. */
 export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
-  return { ...toSettings(settingsSchema.parse({})), ...overrides };
+  return { ...toSettings(settingsSchema.parse({}, { jitless: true })), ...overrides };
 }
 
 function parseFlags(argv: string[]): Record<string, string | undefined> {
