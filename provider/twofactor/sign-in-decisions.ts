@@ -7,7 +7,7 @@ import type { LoginChecks } from '../oidc/interaction-policy.js';
 import { blocksSignIn, type Decision } from '../policy/index.js';
 import type { RememberedDevices } from '../risk/index.js';
 import { realTime } from '../time/index.js';
-import { readAcrRequest, type AcrRequest, type EssentialAcrClaim } from './acr-request.js';
+import { MalformedAcrRequest, readAcrRequest, type AcrRequest } from './acr-request.js';
 import type { SignInReference } from './decision-log.js';
 import { appPolicyOf, type ExplainedDecision, type TwoFactorGate } from './gate.js';
 import { sessionTwoFactorAt } from './session-factors.js';
@@ -117,8 +117,14 @@ export class SignInDecisions {
   #acrRequest(ctx: KoaContextWithOIDC): Promise<AcrRequest> {
     let request = this.#requests.get(ctx);
     if (!request) {
-      const claim = (ctx.oidc.claims as { id_token?: { acr?: EssentialAcrClaim } } | undefined)?.id_token?.acr;
-      request = this.#deps.acrSettings().then((acr) => readAcrRequest(ctx.oidc.params ?? {}, claim, acr));
+      const claim = (ctx.oidc.claims as { id_token?: { acr?: unknown } } | undefined)?.id_token?.acr;
+      request = this.#deps.acrSettings().then((acr) => {
+        try {
+          return readAcrRequest(ctx.oidc.params ?? {}, claim, acr);
+        } catch (error) {
+          throw error instanceof MalformedAcrRequest ? new errors.InvalidRequest(error.message) : error;
+        }
+      });
       this.#requests.set(ctx, request);
     }
     return request;

@@ -63,16 +63,29 @@ describe('two-factor sign-in through the pages', () => {
   }
 
   /** Starts a login at an app and walks as far as the pages go on their own: password given, then whatever comes. */
-  async function signIn(clientId: string, email: string, options: { agent?: UserAgent; extra?: Record<string, string> } = {}): Promise<Attempt> {
+  /**
+   * Starts a login at an app and walks as far as the pages go on their own: password given, then whatever comes.
+   * `requestObject`: the request's parameters, with these members, go in an unsigned request object (JAR, alg none).
+   */
+  async function signIn(clientId: string, email: string, options: { agent?: UserAgent; extra?: Record<string, string>; requestObject?: Record<string, unknown> } = {}): Promise<Attempt> {
     const agent = options.agent ?? new UserAgent();
     const config = configs.get(clientId)!;
     const login = await buildLogin(config, { redirectUri: cb(PORTS[clientId]!), ...(options.extra && { extra: options.extra }) });
-    let page = await agent.follow(await agent.get(login.url.href), cb(PORTS[clientId]!));
+    const url = options.requestObject ? inRequestObject(login.url, options.requestObject) : login.url;
+    let page = await agent.follow(await agent.get(url.href), cb(PORTS[clientId]!));
     if (page.html.includes('name="Username"')) {
       page = await agent.follow(await agent.post(readForm(page).action, { Username: email }), cb(PORTS[clientId]!));
       page = await agent.follow(await agent.post(readForm(page).action, { Password: PASSWORDS[email]! }), cb(PORTS[clientId]!));
     }
     return { agent, clientId, login, page };
+  }
+
+  function inRequestObject(url: URL, members: Record<string, unknown>): URL {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const params = Object.fromEntries(url.searchParams);
+    const moved = new URL(url.pathname, url);
+    moved.search = new URLSearchParams({ client_id: params['client_id']!, response_type: params['response_type']!, request: `${part({ alg: 'none' })}.${part({ ...params, ...members })}.` }).toString();
+    return moved;
   }
 
   const isCodePage = (page: Page) => page.html.includes('name="AuthCode"') && page.html.includes('name="RememberCode"');
@@ -187,6 +200,15 @@ describe('two-factor sign-in through the pages', () => {
     expect(isCodePage(level.page)).toBe(true);
     const claims = await signIn('bypass-app', 'olle@fri.se', { extra: { claims: JSON.stringify({ id_token: { acr: { essential: true, values: ['urn:idp:vismaconnect:mfa'] } } }) } });
     expect(isCodePage(claims.page)).toBe(true);
+  });
+
+  it.each([
+    ['an essential acr claim whose values are a number', { extra: { claims: JSON.stringify({ id_token: { acr: { essential: true, values: 5 } } }) } }, "the acr claim request's values must be an array of strings"],
+    ['the same claim in a request object', { requestObject: { claims: { id_token: { acr: { essential: true, values: 5 } } } } }, "the acr claim request's values must be an array of strings"],
+    ['acr_values a request object gives as a JSON array (not a step-up dropped without a word)', { requestObject: { acr_values: ['urn:idp:vismaconnect:mfa'] } }, 'acr_values must be a string of space-separated values, not a JSON array'],
+  ])('sends the app invalid_request for %s, before any page', async (_name, options, description) => {
+    const attempt = await signIn('bypass-app', 'olle@fri.se', options);
+    expect(readForm(attempt.page)).toMatchObject({ action: cb(4001), fields: { error: 'invalid_request', error_description: description } });
   });
 
   it('does not ask again within the same session, but asks again for a step-up whose max_age has passed', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ACR } from '../../provider/fixtures/index.js';
 import { inNetworks } from '../../provider/risk/index.js';
 import { readAcrRequest } from '../../provider/twofactor/index.js';
+import { MalformedAcrRequest } from '../../provider/twofactor/acr-request.js';
 
 describe('trusted networks', () => {
   it('matches IPv4 and IPv6 addresses against CIDR networks', () => {
@@ -42,6 +43,19 @@ describe('what a request asks of the authentication', () => {
     expect(readAcrRequest({}, { essential: true, values: ['urn:idp:vismaconnect:mfa'] }, DEFAULT_ACR).stepUp).toBe(true);
     expect(readAcrRequest({}, { essential: true, value: '3' }, DEFAULT_ACR).stepUp).toBe(true);
     expect(readAcrRequest({}, { values: ['3'] }, DEFAULT_ACR).stepUp).toBe(false);
+  });
+
+  it.each([
+    ['acr_values as a JSON array, as a request object gives it', { acr_values: '["urn:idp:vismaconnect:mfa"]' }, undefined, 'acr_values must be a string of space-separated values, not a JSON array'],
+    ['acr_values that are an array', { acr_values: ['urn:idp:vismaconnect:mfa'] }, undefined, 'acr_values must be a string of space-separated values, not a JSON array'],
+    ['acr_values that are an object', { acr_values: { 0: 'urn:idp:vismaconnect:mfa' } }, undefined, 'acr_values must be a string of space-separated values, not a JSON array'],
+    ['claim values that are a number', {}, { essential: true, values: 5 }, "the acr claim request's values must be an array of strings"],
+    ['claim values that look like an array', {}, { essential: true, values: { length: 2 } }, "the acr claim request's values must be an array of strings"],
+    ['a claim value that is not a string', {}, { essential: true, value: 3 }, "the acr claim request's value must be a string"],
+    ['a claim that is a string', {}, 'urn:idp:vismaconnect:mfa', 'the acr claim request must be null or an object'],
+    ['essential that is not a boolean', {}, { essential: 'yes', values: ['3'] }, "the acr claim request's essential must be true or false"],
+  ])('refuses %s, rather than reading no step-up into it', (_name, params, claim, message) => {
+    expect(() => readAcrRequest(params, claim, DEFAULT_ACR)).toThrow(new MalformedAcrRequest(message));
   });
 
   it('reads password re-authentication and max_age', () => {
