@@ -1,9 +1,9 @@
 import * as z from 'zod';
+import { canonicalEmail, MAX_EMAIL_LENGTH } from '../accounts/email-address.js';
 import { passwordRuleProblems, type PasswordProblem } from '../accounts/index.js';
 import { VISMA_FACTS } from '../config/index.js';
 import { MESSAGES } from '../i18n/index.js';
 import { COUNTRY_CODES } from './countries.js';
-import { normaliseEmail } from './email.js';
 import { PublicApiError, type ErrorCode } from './errors.js';
 
 /** The code a field's failure answers with, unless its check names a more precise one. */
@@ -54,10 +54,13 @@ const text = (max: number) =>
 /** Absent and null are the same: not given. */
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 
-const email = z
-  .string(expected('a string'))
-  .transform(normaliseEmail)
-  .pipe(z.email({ error: 'is not an e-mail address' }).max(254, { error: 'must be at most 254 characters' }));
+/** Into the one canonical form; what has none (no address we can mail, or a domain IDNA refuses, such as `xn--.se`) is refused, never stored as given. */
+const email = z.string(expected('a string')).transform((value, ctx) => {
+  if (value.trim().length > MAX_EMAIL_LENGTH) ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_EMAIL_LENGTH} characters` });
+  const canonical = canonicalEmail(value);
+  if (canonical === undefined) ctx.addIssue({ code: 'custom', message: 'is not an e-mail address' });
+  return canonical ?? z.NEVER;
+});
 
 const userCountryCode = z
   .string(expected('a string'))

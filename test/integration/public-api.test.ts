@@ -296,6 +296,9 @@ describe('the Visma Connect Public API', () => {
     const invalid: [string, Record<string, unknown>, string][] = [
       ['no e-mail', { email: undefined }, 'ERROR_INVALID_EMAIL'],
       ['a malformed e-mail', { email: 'not-an-address' }, 'ERROR_INVALID_EMAIL'],
+      ['an e-mail whose domain is a bare ACE prefix, which no sign-in could find', { email: 'x@xn--.se' }, 'ERROR_INVALID_EMAIL'],
+      ['an e-mail whose domain is punycode that decodes to nothing', { email: 'x@xn--zz.se' }, 'ERROR_INVALID_EMAIL'],
+      ['an e-mail over 254 characters', { email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.se` }, 'ERROR_INVALID_EMAIL'],
       ['a too short password', { password: 'Ab1!' }, 'ERROR_PASSWORD_TOO_SHORT'],
       ['a password over 512 characters', { password: `Aa1!${'x'.repeat(509)}` }, 'ERROR_PASSWORD_TOO_LONG'],
       ['a password without a digit', { password: 'Sommarsol!x' }, 'ERROR_PASSWORD_MISSING_DIGIT'],
