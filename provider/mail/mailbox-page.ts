@@ -4,21 +4,39 @@ import { InvalidRequest, NotFound } from '../errors/index.js';
 import { guardedRouter, sendPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { Mailbox } from './mailbox.js';
+import type { MailHogMessage } from './mailhog-message.js';
 
-/** mailparser is loaded when the mailbox is first read, not at start-up. */
-const simpleParser = async (raw: string) => (await import('mailparser')).simpleParser(raw);
+/** A caught mail as the pages show it. `unreadable`: why mailparser could not read it; its text is then the body as it came. */
+interface ReadMail {
+  subject: string;
+  from: string;
+  text: string;
+  html: string | undefined;
+  unreadable: string | undefined;
+}
+
+/**
+ * Reads a caught mail with mailparser (loaded when the mailbox is first read, not at start-up). A mail it
+ * refuses (more parts or a larger header than it reads: the catcher takes any mail, as MailHog does) is
+ * shown with its Subject header and body as they came, rather than failing the page for every mail.
+ */
+async function readMail(message: MailHogMessage): Promise<ReadMail> {
+  try {
+    const parsed = await (await import('mailparser')).simpleParser(message.Raw.Data);
+    const html = typeof parsed.html === 'string' ? parsed.html : undefined;
+    return { subject: parsed.subject ?? '', from: parsed.from?.text ?? message.Raw.From, text: parsed.text ?? '', html, unreadable: undefined };
+  } catch (error) {
+    const subject = Object.entries(message.Content.Headers).find(([name]) => name.toLowerCase() === 'subject')?.[1][0] ?? '';
+    return { subject, from: message.Raw.From, text: message.Content.Body, html: undefined, unreadable: (error as Error).message };
+  }
+}
 
 /** `/_mock/mail`: the caught mails for a developer to read and click through (parsed with mailparser). */
 export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards: Middleware[]): Router {
   const router = guardedRouter('/_mock/mail', ...guards);
 
   router.get('/', async (ctx) => {
-    const messages = await Promise.all(
-      (await mailbox.all()).map(async (message) => {
-        const parsed = await simpleParser(message.Raw.Data);
-        return { id: message.ID, to: message.Raw.To.join(', '), subject: parsed.subject ?? '', created: message.Created };
-      }),
-    );
+    const messages = await Promise.all((await mailbox.all()).map(async (message) => ({ id: message.ID, to: message.Raw.To.join(', '), subject: (await readMail(message)).subject, created: message.Created })));
     sendPage(ctx, 'mailbox', { language: negotiateLanguage(ctx), messages, mode: describeMode() });
   });
 
@@ -28,14 +46,13 @@ export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards
     if (to === '') throw new InvalidRequest('to is required: GET /_mock/mail/latest?to=<address>');
     const message = (await mailbox.all()).find((m) => m.Raw.To.some((address) => address.toLowerCase() === to));
     if (!message) throw new NotFound(`no mail to ${to} in the embedded mailbox (${describeMode()})`);
-    const parsed = await simpleParser(message.Raw.Data);
-    const text = parsed.text ?? '';
+    const { subject, text, html } = await readMail(message);
     ctx.body = {
       id: message.ID,
       to: message.Raw.To,
-      subject: parsed.subject ?? '',
+      subject,
       text,
-      html: typeof parsed.html === 'string' ? parsed.html : '',
+      html: html ?? '',
       code: /\b(\d{6})\b/.exec(text)?.[1] ?? null,
       links: [...new Set(text.match(/https?:\/\/\S+/g) ?? [])],
       created: message.Created,
@@ -48,16 +65,17 @@ export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards
       sendPage(ctx, 'mailbox', { language: negotiateLanguage(ctx), messages: [], mode: 'No mail has that id.' }, 404);
       return;
     }
-    const parsed = await simpleParser(message.Raw.Data);
+    const { subject, from, text, html, unreadable } = await readMail(message);
     sendPage(ctx, 'mail', {
-      title: { key: 'mailTitle', vars: { subject: parsed.subject ?? '' } },
+      title: { key: 'mailTitle', vars: { subject } },
       language: negotiateLanguage(ctx),
-      from: parsed.from?.text ?? message.Raw.From,
+      from,
       to: message.Raw.To.join(', '),
-      subject: parsed.subject ?? '',
+      subject,
       created: message.Created,
-      html: typeof parsed.html === 'string' ? parsed.html : undefined,
-      text: parsed.text ?? '',
+      html,
+      text,
+      unreadable,
     });
   });
 

@@ -105,12 +105,53 @@ describe('the embedded mail catcher and its MailHog API', () => {
     expect((await agent.get(`${emulator.url}/_mock/mail/nope`)).status).toBe(404);
   });
 
+  it('shows a mail mailparser cannot read with its subject and body as they came, and the other mails as before', async () => {
+    const parts = '--zz\r\nContent-Type: text/plain\r\n\r\nx\r\n'.repeat(1500);
+    await sendOverSmtp(emulator.mail!.smtpPort, 'many@example.com', `Subject: many parts\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n${parts}--zz--`);
+    await sendReset('pat@example.com');
+    const agent = new UserAgent();
+    const list = await agent.get(`${emulator.url}/_mock/mail`);
+    expect(list.status).toBe(200);
+    expect(list.html).toContain('many parts');
+    expect(list.html).toContain('Reset your password');
+    const [many] = ((await (await mailApi('/v2/search?kind=to&query=many@example.com')).json()) as { items: { ID: string }[] }).items;
+    const one = await agent.get(`${emulator.url}/_mock/mail/${encodeURIComponent(many!.ID)}`);
+    expect(one.status).toBe(200);
+    expect(one.html).toContain('id="mail-subject">many parts<');
+    expect(one.html).toMatch(/id="mail-unreadable">mailparser could not read this mail \(.+\)/);
+    const latest = await fetch(`${emulator.url}/_mock/mail/latest?to=many@example.com`);
+    expect(latest.status).toBe(200);
+    expect(await latest.json()).toMatchObject({ subject: 'many parts', text: expect.stringContaining('Content-Type: text/plain') });
+    expect((await fetch(`${emulator.url}/_mock/mail/latest?to=pat@example.com`)).status).toBe(200);
+  });
+
   it('empties the mailbox on reset', async () => {
     await sendReset('pat@example.com');
     await emulator.reset();
     expect((await mailClient(emulator).messages())!.total).toBe(0);
   });
 });
+
+/** One mail over SMTP, as a client that does not wait for each answer would send it (pipelining: the catcher offers it). */
+async function sendOverSmtp(port: number, to: string, data: string): Promise<void> {
+  const socket = connect(port, '127.0.0.1');
+  socket.setEncoding('utf8');
+  let heard = '';
+  let said = 0;
+  socket.on('data', (chunk: string) => {
+    heard += chunk;
+    if (said === 0 && /^220 /m.test(heard)) {
+      said = 1;
+      socket.write(`EHLO sender.example\r\nMAIL FROM:<noreply@example.com>\r\nRCPT TO:<${to}>\r\nDATA\r\n`);
+    }
+    if (said === 1 && /^354 /m.test(heard)) {
+      said = 2;
+      socket.write(`${data}\r\n.\r\nQUIT\r\n`);
+    }
+  });
+  await new Promise((resolve) => socket.on('close', resolve));
+  expect(heard).toMatch(/^354 [\s\S]*\n250 /m);
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
