@@ -132,7 +132,15 @@ export function accountSettingsRoutes({ provider, accounts, attempts, directory,
     const problems = await newPasswordProblems(account, form.Password, form.ConfirmPassword);
     if (problems.length) return overview(ctx, account, undefined, problems, 'Password');
     const passwordHash = await hashPassword(form.Password, passwordHashCost);
-    const changed = (await accounts.update(account.sub, (current) => withPasswordHash(current, passwordHash)))!;
+    // Changed only while the password the user proved is still the account's: of changes sent at once with
+    // the same current password, one wins and the others are told it is no longer right.
+    let proven = false;
+    const changed = await accounts.update(account.sub, (current) => {
+      proven = current.passwordHash === account.passwordHash;
+      return proven ? withPasswordHash(current, passwordHash) : undefined;
+    });
+    if (!changed) return ctx.redirect(signInUrl(issuer, negotiateLanguage(ctx)));
+    if (!proven) return overview(ctx, changed, undefined, ['currentPasswordWrong'], 'CurrentPassword');
     await lockout.unlock(account.sub);
     await overview(ctx, changed, 'passwordChangedNotice');
   });

@@ -151,6 +151,27 @@ describe('guarantees under concurrent callers', () => {
     expect(count(answers, (answer) => answer.html.includes('This link does not work any more'))).toBe(9);
   });
 
+  it('changes the password in Account Settings once when six changes made with the same current password are posted at once', async () => {
+    const agent = new UserAgent({ acceptLanguage: 'en-GB' });
+    const identifier = await agent.follow(await agent.get(`${replicas.at(0).issuer}/account`));
+    const password = await agent.follow(await agent.post(readForm(identifier).action, { Username: 'lena@example.se' }));
+    const overview = await agent.follow(await agent.post(readForm(password).action, { Password: 'Start&Pass2025' }));
+    const form = readForms(overview).find((candidate) => candidate.action.endsWith('/account/password'))!;
+    const passwords = ['Ny&Vinter2026a', 'Ny&Vinter2026b', 'Ny&Vinter2026c', 'Ny&Vinter2026d', 'Ny&Vinter2026e', 'Ny&Vinter2026f'];
+    const answers = await Promise.all(
+      // To each replica under the issuer's host name, where the session cookie and the form token belong.
+      passwords.map((next, i) => agent.post(replicas.on(i, form.action).replace('//127.0.0.1:', '//localhost:'), { ...form.fields, CurrentPassword: 'Start&Pass2025', Password: next, ConfirmPassword: next })),
+    );
+    expect(count(answers, (answer) => answer.html.includes('Your password is changed.'))).toBe(1);
+    expect(count(answers, (answer) => validationMessages(answer).includes('The current password is not correct.'))).toBe(5);
+    const winner = passwords[answers.findIndex((answer) => answer.html.includes('Your password is changed.'))]!;
+    for (const candidate of [winner, 'Start&Pass2025', ...passwords.filter((other) => other !== winner)]) {
+      const { agent: signIn, page } = await atPasswordPage('lena@example.se');
+      const answer = await signIn.post(readForm(page).action, { Password: candidate });
+      expect({ candidate, signedIn: answer.status === 303 }).toEqual({ candidate, signedIn: candidate === winner });
+    }
+  });
+
   it('checks 5 of 30 concurrent wrong verification codes and answers 429 to the rest', async () => {
     const api = apiClient(replicas.at(0), await apiToken(replicas.at(0), 'hrm-api', 'api-secret', { tenant_id: TENANT }));
     const started = await api('POST', '/email-verifications', { email: 'ny@annan.se', delivery: 'code' });
