@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
+import { AccountRepository, emailKey } from '../accounts/index.js';
 import type { Directory } from '../directory/index.js';
-import { mergeFixtures, type FixtureFile, type KnownFixtures } from '../fixtures/index.js';
+import { FixtureError, mergeFixtures, type FixtureFile, type KnownFixtures } from '../fixtures/index.js';
 import { toClientMetadata } from '../fixtures/prepare.js';
 import { validateClients } from '../oidc/index.js';
 import type { Store } from '../store/index.js';
@@ -25,11 +26,27 @@ export interface MergedOverlay {
  * schema, the tenants and clients already loaded, and oidc-provider's client rules; a FixtureError
  * names the first problem by path.
  */
-export async function checkOverlay({ directory, provider }: FixtureOverlayDependencies, document: unknown, source: string): Promise<FixtureFile> {
+export async function checkOverlay({ directory, provider, store }: FixtureOverlayDependencies, document: unknown, source: string): Promise<FixtureFile> {
   const [{ validateFixtures }, known] = await Promise.all([import('../fixtures/parse.js'), knownFixtures(directory, document)]);
   const overlay = validateFixtures(document, source, known);
+  await checkUserIds(new AccountRepository(store), overlay.users, source);
   await validateClients(provider, overlay.clients.map(toClientMetadata), source);
   return overlay;
+}
+
+/**
+ * A user given with a `sub` replaces the account with that sub and address, or is a new one: a sub that
+ * is already another address's account, or an address whose account has another sub, would leave two
+ * records claiming one id or one address (the first overwritten under the other's address, or the old
+ * account left behind beside the new).
+ */
+async function checkUserIds(accounts: AccountRepository, users: FixtureFile['users'], source: string): Promise<void> {
+  for (const [index, { sub, email }] of users.entries()) {
+    if (sub === undefined) continue;
+    const [bySub, byEmail] = await Promise.all([accounts.findBySub(sub), accounts.findByEmail(email)]);
+    if (bySub && emailKey(bySub.email) !== emailKey(email)) throw new FixtureError(source, `users[${index}].sub`, `is already the sub of ${bySub.email}: give another, or leave it out for a new one`);
+    if (byEmail && byEmail.sub !== sub) throw new FixtureError(source, `users[${index}].sub`, `${byEmail.email} already has sub ${byEmail.sub}: give that one, or leave sub out, to replace the user`);
+  }
 }
 
 export async function mergeOverlay(deps: FixtureOverlayDependencies, document: unknown, source: string): Promise<MergedOverlay> {

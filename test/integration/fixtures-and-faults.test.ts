@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
+import { apiClient, apiToken } from '../support/api-client.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { buildLogin, callbackRequest, completeLogin, discover, signInThroughPages } from '../support/relying-party.js';
 import { UserAgent } from '../support/user-agent.js';
@@ -64,6 +65,20 @@ describe('fixtures merged at run time, and injected faults', () => {
     expect((await control('POST', '/fixtures', { tenants: [{ id: 'base', name: 'Bas AB', applications: ['hrm'] }] })).status).toBe(200);
     expect((await control('POST', '/fixtures', roles('Admin'))).body.error_description).toBe('POST /_mock/fixtures: users[0].applicationRoles[0].roles[0]: "Admin" is not a role of hrm (its roles: Payroll)');
     expect((await control('POST', '/fixtures', roles('Payroll'))).status).toBe(200);
+  });
+
+  it("refuses a user whose sub is another user's, or whose address has a user with another sub, changing nothing", async () => {
+    const api = apiClient(emulator, await apiToken(emulator, 'hrm-api', 'api'));
+    const bas = (await api('GET', '/users?email=bas@example.se')).body.userId as string;
+    const taken = await control('POST', '/fixtures', { users: [{ email: 'ny@example.se', password: 'Ny&Pass2025', sub: bas }] });
+    expect(taken).toEqual({ status: 400, body: { error: 'invalid_fixtures', error_description: 'POST /_mock/fixtures: users[0].sub: is already the sub of bas@example.se: give another, or leave it out for a new one' } });
+    const other = '11111111-1111-4111-8111-111111111111';
+    const moved = await control('POST', '/fixtures', { users: [{ email: 'bas@example.se', password: 'Ny&Pass2025', sub: other }] });
+    expect(moved).toEqual({ status: 400, body: { error: 'invalid_fixtures', error_description: `POST /_mock/fixtures: users[0].sub: bas@example.se already has sub ${bas}: give that one, or leave sub out, to replace the user` } });
+    expect((await api('GET', '/users?email=bas@example.se')).body).toMatchObject({ userId: bas, email: 'bas@example.se' });
+    expect((await api('GET', `/users/${other}`)).status).toBe(404);
+    expect((await api('GET', '/users?email=ny@example.se')).status).toBe(404);
+    expect((await control('POST', '/fixtures', { users: [{ email: 'bas@example.se', password: 'Ny&Pass2025', sub: bas }] })).status).toBe(200);
   });
 
   it('refuses bad fixtures with the path and the reason, changing nothing', async () => {
