@@ -21,6 +21,12 @@ function entryOf(value: unknown, expiresAt: number | undefined): Entry {
 
 const valueOf = (entry: Entry): unknown => (entry instanceof JsonEntry ? JSON.parse(entry.value) : entry.value);
 
+/** The same entry on a store made `shift` ms later (its times count from its own making). */
+const entryShifted = (entry: Entry, shift: number): Entry => (entry instanceof JsonEntry ? new JsonEntry(entry.value, entry.expiresAt! + shift) : new Entry(entry.value, entry.expiresAt! + shift));
+
+/** An entry as another store writes it: a value's JSON text, a set's members or a list's JSON texts, and its expiry on the emulator clock. */
+export type ExportedEntry = { key: string; expiresAtMs: number | undefined } & ({ kind: 'json'; json: string } | { kind: 'set'; members: string[] } | { kind: 'list'; items: string[] });
+
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
@@ -123,6 +129,33 @@ export class MemoryStore implements Store {
   async clear(): Promise<void> {
     this.#entries.clear();
     await this.announce('*');
+  }
+
+  /** The fresh store's entries take the place of these in one synchronous step. */
+  async replaceAll(seed: (fresh: Store) => Promise<void>): Promise<void> {
+    const fresh = new MemoryStore(this.#clock);
+    try {
+      await seed(fresh);
+    } finally {
+      await fresh.close();
+    }
+    const shift = fresh.#startMs - this.#startMs;
+    this.#entries.clear();
+    for (const [key, entry] of fresh.#entries) this.#entries.set(key, entry.expiresAt === undefined || shift === 0 ? entry : entryShifted(entry, shift));
+    await this.announce('*');
+  }
+
+  /** What the store holds, for another store to write as it keeps things (the Redis store's `replaceAll`). */
+  *exported(): Generator<ExportedEntry> {
+    const now = this.#now();
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAt !== undefined && entry.expiresAt <= now) continue;
+      const expiresAtMs = entry.expiresAt === undefined ? undefined : entry.expiresAt + this.#startMs;
+      if (entry instanceof JsonEntry) yield { key, kind: 'json', json: entry.value, expiresAtMs };
+      else if (entry.value instanceof Set) yield { key, kind: 'set', members: [...(entry.value as Set<string>)], expiresAtMs };
+      else if (Array.isArray(entry.value)) yield { key, kind: 'list', items: entry.value as string[], expiresAtMs };
+      else yield { key, kind: 'json', json: JSON.stringify(entry.value), expiresAtMs };
+    }
   }
 
   async close(): Promise<void> {

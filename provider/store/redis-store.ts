@@ -1,5 +1,6 @@
 import { Redis, ReplyError } from 'ioredis';
 import { realTime } from '../time/clock.js';
+import { MemoryStore } from './memory-store.js';
 import { defineScripts, type RedisScripts } from './redis-scripts.js';
 import { StoreContentionError, StoreOutageError, type Store, type TimeSource } from './store.js';
 
@@ -192,6 +193,46 @@ export class RedisStore implements Store {
       if (keys.length) await this.#answer(this.#redis.unlink(...keys));
       cursor = next;
     } while (cursor !== '0');
+    await this.announce('*');
+  }
+
+  /**
+   * Seeds a memory store, then deletes this prefix's keys and writes its entries in one MULTI block,
+   * which Redis runs with no other client's command in between.
+   */
+  async replaceAll(seed: (fresh: Store) => Promise<void>): Promise<void> {
+    const fresh = new MemoryStore(this.#clock);
+    try {
+      await seed(fresh);
+    } finally {
+      await fresh.close();
+    }
+    const existing: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#answer(this.#redis.scan(cursor, 'MATCH', `${escapeGlob(this.#prefix)}*`, 'COUNT', 1000));
+      existing.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    const block = this.#redis.multi();
+    for (let i = 0; i < existing.length; i += 1000) block.unlink(...existing.slice(i, i + 1000));
+    const now = this.#clock.nowMs();
+    for (const entry of fresh.exported()) {
+      const key = this.#key(entry.key);
+      const px = entry.expiresAtMs === undefined ? undefined : millisecondsFrom(entry.expiresAtMs, now);
+      if (entry.kind === 'json') {
+        const envelope = `{"v":${entry.json}${entry.expiresAtMs === undefined ? '' : `,"e":${entry.expiresAtMs}`}}`;
+        if (px === undefined) block.set(key, envelope);
+        else block.set(key, envelope, 'PX', px);
+        continue;
+      }
+      if (entry.kind === 'set') block.sadd(key, ...entry.members);
+      else block.rpush(key, ...entry.items);
+      if (px !== undefined) block.pexpire(key, px);
+    }
+    const results = await this.#answer(block.exec());
+    const failed = results?.find(([error]) => error)?.[0];
+    if (failed) throw failed;
     await this.announce('*');
   }
 

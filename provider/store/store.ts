@@ -33,6 +33,13 @@ export interface Store {
   /** The list, oldest first. */
   readList<T>(key: string): Promise<T[]>;
   clear(): Promise<void>;
+  /**
+   * Empties the namespace and fills it with what `seed` writes (into a fresh memory store handed to it),
+   * as one step: a reader on any replica sees the old state or the new one, never an empty or
+   * half-written namespace (a reset while requests come in). Writes made by others while `seed` runs
+   * may outlive it. Announces `'*'`.
+   */
+  replaceAll(seed: (fresh: Store) => Promise<void>): Promise<void>;
   close(): Promise<void>;
   /** False while a backing service is unreachable or stalled: requests then get a 503 instead of waiting. */
   isAvailable(): boolean;

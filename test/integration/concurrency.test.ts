@@ -172,6 +172,33 @@ describe('guarantees under concurrent callers', () => {
     }
   });
 
+  it('keeps knowing its clients at the token endpoint and at authorize while it resets, on every replica', async () => {
+    let resetting = true;
+    const answers: string[] = [];
+    const callers = Array.from({ length: 8 }, async (_, i) => {
+      while (resetting) {
+        const token = await fetch(`${replicas.at(i).url}/connect/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('hrm-api:api-secret').toString('base64')}` },
+          body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'connect:users' }),
+        });
+        answers.push(`token ${token.status}${token.status === 200 ? '' : ` ${await token.text()}`}`);
+        // The authorization request itself (a reset may end the interaction it starts before the page is asked for).
+        const authorize = await new UserAgent().get(replicas.on(i, authorizeUrl()));
+        answers.push(`authorize ${authorize.status}${authorize.status === 303 ? '' : ` ${authorize.html.slice(0, 200)}`}`);
+      }
+    });
+    let resets = 0;
+    while (answers.length < 80 || resets < 4) {
+      await replicas.reset();
+      resets += 1;
+      await new Promise((resolve) => setTimeout(resolve, 2)); // the callers' answers come in between (a reset on memory never waits for I/O)
+    }
+    resetting = false;
+    await Promise.all(callers);
+    expect(answers.filter((answer) => answer !== 'token 200' && answer !== 'authorize 303')).toEqual([]);
+  });
+
   it('checks 5 of 30 concurrent wrong verification codes and answers 429 to the rest', async () => {
     const api = apiClient(replicas.at(0), await apiToken(replicas.at(0), 'hrm-api', 'api-secret', { tenant_id: TENANT }));
     const started = await api('POST', '/email-verifications', { email: 'ny@annan.se', delivery: 'code' });

@@ -83,6 +83,27 @@ describe.each(implementations)('the %s store', (_name, open) => {
     expect([await store.get('a'), await store.setMembers('s'), await store.readList('l')]).toEqual([undefined, [], []]);
   });
 
+  it('replaces everything it holds with what a seed writes: values, sets and lists, with their TTLs', async () => {
+    await store.set('old', 1);
+    await store.addToSet('old-set', 'x');
+    await store.set('kept-name', 'old');
+    await store.replaceAll(async (fresh) => {
+      await fresh.set('kept-name', { now: 'new' });
+      await fresh.set('short', 'v', 60);
+      await fresh.set('count', 7);
+      await fresh.addToSet('members', 'a', 60);
+      await fresh.addToSet('members', 'b');
+      await fresh.appendToList('log', { n: 1 }, 10);
+      await fresh.appendToList('log', { n: 2 }, 10);
+    });
+    expect([await store.get('old'), await store.setMembers('old-set')]).toEqual([undefined, []]);
+    expect([await store.get('kept-name'), await store.get('short'), await store.get('count')]).toEqual([{ now: 'new' }, 'v', 7]);
+    expect((await store.setMembers('members')).sort()).toEqual(['a', 'b']);
+    expect(await store.readList('log')).toEqual([{ n: 1 }, { n: 2 }]);
+    advance(61);
+    expect([await store.get('short'), await store.get('count')]).toEqual([undefined, 7]);
+  });
+
   it('says it is available, and answers a ping', async () => {
     expect(store.isAvailable()).toBe(true);
     expect(await store.ping()).toBe(true);
@@ -300,6 +321,25 @@ describe.each(replicaSets)('the %s store with concurrent callers', (_name, open)
   beforeEach(async () => {
     clock.setOffsetMs(0);
     await replicas[0]!.clear();
+  });
+
+  it('never shows a reader an empty or half-written store while it is replaced', async () => {
+    const seed = (generation: number) => async (fresh: Store) => {
+      for (let i = 0; i < 300; i += 1) await fresh.set(`item:${i}`, { generation });
+      await fresh.set('last', { generation });
+    };
+    await replicas[0]!.replaceAll(seed(0));
+    let replacing = true;
+    const seen: unknown[] = [];
+    const readers = concurrently(CALLERS, async (store) => {
+      while (replacing) seen.push([await store.get('item:0'), await store.get('last')]);
+    });
+    for (let generation = 1; generation <= 5; generation += 1) await replicas[generation % replicas.length]!.replaceAll(seed(generation));
+    replacing = false;
+    await readers;
+    expect(seen.length).toBeGreaterThan(CALLERS);
+    expect(seen.filter(([first, last]) => first === undefined || last === undefined)).toEqual([]);
+    expect(await replicas[0]!.get('last')).toEqual({ generation: 5 });
   });
 
   it('gives a taken value to exactly one caller', async () => {
