@@ -47,6 +47,7 @@ describe('the control plane', () => {
   it('sets the clock to a given instant, as ISO or epoch seconds', async () => {
     const iso = await call(emulator, 'POST', '/_mock/clock', { now: '2030-01-31T08:00:00Z' });
     expect(iso.body['iso']).toMatch(/^2030-01-31T08:00:0/);
+    expect((await call(emulator, 'POST', '/_mock/clock', { now: '2028-02-29T12:00:00Z' })).status).toBe(200);
     const epoch = await call(emulator, 'POST', '/_mock/clock', { now: 1900000000 });
     expect(epoch.body['now']).toBeGreaterThanOrEqual(1900000000);
     expect(epoch.body['now']).toBeLessThan(1900000005);
@@ -57,6 +58,8 @@ describe('the control plane', () => {
     ['both fields', { advanceSeconds: 1, now: 2 }, 'send exactly one of {advanceSeconds} or {now}'],
     ['a string of seconds', { advanceSeconds: '60' }, 'advanceSeconds must be a number of seconds'],
     ['an unreadable date', { now: 'next tuesday' }, 'now must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z'],
+    ['a date no calendar has, rather than 2 March', { now: '2030-02-30T00:00:00Z' }, 'now must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z'],
+    ['a 31st of April', { now: '2030-04-31' }, 'now must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z'],
     ['an unknown field', { advance: 5 }, 'unknown field "advance"; send {advanceSeconds} or {now}'],
     ['an array', [1], 'the body must be a JSON object'],
   ])('refuses %s with 400 and a reason', async (_name, body, description) => {
