@@ -330,7 +330,7 @@ describe.each(replicaSets)('the %s store with concurrent callers', (_name, open)
     };
     await replicas[0]!.replaceAll(seed(0));
     let replacing = true;
-    const seen: unknown[] = [];
+    const seen: [unknown, unknown][] = [];
     const readers = concurrently(CALLERS, async (store) => {
       while (replacing) seen.push([await store.get('item:0'), await store.get('last')]);
     });
