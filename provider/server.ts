@@ -14,7 +14,7 @@ import { allowDebuggerRedirects } from './debugger/debugger-redirects.js';
 import { DEBUGGER_PATH, debuggerClient } from './debugger/internal-client.js';
 import { Directory } from './directory/index.js';
 import { acrSettingsOf, clientsAcceptedBefore, prepareFixtures, readFixtureFile, rememberClientsAccepted, seedStore, type AcrSettings, type FixtureFile } from './fixtures/index.js';
-import { createLogger, CsrfTokens, errorEdge, jsonShape, negotiatedShape, madeOnFirstUse, routesBySegment, routesOnFirstUse, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
+import { createLogger, CsrfTokens, errorEdge, jsonShape, logKoaErrors, negotiatedShape, madeOnFirstUse, routesBySegment, routesOnFirstUse, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import {
@@ -220,7 +220,7 @@ async function startEmbeddedMail(mailbox: Mailbox, settings: Settings, logger: L
   const exposedWithoutToken = !isLoopback(settings.host) && settings.controlToken === undefined;
   if (exposedWithoutToken) logger.warn(`HOST=${settings.host} is beyond loopback and CONTROL_TOKEN is not set: the embedded MailHog API is off`);
   const access = { controlToken: settings.controlToken, exposedWithoutToken, corsOrigin: settings.mailApiCorsOrigin };
-  const api = await startMailHogApi(mailbox, access, settings.mailApiPort, settings.host).catch((error: NodeJS.ErrnoException) => {
+  const api = await startMailHogApi(mailbox, access, settings.mailApiPort, settings.host, logger).catch((error: NodeJS.ErrnoException) => {
     throw new StartupError(error.code === 'EADDRINUSE' ? `MAIL_API_PORT ${settings.mailApiPort} is already in use (set MAIL_API_PORT, or 0 for a free one)` : error.message);
   });
   closers.push(() => api.close());
@@ -291,6 +291,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   keepClientsUntilChanged(provider, store);
   provider.proxy = settings.trustProxy;
   provider.on('server_error', (_ctx, error) => logger.error(`oidc-provider: ${error.stack ?? error.message}`));
+  logKoaErrors(provider, logger, 'server');
   provider.on('backchannel.error', (_ctx, error, client) => logger.warn(`back-channel logout to ${client.clientId} failed: ${error.message}`));
   const sweepFailed = (error: Error) => logger.warn(`looking for ended sessions failed: ${error.message}`);
   closers.push(sessionExpiry.sweepEvery(SESSION_SWEEP_MS, sweepFailed, () => sharedClock.sync()));
@@ -364,6 +365,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   const publicApi = async () => {
     const { errorCodesOnErrorBodies, notFound, PublicApiDirectory, publicApiRoutes, publicApiShape, requireToken } = await import('./public-api/index.js');
     const app = new Koa();
+    logKoaErrors(app, logger, 'public API');
     app.use(errorEdge(logger, () => publicApiShape));
     app.use(errorCodesOnErrorBodies());
     app.use(storeGuard(store, () => sharedClock.sync(), describeStore(settings)));

@@ -4,6 +4,7 @@ import type { ParsedUrlQuery } from 'node:querystring';
 import { Readable } from 'node:stream';
 import { Router } from '@koa/router';
 import Koa, { type Context } from 'koa';
+import { logKoaErrors, type Logger } from '../http/index.js';
 import { StoreOutageError } from '../store/index.js';
 import { mailApiAccess, type MailApiAccess } from './mail-api-access.js';
 import { MAILBOX_MAX_MESSAGES, type Mailbox, type MailPage } from './mailbox.js';
@@ -97,8 +98,10 @@ function mailHogApi(mailbox: Mailbox, access: MailApiAccess): Koa {
   return app;
 }
 
-export async function startMailHogApi(mailbox: Mailbox, access: MailApiAccess, port: number, host: string): Promise<{ port: number; close(): Promise<void> }> {
-  const handle = mailHogApi(mailbox, access).callback();
+export async function startMailHogApi(mailbox: Mailbox, access: MailApiAccess, port: number, host: string, logger: Logger): Promise<{ port: number; close(): Promise<void> }> {
+  const app = mailHogApi(mailbox, access);
+  logKoaErrors(app, logger, 'MailHog API');
+  const handle = app.callback();
   const server: Server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
