@@ -45,10 +45,10 @@ function essentialClaimValuesOf(claim: unknown): string[] {
   if (claim === undefined || claim === null) return [];
   if (typeof claim !== 'object' || Array.isArray(claim)) throw new MalformedAcrRequest('the acr claim request must be null or an object');
   const { essential, value, values } = claim as Record<string, unknown>;
-  if (essential !== undefined && typeof essential !== 'boolean') throw new MalformedAcrRequest('the acr claim request\'s essential must be true or false');
-  if (value !== undefined && !isString(value)) throw new MalformedAcrRequest('the acr claim request\'s value must be a string');
-  if (values !== undefined && !(Array.isArray(values) && values.every(isString))) throw new MalformedAcrRequest('the acr claim request\'s values must be an array of strings');
-  return essential ? [...((values as string[] | undefined) ?? []), ...(value === undefined ? [] : [value])] : [];
+  if (essential !== undefined && typeof essential !== 'boolean') throw new MalformedAcrRequest("the acr claim request's essential must be true or false");
+  if (value !== undefined && !isString(value)) throw new MalformedAcrRequest("the acr claim request's value must be a string");
+  if (values !== undefined && !(Array.isArray(values) && values.every(isString))) throw new MalformedAcrRequest("the acr claim request's values must be an array of strings");
+  return essential ? [...(values ?? []), ...(value === undefined ? [] : [value])] : [];
 }
 
 /**
