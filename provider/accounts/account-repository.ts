@@ -68,12 +68,14 @@ export class AccountRepository {
     return accounts.filter((account): account is Account => account !== undefined);
   }
 
-  /** Removes an account: its address is free again. Answers the account as it was, if there was one. */
+  /**
+   * Removes an account: its address is free again. Answers the account as it was, if there was one: of
+   * concurrent deletes of one account, exactly one (the record is taken, read and deleted in one step).
+   */
   async delete(sub: string): Promise<Account | undefined> {
-    const account = await this.findBySub(sub);
+    const account = await this.#store.take<Account>(bySub(sub));
     if (!account) return undefined;
     if ((await this.#store.get<string>(byEmail(account.email))) === sub) await this.#store.delete(byEmail(account.email));
-    await this.#store.delete(bySub(sub));
     await this.#store.removeFromSet(ALL_SUBS, sub);
     return account;
   }

@@ -18,6 +18,7 @@ const fixtures = {
   clients: [
     { clientId: 'hrm', clientSecret: 'hrm-secret', redirectUris: [CALLBACK] },
     { clientId: 'hrm-api', clientSecret: 'api-secret', grantTypes: ['client_credentials'], scopes: ['connect:users'] },
+    { clientId: 'public-api', clientSecret: 'public-secret', grantTypes: ['client_credentials'], scopes: ['publicapi:user:create', 'publicapi:user:read', 'publicapi:user:delete'] },
   ],
   users: [
     { email: 'lena@example.se', password: 'Start&Pass2025' },
@@ -197,6 +198,21 @@ describe('guarantees under concurrent callers', () => {
     resetting = false;
     await Promise.all(callers);
     expect(answers.filter((answer) => answer !== 'token 200' && answer !== 'authorize 303')).toEqual([]);
+  });
+
+  it('deletes a user through the Public API once when six deletes come at once, whichever replica each reaches', async () => {
+    const token = await apiToken(replicas.at(0), 'public-api', 'public-secret', { scope: 'publicapi:user:create publicapi:user:read publicapi:user:delete' });
+    const publicApi = (i: number, method: string, path: string, body?: unknown) =>
+      fetch(`${replicas.at(i).publicApiUrl}/v1.0${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    const created = (await (await publicApi(0, 'POST', '/users', { email: 'bort@example.se', first_name: 'Bo', last_name: 'Rt' })).json()) as { id: string };
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        const answer = await publicApi(i, 'DELETE', `/users/${created.id}`);
+        return answer.status === 204 ? '204' : `${answer.status} ${((await answer.json()) as { error_code: string }).error_code}`;
+      }),
+    );
+    expect(answers.sort()).toEqual(['204', '404 ERROR_USER_NOT_FOUND', '404 ERROR_USER_NOT_FOUND', '404 ERROR_USER_NOT_FOUND', '404 ERROR_USER_NOT_FOUND', '404 ERROR_USER_NOT_FOUND']);
+    expect(await (await publicApi(1, 'GET', '/users?email=bort@example.se')).json()).toEqual([]);
   });
 
   it('checks 5 of 30 concurrent wrong verification codes and answers 429 to the rest', async () => {
