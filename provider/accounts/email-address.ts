@@ -4,6 +4,8 @@ import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
 /** RFC 5321's longest path, less the angle brackets. */
 export const MAX_EMAIL_LENGTH = 254;
+/** RFC 1035's longest label of a domain name (in its ASCII form). */
+const MAX_LABEL_LENGTH = 63;
 const asciiAddress = schemaOnFirstUse(() => z.email().max(MAX_EMAIL_LENGTH));
 
 /**
@@ -36,7 +38,7 @@ function formOf(value: string): string | undefined {
   const at = trimmed.lastIndexOf('@');
   if (at < 1) return undefined;
   const domain = domainToASCII(trimmed.slice(at + 1));
-  if (domain === '') return undefined;
+  if (domain === '' || domain.split('.').some((label) => label.length > MAX_LABEL_LENGTH)) return undefined;
   const address = `${trimmed.slice(0, at)}@${domain}`;
   return asciiAddress().safeParse(address).success ? address : undefined;
 }

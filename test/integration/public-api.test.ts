@@ -298,6 +298,7 @@ describe('the Visma Connect Public API', () => {
       ['a malformed e-mail', { email: 'not-an-address' }, 'ERROR_INVALID_EMAIL'],
       ['an e-mail whose domain is a bare ACE prefix, which no sign-in could find', { email: 'x@xn--.se' }, 'ERROR_INVALID_EMAIL'],
       ['an e-mail whose domain is punycode that decodes to nothing', { email: 'x@xn--zz.se' }, 'ERROR_INVALID_EMAIL'],
+      ['an e-mail with a domain label over 63 characters', { email: `x@${'b'.repeat(64)}.se` }, 'ERROR_INVALID_EMAIL'],
       ['an e-mail over 254 characters', { email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.se` }, 'ERROR_INVALID_EMAIL'],
       ['a too short password', { password: 'Ab1!' }, 'ERROR_PASSWORD_TOO_SHORT'],
       ['a password over 512 characters', { password: `Aa1!${'x'.repeat(509)}` }, 'ERROR_PASSWORD_TOO_LONG'],

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalEmail } from '../../provider/accounts/email-address.js';
+
+describe("an e-mail address's canonical form", () => {
+  it('lower-cases the domain in its ASCII form and keeps the local part as given', () => {
+    expect(canonicalEmail(' Anna@Exämple.SE ')).toBe('Anna@xn--exmple-cua.se');
+    expect(canonicalEmail('anna@XN--EXMPLE-CUA.se')).toBe('anna@xn--exmple-cua.se');
+  });
+
+  it('keeps a domain label of 63 characters', () => {
+    expect(canonicalEmail(`a@${'b'.repeat(63)}.se`)).toBe(`a@${'b'.repeat(63)}.se`);
+  });
+
+  it.each([
+    ['no @', 'anna.exempel.se'],
+    ['a domain IDNA refuses', 'x@xn--.se'],
+    ['a domain label over 63 characters', `a@${'b'.repeat(64)}.se`],
+    ['a local part that is not ASCII', 'åsa@exempel.se'],
+  ])('has none for %s', (_name, address) => {
+    expect(canonicalEmail(address)).toBeUndefined();
+  });
+});
