@@ -2,7 +2,7 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { JWK } from 'oidc-provider';
 import { DomainError, InvalidRequest, NotFound } from '../errors/index.js';
-import { guardedRouter, httpStatusOf, readJson } from '../http/index.js';
+import { guardedRouter, httpStatusOf, queryValue, readJson } from '../http/index.js';
 import { apiResource, type ServiceTokenTimes } from '../oidc/index.js';
 import { API_PATH } from './api-path.js';
 import { bearerAuth, type ApiCaller } from './bearer-auth.js';
@@ -63,8 +63,9 @@ export function apiRoutes(deps: ApiDependencies): Router {
   });
 
   router.get('/users', async (ctx) => {
-    const email = typeof ctx.query['email'] === 'string' ? ctx.query['email'].trim() : '';
-    if (email === '') throw new InvalidRequest('email is required: GET /api/v1/users?email=<address>');
+    const usage = (reason: string) => new InvalidRequest(`${reason}: GET /api/v1/users?email=<address>`);
+    const email = queryValue(ctx.query, 'email', usage);
+    if (email === '') throw usage('email is required');
     const view = viewOf(ctx);
     ctx.body = view.describeUser(await view.userByEmail(parseEmail(email)));
   });

@@ -4,7 +4,7 @@ import { currentTotp, type AccountRepository } from '../accounts/index.js';
 import { VISMA_FACTS } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
 import { Conflict, InvalidRequest, NotFound, parseBody } from '../errors/index.js';
-import { readJson } from '../http/index.js';
+import { queryValue, readJson } from '../http/index.js';
 import type { RiskOverrides } from '../risk/index.js';
 import type { Clock } from '../time/index.js';
 import { appPolicyOf, readAcrRequest, type DecisionLog, type TwoFactorGate } from '../twofactor/index.js';
@@ -47,8 +47,9 @@ export function twoFactorControlRoutes(router: Router, { accounts, gate, overrid
   });
 
   router.get('/totp', async (ctx) => {
-    const email = typeof ctx.query['email'] === 'string' ? ctx.query['email'] : '';
-    if (email === '') throw new InvalidRequest('email is required: GET /_mock/totp?email=<address>');
+    const usage = (reason: string) => new InvalidRequest(`${reason}: GET /_mock/totp?email=<address>`);
+    const email = queryValue(ctx.query, 'email', usage);
+    if (email === '') throw usage('email is required');
     const account = await accounts.findByEmail(email);
     if (!account) throw new NotFound(`no user has the e-mail ${email}`);
     if (!account.totpSecret) throw new Conflict(`${account.email} has no authenticator (not enrolled in 2FA)`, 'not_enrolled');

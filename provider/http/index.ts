@@ -4,6 +4,7 @@ export { checkbox, choiceOf, readPageForm } from './page-form.js';
 export { errorEdge, jsonShape, negotiatedShape, httpStatusOf, type ErrorShape, type Failure } from './error-edge.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { logKoaErrors } from './koa-errors.js';
+export { queryValue } from './query-value.js';
 export { staticAssets } from './static-assets.js';
 export { renderPage, renderTemplate, sendPage, type PageData, type PageName, type PageTitle } from './views.js';
 export { storeGuard } from './store-guard.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from '@koa/router';
 import { hashPassword, type Account } from '../accounts/index.js';
-import { readJson } from '../http/index.js';
+import { queryValue, readJson } from '../http/index.js';
 import { callerOf, requireScope, type Caller } from './auth.js';
 import type { PublicApiDirectory } from './directory.js';
 import { normaliseEmail } from './email.js';
@@ -78,8 +78,10 @@ export function userRoutes(router: Router, directory: PublicApiDirectory, passwo
 
   /** The account with an address (`email`, any case): a list of one, or empty. */
   router.get('/users', requireScope('publicapi:user:read'), async (ctx) => {
-    const email = typeof ctx.query['email'] === 'string' ? normaliseEmail(ctx.query['email']) : '';
-    if (email === '') throw new PublicApiError('ERROR_INVALID_REQUEST', 'email is required: GET /v1.0/users?email=<address>');
+    const usage = (reason: string) => new PublicApiError('ERROR_INVALID_REQUEST', `${reason}: GET /v1.0/users?email=<address>`);
+    const given = queryValue(ctx.query, 'email', usage);
+    if (given === '') throw usage('email is required');
+    const email = normaliseEmail(given);
     const account = await directory.accounts.findByEmail(email);
     ctx.body = account && directory.sees(callerOf(ctx), account) ? [await directory.describe(account)] : [];
   });

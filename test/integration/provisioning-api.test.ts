@@ -206,10 +206,16 @@ describe('the provisioning API', () => {
     ['an unknown verification', 'POST', '/email-verifications/nope/verify', { code: '123456' }, 404, 'not_found'],
     ['an unknown user', 'GET', '/users/nope', undefined, 404, 'user_not_found'],
     ['a user query without e-mail', 'GET', '/users', undefined, 400, 'invalid_request'],
+    ['a user query with two e-mails', 'GET', '/users?email=a@b.se&email=c@d.se', undefined, 400, 'invalid_request'],
     ['an unknown endpoint', 'GET', '/groups', undefined, 404, 'not_found'],
   ])('answers %s with a 4xx and a reason', async (_name, method, path, body, status, error) => {
     const answer = await api(method, path, body);
     expect(answer.status).toBe(status);
     expect(answer.body).toEqual({ error, error_description: expect.any(String) });
+  });
+
+  it('names the reason a user query is refused: no e-mail, or two', async () => {
+    expect((await api('GET', '/users')).body.error_description).toBe('email is required: GET /api/v1/users?email=<address>');
+    expect((await api('GET', '/users?email=a@b.se&email=c@d.se')).body.error_description).toBe('email must be given once: GET /api/v1/users?email=<address>');
   });
 });

@@ -228,6 +228,10 @@ describe('the Visma Connect Public API', () => {
       expect((await api('GET', '/v1.0/users?email=nobody@forsta.se')).body).toEqual([]);
       expect(await api('GET', '/v1.0/users/00000000-0000-4000-8000-000000000000')).toMatchObject({ status: 404, body: { error_code: 'ERROR_USER_NOT_FOUND' } });
       expect(await api('GET', '/v1.0/users')).toMatchObject({ status: 400, body: { error_code: 'ERROR_INVALID_REQUEST' } });
+      expect(await api('GET', '/v1.0/users?email=anna@forsta.se&email=x@forsta.se')).toMatchObject({
+        status: 400,
+        body: { error_code: 'ERROR_INVALID_REQUEST', error_description: 'email must be given once: GET /v1.0/users?email=<address>' },
+      });
     });
 
     it("updates the fields given and keeps the others; the e-mail address is not the API's to change", async () => {

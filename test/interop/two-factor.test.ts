@@ -401,5 +401,6 @@ describe('two-factor sign-in through the pages', () => {
     expect((await control('GET', '/totp?email=maja@fri.se')).body).toEqual({ error: 'not_enrolled', error_description: 'maja@fri.se has no authenticator (not enrolled in 2FA)' });
     expect((await control('GET', '/totp?email=nobody@fri.se')).status).toBe(404);
     expect((await control('GET', '/totp')).status).toBe(400);
+    expect((await control('GET', '/totp?email=olle@fri.se&email=maja@fri.se')).body).toEqual({ error: 'invalid_request', error_description: 'email must be given once: GET /_mock/totp?email=<address>' });
   });
 });
