@@ -131,14 +131,17 @@ export class MemoryStore implements Store {
     await this.announce('*');
   }
 
+  /** A new store on `clock` with what `seed` writes in it (its sweeper stopped: it is read once, then dropped). */
+  static async seeded(clock: TimeSource, seed: (fresh: Store) => Promise<void>): Promise<MemoryStore> {
+    const fresh = new MemoryStore(clock);
+    await fresh.close();
+    await seed(fresh);
+    return fresh;
+  }
+
   /** The fresh store's entries take the place of these in one synchronous step. */
   async replaceAll(seed: (fresh: Store) => Promise<void>): Promise<void> {
-    const fresh = new MemoryStore(this.#clock);
-    try {
-      await seed(fresh);
-    } finally {
-      await fresh.close();
-    }
+    const fresh = await MemoryStore.seeded(this.#clock, seed);
     const shift = fresh.#startMs - this.#startMs;
     this.#entries.clear();
     for (const [key, entry] of fresh.#entries) this.#entries.set(key, entry.expiresAt === undefined || shift === 0 ? entry : entryShifted(entry, shift));

@@ -187,12 +187,7 @@ export class RedisStore implements Store {
 
   /** Empties this prefix only: other emulators sharing the Redis keep theirs. */
   async clear(): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.#answer(this.#redis.scan(cursor, 'MATCH', `${escapeGlob(this.#prefix)}*`, 'COUNT', 1000));
-      if (keys.length) await this.#answer(this.#redis.unlink(...keys));
-      cursor = next;
-    } while (cursor !== '0');
+    for await (const keys of this.#keysInBatches()) await this.#answer(this.#redis.unlink(...keys));
     await this.announce('*');
   }
 
@@ -201,21 +196,9 @@ export class RedisStore implements Store {
    * which Redis runs with no other client's command in between.
    */
   async replaceAll(seed: (fresh: Store) => Promise<void>): Promise<void> {
-    const fresh = new MemoryStore(this.#clock);
-    try {
-      await seed(fresh);
-    } finally {
-      await fresh.close();
-    }
-    const existing: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.#answer(this.#redis.scan(cursor, 'MATCH', `${escapeGlob(this.#prefix)}*`, 'COUNT', 1000));
-      existing.push(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    const fresh = await MemoryStore.seeded(this.#clock, seed);
     const block = this.#redis.multi();
-    for (let i = 0; i < existing.length; i += 1000) block.unlink(...existing.slice(i, i + 1000));
+    for await (const keys of this.#keysInBatches()) block.unlink(...keys);
     const now = this.#clock.nowMs();
     for (const entry of fresh.exported()) {
       const key = this.#key(entry.key);
@@ -234,6 +217,16 @@ export class RedisStore implements Store {
     const failed = results?.find(([error]) => error)?.[0];
     if (failed) throw failed;
     await this.announce('*');
+  }
+
+  /** This prefix's keys, in SCAN's batches (none empty). */
+  async *#keysInBatches(): AsyncGenerator<string[]> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#answer(this.#redis.scan(cursor, 'MATCH', `${escapeGlob(this.#prefix)}*`, 'COUNT', 1000));
+      if (keys.length) yield keys;
+      cursor = next;
+    } while (cursor !== '0');
   }
 
   async close(): Promise<void> {
