@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
@@ -337,6 +338,20 @@ describe('the Visma Connect Public API', () => {
         error: 'invalid_request',
         error_description: 'password: The password must be at least 8 characters long. The password must contain a digit. The password must contain an upper-case letter. The password must contain a special character, such as ! or #.',
       });
+    });
+
+    it('reads a body in the charset its Content-Type names, and refuses a compressed one or a charset it cannot read', async () => {
+      const post = async (headers: Record<string, string>, body: Buffer) => {
+        const answer = await fetch(`${emulator.publicApiUrl}/v1.0/users`, { method: 'POST', headers: { authorization: `Bearer ${await token(ALL_SCOPES)}`, ...headers }, body });
+        return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+      };
+      const latin1 = await post({ 'content-type': 'application/json; charset=ISO-8859-1' }, Buffer.from(JSON.stringify({ ...newUser, first_name: 'Åsa Örn' }), 'latin1'));
+      expect(latin1).toMatchObject({ status: 201, body: { first_name: 'Åsa Örn' } });
+      const gzipped = await post({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(JSON.stringify({ ...newUser, email: 'zip@forsta.se' })));
+      expect(gzipped).toMatchObject({ status: 415, body: { error_description: 'send the body uncompressed: Content-Encoding gzip is not accepted' } });
+      const unknown = await post({ 'content-type': 'application/json; charset=x-klingon' }, Buffer.from(JSON.stringify({ ...newUser, email: 'tlh@forsta.se' })));
+      expect(unknown).toMatchObject({ status: 415, body: { error_description: 'send the body in UTF-8: charset x-klingon is not one this server can read' } });
+      expect((await api('GET', '/v1.0/users?email=zip@forsta.se')).body).toEqual([]);
     });
 
     it('refuses a body that is not JSON, or too large, with an error_code', async () => {
