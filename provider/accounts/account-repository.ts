@@ -1,4 +1,4 @@
-import type { Store } from '../store/index.js';
+import { StoreContentionError, type Store } from '../store/index.js';
 import type { Account } from './account.js';
 import { canonicalEmail, emailKey } from './email-address.js';
 
@@ -6,6 +6,8 @@ const bySub = (sub: string): string => `account:${sub}`;
 const byEmail = (canonical: string): string => `account-email:${emailKey(canonical)}`;
 /** Every account's `sub`, so accounts can be listed (the Public API's tenant users). */
 const ALL_SUBS = 'account-subs';
+/** Tries of a create to claim an address that other creates and deletes keep changing. */
+const CLAIM_ROUNDS = 5;
 
 /** Accounts by `sub`, with an e-mail index that holds one account per address, found in any case and either form of its domain. */
 export class AccountRepository {
@@ -39,14 +41,26 @@ export class AccountRepository {
    */
   async create(account: Account): Promise<{ account: Account; created: boolean }> {
     await this.#store.set(bySub(account.sub), account);
-    if (await this.#store.setIfAbsent(byEmail(account.email), account.sub)) {
-      await this.#store.addToSet(ALL_SUBS, account.sub);
-      return { account, created: true };
+    const index = byEmail(account.email);
+    for (let round = 1; round <= CLAIM_ROUNDS; round += 1) {
+      if (await this.#store.setIfAbsent(index, account.sub)) return this.#created(account);
+      const holder = await this.#store.get<string>(index);
+      if (holder === undefined) continue; // freed meanwhile
+      const existing = await this.findBySub(holder);
+      if (existing) {
+        await this.#store.delete(bySub(account.sub));
+        return { account: existing, created: false };
+      }
+      // The address names an account being deleted (its record goes first): take the address over while it still names that one.
+      if ((await this.#store.update<string>(index, (current) => (current === holder ? account.sub : undefined))) === account.sub) return this.#created(account);
     }
     await this.#store.delete(bySub(account.sub));
-    const existing = await this.findByEmail(account.email);
-    if (!existing) throw new Error(`the e-mail index names an account that does not exist: ${account.email}`);
-    return { account: existing, created: false };
+    throw new StoreContentionError(`${account.email} kept changing hands while an account was made for it; try again`);
+  }
+
+  async #created(account: Account): Promise<{ account: Account; created: true }> {
+    await this.#store.addToSet(ALL_SUBS, account.sub);
+    return { account, created: true };
   }
 
   /**
@@ -75,7 +89,8 @@ export class AccountRepository {
   async delete(sub: string): Promise<Account | undefined> {
     const account = await this.#store.take<Account>(bySub(sub));
     if (!account) return undefined;
-    if ((await this.#store.get<string>(byEmail(account.email))) === sub) await this.#store.delete(byEmail(account.email));
+    // Only while it still names this account: a create may have taken the address over meanwhile.
+    await this.#store.deleteIf(byEmail(account.email), sub);
     await this.#store.removeFromSet(ALL_SUBS, sub);
     return account;
   }

@@ -23,6 +23,31 @@ function linkedToCaller(account: Account, caller: Caller, now: number): Account 
 }
 
 /** An account made by the Public API: the address is taken as verified, as the caller vouches for it. */
+/** Rounds of finding an address's account and linking it before a create gives up (each lost to a delete at the same moment). */
+const LINK_ROUNDS = 3;
+
+/**
+ * The account a create answers with: a new one, or the one the address has, linked to the caller. An
+ * account deleted between being found and being linked (a DELETE at the same moment) frees the address,
+ * so the create starts over and makes it anew rather than answering that the user it never named is gone.
+ */
+async function createdOrLinked(directory: PublicApiDirectory, body: CreateUser, caller: Caller, passwordHashCost: number): Promise<{ account: Account; created: boolean; alreadyLinked: boolean }> {
+  for (let round = 1; ; round += 1) {
+    const now = directory.clock.nowSeconds();
+    const existing = await directory.accounts.findByEmail(body.email);
+    const passwordHash = existing || body.password === undefined ? undefined : await hashPassword(body.password, passwordHashCost);
+    const { account: found, created } = existing ? { account: existing, created: false } : await directory.accounts.create(newAccount(body, passwordHash, caller, now));
+    if (created) return { account: found, created, alreadyLinked: false };
+    let alreadyLinked = false;
+    const linked = await directory.accounts.update(found.sub, (current) => {
+      alreadyLinked = isLinked(current, caller);
+      return alreadyLinked ? undefined : linkedToCaller(current, caller, now);
+    });
+    if (linked) return { account: linked, created: false, alreadyLinked };
+    if (round === LINK_ROUNDS) throw new PublicApiError('ERROR_SERVICE_UNAVAILABLE', `${body.email} was deleted ${LINK_ROUNDS} times while this request linked it; try again`);
+  }
+}
+
 function newAccount(body: CreateUser, passwordHash: string | undefined, caller: Caller, now: number): Account {
   return {
     sub: randomUUID(),
@@ -57,17 +82,7 @@ export function userRoutes(router: Router, directory: PublicApiDirectory, passwo
     const body = parseBody(createUserSchema, await readJson(ctx));
     const tenant = caller.tenantId === undefined ? undefined : await directory.tenant(caller, caller.tenantId);
     directory.checkDomain(tenant, body.email);
-    const now = directory.clock.nowSeconds();
-    const existing = await directory.accounts.findByEmail(body.email);
-    const passwordHash = existing || body.password === undefined ? undefined : await hashPassword(body.password, passwordHashCost);
-    const { account: found, created } = existing ? { account: existing, created: false } : await directory.accounts.create(newAccount(body, passwordHash, caller, now));
-    let alreadyLinked = false;
-    const account = created
-      ? found
-      : await directory.updateUser(found.sub, (current) => {
-          alreadyLinked = isLinked(current, caller);
-          return alreadyLinked ? undefined : linkedToCaller(current, caller, now);
-        });
+    const { account, created, alreadyLinked } = await createdOrLinked(directory, body, caller, passwordHashCost);
     if (alreadyLinked) throw new PublicApiError('ERROR_USER_LINKED_TO_CLIENT', `${account.email} is already linked to ${caller.clientId}`);
     // Without a password the user creates one through "Forgot your password?", as the mail says.
     if (created && account.passwordHash === undefined) await directory.mails.accountCreated(account);

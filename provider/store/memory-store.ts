@@ -73,6 +73,12 @@ export class MemoryStore implements Store {
     return entry === undefined ? undefined : (valueOf(entry) as T);
   }
 
+  async deleteIf(key: string, expected: string): Promise<boolean> {
+    if (this.#live(key)?.value !== expected) return false;
+    this.#entries.delete(key);
+    return true;
+  }
+
   async setIfAbsent(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
     if (this.#live(key)) return false;
     this.#entries.set(key, entryOf(value, this.#expiry(ttlSeconds)));

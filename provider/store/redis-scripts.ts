@@ -23,6 +23,12 @@ const SCRIPTS = {
 if live(redis.call('GET', KEYS[1]), tonumber(ARGV[1])) then return 0 end
 write(KEYS[1], ARGV[2], ARGV[3])
 return 1`,
+  /** KEYS: key. ARGV: now, the string value expected. 1 when it was there, live, and is deleted. */
+  mvcDeleteIf: `${LIVE}
+local raw = redis.call('GET', KEYS[1])
+if not live(raw, tonumber(ARGV[1])) or cjson.decode(raw).v ~= ARGV[2] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1`,
   /** KEYS: key. ARGV: now, expiry ms, px, max ('' for none). The new count, or -1 when at max. */
   mvcIncrement: `${LIVE}
 local raw = redis.call('GET', KEYS[1])
@@ -53,6 +59,7 @@ return 1`,
 
 export interface RedisScripts {
   mvcSetIfAbsent(key: string, now: number, envelope: string, px: string): Promise<number>;
+  mvcDeleteIf(key: string, now: number, expected: string): Promise<number>;
   mvcIncrement(key: string, now: number, expiresAt: number, px: number, max: string): Promise<number>;
   mvcCompareAndSet(key: string, expected: string, envelope: string, px: string): Promise<number>;
   mvcAddToSet(key: string, member: string, px: string): Promise<number>;

@@ -139,6 +139,10 @@ export class RedisStore implements Store {
     return this.#live<T>(await this.#answer(this.#redis.getdel(this.#key(key))))?.v;
   }
 
+  async deleteIf(key: string, expected: string): Promise<boolean> {
+    return (await this.#answer(this.#redis.mvcDeleteIf(this.#key(key), this.#clock.nowMs(), expected))) === 1;
+  }
+
   async setIfAbsent(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
     const { envelope, px } = this.#wrap(value, this.#expiresAt(ttlSeconds));
     return (await this.#answer(this.#redis.mvcSetIfAbsent(this.#key(key), this.#clock.nowMs(), envelope, px))) === 1;

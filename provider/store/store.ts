@@ -9,6 +9,8 @@ export interface Store {
   delete(...keys: string[]): Promise<void>;
   /** Reads and deletes in one step: of concurrent callers, exactly one gets the value. */
   take<T>(key: string): Promise<T | undefined>;
+  /** Deletes an entry only while it holds the string `expected`, in one step; true when it did. */
+  deleteIf(key: string, expected: string): Promise<boolean>;
   /** Writes only where nothing live is stored; true for the one caller that wrote. */
   setIfAbsent(key: string, value: unknown, ttlSeconds?: number): Promise<boolean>;
   /**

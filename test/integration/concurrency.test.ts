@@ -215,6 +215,24 @@ describe('guarantees under concurrent callers', () => {
     expect(await (await publicApi(1, 'GET', '/users?email=bort@example.se')).json()).toEqual([]);
   });
 
+  it('makes a user anew, rather than answering 404, when the address it links is deleted at the same moment', async () => {
+    const token = await apiToken(replicas.at(0), 'public-api', 'public-secret', { scope: 'publicapi:user:create publicapi:user:read publicapi:user:delete' });
+    const publicApi = (i: number, method: string, path: string, body?: unknown) =>
+      fetch(`${replicas.at(i).publicApiUrl}/v1.0${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    const user = { email: 'snart@example.se', first_name: 'Sn', last_name: 'Art' };
+    const creates: number[] = [];
+    for (let round = 0; round < 10; round += 1) {
+      const { id } = (await (await publicApi(0, 'POST', '/users', user)).json()) as { id: string };
+      const answers = await Promise.all(Array.from({ length: 8 }, async (_, i) => (i % 2 === 0 ? (await publicApi(i, 'DELETE', `/users/${id}`)).status : -(await publicApi(i, 'POST', '/users', user)).status)));
+      creates.push(...answers.filter((status) => status < 0).map((status) => -status));
+      const left = (await (await publicApi(1, 'GET', '/users?email=snart@example.se')).json()) as { id: string }[];
+      expect(left.length).toBeLessThanOrEqual(1);
+      for (const { id: other } of left) await publicApi(0, 'DELETE', `/users/${other}`);
+    }
+    // 201 made, 200 linked, 409 already linked to this client: never 404 for a user the create did not name.
+    expect(creates.filter((status) => ![200, 201, 409].includes(status))).toEqual([]);
+  });
+
   it('checks 5 of 30 concurrent wrong verification codes and answers 429 to the rest', async () => {
     const api = apiClient(replicas.at(0), await apiToken(replicas.at(0), 'hrm-api', 'api-secret', { tenant_id: TENANT }));
     const started = await api('POST', '/email-verifications', { email: 'ny@annan.se', delivery: 'code' });

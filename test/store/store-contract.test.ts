@@ -83,6 +83,18 @@ describe.each(implementations)('the %s store', (_name, open) => {
     expect([await store.get('a'), await store.setMembers('s'), await store.readList('l')]).toEqual([undefined, [], []]);
   });
 
+  it('deletes an entry only while it holds what is expected', async () => {
+    await store.set('index', 'anna');
+    expect(await store.deleteIf('index', 'bo')).toBe(false);
+    expect(await store.get('index')).toBe('anna');
+    expect(await store.deleteIf('index', 'anna')).toBe(true);
+    expect(await store.get('index')).toBeUndefined();
+    expect(await store.deleteIf('index', 'anna')).toBe(false);
+    await store.set('lapsing', 'anna', 60);
+    advance(61);
+    expect(await store.deleteIf('lapsing', 'anna')).toBe(false);
+  });
+
   it('replaces everything it holds with what a seed writes: values, sets and lists, with their TTLs', async () => {
     await store.set('old', 1);
     await store.addToSet('old-set', 'x');
@@ -321,6 +333,15 @@ describe.each(replicaSets)('the %s store with concurrent callers', (_name, open)
   beforeEach(async () => {
     clock.setOffsetMs(0);
     await replicas[0]!.clear();
+  });
+
+  it('lets one of the callers that expect the same value delete it, and none once another value took its place', async () => {
+    await replicas[0]!.set('index', 'anna');
+    const deleted = await concurrently(CALLERS, (store) => store.deleteIf('index', 'anna'));
+    expect(deleted.filter(Boolean)).toHaveLength(1);
+    await replicas[0]!.set('index', 'bo');
+    expect((await concurrently(CALLERS, (store) => store.deleteIf('index', 'anna'))).filter(Boolean)).toEqual([]);
+    expect(await replicas[1 % replicas.length]!.get('index')).toBe('bo');
   });
 
   it('never shows a reader an empty or half-written store while it is replaced', async () => {
