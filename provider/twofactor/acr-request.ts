@@ -1,3 +1,4 @@
+import { InvalidRequest } from '../errors/index.js';
 import type { AcrSettings } from '../fixtures/index.js';
 
 /** What an authorization request asks of the authentication, read from acr_values, claims and max_age. */
@@ -12,10 +13,8 @@ export interface AcrRequestParams {
   max_age?: unknown;
 }
 
-/** Acr parameters that are not the shape OIDC gives them; the client is answered invalid_request. */
-export class MalformedAcrRequest extends Error {
-  override name = 'MalformedAcrRequest';
-}
+/** Acr parameters that are not the shape OIDC gives them: invalid_request, to the app at authorize and to /_mock/explain's caller alike. */
+export class MalformedAcrRequest extends InvalidRequest {}
 
 const numeric = (value: string): number | undefined => (/^\d+$/.test(value) ? Number(value) : undefined);
 

@@ -389,6 +389,7 @@ describe('two-factor sign-in through the pages', () => {
     ['an unknown client', { email: 'olle@fri.se', clientId: 'nope' }, 404, 'no client has the id nope'],
     ['a missing e-mail', { clientId: 'default-app' }, 400, 'email is required (a string)'],
     ['a non-boolean risk', { email: 'olle@fri.se', clientId: 'default-app', trustedNetwork: 'yes' }, 400, 'trustedNetwork must be true or false'],
+    ['acr values as a JSON array', { email: 'olle@fri.se', clientId: 'default-app', acrValues: '["3"]' }, 400, 'acr_values must be a string of space-separated values, not a JSON array'],
   ])('refuses to explain for %s', async (_name, body, status, description) => {
     const result = await control('POST', '/explain', body);
     expect(result.status).toBe(status);
