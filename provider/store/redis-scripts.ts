@@ -57,7 +57,17 @@ redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
 return 1`,
 } as const;
 
+/** ARGV: a SCAN pattern. Deletes every key it matches, with no other command in between (or inside a MULTI block, with the block). */
+const DELETE_MATCHING = `local cursor = '0'
+repeat
+  local page = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)
+  cursor = page[1]
+  if #page[2] > 0 then redis.call('UNLINK', unpack(page[2])) end
+until cursor == '0'
+return 1`;
+
 export interface RedisScripts {
+  mvcDeleteMatching(pattern: string): Promise<number>;
   mvcSetIfAbsent(key: string, now: number, envelope: string, px: string): Promise<number>;
   mvcDeleteIf(key: string, now: number, expected: string): Promise<number>;
   mvcIncrement(key: string, now: number, expiresAt: number, px: number, max: string): Promise<number>;
@@ -68,5 +78,6 @@ export interface RedisScripts {
 
 export function defineScripts(redis: Redis): Redis & RedisScripts {
   for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 1, lua });
+  redis.defineCommand('mvcDeleteMatching', { numberOfKeys: 0, lua: DELETE_MATCHING });
   return redis as Redis & RedisScripts;
 }

@@ -191,18 +191,19 @@ export class RedisStore implements Store {
 
   /** Empties this prefix only: other emulators sharing the Redis keep theirs. */
   async clear(): Promise<void> {
-    for await (const keys of this.#keysInBatches()) await this.#answer(this.#redis.unlink(...keys));
+    await this.#answer(this.#redis.mvcDeleteMatching(this.#everyKey()));
     await this.announce('*');
   }
 
   /**
    * Seeds a memory store, then deletes this prefix's keys and writes its entries in one MULTI block,
-   * which Redis runs with no other client's command in between.
+   * which Redis runs with no other client's command in between: the deletion is a script inside the
+   * block, so no key written before the block ran outlives it.
    */
   async replaceAll(seed: (fresh: Store) => Promise<void>): Promise<void> {
     const fresh = await MemoryStore.seeded(this.#clock, seed);
     const block = this.#redis.multi();
-    for await (const keys of this.#keysInBatches()) block.unlink(...keys);
+    (block as unknown as { mvcDeleteMatching(pattern: string): unknown }).mvcDeleteMatching(this.#everyKey()); // queued in the block, as its other commands
     const now = this.#clock.nowMs();
     for (const entry of fresh.exported()) {
       const key = this.#key(entry.key);
@@ -223,14 +224,9 @@ export class RedisStore implements Store {
     await this.announce('*');
   }
 
-  /** This prefix's keys, in SCAN's batches (none empty). */
-  async *#keysInBatches(): AsyncGenerator<string[]> {
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.#answer(this.#redis.scan(cursor, 'MATCH', `${escapeGlob(this.#prefix)}*`, 'COUNT', 1000));
-      if (keys.length) yield keys;
-      cursor = next;
-    } while (cursor !== '0');
+  /** The SCAN pattern of this prefix's keys. */
+  #everyKey(): string {
+    return `${escapeGlob(this.#prefix)}*`;
   }
 
   async close(): Promise<void> {

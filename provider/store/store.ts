@@ -38,8 +38,8 @@ export interface Store {
   /**
    * Empties the namespace and fills it with what `seed` writes (into a fresh memory store handed to it),
    * as one step: a reader on any replica sees the old state or the new one, never an empty or
-   * half-written namespace (a reset while requests come in). Writes made by others while `seed` runs
-   * may outlive it. Announces `'*'`.
+   * half-written namespace (a reset while requests come in). What others wrote before that step is gone
+   * with the old state; what they write after it stays. Announces `'*'`.
    */
   replaceAll(seed: (fresh: Store) => Promise<void>): Promise<void>;
   close(): Promise<void>;
