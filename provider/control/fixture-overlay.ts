@@ -41,8 +41,10 @@ export async function checkOverlay({ directory, provider, store }: FixtureOverla
  * account left behind beside the new).
  */
 async function checkUserIds(accounts: AccountRepository, users: FixtureFile['users'], source: string): Promise<void> {
-  for (const [index, { sub, email }] of users.entries()) {
-    if (sub === undefined) continue;
+  for (const [index, user] of users.entries()) {
+    if (user.sub === undefined) continue;
+    const { email } = user;
+    const sub = user.sub.toLowerCase(); // as prepareFixtures stores it
     const [bySub, byEmail] = await Promise.all([accounts.findBySub(sub), accounts.findByEmail(email)]);
     if (bySub && emailKey(bySub.email) !== emailKey(email)) throw new FixtureError(source, `users[${index}].sub`, `is already the sub of ${bySub.email}: give another, or leave it out for a new one`);
     if (byEmail && byEmail.sub !== sub) throw new FixtureError(source, `users[${index}].sub`, `${byEmail.email} already has sub ${byEmail.sub}: give that one, or leave sub out, to replace the user`);

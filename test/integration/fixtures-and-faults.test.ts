@@ -78,6 +78,9 @@ describe('fixtures merged at run time, and injected faults', () => {
     expect((await api('GET', '/users?email=bas@example.se')).body).toMatchObject({ userId: bas, email: 'bas@example.se' });
     expect((await api('GET', `/users/${other}`)).status).toBe(404);
     expect((await api('GET', '/users?email=ny@example.se')).status).toBe(404);
+    const shouted = await control('POST', '/fixtures', { users: [{ email: 'ny@example.se', password: 'Ny&Pass2025', sub: bas.toUpperCase() }] });
+    expect(shouted.body.error_description).toBe('POST /_mock/fixtures: users[0].sub: is already the sub of bas@example.se: give another, or leave it out for a new one');
+    expect((await control('POST', '/fixtures', { users: [{ email: 'bas@example.se', password: 'Ny&Pass2025', sub: bas.toUpperCase() }] })).status).toBe(200);
     expect((await control('POST', '/fixtures', { users: [{ email: 'bas@example.se', password: 'Ny&Pass2025', sub: bas }] })).status).toBe(200);
   });
 
