@@ -6,15 +6,21 @@ export type ClockMove = { advanceSeconds: number } | { nowMs: number };
 
 const NOW_FORMAT = 'must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z';
 
-/** Date.parse, except that a date no calendar has (2030-02-30, which Date.parse moves to 2 March) is NaN. */
+/** An ISO 8601 date (its year in four digits, or six with a sign), or date and time with an optional fraction and zone (none: the machine's own). */
+const ISO_DATE = /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * The instant of an ISO 8601 date; NaN for anything else, and for a day no calendar has (2030-02-30),
+ * which Date.parse would move to 2 March, as it would read 'Feb 30 2030' or '2030/02/30'.
+ */
 function parseDate(text: string): number {
-  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(text.trim());
-  if (day) {
-    const [year, month, date] = day.slice(1).map(Number) as [number, number, number];
-    const checked = new Date(Date.UTC(year, month - 1, date));
-    if (checked.getUTCFullYear() !== year || checked.getUTCMonth() !== month - 1 || checked.getUTCDate() !== date) return Number.NaN;
-  }
-  return Date.parse(text);
+  const day = ISO_DATE.exec(text.trim());
+  if (!day) return Number.NaN;
+  const [year, month, date] = day.slice(1, 4).map(Number) as [number, number, number];
+  const checked = new Date(0);
+  checked.setUTCFullYear(year, month - 1, date); // not Date.UTC, which reads years 0 to 99 as 1900 to 1999
+  if (checked.getUTCFullYear() !== year || checked.getUTCMonth() !== month - 1 || checked.getUTCDate() !== date) return Number.NaN;
+  return Date.parse(text.trim());
 }
 
 const clockMoveSchema = schemaOnFirstUse(() =>

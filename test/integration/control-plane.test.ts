@@ -60,6 +60,10 @@ describe('the control plane', () => {
     ['an unreadable date', { now: 'next tuesday' }, 'now must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z'],
     ['a date no calendar has, rather than 2 March', { now: '2030-02-30T00:00:00Z' }, 'now must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z'],
     ['a 31st of April', { now: '2030-04-31' }, 'now must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z'],
+    ['a date that is not ISO 8601', { now: 'Feb 30 2030' }, 'now must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z'],
+    ['a date with slashes', { now: '2030/02/30' }, 'now must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z'],
+    ['a date with a one-digit month', { now: '2030-2-28' }, 'now must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z'],
+    ['a day no calendar has, with a six-digit year', { now: '+002030-02-30T00:00:00Z' }, 'now must be epoch seconds or an ISO 8601 date such as 2026-01-31T08:00:00Z'],
     ['an unknown field', { advance: 5 }, 'unknown field "advance"; send {advanceSeconds} or {now}'],
     ['an array', [1], 'the body must be a JSON object'],
   ])('refuses %s with 400 and a reason', async (_name, body, description) => {
