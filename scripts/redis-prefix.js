@@ -1,5 +1,7 @@
 // Deleting every key under a prefix: a benchmark's own prefix once its server stopped, and the tests'
-// prefixes for servers they ran as processes. Nothing here reaches into the product's code.
+// prefixes for servers they ran as processes; and the pid of a Redis on this machine, whose CPU the
+// benchmark reads. Nothing here reaches into the product's code.
+import { readFileSync } from 'node:fs';
 
 /** Deletes every key under `prefix` through an open ioredis connection. */
 export async function deleteKeys(redis, prefix) {
@@ -29,8 +31,17 @@ export async function localRedisPid(url) {
   const redis = new Redis(url, { maxRetriesPerRequest: 0 });
   try {
     const pid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    // A Redis in a container reports its pid there: only a redis-server among this machine's processes counts.
+    return Number.isInteger(pid) && pid > 0 && isRedisServer(pid) ? pid : undefined;
   } finally {
     redis.disconnect();
+  }
+}
+
+function isRedisServer(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'redis-server';
+  } catch {
+    return false;
   }
 }

@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import { InvalidRequest, NotFound } from '../errors/index.js';
-import { guardedRouter, sendPage } from '../http/index.js';
+import { guardedRouter, queryValue, sendPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
 import type { Mailbox } from './mailbox.js';
 import type { MailHogMessage } from './mailhog-message.js';
@@ -42,8 +42,9 @@ export function mailboxPage(mailbox: Mailbox, describeMode: () => string, guards
 
   // For scripts (the scenario runner, the testing library): the newest mail to an address, decoded.
   router.get('/latest', async (ctx) => {
-    const to = typeof ctx.query['to'] === 'string' ? ctx.query['to'].toLowerCase() : '';
-    if (to === '') throw new InvalidRequest('to is required: GET /_mock/mail/latest?to=<address>');
+    const usage = (reason: string) => new InvalidRequest(`${reason}: GET /_mock/mail/latest?to=<address>`);
+    const to = queryValue(ctx.query, 'to', usage).toLowerCase();
+    if (to === '') throw usage('to is required');
     const message = (await mailbox.all()).find((m) => m.Raw.To.some((address) => address.toLowerCase() === to));
     if (!message) throw new NotFound(`no mail to ${to} in the embedded mailbox (${describeMode()})`);
     const { subject, text, html } = await readMail(message);

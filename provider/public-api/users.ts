@@ -4,7 +4,6 @@ import { hashPassword, type Account } from '../accounts/index.js';
 import { queryValue, readJson } from '../http/index.js';
 import { callerOf, requireScope, type Caller } from './auth.js';
 import type { PublicApiDirectory } from './directory.js';
-import { normaliseEmail } from './email.js';
 import { PublicApiError } from './errors.js';
 import { createUserSchema, emailChangeSchema, noFieldsSchema, parseBody, updateUserSchema, type CreateUser } from './validation.js';
 
@@ -22,7 +21,6 @@ function linkedToCaller(account: Account, caller: Caller, now: number): Account 
   };
 }
 
-/** An account made by the Public API: the address is taken as verified, as the caller vouches for it. */
 /** Rounds of finding an address's account and linking it before a create gives up (each lost to a delete at the same moment). */
 const LINK_ROUNDS = 3;
 
@@ -48,6 +46,7 @@ async function createdOrLinked(directory: PublicApiDirectory, body: CreateUser, 
   }
 }
 
+/** An account made by the Public API: the address is taken as verified, as the caller vouches for it. */
 function newAccount(body: CreateUser, passwordHash: string | undefined, caller: Caller, now: number): Account {
   return {
     sub: randomUUID(),
@@ -94,9 +93,8 @@ export function userRoutes(router: Router, directory: PublicApiDirectory, passwo
   /** The account with an address (`email`, any case): a list of one, or empty. */
   router.get('/users', requireScope('publicapi:user:read'), async (ctx) => {
     const usage = (reason: string) => new PublicApiError('ERROR_INVALID_REQUEST', `${reason}: GET /v1.0/users?email=<address>`);
-    const given = queryValue(ctx.query, 'email', usage);
-    if (given === '') throw usage('email is required');
-    const email = normaliseEmail(given);
+    const email = queryValue(ctx.query, 'email', usage);
+    if (email === '') throw usage('email is required');
     const account = await directory.accounts.findByEmail(email);
     ctx.body = account && directory.sees(callerOf(ctx), account) ? [await directory.describe(account)] : [];
   });

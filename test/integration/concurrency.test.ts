@@ -221,16 +221,19 @@ describe('guarantees under concurrent callers', () => {
       fetch(`${replicas.at(i).publicApiUrl}/v1.0${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) });
     const user = { email: 'snart@example.se', first_name: 'Sn', last_name: 'Art' };
     const creates: number[] = [];
+    const deletes: number[] = [];
     for (let round = 0; round < 10; round += 1) {
       const { id } = (await (await publicApi(0, 'POST', '/users', user)).json()) as { id: string };
       const answers = await Promise.all(Array.from({ length: 8 }, async (_, i) => (i % 2 === 0 ? (await publicApi(i, 'DELETE', `/users/${id}`)).status : -(await publicApi(i, 'POST', '/users', user)).status)));
       creates.push(...answers.filter((status) => status < 0).map((status) => -status));
+      deletes.push(...answers.filter((status) => status > 0));
       const left = (await (await publicApi(1, 'GET', '/users?email=snart@example.se')).json()) as { id: string }[];
       expect(left.length).toBeLessThanOrEqual(1);
       for (const { id: other } of left) await publicApi(0, 'DELETE', `/users/${other}`);
     }
     // 201 made, 200 linked, 409 already linked to this client: never 404 for a user the create did not name.
     expect(creates.filter((status) => ![200, 201, 409].includes(status))).toEqual([]);
+    expect(deletes.filter((status) => status !== 204 && status !== 404)).toEqual([]);
   });
 
   it('checks 5 of 30 concurrent wrong verification codes and answers 429 to the rest', async () => {

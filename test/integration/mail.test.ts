@@ -123,6 +123,8 @@ describe('the embedded mail catcher and its MailHog API', () => {
     expect(latest.status).toBe(200);
     expect(await latest.json()).toMatchObject({ subject: 'many parts', text: expect.stringContaining('Content-Type: text/plain') });
     expect((await fetch(`${emulator.url}/_mock/mail/latest?to=pat@example.com`)).status).toBe(200);
+    const twice = await fetch(`${emulator.url}/_mock/mail/latest?to=pat@example.com&to=many@example.com`);
+    expect({ status: twice.status, body: await twice.json() }).toEqual({ status: 400, body: { error: 'invalid_request', error_description: 'to must be given once: GET /_mock/mail/latest?to=<address>' } });
   });
 
   it('empties the mailbox on reset', async () => {
