@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
+import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 
 /** One setting's sources: a command-line flag (optional) and an environment variable. */
 const FLAGS = {
@@ -33,53 +34,77 @@ const url = (name: string, protocols: string[]) =>
     { error: `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
-export const settingsSchema = z.object({
-  PORT: port('PORT', 5080),
-  HOST: z.string().min(1, { error: 'HOST must be a host name or IP address' }).default('127.0.0.1'),
-  ISSUER: url('ISSUER', ['http:', 'https:'])
-    .refine((value) => !value.endsWith('/'), { error: 'ISSUER must not end with a slash (Visma Connect: https://connect.visma.com)' })
-    .optional(),
-  FIXTURES: z.string().min(1).optional(),
-  STORE: oneOf('STORE', ['memory', 'redis'], 'memory'),
-  REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  REDIS_PREFIX: z
-    .string()
-    .regex(/^[\w:.-]{1,64}$/, { error: 'REDIS_PREFIX must be 1 to 64 letters, digits or _ : . -' })
-    .default('mvc:'),
-  MAIL: oneOf('MAIL', ['embedded', 'smtp'], 'embedded'),
-  SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
-  SMTP_PORT: port('SMTP_PORT', 1025),
-  MAIL_API_PORT: port('MAIL_API_PORT', 8025),
-  PUBLIC_API_PORT: port('PUBLIC_API_PORT', 5081),
-  MAIL_API_CORS_ORIGIN: z
-    .string()
-    .refine(
-      (value) => {
-        try {
-          const url = new URL(value);
-          return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
-        } catch {
-          return false;
-        }
-      },
-      { error: 'MAIL_API_CORS_ORIGIN must be one origin, scheme, host and port only, such as http://localhost:3000 (not *: any page could read the mail)' },
-    )
-    .optional(),
-  CONTROL_TOKEN: z.string().min(1).optional(),
-  LOG_LEVEL: oneOf('LOG_LEVEL', ['silent', 'error', 'warn', 'info', 'debug'], 'info'),
-  SIGNING_KEYS: z.string().min(1).optional(),
-  COOKIE_KEYS: z.string().min(1).optional(),
-  TRUST_PROXY: z.enum(['true', 'false', '1', '0'], { error: 'TRUST_PROXY must be true or false' }).default('false'),
-  MAIL_RETRY_SECONDS: z.coerce.number({ error: 'MAIL_RETRY_SECONDS must be a number of seconds above 0' }).positive({ error: 'MAIL_RETRY_SECONDS must be a number of seconds above 0' }).default(5),
-  PASSWORD_HASH_COST: z.coerce
-    .number({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
-    .int({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
-    .min(1, { error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
-    .max(20, { error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
-    .default(8),
-});
+/** The embedded defaults, as the environment would give them: the schema's, and the testing library's start (which needs no schema). */
+const DEFAULTS = {
+  PORT: 5080,
+  HOST: '127.0.0.1',
+  STORE: 'memory',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  REDIS_PREFIX: 'mvc:',
+  MAIL: 'embedded',
+  SMTP_URL: 'smtp://127.0.0.1:1025',
+  SMTP_PORT: 1025,
+  MAIL_API_PORT: 8025,
+  PUBLIC_API_PORT: 5081,
+  LOG_LEVEL: 'info',
+  TRUST_PROXY: 'false',
+  MAIL_RETRY_SECONDS: 5,
+  PASSWORD_HASH_COST: 8,
+} as const;
 
-export type RawSettings = z.infer<typeof settingsSchema>;
+/** Made on first use: a start of the testing library reads only the defaults, and zod's first schema costs ~5 ms. */
+const settingsSchema = schemaOnFirstUse(() =>
+  z.object({
+    PORT: port('PORT', DEFAULTS.PORT),
+    HOST: z.string().min(1, { error: 'HOST must be a host name or IP address' }).default(DEFAULTS.HOST),
+    ISSUER: url('ISSUER', ['http:', 'https:'])
+      .refine((value) => !value.endsWith('/'), { error: 'ISSUER must not end with a slash (Visma Connect: https://connect.visma.com)' })
+      .optional(),
+    FIXTURES: z.string().min(1).optional(),
+    STORE: oneOf('STORE', ['memory', 'redis'], DEFAULTS.STORE),
+    REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:']).default(DEFAULTS.REDIS_URL),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[\w:.-]{1,64}$/, { error: 'REDIS_PREFIX must be 1 to 64 letters, digits or _ : . -' })
+      .default(DEFAULTS.REDIS_PREFIX),
+    MAIL: oneOf('MAIL', ['embedded', 'smtp'], DEFAULTS.MAIL),
+    SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']).default(DEFAULTS.SMTP_URL),
+    SMTP_PORT: port('SMTP_PORT', DEFAULTS.SMTP_PORT),
+    MAIL_API_PORT: port('MAIL_API_PORT', DEFAULTS.MAIL_API_PORT),
+    PUBLIC_API_PORT: port('PUBLIC_API_PORT', DEFAULTS.PUBLIC_API_PORT),
+    MAIL_API_CORS_ORIGIN: z
+      .string()
+      .refine(
+        (value) => {
+          try {
+            const url = new URL(value);
+            return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+          } catch {
+            return false;
+          }
+        },
+        { error: 'MAIL_API_CORS_ORIGIN must be one origin, scheme, host and port only, such as http://localhost:3000 (not *: any page could read the mail)' },
+      )
+      .optional(),
+    CONTROL_TOKEN: z.string().min(1).optional(),
+    LOG_LEVEL: oneOf('LOG_LEVEL', ['silent', 'error', 'warn', 'info', 'debug'], DEFAULTS.LOG_LEVEL),
+    SIGNING_KEYS: z.string().min(1).optional(),
+    COOKIE_KEYS: z.string().min(1).optional(),
+    TRUST_PROXY: z.enum(['true', 'false', '1', '0'], { error: 'TRUST_PROXY must be true or false' }).default(DEFAULTS.TRUST_PROXY),
+    MAIL_RETRY_SECONDS: z.coerce.number({ error: 'MAIL_RETRY_SECONDS must be a number of seconds above 0' }).positive({ error: 'MAIL_RETRY_SECONDS must be a number of seconds above 0' }).default(DEFAULTS.MAIL_RETRY_SECONDS),
+    PASSWORD_HASH_COST: z.coerce
+      .number({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
+      .int({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
+      .min(1, { error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
+      .max(20, { error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
+      .default(DEFAULTS.PASSWORD_HASH_COST),
+  }),
+);
+
+/** The environment variables that are settings. */
+export const settingNames = (): string[] => Object.keys(settingsSchema().shape);
+
+export type RawSettings = z.infer<ReturnType<typeof settingsSchema>>;
 
 export interface Settings {
   port: number;
@@ -118,12 +143,12 @@ export class SettingsError extends Error {
 export function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
   const flags = parseFlags(argv);
   const raw: Record<string, string | undefined> = {};
-  for (const key of Object.keys(settingsSchema.shape)) raw[key] = emptyToUndefined(env[key]);
+  for (const key of settingNames()) raw[key] = emptyToUndefined(env[key]);
   for (const [flag, key] of Object.entries(FLAGS)) {
     const value = flags[flag];
     if (value !== undefined) raw[key] = value;
   }
-  const parsed = settingsSchema.safeParse(raw, { jitless: true }); // once per start: zod's compiled fast path would cost more than it saves
+  const parsed = settingsSchema().safeParse(raw, { jitless: true }); // once per start: zod's compiled fast path would cost more than it saves
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0]);
@@ -161,7 +186,7 @@ function toSettings(raw: RawSettings): Settings {
 
 /** The embedded defaults, with overrides: what tests and the testing library start from. */
 export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
-  return { ...toSettings(settingsSchema.parse({}, { jitless: true })), ...overrides };
+  return { ...toSettings(DEFAULTS), ...overrides };
 }
 
 function parseFlags(argv: string[]): Record<string, string | undefined> {

@@ -33,8 +33,8 @@ const BIN = projectPath('bin', 'mock-visma-connect.js');
  * says HOST=0.0.0.0, ISSUER, MAIL=smtp, which are the container's server's).
  */
 export async function childProcessTarget(fixturesPath: string | undefined): Promise<RunningTarget> {
-  const { settingsSchema } = await import('../../provider/config/index.js');
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(name in settingsSchema.shape)));
+  const settings = new Set((await import('../../provider/config/index.js')).settingNames());
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !settings.has(name)));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, '--port', '0', ...(fixturesPath ? ['--fixtures', fixturesPath] : [])], {
       env: { ...env, SMTP_PORT: '0', MAIL_API_PORT: '0', PUBLIC_API_PORT: '0', LOG_LEVEL: 'error' },

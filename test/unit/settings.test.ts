@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSettings, SettingsError } from '../../provider/config/index.js';
+import { defaultSettings, readSettings, settingNames, SettingsError } from '../../provider/config/index.js';
 
 describe('settings from flags and environment', () => {
   it('starts from the embedded defaults', () => {
@@ -16,6 +16,15 @@ describe('settings from flags and environment', () => {
       logLevel: 'info',
       passwordHashCost: 8,
     });
+  });
+
+  it('gives the testing library the same defaults as an empty environment, overrides on top', () => {
+    expect(defaultSettings()).toEqual(readSettings([], {}));
+    expect(defaultSettings({ port: 0, logLevel: 'error' })).toEqual({ ...readSettings([], {}), port: 0, logLevel: 'error' });
+  });
+
+  it('names every setting, so the scenario runner can keep them from its child processes', () => {
+    expect(settingNames()).toEqual(expect.arrayContaining(['PORT', 'HOST', 'ISSUER', 'FIXTURES', 'STORE', 'REDIS_URL', 'MAIL', 'CONTROL_TOKEN', 'LOG_LEVEL', 'PASSWORD_HASH_COST']));
   });
 
   it('reads the environment, and flags win over it', () => {
