@@ -32,9 +32,10 @@ export async function editFixtures(deps: FixtureOverlayDependencies, yaml: strin
   try {
     document = parseYaml(yaml, { prettyErrors: true, uniqueKeys: true }) ?? {};
   } catch (error) {
-    if (!(error instanceof YAMLParseError)) throw error;
-    const [position] = error.linePos ?? [];
-    return failed([{ path: position ? `line ${position.line}, column ${position.col}` : '', reason: error.message.split('\n')[0]! }]);
+    // Whatever the parser throws is the text's problem: a syntax error has a position, an alias bomb
+    // (yaml's 'Excessive alias count', a ReferenceError) has none.
+    const [position] = error instanceof YAMLParseError ? (error.linePos ?? []) : [];
+    return failed([{ path: position ? `line ${position.line}, column ${position.col}` : '', reason: (error as Error).message.split('\n')[0]! }]);
   }
   const problems = schemaProblems(document);
   if (problems.length) return failed(problems);

@@ -127,6 +127,15 @@ describe('the control room without JavaScript', () => {
     expect(textOf(checked, 'fixture-problems')).toMatch(/users\[0\]\.email: .+ users\[0\]\.tenants: /);
     expect(readForm(checked, { id: 'fixtures-form' }).fields['yaml']).toBe(yaml);
   });
+
+  it('lists a YAML alias bomb as a problem of the text, not a 500', async () => {
+    const agent = new UserAgent({ headers: HTML });
+    const room = await agent.get(`${emulator.url}/_mock`);
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${'bcdefghi'[i]}: &${'bcdefghi'[i]} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)];
+    const checked = await agent.submit(room, { yaml: levels.join('\n'), action: 'check' }, { id: 'fixtures-form' });
+    expect(checked.status).toBe(400);
+    expect(textOf(checked, 'fixture-problems')).toMatch(/alias/i);
+  });
 });
 
 describe('the control room with CONTROL_TOKEN', () => {
