@@ -76,8 +76,12 @@ export class EmailVerifications {
   async tryCode(verification: EmailVerification, code: string): Promise<'right' | 'wrong' | 'used-up'> {
     const tries = await this.#store.increment(codeTriesKey(verification.id), this.#ttl(verification), maxWrongCodes);
     if (tries === undefined) return 'used-up';
-    if (verification.codeHash !== undefined && verification.codeHash === hashCode(code)) return 'right';
-    return 'wrong';
+    return this.isItsCode(verification, code) ? 'right' : 'wrong';
+  }
+
+  /** Whether `code` is the one sent (no try counted): a verified verification answers again only to its own code. */
+  isItsCode(verification: EmailVerification, code: string): boolean {
+    return verification.codeHash !== undefined && verification.codeHash === hashCode(code);
   }
 
   /** Records who the address was confirmed for, once: a verification confirmed before keeps its result. */

@@ -69,12 +69,20 @@ export class Provisioning {
 
   async verifyCode(view: TenantView, id: string, code: string): Promise<VerifiedAddress> {
     const verification = await view.verification(id);
-    if (verification.verified) return verification.verified;
-    if (verification.delivery !== 'code') throw new InvalidRequest('this verification was sent as a link: the user confirms it by opening the link');
+    if (verification.delivery !== 'code') {
+      if (verification.verified) return verification.verified;
+      throw new InvalidRequest('this verification was sent as a link: the user confirms it by opening the link');
+    }
+    const wrongCode = () => new InvalidRequest('the code is not the one that was sent', 'invalid_code');
+    // Asked again (a retry), a confirmed verification answers as it did, to its own code only.
+    if (verification.verified) {
+      if (!this.deps.verifications.isItsCode(verification, code)) throw wrongCode();
+      return verification.verified;
+    }
     if (this.deps.verifications.statusOf(verification) === 'expired') throw new Expired(`the code expired at ${iso(verification.expiresAt)}; start a new verification`);
     const outcome = await this.deps.verifications.tryCode(verification, code);
     if (outcome === 'used-up') throw new TooManyAttempts(`${VISMA_FACTS.emailVerification.maxWrongCodes} wrong codes were given; start a new verification`);
-    if (outcome === 'wrong') throw new InvalidRequest('the code is not the one that was sent', 'invalid_code');
+    if (outcome === 'wrong') throw wrongCode();
     return this.complete(verification);
   }
 

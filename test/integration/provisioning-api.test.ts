@@ -90,6 +90,12 @@ describe('the provisioning API', () => {
       const code = /\b(\d{6})\b/.exec((await mailClient(emulator).latestTo('befintlig@privat.se'))!.text)![1]!;
       const verified = await api('POST', `/email-verifications/${started.body.id}/verify`, { code });
       expect(verified.body).toMatchObject({ status: 'verified', created: false });
+      expect(await api('POST', `/email-verifications/${started.body.id}/verify`, { code })).toEqual(verified);
+      const wrong = code === '000000' ? '111111' : '000000';
+      expect(await api('POST', `/email-verifications/${started.body.id}/verify`, { code: wrong })).toEqual({
+        status: 400,
+        body: { error: 'invalid_code', error_description: 'the code is not the one that was sent' },
+      });
       const user = await api('GET', `/users/${verified.body.userId}`);
       expect(user.body).toMatchObject({ email: 'befintlig@privat.se', hasPassword: true, givenName: 'Bo' });
     });
