@@ -8,6 +8,12 @@ export class Browser {
 
   constructor(private readonly origins: string[]) {}
 
+  /** The last page, for a step that answers it; before any, the step fails with what to do first. */
+  current(): Page {
+    if (!this.page) throw new Error('this browser has no page yet: a login or open step comes first');
+    return this.page;
+  }
+
   async get(url: string): Promise<Page> {
     return this.#land(await this.#agent.get(url));
   }

@@ -13,7 +13,7 @@ export interface Outcome {
 
 /** Reads the browser's page; back at the app with a code, redeems it (PKCE) and checks the ID token's signature. */
 export async function outcomeOf(world: World, state: BrowserState): Promise<Outcome> {
-  const page = state.browser.page!;
+  const page = state.browser.current();
   const answer = appAnswer(page);
   if (answer) {
     if (answer.error) return { prompt: 'error', error: answer.error };

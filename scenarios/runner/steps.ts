@@ -36,7 +36,7 @@ export function checkOutcome(outcome: Outcome, expected: LoginExpect): void {
 export async function settle(world: World, state: BrowserState): Promise<Outcome> {
   let outcome = await outcomeOf(world, state);
   if (outcome.prompt === 'emergency-code') {
-    const page = state.browser.page!;
+    const page = state.browser.current();
     if (state.user) world.emergencyCodes.set(state.user, textOf(page, 'emergency-code')!);
     await state.browser.submit(readForm(page));
     outcome = await outcomeOf(world, state);
@@ -86,8 +86,8 @@ async function loginStep(world: World, { login, expect }: StepOf<'login'>): Prom
 async function twoFactorStep(world: World, { twoFactor, expect }: StepOf<'twoFactor'>): Promise<void> {
   const state = world.browser(twoFactor.browser);
   const user = state.user!;
-  const form = formWith(state.browser.page!, 'AuthCode');
-  if (!form || !formWith(state.browser.page!, 'RememberCode')) throw new StepFailure(['the browser is not on the 2FA code page']);
+  const form = formWith(state.browser.current(), 'AuthCode');
+  if (!form || !formWith(state.browser.current(), 'RememberCode')) throw new StepFailure(['the browser is not on the 2FA code page']);
   let code = twoFactor.code;
   if (code === 'right') code = await currentTotp(world, user);
   else if (code === 'wrong') code = (await currentTotp(world, user)) === '000000' ? '111111' : '000000';
@@ -101,7 +101,7 @@ async function twoFactorStep(world: World, { twoFactor, expect }: StepOf<'twoFac
 
 async function enrollStep(world: World, { enroll, expect }: StepOf<'enroll'>): Promise<void> {
   const state = world.browser(enroll.browser);
-  const page = state.browser.page!;
+  const page = state.browser.current();
   const secret = textOf(page, 'totp-secret')?.replace(/\s/g, '');
   if (!secret) throw new StepFailure(['the browser is not on the enrollment page']);
   if (enroll.later) {
@@ -118,7 +118,7 @@ async function enrollStep(world: World, { enroll, expect }: StepOf<'enroll'>): P
 
 async function passwordStep(world: World, { password, expect }: StepOf<'password'>): Promise<void> {
   const state = world.browser(password.browser);
-  const form = formWith(state.browser.page!, 'Password');
+  const form = formWith(state.browser.current(), 'Password');
   if (!form) throw new StepFailure(['the browser is not on the password page']);
   await state.browser.submit(form, { Password: password.password });
   checkOutcome(await settle(world, state), expect);
@@ -192,7 +192,7 @@ async function openStep(world: World, { open, expect }: StepOf<'open'>): Promise
 
 async function setPasswordStep(world: World, { setPassword, expect }: StepOf<'setPassword'>): Promise<void> {
   const state = world.browser(setPassword.browser);
-  const form = formWith(state.browser.page!, 'ConfirmPassword');
+  const form = formWith(state.browser.current(), 'ConfirmPassword');
   if (!form) throw new StepFailure(['the browser is not on a set-password page']);
   const page = await state.browser.submit(form, { Password: setPassword.password, ConfirmPassword: setPassword.confirm ?? setPassword.password });
   const changed = elementById(page, 'message-link') !== undefined && validationMessages(page).length === 0;

@@ -30,7 +30,7 @@ async function answerCeremony(world: World, state: BrowserState, form: Form, use
   await state.browser.submit(form, { ...extra, WebAuthnResponse: response });
 }
 
-const ceremonyForm = (state: BrowserState, ending: string): Form | undefined => readForms(state.browser.page!).find((form) => form.action.endsWith(ending));
+const ceremonyForm = (state: BrowserState, ending: string): Form | undefined => readForms(state.browser.current()).find((form) => form.action.endsWith(ending));
 
 export async function passkeyStep(world: World, { passkey, expect }: StepOf<'passkey'>): Promise<void> {
   const state = world.browser(passkey.browser);

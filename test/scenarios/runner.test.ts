@@ -38,6 +38,17 @@ describe('scenario files', () => {
   });
 });
 
+describe('a step that answers a page before the browser has one', () => {
+  it.each([
+    ['twoFactor', '  - twoFactor: { code: right }\n'],
+    ['enroll', '  - enroll: { code: right }\n'],
+    ['setPassword', '  - setPassword: { password: "Vinter2026!x" }\n'],
+  ])('fails %s with what comes first, not an internal error', async (kind, step) => {
+    const summary = await runScenarios(await loadScenarios([scenarioFile(`name: ${kind} first\nsteps:\n${step}`)]));
+    expect(summary.results[0]!.steps[0]).toMatchObject({ label: `step 1 (${kind})`, passed: false, problem: 'this browser has no page yet: a login or open step comes first' });
+  });
+});
+
 describe('a scenario whose expectation is wrong', () => {
   let summary: Awaited<ReturnType<typeof runScenarios>>;
   beforeAll(async () => {
