@@ -30,9 +30,13 @@ export class WebAuthnChallenges {
     return challenge;
   }
 
-  /** True for the one caller that takes a live challenge issued for this binding and purpose. */
+  /**
+   * True for the one caller that takes a live challenge issued for this binding and purpose. Read before
+   * it is taken: an answer posted to another ceremony is refused without using up the challenge of its own.
+   */
   async take(challenge: string, binding: string, purpose: CeremonyPurpose): Promise<boolean> {
-    const issued = await this.#store.take<IssuedChallenge>(key(challenge));
-    return issued?.binding === binding && issued.purpose === purpose;
+    const issued = await this.#store.get<IssuedChallenge>(key(challenge));
+    if (issued?.binding !== binding || issued.purpose !== purpose) return false;
+    return (await this.#store.take<IssuedChallenge>(key(challenge))) !== undefined;
   }
 }

@@ -110,6 +110,18 @@ describe('passkeys and security keys over HTTP, answered by the control plane', 
     expect(validationMessages(replayed)).toEqual(['This answer from your security key has already been used or has expired. Try again.']);
   });
 
+  it('refuses an answer posted to another sign-in without using it up for its own', async () => {
+    const agent = new UserAgent();
+    const { page, login } = await start(agent);
+    const { form, answer } = await signedAnswer(agent, page, { email: 'sara.ek@example.se' });
+    const other = new UserAgent();
+    const otherForm = readForms((await start(other)).page).find((candidate) => candidate.action.endsWith('/passkey'))!;
+    const misplaced = await other.follow(await other.submit(otherForm, { WebAuthnResponse: JSON.stringify(answer.response) }));
+    expect(validationMessages(misplaced)).toEqual(['This answer from your security key has already been used or has expired. Try again.']);
+    const own = await agent.follow(await agent.submit(form, { WebAuthnResponse: JSON.stringify(answer.response) }), CALLBACK);
+    expect(await claimsOf(own, login)).toMatchObject({ amr: expect.arrayContaining(['pwdless']) });
+  });
+
   it('lets exactly one of two concurrent posts of the same answer sign in', async () => {
     const agent = new UserAgent();
     const { page } = await start(agent);
