@@ -12,10 +12,16 @@ import { MAILBOX_MAX_MESSAGES, type Mailbox, type MailPage } from './mailbox.js'
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 250;
 
-/** MailHog's `start`/`limit` reading: bad or non-positive values fall back to the defaults. */
+/** A query parameter as Go's `Query().Get` and `strconv.Atoi` read it: the first value, whole decimal digits with a sign, or NaN. */
+function atoi(value: string | string[] | undefined): number {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text !== undefined && /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
+}
+
+/** MailHog's `start`/`limit` reading: bad or non-positive values (`1e9`, `1.5`, `abc`) fall back to the defaults. */
 function startLimit(query: ParsedUrlQuery): { start: number; limit: number } {
-  const start = Number.parseInt(String(query['start'] ?? ''), 10);
-  const limit = Number.parseInt(String(query['limit'] ?? ''), 10);
+  const start = atoi(query['start']);
+  const limit = atoi(query['limit']);
   return { start: start > 0 ? start : 0, limit: limit > 0 ? Math.min(limit, MAX_LIMIT) : DEFAULT_LIMIT };
 }
 

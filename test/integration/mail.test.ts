@@ -58,6 +58,17 @@ describe('the embedded mail catcher and its MailHog API', () => {
     expect(second.items[0].ID).toBe(oldest.ID);
   });
 
+  it('reads start and limit as MailHog (Go) does: whole numbers only, anything else the default', async () => {
+    await sendReset('pat@example.com');
+    await sendReset('asa.oberg@exempel.se');
+    const counts: Record<string, unknown> = {};
+    for (const query of ['limit=1e9', 'limit=1.5', 'limit=1abc', 'limit=0', 'limit=-5', 'limit=%2B1', 'start=1e0', 'start=1&start=0']) {
+      const page = (await (await mailApi(`/v2/messages?${query}`)).json()) as { count: number; start: number };
+      counts[query] = [page.start, page.count];
+    }
+    expect(counts).toEqual({ 'limit=1e9': [0, 2], 'limit=1.5': [0, 2], 'limit=1abc': [0, 2], 'limit=0': [0, 2], 'limit=-5': [0, 2], 'limit=%2B1': [0, 1], 'start=1e0': [0, 2], 'start=1&start=0': [1, 1] });
+  });
+
   it('works with the npm mailhog client unchanged, å, ä and ö included', async () => {
     await sendReset('asa.oberg@exempel.se');
     const client = mailClient(emulator);
