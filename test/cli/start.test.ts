@@ -181,6 +181,21 @@ describe('the scenario runner from the command line', () => {
   });
 });
 
+describe('the scenario runner refusing options before it runs anything', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mvc-options-'));
+  it.each([
+    ['--junit naming a directory', ['--junit', dir], `--junit ${dir} is a directory`],
+    ['--junit in a folder that does not exist', ['--junit', join(dir, 'nowhere', 'out.xml')], `--junit ${join(dir, 'nowhere', 'out.xml')} cannot be written: ENOENT`],
+    ['an empty --junit', ['--junit', ''], '--junit must name a file'],
+    ['--fixtures beside --url', ['--url', 'http://127.0.0.1:9', '--fixtures', 'fixtures/default.yaml'], '--fixtures is for the emulators the runner starts'],
+  ])('exits 2 for %s, in one line', { timeout: 60_000 }, async (_name, options, message) => {
+    const run = start(['scenarios', 'run', 'scenarios/library', ...options]);
+    expect(await run.exited).toBe(2);
+    expect(run.output().stderr).toContain(message);
+    expect(run.output().stdout).toBe('');
+  });
+});
+
 describe('the package', () => {
   /** dist/ as the package ships it: `npm start` builds it when the sources are newer. */
   async function buildPackage() {
