@@ -21,9 +21,6 @@ function entryOf(value: unknown, expiresAt: number | undefined): Entry {
 
 const valueOf = (entry: Entry): unknown => (entry instanceof JsonEntry ? JSON.parse(entry.value) : entry.value);
 
-/** The same entry on a store made `shift` ms later (its times count from its own making). */
-const entryShifted = (entry: Entry, shift: number): Entry => (entry instanceof JsonEntry ? new JsonEntry(entry.value, entry.expiresAt! + shift) : new Entry(entry.value, entry.expiresAt! + shift));
-
 /** An entry as another store writes it: a value's JSON text, a set's members or a list's JSON texts, and its expiry on the emulator clock. */
 export type ExportedEntry = { key: string; expiresAtMs: number | undefined } & ({ kind: 'json'; json: string } | { kind: 'set'; members: string[] } | { kind: 'list'; items: string[] });
 
@@ -46,10 +43,10 @@ export class MemoryStore implements Store {
    */
   readonly #startMs: number;
 
-  /** TTLs run on `clock`, the emulator clock. */
-  constructor(clock: TimeSource = realTime) {
+  /** TTLs run on `clock`, the emulator clock; `startMs`: where its times count from (a store whose entries another takes over counts from the other's). */
+  constructor(clock: TimeSource = realTime, startMs = clock.nowMs()) {
     this.#clock = clock;
-    this.#startMs = clock.nowMs();
+    this.#startMs = startMs;
     this.#sweeper = setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS);
     this.#sweeper.unref();
   }
@@ -138,8 +135,8 @@ export class MemoryStore implements Store {
   }
 
   /** A new store on `clock` with what `seed` writes in it (its sweeper stopped: it is read once, then dropped). */
-  static async seeded(clock: TimeSource, seed: (fresh: Store) => Promise<void>): Promise<MemoryStore> {
-    const fresh = new MemoryStore(clock);
+  static async seeded(clock: TimeSource, seed: (fresh: Store) => Promise<void>, startMs?: number): Promise<MemoryStore> {
+    const fresh = new MemoryStore(clock, startMs);
     await fresh.close();
     await seed(fresh);
     return fresh;
@@ -147,10 +144,9 @@ export class MemoryStore implements Store {
 
   /** The fresh store's entries take the place of these in one synchronous step. */
   async replaceAll(seed: (fresh: Store) => Promise<void>): Promise<void> {
-    const fresh = await MemoryStore.seeded(this.#clock, seed);
-    const shift = fresh.#startMs - this.#startMs;
+    const fresh = await MemoryStore.seeded(this.#clock, seed, this.#startMs);
     this.#entries.clear();
-    for (const [key, entry] of fresh.#entries) this.#entries.set(key, entry.expiresAt === undefined || shift === 0 ? entry : entryShifted(entry, shift));
+    for (const [key, entry] of fresh.#entries) this.#entries.set(key, entry);
     await this.announce('*');
   }
 

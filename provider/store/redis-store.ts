@@ -207,16 +207,15 @@ export class RedisStore implements Store {
     const now = this.#clock.nowMs();
     for (const entry of fresh.exported()) {
       const key = this.#key(entry.key);
-      const px = entry.expiresAtMs === undefined ? undefined : millisecondsFrom(entry.expiresAtMs, now);
       if (entry.kind === 'json') {
-        const envelope = `{"v":${entry.json}${entry.expiresAtMs === undefined ? '' : `,"e":${entry.expiresAtMs}`}}`;
-        if (px === undefined) block.set(key, envelope);
+        const { envelope, px } = this.#wrap(JSON.parse(entry.json), entry.expiresAtMs);
+        if (px === '') block.set(key, envelope);
         else block.set(key, envelope, 'PX', px);
         continue;
       }
       if (entry.kind === 'set') block.sadd(key, ...entry.members);
       else block.rpush(key, ...entry.items);
-      if (px !== undefined) block.pexpire(key, px);
+      if (entry.expiresAtMs !== undefined) block.pexpire(key, millisecondsFrom(entry.expiresAtMs, now));
     }
     const results = await this.#answer(block.exec());
     const failed = results?.find(([error]) => error)?.[0];
