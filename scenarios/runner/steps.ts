@@ -86,8 +86,9 @@ async function loginStep(world: World, { login, expect }: StepOf<'login'>): Prom
 async function twoFactorStep(world: World, { twoFactor, expect }: StepOf<'twoFactor'>): Promise<void> {
   const state = world.browser(twoFactor.browser);
   const user = state.user!;
-  const form = formWith(state.browser.current(), 'AuthCode');
-  if (!form || !formWith(state.browser.current(), 'RememberCode')) throw new StepFailure(['the browser is not on the 2FA code page']);
+  const page = state.browser.current();
+  const form = formWith(page, 'AuthCode');
+  if (!form || !formWith(page, 'RememberCode')) throw new StepFailure(['the browser is not on the 2FA code page']);
   let code = twoFactor.code;
   if (code === 'right') code = await currentTotp(world, user);
   else if (code === 'wrong') code = (await currentTotp(world, user)) === '000000' ? '111111' : '000000';
