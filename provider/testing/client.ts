@@ -70,6 +70,7 @@ export class MockVismaConnect {
   readonly #clients = new Map<string, TestClient>();
   readonly #passwords = new Map<string, string>();
   readonly #close: () => Promise<void>;
+  #closing: Promise<void> | undefined;
 
   constructor(endpoint: Endpoint & { publicApiUrl?: string | undefined; controlToken?: string | undefined }, fixtures: FixtureFile, close: () => Promise<void>) {
     this.url = endpoint.url;
@@ -80,9 +81,14 @@ export class MockVismaConnect {
     this.#learn(fixtures);
   }
 
-  /** Stops an emulator this started (and removes its temporary files); a connection to one running elsewhere just ends. */
+  /** Stops an emulator this started (and removes its temporary files); a connection to one running elsewhere just ends. Closing twice is closing once. */
   close(): Promise<void> {
-    return this.#close();
+    return (this.#closing ??= this.#close());
+  }
+
+  /** Every method that talks to the emulator calls this first: after close() there is nothing to talk to. */
+  #open(method: string): void {
+    if (this.#closing !== undefined) throw new Error(`${method}: this MockVismaConnect was closed; start or connect a new one`);
   }
 
   /** The fixtures' clients by id, with their secrets. */
@@ -92,6 +98,7 @@ export class MockVismaConnect {
 
   /** Signs the user in to the client through the login pages (with 2FA when it is asked for) and redeems the code: verified tokens. */
   async signIn(options: SignInOptions): Promise<Tokens> {
+    this.#open('signIn');
     const client = this.#client(options.client);
     const redirectUri = client.redirectUris[0];
     if (redirectUri === undefined) throw new SignInError(`client ${client.clientId} has no redirect URI to sign in to`);
@@ -112,7 +119,8 @@ export class MockVismaConnect {
   }
 
   /** A service token (client_credentials), as the HRM gets one for the provisioning API. */
-  clientCredentials(options: ClientCredentialsOptions): Promise<Tokens> {
+  async clientCredentials(options: ClientCredentialsOptions): Promise<Tokens> {
+    this.#open('clientCredentials');
     const client = this.#client(options.client);
     const grant = { grant_type: 'client_credentials', ...(options.scope !== undefined && { scope: options.scope }), ...(options.tenantId !== undefined && { tenant_id: options.tenantId }) };
     return tokenRequest(this, { clientId: client.clientId, secret: client.clientSecret }, grant);
@@ -167,6 +175,7 @@ export class MockVismaConnect {
   }
 
   async #control(method: string, path: string, body?: unknown): Promise<unknown> {
+    this.#open(`${method} ${path}`);
     const response = await exchange(`${this.url}${path}`, {
       method,
       headers: { ...(this.#controlToken && { authorization: `Bearer ${this.#controlToken}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },

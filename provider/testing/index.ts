@@ -6,6 +6,7 @@ import type { Settings } from '../config/index.js';
 import type { FixtureInput } from '../fixtures/index.js';
 import { MockVismaConnect } from './client.js';
 import { loadEmulator } from './load-emulator.js';
+import { checkOptions, checkSettings } from './options.js';
 import { exchange } from './web/exchange.js';
 
 export { MockVismaConnect, MockVismaConnectError, type ClientCredentialsOptions, type Mail, type SignInOptions, type TestClient } from './client.js';
@@ -28,6 +29,8 @@ export interface MockVismaConnectOptions {
  * stops it and removes the temporary fixture file.
  */
 export async function startMockVismaConnect(options: MockVismaConnectOptions = {}): Promise<MockVismaConnect> {
+  checkOptions('startMockVismaConnect', options, ['fixtures', 'settings']);
+  checkSettings('startMockVismaConnect', options.settings);
   const { modules, started } = await loadEmulator();
   const { DEFAULT_FIXTURES_PATH, startEmulator, defaultSettings, stringify } = modules;
   const temporary = typeof options.fixtures === 'object' ? writeTemporary(await stringify(options.fixtures)) : undefined;
@@ -52,6 +55,7 @@ export async function startMockVismaConnect(options: MockVismaConnectOptions = {
 
 /** Runs `body` with an emulator of its own, and stops it afterwards whatever happens. */
 export async function withMockVismaConnect<T>(options: MockVismaConnectOptions, body: (connect: MockVismaConnect) => Promise<T>): Promise<T> {
+  if (typeof body !== 'function') throw new TypeError(`withMockVismaConnect: the second argument must be the test's function, not ${typeof body}`);
   const connect = await startMockVismaConnect(options);
   try {
     return await body(connect);
@@ -73,6 +77,12 @@ export interface ConnectOptions {
 
 /** The same client for an emulator that runs elsewhere (a container in CI, `npx mock-visma-connect`). */
 export async function connectToMockVismaConnect(options: ConnectOptions): Promise<MockVismaConnect> {
+  checkOptions('connectToMockVismaConnect', options, ['url', 'controlToken', 'fixtures', 'publicApiUrl']);
+  for (const name of ['url', 'publicApiUrl'] as const) {
+    const value: unknown = options[name];
+    if ((value !== undefined || name === 'url') && !isHttpUrl(value)) throw new TypeError(`connectToMockVismaConnect: ${name} must be an http or https URL, not ${JSON.stringify(value)}`);
+  }
+  if (options.controlToken !== undefined && (typeof options.controlToken !== 'string' || options.controlToken === '')) throw new TypeError('connectToMockVismaConnect: controlToken must be a non-empty string');
   const url = options.url.replace(/\/$/, '');
   const discovery = await exchange(`${url}/.well-known/openid-configuration`);
   if (discovery.status !== 200) throw new Error(`${url} has no discovery document (status ${discovery.status})`);
@@ -80,6 +90,15 @@ export async function connectToMockVismaConnect(options: ConnectOptions): Promis
   const { readFixtureFile, validateFixtures } = (await loadEmulator()).modules;
   const fixtures = typeof options.fixtures === 'string' ? await readFixtureFile(options.fixtures) : await validateFixtures(options.fixtures ?? {}, 'the fixtures given');
   return new MockVismaConnect({ url, issuer, publicApiUrl: options.publicApiUrl, controlToken: options.controlToken }, fixtures, async () => {});
+}
+
+function isHttpUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 function writeTemporary(yaml: string): string {

@@ -152,3 +152,42 @@ describe('an emulator that runs elsewhere', () => {
     }
   });
 });
+
+describe('options a JavaScript caller gets wrong', () => {
+  const start = startMockVismaConnect as (options: unknown) => Promise<MockVismaConnect>;
+  const connectTo = connectToMockVismaConnect as (options: unknown) => Promise<MockVismaConnect>;
+
+  it.each([
+    [{ fixture: { users: [] } }, 'startMockVismaConnect: no option "fixture" (the options are fixtures, settings)'],
+    ['fixtures.yaml', 'startMockVismaConnect: the options must be an object, not "fixtures.yaml"'],
+    [{ fixtures: 42 }, 'startMockVismaConnect: fixtures must be a fixture object or the path of a fixture file, not 42'],
+    [{ fixtures: [] }, 'startMockVismaConnect: fixtures must be a fixture object or the path of a fixture file, not a list'],
+    [{ settings: { prot: 5080 } }, /^startMockVismaConnect: no setting "prot" \(the settings are port, host, /],
+    [{ settings: { port: '5080' } }, 'startMockVismaConnect: settings.port must be a port number from 0 to 65535, not "5080"'],
+    [{ settings: { store: 'postgres' } }, 'startMockVismaConnect: settings.store must be one of memory, redis, not "postgres"'],
+    [{ settings: { trustProxy: 'yes' } }, 'startMockVismaConnect: settings.trustProxy must be true or false, not "yes"'],
+    [{ settings: [] }, 'startMockVismaConnect: settings must be an object, not a list'],
+  ])('refuses %j before starting anything, instead of an emulator on the demo fixtures', async (options, message) => {
+    await expect(start(options)).rejects.toThrow(message);
+  });
+
+  it('refuses a connection without an http URL', async () => {
+    await expect(connectTo({ url: 'localhost:5080' })).rejects.toThrow('connectToMockVismaConnect: url must be an http or https URL, not "localhost:5080"');
+    await expect(connectTo({})).rejects.toThrow('connectToMockVismaConnect: url must be an http or https URL, not undefined');
+    await expect(connectTo({ url: 'http://127.0.0.1:1', controlToken: 7 })).rejects.toThrow('connectToMockVismaConnect: controlToken must be a non-empty string');
+  });
+
+  it('refuses a test body that is not a function, before starting', async () => {
+    await expect(withMockVismaConnect({}, 'not a function' as never)).rejects.toThrow("withMockVismaConnect: the second argument must be the test's function, not string");
+  });
+
+  it('says the emulator was closed when it is used afterwards, and closes once when closed twice', async () => {
+    const connect = await startMockVismaConnect();
+    await Promise.all([connect.close(), connect.close()]);
+    await connect.close();
+    await expect(connect.signIn({ client: 'flex-hrm', user: ANNA })).rejects.toThrow('signIn: this MockVismaConnect was closed; start or connect a new one');
+    await expect(connect.clientCredentials({ client: 'hrm-api' })).rejects.toThrow('clientCredentials: this MockVismaConnect was closed');
+    await expect(connect.reset()).rejects.toThrow('POST /_mock/reset: this MockVismaConnect was closed');
+    await expect(connect.clock.advance(60)).rejects.toThrow('POST /_mock/clock: this MockVismaConnect was closed');
+  });
+});
