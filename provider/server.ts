@@ -353,7 +353,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   provider.use(clientCredentialsGrant({ provider, issuer, keys, directory, serviceTokens }));
   provider.use(staticAssets());
   // The protocol as Visma Connect (IdentityServer) speaks it, around oidc-provider's own endpoints.
-  provider.use(unsignedRequestObjects());
+  provider.use(unsignedRequestObjects(() => clock.nowSeconds()));
   provider.use(accessTokensByIdAtIntrospection(issuerKey));
   provider.use(vismaDiscovery(PROMPT_VALUES));
   provider.use(tokenErrorsAsBadRequest());

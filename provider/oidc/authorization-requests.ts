@@ -25,21 +25,26 @@ export function formPostAsQuery(): Middleware {
   };
 }
 
+/** The JWT's own claims (RFC 7519 4.1): about the request object, not parameters of the request. */
+const JWT_CLAIMS = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sub']);
+
 /**
  * Unsigned request objects (`alg: none`, OIDC Core 6.1): their claims are the request's parameters
  * and win over the same ones beside them. oidc-provider 9 takes signed request objects only, so an
- * unsigned one that is well formed is unpacked here; anything else is left to oidc-provider, which
- * answers invalid_request_object through the client's redirect URI.
+ * unsigned one that is well formed, within its `exp` and `nbf` on the emulator clock (`nowSeconds`)
+ * and without a `crit` header (RFC 7515 4.1.11: extensions it must understand) is unpacked here;
+ * anything else is left to oidc-provider, which answers invalid_request_object through the client's
+ * redirect URI.
  */
-export function unsignedRequestObjects(): Middleware {
+export function unsignedRequestObjects(nowSeconds: () => number): Middleware {
   return async function unpackUnsignedRequestObject(ctx, next) {
     const request = ctx.query['request'];
     if (ctx.method === 'GET' && ctx.path === OIDC_ROUTES.authorization && typeof request === 'string') {
       const claims = unsignedClaims(request);
       const query = new URLSearchParams(ctx.querystring);
-      if (claims && consistent(claims, query)) {
+      if (claims && current(claims, nowSeconds()) && consistent(claims, query)) {
         query.delete('request');
-        for (const [name, value] of Object.entries(claims)) query.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+        for (const [name, value] of Object.entries(claims)) if (!JWT_CLAIMS.has(name)) query.set(name, typeof value === 'string' ? value : JSON.stringify(value));
         ctx.querystring = query.toString();
       }
     }
@@ -49,13 +54,21 @@ export function unsignedRequestObjects(): Middleware {
 
 function unsignedClaims(request: string): Record<string, unknown> | undefined {
   try {
-    if (decodeProtectedHeader(request).alg !== 'none' || !request.endsWith('.')) return undefined;
+    const header = decodeProtectedHeader(request);
+    if (header.alg !== 'none' || 'crit' in header || !request.endsWith('.')) return undefined;
     return decodeJwt(request);
   } catch {
     return undefined;
   }
 }
 
+/** Not expired and already valid, where it says (RFC 7519 4.1.4, 4.1.5); a time that is not a number is not a time. */
+function current(claims: Record<string, unknown>, now: number): boolean {
+  const { exp, nbf } = claims;
+  if (exp !== undefined && !(typeof exp === 'number' && now < exp)) return false;
+  if (nbf !== undefined && !(typeof nbf === 'number' && nbf <= now)) return false;
+  return true;
+}
 /** No nested request, and client_id and response_type (which the OAuth request carries too) agree. */
 function consistent(claims: Record<string, unknown>, query: URLSearchParams): boolean {
   if ('request' in claims || 'request_uri' in claims) return false;

@@ -136,6 +136,24 @@ describe('authorization requests as Visma Connect takes them: POST, hybrid respo
     expect(readForm(answer).fields['state']).toBe(login.state);
   });
 
+  /** An unsigned request object (RFC 7519 6.1) with this header and these claims, encoded by hand so that any claim can be sent. */
+  const unsigned = (header: object, claims: object) => [header, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.';
+  const requestFor = { client_id: 'hrm', redirect_uri: CALLBACK, response_type: 'code', scope: 'openid' };
+
+  it.each([
+    ['has expired on the emulator clock', { alg: 'none' }, (now: number) => ({ exp: now - 1 })],
+    ['is not valid yet', { alg: 'none' }, (now: number) => ({ nbf: now + 600 })],
+    ['gives its expiry as text', { alg: 'none' }, () => ({ exp: 'tomorrow' })],
+    ['has a crit header, whose extension it cannot honour', { alg: 'none', crit: ['exp-policy'], 'exp-policy': 'strict' }, () => ({})],
+  ])('refuses an unsigned request object that %s, through the redirect URI', async (_, header, times) => {
+    const request = unsigned(header, { ...requestFor, ...times(emulator.clock.nowSeconds()) });
+    const url = new URL(hrm.serverMetadata().authorization_endpoint!);
+    url.search = new URLSearchParams({ client_id: 'hrm', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', state: 'x', request }).toString();
+    const callback = new URL((await new UserAgent().get(url.href)).location!);
+    expect(callback.searchParams.get('error')).toBe('invalid_request_object');
+    expect(callback.searchParams.get('state')).toBe('x');
+  });
+
   it('refuses an unsigned request object that names another client, through the redirect URI', async () => {
     const request = new UnsecuredJWT({ client_id: 'katana', redirect_uri: CALLBACK, response_type: 'code', scope: 'openid' }).encode();
     const url = new URL(hrm.serverMetadata().authorization_endpoint!);
