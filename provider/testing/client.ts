@@ -66,16 +66,23 @@ export class MockVismaConnect {
   readonly issuer: string;
   /** The Visma Connect Public API's base URL (operations under `/v1.0`), when known. */
   readonly publicApiUrl: string | undefined;
+  /** The embedded mail catcher, when known: the SMTP port your own code may send mail to (read it with latestMail) and the MailHog API's base URL. */
+  readonly mail: { smtpPort: number; apiUrl: string } | undefined;
   readonly #controlToken: string | undefined;
   readonly #clients = new Map<string, TestClient>();
   readonly #passwords = new Map<string, string>();
   readonly #close: () => Promise<void>;
   #closing: Promise<void> | undefined;
 
-  constructor(endpoint: Endpoint & { publicApiUrl?: string | undefined; controlToken?: string | undefined }, fixtures: FixtureFile, close: () => Promise<void>) {
+  constructor(
+    endpoint: Endpoint & { publicApiUrl?: string | undefined; controlToken?: string | undefined; mail?: { smtpPort: number; apiUrl: string } | undefined },
+    fixtures: FixtureFile,
+    close: () => Promise<void>,
+  ) {
     this.url = endpoint.url;
     this.issuer = endpoint.issuer;
     this.publicApiUrl = endpoint.publicApiUrl;
+    this.mail = endpoint.mail;
     this.#controlToken = endpoint.controlToken;
     this.#close = close;
     this.#learn(fixtures);

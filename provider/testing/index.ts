@@ -42,7 +42,7 @@ export async function startMockVismaConnect(options: MockVismaConnectOptions = {
     const fixturesPath = typeof options.fixtures === 'string' ? options.fixtures : (temporary ?? DEFAULT_FIXTURES_PATH);
     const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, publicApiPort: 0, logLevel: 'error', fixturesPath, ...options.settings }));
     started();
-    const endpoint = { url: emulator.url, issuer: emulator.issuer, publicApiUrl: emulator.publicApiUrl, controlToken: options.settings?.controlToken };
+    const endpoint = { url: emulator.url, issuer: emulator.issuer, publicApiUrl: emulator.publicApiUrl, mail: emulator.mail, controlToken: options.settings?.controlToken };
     return new MockVismaConnect(endpoint, emulator.fixtureFile, async () => {
       await emulator.close();
       removeTemporary();

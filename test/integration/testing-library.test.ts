@@ -58,6 +58,15 @@ describe('the testing library, as a test suite in another project would use it',
     expect(mail.code).toMatch(/^\d{6}$/);
   });
 
+  it('catches the mail your own code sends over SMTP, and shows it in the MailHog API', async () => {
+    const { createTransport } = await import('nodemailer');
+    const smtp = createTransport({ host: '127.0.0.1', port: connect.mail!.smtpPort, secure: false, ignoreTLS: true });
+    await smtp.sendMail({ from: 'hrm@foretaget.se', to: 'lena@foretaget.se', subject: 'Lönebesked', text: 'Ditt lönebesked finns i Flex HRM.' });
+    expect(await connect.latestMail('lena@foretaget.se')).toMatchObject({ subject: 'Lönebesked', text: expect.stringContaining('Ditt lönebesked') });
+    const listed = (await (await fetch(`${connect.mail!.apiUrl}/api/v2/messages`)).json()) as { total: number };
+    expect(listed.total).toBe(1);
+  });
+
   it('moves the one clock, and reset puts back the clock, the mails and the decisions', async () => {
     const before = await connect.clock.now();
     await connect.clock.advance(3600);
