@@ -74,11 +74,7 @@ export class MockVismaConnect {
   readonly #close: () => Promise<void>;
   #closing: Promise<void> | undefined;
 
-  constructor(
-    endpoint: Endpoint & { publicApiUrl?: string | undefined; controlToken?: string | undefined; mail?: { smtpPort: number; apiUrl: string } | undefined },
-    fixtures: FixtureFile,
-    close: () => Promise<void>,
-  ) {
+  constructor(endpoint: Endpoint & { publicApiUrl?: string | undefined; controlToken?: string | undefined; mail?: { smtpPort: number; apiUrl: string } | undefined }, fixtures: FixtureFile, close: () => Promise<void>) {
     this.url = endpoint.url;
     this.issuer = endpoint.issuer;
     this.publicApiUrl = endpoint.publicApiUrl;
