@@ -24,7 +24,7 @@ import type { AccountMails } from '../mail/index.js';
 import { credentialsOf, type WebAuthnCeremonies } from '../webauthn/index.js';
 import { mailChoice } from '../login/forgot-form.js';
 import { credentialSettingsRoutes } from './credential-routes.js';
-import { ACCOUNT_CALLBACK_PATH, ACCOUNT_PATH, signInUrl } from './internal-client.js';
+import { ACCOUNT_CALLBACK_PATH, ACCOUNT_PATH, ACCOUNT_SETTINGS_CLIENT_ID, signInUrl } from './internal-client.js';
 
 const passwordForm = z.object({ CurrentPassword: passwordText('currentPasswordWrong'), ...newPasswordFields() });
 const linksForm = z.object({ Choice: mailChoice() });
@@ -54,11 +54,18 @@ export function accountSettingsRoutes({ provider, accounts, attempts, directory,
   const back = { url: ACCOUNT_PATH, label: 'goToAccount' } as const;
   const router = guardedRouter(ACCOUNT_PATH, noStore(), sameSiteForms(issuer, back), formTokens.guard(sessionId, back));
 
+  /**
+   * The account of a session that signed in to Account Settings itself: a session made for another app
+   * (one whose policy skipped 2FA, say) is sent through this app's sign-in first, where its own 2FA
+   * decision is taken, as a second app is at Visma Connect. A suspended account is sent there too, and refused.
+   */
   async function signedIn(ctx: Context): Promise<Account | undefined> {
     const session = await provider.Session.get(ctx);
-    const account = session.accountId ? await accounts.findBySub(session.accountId) : undefined;
-    if (!account) ctx.redirect(signInUrl(issuer, negotiateLanguage(ctx)));
-    return account;
+    const signedInHere = session.accountId !== undefined && session.authorizations?.[ACCOUNT_SETTINGS_CLIENT_ID] !== undefined;
+    const account = signedInHere ? await accounts.findBySub(session.accountId!) : undefined;
+    if (account && account.suspended !== true) return account;
+    ctx.redirect(signInUrl(issuer, negotiateLanguage(ctx)));
+    return undefined;
   }
 
   async function overview(ctx: Context, account: Account, notice?: MessageKey, problems: MessageKey[] = [], field = 'two-factor') {

@@ -4,8 +4,10 @@ import type { RunningEmulator } from '../../provider/index.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { readForm, UserAgent, validationMessages, type Page } from '../support/user-agent.js';
 
+const CALLBACK = 'http://localhost:4001/cb';
 const fixtures = {
   domains: [{ name: 'strikt.se', twoFactor: 'required' }],
+  clients: [{ clientId: 'intranet', clientSecret: 'i', redirectUris: [CALLBACK], twoFactor: 'bypass' }],
   users: [
     { email: 'maja@fri.se', password: 'Maja&Pass2025' },
     { email: 'anna@strikt.se', password: 'Anna&Pass2025', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
@@ -73,6 +75,44 @@ describe('the account settings page', () => {
     const refused = await agent.post(`${emulator.issuer}/account/two-factor/remove`, fields);
     expect(validationMessages(refused)).toEqual(['Your organisation requires two-step verification for your e-mail domain, so it cannot be removed.']);
     expect((await fetch(`${emulator.url}/_mock/totp?email=anna@strikt.se`)).status).toBe(200);
+  });
+
+  /** A browser signed in to the intranet app, whose policy skips 2FA, with the password alone. */
+  async function signedInToIntranet(email: string, password: string): Promise<UserAgent> {
+    const agent = new UserAgent();
+    const authorize = `${emulator.issuer}/connect/authorize?${new URLSearchParams({ client_id: 'intranet', response_type: 'code', scope: 'openid', redirect_uri: CALLBACK })}`;
+    let page = await agent.follow(await agent.get(authorize), CALLBACK);
+    page = await agent.follow(await agent.post(readForm(page).action, { Username: email }), CALLBACK);
+    const landed = await agent.follow(await agent.post(readForm(page).action, { Password: password }), CALLBACK);
+    expect(landed.location).toMatch(new RegExp(`^${CALLBACK}\\?code=`));
+    return agent;
+  }
+
+  it('asks for the code before showing the settings to a session that signed in to an app without 2FA', async () => {
+    const agent = await signedInToIntranet('anna@strikt.se', 'Anna&Pass2025');
+    const codePage = await agent.follow(await agent.get(`${emulator.issuer}/account`));
+    expect(codePage.html).toContain('name="AuthCode"');
+    expect(codePage.html).not.toContain('id="account-email"');
+    // Nor do the settings' own routes take that session: a new emergency code is one more second factor.
+    const renew = await agent.post(`${emulator.issuer}/account/emergency-code`, {});
+    expect(renew.html).not.toContain('id="emergency-code"');
+
+    const overview = await agent.follow(await agent.post(readForm(codePage).action, { AuthCode: await totpOf('anna@strikt.se') }));
+    expect(overview.url).toBe(`${emulator.issuer}/account`);
+    expect(overview.html).toContain('id="account-email">anna@strikt.se<');
+    const decisions = (await (await fetch(`${emulator.url}/_mock/decisions`)).json()) as { decisions: { clientId: string; outcome: string }[] };
+    expect(decisions.decisions.filter((d) => d.clientId === 'mvc-account-settings').map((d) => d.outcome)).toEqual(['challenge']);
+  });
+
+  it('sends a session whose account was suspended meanwhile to the sign-in, which refuses it', async () => {
+    const { agent } = await signedInAgent('maja@fri.se', 'Maja&Pass2025');
+    const { AccountRepository } = await import('../../provider/accounts/index.js');
+    const accounts = new AccountRepository(emulator.store);
+    const maja = await accounts.findByEmail('maja@fri.se');
+    await accounts.update(maja!.sub, (account) => ({ ...account, suspended: true }));
+    const page = await agent.follow(await agent.get(`${emulator.issuer}/account`));
+    expect(page.html).not.toContain('id="account-email"');
+    expect(page.url).not.toBe(`${emulator.issuer}/account`);
   });
 
   it('sends a visitor who is not signed in to the login pages', async () => {
