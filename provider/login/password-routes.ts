@@ -7,6 +7,7 @@ import { TWO_FACTOR_PROMPT } from '../oidc/index.js';
 import type { SignInDecisions } from '../twofactor/index.js';
 import { readEmailField } from './email.js';
 import { stepPath, type InteractionPages } from './interaction-pages.js';
+import { linkInvalid } from './forgot-routes.js';
 import { takeParkedOneTimeToken } from './one-time-sign-in.js';
 import { proceed, proceedAfterFirstFactor } from './proceed.js';
 import { rememberEmailChoice, savedEmail } from './saved-email.js';
@@ -35,10 +36,14 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
     if (found.prompt.name === 'consent') return pages.consent(ctx);
 
     // A one-time link opened in another browser: its token came along through Account Settings' sign-in.
-    const parked = takeParkedOneTimeToken(ctx);
-    const link = parked ? await tokens.consume(parked, 'one-time-sign-in') : undefined;
-    const linkAccount = link ? await pages.accounts.findBySub(link.sub) : undefined;
-    if (linkAccount) return proceedAfterFirstFactor(pages, signIn, ctx, found, { email: linkAccount.email, firstFactor: 'email' }, linkAccount);
+    const parked = takeParkedOneTimeToken(ctx, found.params['client_id']);
+    if (parked) {
+      const link = await tokens.consume(parked, 'one-time-sign-in');
+      const linkAccount = link ? await pages.accounts.findBySub(link.sub) : undefined;
+      // Used meanwhile (opened twice at once), or its account gone: the link does not work, as it says.
+      if (!linkAccount) return linkInvalid(ctx);
+      return proceedAfterFirstFactor(pages, signIn, ctx, found, { email: linkAccount.email, firstFactor: 'email' }, linkAccount);
+    }
 
     // A signed-in session that only lacks the second factor (step-up, or a stricter app) is asked for that
     // alone, as the decision taken at authorize says. Sent back here later ("Not you?", or the authenticator

@@ -75,7 +75,7 @@ export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
     const token = String(ctx.query['token'] ?? '');
     if (!(await deps.tokens.peek(token, 'one-time-sign-in'))) return linkInvalid(ctx);
     parkOneTimeToken(ctx, token);
-    ctx.redirect(signInUrl(deps.issuer, negotiateLanguage(ctx)));
+    ctx.redirect(signInUrl(deps.issuer, negotiateLanguage(ctx), 'login'));
   });
 
   router.get('/verify-email', async (ctx) => {

@@ -8,7 +8,10 @@ import { readForm, UserAgent, validationMessages, type Page } from '../support/u
 const CALLBACK = 'http://localhost:3000/signin-oidc';
 const fixtures = {
   clients: [{ clientId: 'hrm', clientSecret: 'x', redirectUris: [CALLBACK] }],
-  users: [{ email: 'lena@example.se', password: 'Start&Pass2025', givenName: 'Lena', locale: 'en-GB' }],
+  users: [
+    { email: 'lena@example.se', password: 'Start&Pass2025', givenName: 'Lena', locale: 'en-GB' },
+    { email: 'nils@example.se', password: 'Nils&Pass2025', locale: 'en-GB' },
+  ],
 };
 
 describe('passwords, lockout and mailed links', () => {
@@ -41,10 +44,12 @@ describe('passwords, lockout and mailed links', () => {
     return agent.post(readForm(page).action, { Password: password, ConfirmPassword: password });
   }
 
-  async function passwordAttempt(agent: UserAgent, password: string): Promise<Page> {
+  const passwordAttempt = (agent: UserAgent, password: string): Promise<Page> => passwordAttemptAs(agent, 'lena@example.se', password);
+
+  async function passwordAttemptAs(agent: UserAgent, email: string, password: string): Promise<Page> {
     const query = new URLSearchParams({ client_id: 'hrm', response_type: 'code', scope: 'openid', redirect_uri: CALLBACK, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
     let page = await agent.follow(await agent.get(`${emulator.issuer}/connect/authorize?${query}`), CALLBACK);
-    page = await agent.follow(await agent.post(readForm(page).action, { Username: 'lena@example.se' }), CALLBACK);
+    page = await agent.follow(await agent.post(readForm(page).action, { Username: email }), CALLBACK);
     return agent.post(readForm(page).action, { Password: password });
   }
 
@@ -158,6 +163,36 @@ describe('passwords, lockout and mailed links', () => {
       const page = await elsewhere.follow(await elsewhere.get(link));
       expect(page.url).toBe(`${emulator.issuer}/account`);
       expect(page.html).toContain('id="account-email">lena@example.se<');
+    });
+
+    it("sign in to Account Settings as the link's user in a browser signed in as someone else", async () => {
+      const nils = new UserAgent();
+      expect((await passwordAttemptAs(nils, 'nils@example.se', 'Nils&Pass2025')).location).toMatch(/\/connect\/authorize\//);
+      await requestMail('link');
+      const page = await nils.follow(await nils.get(linkIn((await latestMail()).text, '/one-time-link')));
+      expect(page.html).not.toContain('id="account-email">nils@example.se<');
+      expect(page.url).toBe(`${emulator.issuer}/account`);
+      expect(page.html).toContain('id="account-email">lena@example.se<');
+    });
+
+    it('are never carried into a later sign-in to another app in that browser', async () => {
+      await requestMail('link');
+      const browser = new UserAgent();
+      // The link opened, but its sign-in not followed (the tab closed): the token is parked in a cookie.
+      await browser.get(linkIn((await latestMail()).text, '/one-time-link'));
+      const query = new URLSearchParams({ client_id: 'hrm', response_type: 'code', scope: 'openid', redirect_uri: CALLBACK, prompt: 'login' });
+      const page = await browser.follow(await browser.get(`${emulator.issuer}/connect/authorize?${query}`), CALLBACK);
+      expect(page.html).toContain('name="Username"');
+      expect(page.location).toBeUndefined();
+    });
+
+    it('work in one of two browsers that open them at the same moment, and say so in the other', async () => {
+      await requestMail('link');
+      const link = linkIn((await latestMail()).text, '/one-time-link');
+      const browsers = [new UserAgent(), new UserAgent()];
+      const pages = await Promise.all(browsers.map(async (browser) => browser.follow(await browser.get(link))));
+      expect(pages.filter((page) => page.url === `${emulator.issuer}/account`)).toHaveLength(1);
+      expect(pages.filter((page) => page.status === 400 && page.html.includes('link does not work'))).toHaveLength(1);
     });
   });
 
