@@ -171,16 +171,23 @@ export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapt
       let found = false;
       let consumedBefore: unknown;
       let clientId: unknown;
+      let grantId: unknown;
       await store.update<AdapterPayload>(key, (payload) => {
         found = payload !== undefined;
         consumedBefore = payload?.consumed;
         clientId = payload?.clientId;
+        grantId = payload?.grantId;
         if (payload === undefined || payload.consumed !== undefined) return undefined;
         return reduced ? consumedPayload(payload, reduced, now) : { ...payload, consumed: now };
       });
       if (!found) throw new errors.InvalidGrant(`${this.#model} was revoked`);
       if (typeof consumedBefore !== 'number') return;
       if (this.#model === 'RefreshToken' && (await this.#withinGrace(consumedBefore, clientId))) return;
+      // Used twice: as oidc-provider does with one it finds consumed, the grant goes, and with it what the
+      // winner of the race was issued, whenever it is saved (RFC 6749 4.1.2 and 10.5).
+      // Tokens saved under it later stay stored but do not work: oidc-provider looks the grant up at
+      // userinfo, introspection and refresh.
+      if (typeof grantId === 'string') await deleteIssued(grantId, modelKey('Grant', grantId));
       throw new errors.InvalidGrant(`${this.#model} already consumed`);
     }
 
@@ -217,8 +224,13 @@ export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapt
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      const keys = await store.setMembers(grantKey(grantId));
-      await store.delete(...keys, grantKey(grantId));
+      await deleteIssued(grantId);
     }
   };
+
+  /** Everything issued under a grant so far, and the other `keys`. */
+  async function deleteIssued(grantId: string, ...keys: string[]): Promise<void> {
+    const issued = await store.setMembers(grantKey(grantId));
+    await store.delete(...issued, grantKey(grantId), ...keys);
+  }
 }

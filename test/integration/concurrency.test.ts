@@ -44,12 +44,13 @@ describe('guarantees under concurrent callers', () => {
   afterAll(() => replicas.close());
   beforeEach(() => replicas.reset());
 
-  const authorizeUrl = () => `${replicas.at(0).url}/connect/authorize?${new URLSearchParams({ client_id: 'hrm', response_type: 'code', scope: 'openid', redirect_uri: CALLBACK, code_challenge: CHALLENGE, code_challenge_method: 'S256' })}`;
+  const authorizeUrl = (scope = 'openid') =>
+    `${replicas.at(0).url}/connect/authorize?${new URLSearchParams({ client_id: 'hrm', response_type: 'code', scope, redirect_uri: CALLBACK, code_challenge: CHALLENGE, code_challenge_method: 'S256' })}`;
 
   /** A browser at the password page of a new sign-in. */
-  async function atPasswordPage(email: string): Promise<{ agent: UserAgent; page: Page }> {
+  async function atPasswordPage(email: string, scope?: string): Promise<{ agent: UserAgent; page: Page }> {
     const agent = new UserAgent();
-    const identifier = await agent.follow(await agent.get(authorizeUrl()), CALLBACK);
+    const identifier = await agent.follow(await agent.get(authorizeUrl(scope)), CALLBACK);
     return { agent, page: await agent.follow(await agent.post(readForm(identifier).action, { Username: email }), CALLBACK) };
   }
 
@@ -79,6 +80,34 @@ describe('guarantees under concurrent callers', () => {
     );
     expect(count(exchanges, (e) => e.status === 200)).toBe(1);
     expect(exchanges.filter((e) => e.status !== 200).map((e) => [e.status, e.body.error])).toEqual(Array(9).fill([400, 'invalid_grant']));
+  });
+
+  it('revokes what the winner of a race for one code was issued, as a code used twice must, on every replica', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const { agent, page } = await atPasswordPage('lena@example.se', 'openid offline_access');
+      const answer = await agent.follow(await agent.post(readForm(page).action, { Password: 'Start&Pass2025' }), CALLBACK);
+      const code = new URL(answer.location!).searchParams.get('code')!;
+      const exchanges = await Promise.all(
+        [0, 1].map((i) =>
+          fetch(`${replicas.at(i).url}/connect/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: 'hrm', client_secret: 'hrm-secret', code_verifier: VERIFIER }),
+          }).then(async (response) => ({ status: response.status, body: (await response.json()) as { access_token?: string; refresh_token?: string } })),
+        ),
+      );
+      const winner = exchanges.find((e) => e.status === 200)!.body;
+      for (const i of [0, 1]) {
+        const userinfo = await fetch(`${replicas.at(i).url}/connect/userinfo`, { headers: { authorization: `Bearer ${winner.access_token}` } });
+        expect(userinfo.status).toBe(401);
+        const refresh = await fetch(`${replicas.at(i).url}/connect/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: winner.refresh_token!, client_id: 'hrm', client_secret: 'hrm-secret' }),
+        });
+        expect(((await refresh.json()) as { error: string }).error).toBe('invalid_grant');
+      }
+    }
   });
 
   it('checks 8 of 60 concurrent wrong passwords: 7 are wrong, the 8th locks, the rest meet the lock', async () => {
