@@ -1,4 +1,5 @@
-import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { randomBytes } from 'node:crypto';
+import { decodeProtectedHeader, type JWTPayload } from 'jose';
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { AdapterPayload } from 'oidc-provider';
@@ -38,41 +39,59 @@ export function installJwtAccessTokens(provider: Provider, key: IssuerKey): void
   const findById = AccessToken.find;
   Object.defineProperty(AccessToken, 'find', {
     async value(this: typeof AccessToken, value: unknown, options?: object) {
-      const jti = typeof value === 'string' ? (await key.read(value, ACCESS_TOKEN_TYP))?.jti : undefined;
-      return findById.call(this, (jti ?? value) as string, options as never);
+      if (typeof value !== 'string') return undefined;
+      // Only the JWT stands for the token, never its `jti` alone: that is in clear in every decoded token.
+      const id = byIdAtIntrospection(value) ?? (await key.read(value, ACCESS_TOKEN_TYP))?.jti;
+      return typeof id === 'string' ? findById.call(this, id, options as never) : undefined;
     },
   });
 }
 
-/** Stands for an access token whose signature does not verify: no stored token has this id (theirs have 43 characters). */
+/**
+ * How introspection and revocation hand a verified JWT's id on to AccessToken.find: behind a prefix no
+ * client can know (new with each start), since oidc-provider reads the form anew after us.
+ */
+const BY_ID = `by-id~${randomBytes(16).toString('base64url')}~`;
+
+const byIdAtIntrospection = (value: string): string | undefined => (value.startsWith(BY_ID) ? value.slice(BY_ID.length) : undefined);
+
+/** Stands for a token that is no token of ours: no stored token has this id (theirs have 43 characters), so it is inactive. */
 const UNKNOWN_TOKEN = 'unknown';
 
 /**
  * oidc-provider's introspection and revocation refuse any JWT before looking it up ("structured
- * tokens"), so there a `token` shaped as one of our sign-in access tokens is replaced by its id (or,
- * when its signature does not verify, by an id no token has: inactive) before oidc-provider reads the
- * body. Other JWTs (client_credentials tokens) are left to oidc-provider.
+ * tokens"), so there a `token` that is a JWT is replaced before oidc-provider reads the body: one of
+ * our sign-in access tokens by its id, any other JWT (an ID token, another issuer's, one whose
+ * signature does not verify) by an id no token has, which introspects as inactive and whose
+ * revocation is a no-op (RFC 7662 2.2, RFC 7009 2.2). The client_credentials JWTs for the provisioning
+ * API are left to oidc-provider, which refuses them there.
  */
 export function accessTokensByIdAtIntrospection(key: IssuerKey): Middleware {
   const paths = new Set<string>([OIDC_ROUTES.introspection, OIDC_ROUTES.revocation]);
   const audience = resourcesAudience(key.issuer);
   return async function accessTokenById(ctx, next) {
-    if (ctx.method === 'POST' && paths.has(ctx.path) && ctx.is('application/x-www-form-urlencoded')) {
-      const form = new URLSearchParams(await readText(ctx));
-      const tokens = form.getAll('token');
-      if (tokens.length === 1 && shapedAsAccessToken(tokens[0]!, audience)) {
-        const jti = (await key.read(tokens[0]!, ACCESS_TOKEN_TYP))?.jti;
-        form.set('token', typeof jti === 'string' ? jti : UNKNOWN_TOKEN);
-      }
-      replayRequest(ctx, { body: form.toString() });
+    if (ctx.method !== 'POST' || !paths.has(ctx.path) || !ctx.is('application/x-www-form-urlencoded')) {
+      await next();
+      return;
     }
+    const form = new URLSearchParams(await readText(ctx));
+    const tokens = form.getAll('token');
+    const claims = tokens.length === 1 && isJwt(tokens[0]!) ? ((await key.read(tokens[0]!, ACCESS_TOKEN_TYP)) ?? null) : undefined;
+    const ours = claims?.aud === audience;
+    // A JWT that is not one of ours (null: not verified) stands for no token; a service token is left as it is.
+    if (claims === null || ours) form.set('token', ours && typeof claims.jti === 'string' ? `${BY_ID}${claims.jti}` : UNKNOWN_TOKEN);
+    replayRequest(ctx, { body: form.toString() });
     await next();
+    // An active token's answer has the JWT's claims oidc-provider does not keep (IdentityServer answers them too).
+    const answer = ctx.body as { active?: unknown } | undefined;
+    if (ours && ctx.path === OIDC_ROUTES.introspection && answer?.active === true) ctx.body = { ...answer, aud: claims.aud, nbf: claims.nbf, jti: claims.jti };
   };
 }
 
-function shapedAsAccessToken(token: string, audience: string): boolean {
+/** What oidc-provider takes for a JWT (and refuses at introspection): a value with a JOSE header. */
+function isJwt(token: string): boolean {
   try {
-    return decodeProtectedHeader(token).typ === ACCESS_TOKEN_TYP && decodeJwt(token).aud === audience;
+    return decodeProtectedHeader(token) !== undefined;
   } catch {
     return false;
   }

@@ -117,6 +117,9 @@ describe('access tokens from sign-in are JWTs, as Visma Connect issues them', ()
       acr: '2',
       amr: ['pwd'],
       tenant_id: MAIN_TENANT,
+      aud: `${emulator.issuer}/resources`,
+      nbf: decodeJwt(tokens.access_token).nbf,
+      jti: decodeJwt(tokens.access_token).jti,
     });
 
     await oidc.tokenRevocation(hrm, tokens.access_token);
@@ -130,6 +133,28 @@ describe('access tokens from sign-in are JWTs, as Visma Connect issues them', ()
     const forged = `${header}.${payload}.${'A'.repeat(342)}`;
     await expect(oidc.fetchUserInfo(hrm, forged, tokens.claims()!.sub)).rejects.toMatchObject({ status: 401 });
     await expect(oidc.tokenIntrospection(hrm, forged)).resolves.toEqual({ active: false });
+  });
+
+  it('takes the JWT only, never its jti alone, which anyone who decoded the token has read', async () => {
+    const tokens = await signIn();
+    const { jti } = decodeJwt(tokens.access_token);
+    const userinfo = await fetch(`${emulator.url}/connect/userinfo`, { headers: { authorization: `Bearer ${String(jti)}` } });
+    expect(userinfo.status).toBe(401);
+    await expect(oidc.tokenIntrospection(hrm, String(jti))).resolves.toEqual({ active: false });
+    await oidc.tokenRevocation(hrm, String(jti));
+    await expect(oidc.tokenIntrospection(hrm, tokens.access_token)).resolves.toMatchObject({ active: true });
+  });
+
+  it('introspects any other JWT as inactive and revokes it as a no-op, rather than refusing the request (RFC 7662 2.2, RFC 7009 2.2)', async () => {
+    const tokens = await signIn();
+    const [header, payload, signature] = tokens.access_token.split('.');
+    const edited = Buffer.from(JSON.stringify({ ...decodeJwt(tokens.access_token), scope: ['openid', 'admin'] })).toString('base64url');
+    const foreign = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url')}.${payload}.${signature}`;
+    for (const token of [tokens.id_token!, `${header}.${edited}.${signature}`, foreign]) {
+      await expect(oidc.tokenIntrospection(hrm, token)).resolves.toEqual({ active: false });
+      await expect(oidc.tokenRevocation(hrm, token)).resolves.toBeUndefined();
+    }
+    await expect(oidc.tokenIntrospection(hrm, tokens.access_token)).resolves.toMatchObject({ active: true });
   });
 
   it('carries the same sign-in claims in the access token a refresh issues', async () => {
