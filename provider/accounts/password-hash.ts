@@ -24,6 +24,8 @@ export async function hashPassword(password: string, cost: number): Promise<stri
 export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
   const [scheme, cost, salt, key] = stored?.split('$') ?? [];
   if (scheme !== 'scrypt' || cost === undefined || salt === undefined || key === undefined) return false;
+  // scrypt's HMAC pads its key with zeros, so `X\0` would verify as `X`; no password set here holds one.
+  if (password.includes('\0')) return false;
   const expected = Buffer.from(key, 'base64url');
   const actual = await derive(password, Buffer.from(salt, 'base64url'), Number(cost));
   return actual.length === expected.length && timingSafeEqual(actual, expected);

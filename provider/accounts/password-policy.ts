@@ -4,7 +4,7 @@ import type { Account } from './account.js';
 import { verifyPassword } from './password-hash.js';
 
 /** Visma Connect's rules: 8+ characters with a digit, an upper-case, a lower-case and a special character. */
-export type PasswordProblem = 'passwordTooShort' | 'passwordNeedsDigit' | 'passwordNeedsUpper' | 'passwordNeedsLower' | 'passwordNeedsSpecial' | 'passwordBreached' | 'passwordReused' | 'passwordsDiffer';
+export type PasswordProblem = 'passwordHasControlCharacter' | 'passwordTooShort' | 'passwordNeedsDigit' | 'passwordNeedsUpper' | 'passwordNeedsLower' | 'passwordNeedsSpecial' | 'passwordBreached' | 'passwordReused' | 'passwordsDiffer';
 
 /** The password rules and how many of the last passwords cannot be chosen again (the current one included). */
 const { minLength, history: rememberedPasswords } = VISMA_FACTS.password;
@@ -26,6 +26,9 @@ function breachedPasswords(): Set<string> {
 /** Every rule the password breaks, in the order the page lists them. */
 export function passwordRuleProblems(password: string): PasswordProblem[] {
   const problems: PasswordProblem[] = [];
+  // No one types them, and scrypt's HMAC would not tell `X\0` from `X` (its key is padded with zeros): a
+  // trailing NUL would let a listed password through as another.
+  if (/\p{Cc}/u.test(password)) problems.push('passwordHasControlCharacter');
   if ([...password].length < minLength) problems.push('passwordTooShort');
   if (!/\p{Nd}/u.test(password)) problems.push('passwordNeedsDigit');
   if (!/\p{Lu}/u.test(password)) problems.push('passwordNeedsUpper');

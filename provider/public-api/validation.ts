@@ -37,6 +37,8 @@ const PASSWORD_CODES: Record<Exclude<PasswordProblem, 'passwordReused' | 'passwo
   passwordNeedsLower: 'ERROR_PASSWORD_MISSING_LOWERCASE_CHARACTER',
   passwordNeedsSpecial: 'ERROR_PASSWORD_MISSING_SPECIAL_CHARACTER',
   passwordBreached: 'ERROR_INSECURE_PASSWORD',
+  // Visma's list has no code of its own for these.
+  passwordHasControlCharacter: 'ERROR_INSECURE_PASSWORD',
 };
 const MAX_PASSWORD_LENGTH = VISMA_FACTS.password.maxLength;
 

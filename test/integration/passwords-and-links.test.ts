@@ -60,7 +60,10 @@ describe('passwords, lockout and mailed links', () => {
       ['ABCDEFG1!', ['The password must contain a lower-case letter.']],
       ['Abcdefgh1', ['The password must contain a special character, such as ! or #.']],
       ['summer2025!'.replace('s', 'S'), ['This password appears in lists of leaked passwords. Choose another one.']],
-    ])('refuses %s with a message per broken rule', async (password, messages) => {
+      // A listed password with a NUL after it would be that password to scrypt.
+      ['Summer2025!\u0000', ['The password cannot contain control characters, such as a line break or a tab.']],
+      ['Ny\tPass2026!', ['The password cannot contain control characters, such as a line break or a tab.']],
+    ])('refuses %j with a message per broken rule', async (password, messages) => {
       expect(validationMessages(await resetPasswordTo(password))).toEqual(messages);
     });
 
@@ -113,6 +116,10 @@ describe('passwords, lockout and mailed links', () => {
       expect(validationMessages(await passwordAttempt(agent, 'Start&Pass2025'))).toEqual(['Too many failed sign-in attempts. The account is locked for 30 minutes.']);
       await clock(30 * 60 + 1);
       expect((await passwordAttempt(agent, 'Start&Pass2025')).location).toMatch(/\/connect\/authorize\//);
+    });
+
+    it('does not take the password with a NUL after it, which scrypt alone would not tell apart', async () => {
+      expect(validationMessages(await passwordAttempt(new UserAgent(), 'Start&Pass2025\u0000'))).toEqual(['The email address or password is incorrect.']);
     });
 
     it('forgets failures after 10 quiet minutes', async () => {
