@@ -37,6 +37,8 @@ const SPENT_COPY_SECONDS = VISMA_FACTS.refreshTokens.graceSeconds.max + 2;
  * token chain). Nested times (an interaction result's `login.ts`) are not set by us and not moved.
  */
 const TIME_FIELDS = ['iat', 'exp', 'nbf', 'consumed', 'loginTs', 'authTime', 'iiat'] as const;
+/** Of them, the moments a user signed in at: a Session's and those codes and refresh tokens carry for `auth_time`. */
+const SIGN_IN_MOMENTS = ['loginTs', 'authTime'] as const;
 
 /** What of a consumed model is kept: the fields its replay detection reads, and its session binding only when it has one. */
 interface ConsumedFields {
@@ -117,6 +119,17 @@ function withKeyFields(payload: AdapterPayload, model: string, id: string): Adap
 export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapterOptions): new (model: string) => Adapter {
   const toEmulator = (seconds: number): number => clock.toEmulatorSeconds(seconds);
   const toReal = (seconds: number): number => clock.toRealSeconds(seconds);
+  /**
+   * A stored model as oidc-provider reads it now. A sign-in the clock was moved back past happened, as
+   * far as anyone can tell, now: an ID or access token's `auth_time` is never after its `iat`, which
+   * relying parties refuse.
+   */
+  const onRealTime = (payload: AdapterPayload): AdapterPayload => {
+    const moved = inFrame(payload, toReal);
+    const now = toReal(clock.nowSeconds());
+    for (const field of SIGN_IN_MOMENTS) if (typeof moved[field] === 'number' && moved[field] > now) moved[field] = now;
+    return moved;
+  };
   return class StoreAdapter implements Adapter {
     readonly #model: string;
 
@@ -142,9 +155,9 @@ export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapt
       if (this.#model === 'RefreshToken' && (await this.#withinGrace(payload.consumed, payload.clientId))) {
         // Within its grace period a spent token works as it did: from its copy as it was before it was spent.
         const unspent = await store.get<AdapterPayload>(spentRefreshTokenKey(id));
-        if (unspent) return withKeyFields(inFrame(unspent, toReal), this.#model, id);
+        if (unspent) return withKeyFields(onRealTime(unspent), this.#model, id);
       }
-      return withKeyFields(inFrame(payload, toReal), this.#model, id);
+      return withKeyFields(onRealTime(payload), this.#model, id);
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {

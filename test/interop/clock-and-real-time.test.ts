@@ -86,6 +86,17 @@ describe('the moved clock: enforced by the emulator, invisible to relying partie
     expect(idToken.llt).toBe(idToken.auth_time! + TWO_HOURS);
   });
 
+  it('never puts auth_time after iat once the clock has moved back past the sign-in', async () => {
+    const { login, callback } = await authorize();
+    const tokens = await completeLogin(hrm, login, callback);
+    await advance(-TWO_HOURS);
+    const refreshed = await oidc.refreshTokenGrant(hrm, tokens.refresh_token!);
+    const idToken = refreshed.claims()!;
+    expectAcceptableOnRealTime(idToken);
+    expect(idToken.auth_time).toBeLessThanOrEqual(idToken.iat);
+    expect(decodeJwt(refreshed.access_token).auth_time).toBeLessThanOrEqual(idToken.iat);
+  });
+
   it('sets the session cookies to expire on real time, ten hours from the sign-in', async () => {
     await advance(TWO_HOURS);
     const { answer } = await authorize();
