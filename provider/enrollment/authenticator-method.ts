@@ -42,8 +42,8 @@ export const authenticatorMethod: EnrollmentMethod = {
       const enrollee = await place.enrollee(ctx);
       if (!enrollee) return;
       const secret = await flow.pendingSetup<string>(enrollee.setupKey);
-      // The setup expired (or was never shown): show a new one.
-      if (secret === undefined) return ctx.redirect(urlFor(enrollee));
+      // The setup expired (or was never shown): a new one, saying why the code was not taken.
+      if (secret === undefined) return show(ctx, enrollee, await secretOf(enrollee), 'enrollSetupExpired');
       const { fields, problem } = await readPageForm(ctx, confirmForm());
       if (problem) return show(ctx, enrollee, secret, problem.message);
       const code = fields.AuthCode;

@@ -7,6 +7,8 @@ import { authenticatorMethod, EnrollmentFlow, enrollmentWizard, type Enrollee, t
 import { hashEmergencyCode } from '../../provider/accounts/index.js';
 import { MemoryStore } from '../../provider/store/index.js';
 import { Clock } from '../../provider/time/index.js';
+import { VISMA_FACTS } from '../../provider/config/index.js';
+import { createGuardrails, generate } from 'otplib';
 
 const account: Account = {
   sub: 'c0ffee00-0000-4000-8000-00000000000a',
@@ -76,6 +78,20 @@ describe('the enrollment wizard, mounted at a place with the methods it is given
 
   it('keeps one setup per place key: the same secret on every visit until it is confirmed', async () => {
     expect((await get('/place/enroll'))['secret']).toBe((await get('/place/enroll'))['secret']);
+  });
+
+  it('says the setup expired, and shows a new one, when its code comes after the setup ran out', async () => {
+    const shown = await get('/place/enroll');
+    clock.setOffsetMs((VISMA_FACTS.twoFactor.setupSeconds + 60) * 1000);
+    try {
+      const code = await generate({ secret: String(shown['secret']).replace(/\s/g, ''), epoch: clock.nowSeconds(), guardrails: createGuardrails({ MIN_SECRET_BYTES: 10 }) });
+      const answer = (await (await fetch(`${base}/place/enroll`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `AuthCode=${code}` })).json()) as Record<string, any>;
+      expect(answer).toMatchObject({ page: 'enroll', errors: [{ field: 'AuthCode', message: 'enrollSetupExpired' }] });
+      expect(answer['secret']).not.toBe(shown['secret']);
+      expect((await accounts.findBySub(account.sub))!.totpSecret).toBeUndefined();
+    } finally {
+      clock.setOffsetMs(0);
+    }
   });
 
   it("offers the authenticator on the other method's page, and gives the place a new emergency code that the account keeps when that method completes", async () => {
