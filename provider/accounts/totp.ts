@@ -31,8 +31,12 @@ export async function currentTotp(secret: string, nowSeconds: number): Promise<s
   return otplib.generate({ secret, epoch: nowSeconds, period: PERIOD, digits, guardrails });
 }
 
-/** The time step the code belongs to, or undefined when it matches none within the tolerance. */
-export async function matchTotp(secret: string, code: string, nowSeconds: number): Promise<number | undefined> {
+/**
+ * The time step the code belongs to, or undefined when it matches none within the tolerance. Spaces and
+ * dashes are left out first, as ASP.NET Identity's 2FA page does: apps show `642 034`, and people type it so.
+ */
+export async function matchTotp(secret: string, typed: string, nowSeconds: number): Promise<number | undefined> {
+  const code = typed.replace(/[\s-]/g, '');
   if (!CODE.test(code)) return undefined;
   const { otplib, guardrails } = await otp();
   const result = await otplib.verify({ secret, token: code, epoch: nowSeconds, period: PERIOD, digits, epochTolerance: toleranceSteps * PERIOD, guardrails });

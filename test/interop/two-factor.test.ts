@@ -251,6 +251,13 @@ describe('two-factor sign-in through the pages', () => {
     expect(validationMessages(refused.page)).toEqual(['This code has already been used. Wait for the next code in your app.']);
   });
 
+  it.each(['123 456', '123-456', ' 123456 '])('takes the code typed as the app shows it (%j), spaces and dashes left out', async (typed) => {
+    const attempt = await signIn('required-app', 'olle@fri.se');
+    const code = await totp('olle@fri.se');
+    const tokens = await tokensOf(await submitCode(attempt, typed.replace('123', code.slice(0, 3)).replace('456', code.slice(3))));
+    expect(tokens.claims()).toMatchObject({ acr: '3' });
+  });
+
   it('locks 2FA for five minutes after five wrong codes in a row', async () => {
     let attempt = await signIn('required-app', 'olle@fri.se');
     const right = await totp('olle@fri.se');
