@@ -8,6 +8,12 @@ type Template = (data: Record<string, unknown>) => string;
 
 const compiled = new Map<string, Template>();
 
+/** Control characters HTML has no place for (a NUL a form echoes back, say): shown as U+FFFD, as a parser would read them. */
+const NOT_IN_HTML = /[^\P{Cc}\t\n\r]/gu;
+
+/** EJS's escaping, and no control character passed on as it came. */
+const escapeHtml = (value: unknown): string => ejs.escapeXML(String(value)).replace(NOT_IN_HTML, '\uFFFD');
+
 /** Compiles each template once, on first use, so start-up pays nothing for pages never shown. */
 function template(name: string): Template {
   let fn = compiled.get(name);
@@ -15,7 +21,7 @@ function template(name: string): Template {
     const filename = projectPath('views', `${name}.ejs`);
     // cache: includes (the validation summary) are compiled once too, not at every render. Includes
     // name their file from `root` (`include('/_csrf')`): a relative one is looked for on disk at every render.
-    fn = ejs.compile(readFileSync(filename, 'utf8'), { filename, root: projectPath('views'), async: false, cache: true });
+    fn = ejs.compile(readFileSync(filename, 'utf8'), { filename, root: projectPath('views'), async: false, cache: true, escape: escapeHtml });
     compiled.set(name, fn);
   }
   return fn;

@@ -3,7 +3,7 @@ import type { RunningEmulator } from '../../provider/index.js';
 import { apiClient, apiToken, linkIn, mailClient } from '../support/api-client.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { buildLogin, callbackRequest, completeLogin, discover, signInThroughPages } from '../support/relying-party.js';
-import { readForm, UserAgent } from '../support/user-agent.js';
+import { readForm, UserAgent, validationMessages } from '../support/user-agent.js';
 
 const CALLBACK = 'http://localhost:3000/signin-oidc';
 const ASCII = 'maria@xn--exmple-cua.se';
@@ -113,6 +113,18 @@ describe('one canonical form of an e-mail address: the domain in ASCII, matched 
         body: { error: 'invalid_email', error_description: `"${email}" is not an e-mail address` },
       });
       expect((await api('GET', `/users?email=${encodeURIComponent(email)}`)).body.error).toBe('invalid_email');
+    });
+
+    it.each([
+      ['a tab inside the domain', 'Maria@exäm\tple.se'],
+      ['a NUL', 'Maria\u0000@exämple.se'],
+    ])('refuses %s on the login page, rather than reading it as the address without it', async (_name, typed) => {
+      const hrm = await discover(emulator.issuer, 'hrm', 'hrm-secret');
+      const agent = new UserAgent();
+      const identifier = await agent.follow(await agent.get((await buildLogin(hrm, { redirectUri: CALLBACK })).url.href), CALLBACK);
+      const page = await agent.post(readForm(identifier).action, { Username: typed });
+      expect(validationMessages(page)).toEqual(['Enter a valid email address, like name@example.com.']);
+      expect(page.html).not.toContain('\u0000');
     });
   });
 });

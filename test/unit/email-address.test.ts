@@ -16,6 +16,9 @@ describe("an e-mail address's canonical form", () => {
     ['a domain IDNA refuses', 'x@xn--.se'],
     ['a domain label over 63 characters', `a@${'b'.repeat(64)}.se`],
     ['a local part that is not ASCII', 'åsa@exempel.se'],
+    ['a tab inside the domain, which domainToASCII would drop', 'anna@fore\ttaget.se'],
+    ['a line break inside the domain', 'anna@fore\ntaget.se'],
+    ['a NUL', 'anna\u0000@foretaget.se'],
   ])('has none for %s', (_name, address) => {
     expect(canonicalEmail(address)).toBeUndefined();
   });
