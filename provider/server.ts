@@ -261,7 +261,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   const attempts = new TwoFactorAttempts(store);
   const enrollment = new EnrollmentFlow(store, accounts, attempts, clock);
   const lockout = new LoginLockout(store);
-  const tokens = new LinkTokens(store);
+  const tokens = new LinkTokens(store, accounts);
   const verifications = new EmailVerifications(store, clock);
   const mails = new AccountMails(issuer, mailer, tokens);
   const provisioning = new Provisioning({ directory, accounts, verifications, mails, clock });

@@ -12,6 +12,6 @@ export type { LinkedApplication, ApplicationRoles } from './account.js';
 export { passwordRuleProblems, newPasswordProblems, withPasswordHash, type PasswordProblem } from './password-policy.js';
 export { LoginLockout } from './login-lockout.js';
 export { EmailVerifications, type EmailVerification, type Delivery, type VerificationStatus } from './email-verifications.js';
-export { LinkTokens, type LinkKind, type LinkToken } from './link-tokens.js';
+export { LinkTokens, type LinkKind } from './link-tokens.js';
 export { linkOrCreateAccount, type LinkRequest } from './linking.js';
 export { qrCodeDataUrl } from './qr-code.js';

@@ -48,8 +48,7 @@ export function forgotRoutes(router: Router, { pages, mails, tokens, signIn }: F
       if (error instanceof errors.SessionNotFound) return ctx.redirect(`/one-time-link?token=${encodeURIComponent(token)}`);
       throw error;
     }
-    const link = await tokens.consume(token, 'one-time-sign-in');
-    const account = link ? await pages.accounts.findBySub(link.sub) : undefined;
+    const account = await tokens.consume(token, 'one-time-sign-in');
     if (!account) return linkInvalid(ctx);
     await proceedAfterFirstFactor(pages, signIn, ctx, found, { email: account.email, firstFactor: 'email' }, account);
   });

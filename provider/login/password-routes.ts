@@ -38,9 +38,8 @@ export function passwordRoutes(router: Router, { pages, signIn, lockout, tokens 
     // A one-time link opened in another browser: its token came along through Account Settings' sign-in.
     const parked = takeParkedOneTimeToken(ctx, found.params['client_id']);
     if (parked) {
-      const link = await tokens.consume(parked, 'one-time-sign-in');
-      const linkAccount = link ? await pages.accounts.findBySub(link.sub) : undefined;
-      // Used meanwhile (opened twice at once), or its account gone: the link does not work, as it says.
+      const linkAccount = await tokens.consume(parked, 'one-time-sign-in');
+      // Used meanwhile (opened twice at once), its account gone or its password changed: the link does not work, as it says.
       if (!linkAccount) return linkInvalid(ctx);
       return proceedAfterFirstFactor(pages, signIn, ctx, found, { email: linkAccount.email, firstFactor: 'email' }, linkAccount);
     }

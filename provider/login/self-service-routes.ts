@@ -47,16 +47,14 @@ export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
 
   router.get('/reset-password', async (ctx) => {
     const token = String(ctx.query['token'] ?? '');
-    const link = await deps.tokens.peek(token, 'password-reset');
-    const account = link ? await deps.accounts.findBySub(link.sub) : undefined;
+    const account = await deps.tokens.peek(token, 'password-reset');
     if (!account) return linkInvalid(ctx);
     page(ctx, 'set-password', { action: `/reset-password?token=${encodeURIComponent(token)}`, username: account.email });
   });
 
   router.post('/reset-password', async (ctx) => {
     const token = String(ctx.query['token'] ?? '');
-    const link = await deps.tokens.peek(token, 'password-reset');
-    const account = link ? await deps.accounts.findBySub(link.sub) : undefined;
+    const account = await deps.tokens.peek(token, 'password-reset');
     if (!account) return linkInvalid(ctx);
     const showProblems = (errors: { field: string; message: MessageKey }[]) => page(ctx, 'set-password', { action: `/reset-password?token=${encodeURIComponent(token)}`, username: account.email, errors });
     const { fields, problem } = await readPageForm(ctx, setPasswordForm());

@@ -20,14 +20,14 @@ export class AccountMails {
   }
 
   async passwordReset(account: Account): Promise<void> {
-    const token = await this.tokens.issue('password-reset', account.sub);
+    const token = await this.tokens.issue('password-reset', account);
     const url = `${this.issuer}/reset-password?token=${token}`;
     await this.mailer.send({ to: account.email, kind: 'passwordReset', language: mailLanguage(account.locale), data: { url, name: displayName(account) } });
   }
 
   /** From a sign-in page, the link completes that sign-in when opened in the same browser. */
   async oneTimeLink(account: Account, interactionUid?: string): Promise<void> {
-    const token = await this.tokens.issue('one-time-sign-in', account.sub, interactionUid);
+    const token = await this.tokens.issue('one-time-sign-in', account, interactionUid);
     const path = interactionUid ? `/interaction/${interactionUid}/one-time-link` : '/one-time-link';
     const url = `${this.issuer}${path}?token=${token}`;
     await this.mailer.send({ to: account.email, kind: 'oneTimeLink', language: mailLanguage(account.locale), data: { url, name: displayName(account) } });

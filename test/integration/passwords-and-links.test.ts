@@ -93,6 +93,24 @@ describe('passwords, lockout and mailed links', () => {
       expect((await passwordAttempt(new UserAgent(), 'Good&Pass2026')).location).toMatch(/\/connect\/authorize\//);
     });
 
+    it('stop working, with every one-time link mailed before, once the password is changed by another', async () => {
+      await requestMail('reset');
+      const older = linkIn((await latestMail()).text, '/reset-password');
+      await requestMail('link');
+      const oneTime = linkIn((await latestMail()).text, '/one-time-link');
+      // A newer link alone does not end the older one (as ASP.NET Identity's tokens do not)...
+      const { agent, page } = await openResetLink();
+      expect((await new UserAgent().get(older)).status).toBe(200);
+      // ...a new password does.
+      expect((await agent.post(readForm(page).action, { Password: 'Good&Pass2026', ConfirmPassword: 'Good&Pass2026' })).html).toContain('Your password is changed');
+      for (const link of [older, oneTime]) {
+        const browser = new UserAgent();
+        const answer = await browser.follow(await browser.get(link));
+        expect(answer.status).toBe(400);
+        expect(answer.html).toContain('The link has expired or has already been used.');
+      }
+    });
+
     it('expire after an hour on the emulator clock', async () => {
       await requestMail('reset');
       const link = linkIn((await latestMail()).text, '/reset-password');
