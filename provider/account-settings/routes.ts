@@ -133,8 +133,14 @@ export function accountSettingsRoutes({ provider, accounts, attempts, directory,
     if (!account) return;
     const { fields: form, problem } = await readPageForm(ctx, passwordForm);
     if (problem) return overview(ctx, account, undefined, [problem.message], problem.field);
-    if (account.passwordHash !== undefined && !(await verifyPassword(form.CurrentPassword, account.passwordHash))) {
-      return overview(ctx, account, undefined, ['currentPasswordWrong'], 'CurrentPassword');
+    if (account.passwordHash !== undefined) {
+      // Guesses at the current password count as wrong passwords at sign-in do, toward the same lock.
+      const attempt = await lockout.begin(account.sub);
+      if (!attempt) return overview(ctx, account, undefined, ['accountLocked'], 'CurrentPassword');
+      if (!(await verifyPassword(form.CurrentPassword, account.passwordHash))) {
+        return overview(ctx, account, undefined, [(await attempt.failed()) ? 'accountLocked' : 'currentPasswordWrong'], 'CurrentPassword');
+      }
+      await attempt.succeeded();
     }
     const problems = await newPasswordProblems(account, form.Password, form.ConfirmPassword);
     if (problems.length) return overview(ctx, account, undefined, problems, 'Password');

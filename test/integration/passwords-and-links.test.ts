@@ -221,6 +221,21 @@ describe('passwords, lockout and mailed links', () => {
     });
   });
 
+  it('counts wrong current passwords in Account Settings toward the sign-in lock', async () => {
+    await requestMail('link');
+    const agent = new UserAgent();
+    let page = await agent.follow(await agent.get(linkIn((await latestMail()).text, '/one-time-link')));
+    const change = (current: string) => agent.submit(page, { CurrentPassword: current, Password: 'Brand&New2026', ConfirmPassword: 'Brand&New2026' }, { action: '/account/password' });
+    for (let i = 0; i < 7; i += 1) {
+      page = await change(`Guess&${i}Pass`);
+      expect(validationMessages(page)).toEqual(['The current password is not correct.']);
+    }
+    page = await change('Guess&7Pass');
+    expect(validationMessages(page)).toEqual(['Too many failed sign-in attempts. The account is locked for 30 minutes.']);
+    expect(validationMessages(await change('Start&Pass2025'))).toEqual(['Too many failed sign-in attempts. The account is locked for 30 minutes.']);
+    expect(validationMessages(await passwordAttempt(new UserAgent(), 'Start&Pass2025'))).toEqual(['Too many failed sign-in attempts. The account is locked for 30 minutes.']);
+  });
+
   it('changes the password in Account Settings, checking the current one and the policy', async () => {
     await requestMail('link');
     const agent = new UserAgent();
