@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import * as z from 'zod';
 import type { Account } from '../accounts/index.js';
 import { readPageForm } from '../http/index.js';
+import type { MessageKey } from '../i18n/index.js';
 import { ceremonyAnswerFields, credentialNameText, credentialsOf, type StoredCredential, type WebAuthnCeremonies, type WebAuthnProblem } from '../webauthn/index.js';
 import type { EnrollmentMethod, MethodMount } from './enrollment-method.js';
 import type { Enrollee } from './enrollment-place.js';
@@ -25,7 +26,7 @@ export function securityKeyMethod(ceremonies: WebAuthnCeremonies): EnrollmentMet
     step: '/security-key',
     choice: 'securityKeyChoice',
     mount<E extends Enrollee>({ router, place, flow, route, urlFor, otherChoices }: MethodMount<E>) {
-      const show = (ctx: Context, enrollee: E, problem?: WebAuthnProblem) =>
+      const show = (ctx: Context, enrollee: E, problem?: WebAuthnProblem | MessageKey) =>
         place.render(ctx, enrollee, 'enroll-security-key', {
           action: urlFor(enrollee),
           username: enrollee.account.email,
@@ -48,8 +49,9 @@ export function securityKeyMethod(ceremonies: WebAuthnCeremonies): EnrollmentMet
       router.post(route, async (ctx) => {
         const enrollee = await place.enrollee(ctx);
         if (!enrollee) return;
-        const { fields: form } = await readPageForm(ctx, enrollForm());
-        if (!form) return show(ctx, enrollee, 'webauthnFailed');
+        const { fields: form, problem } = await readPageForm(ctx, enrollForm());
+        // The form's own message (a name too long, say): not the ceremony's.
+        if (problem) return show(ctx, enrollee, problem.message);
         const result = await ceremonies.register(form, enrollee.setupKey, enrollee.account, 'security-key', form.Name);
         if (!result.ok) return show(ctx, enrollee, result.problem);
         const emergencyCode = await flow.complete(enrollee, (account) => withCredential(account, result.credential));

@@ -116,7 +116,10 @@ describe('security keys in the one enrollment wizard, and reaching the emergency
     const cancelled = await agent.submit(ceremonyForm(keyPage), { WebAuthnError: 'NotAllowedError' });
     expect(validationMessages(cancelled)).toEqual(['The sign-in with your security key or biometrics was cancelled, or timed out. Try again.']);
 
-    const { page: registered } = await registerKey(agent, cancelled, 'erik@krav.se');
+    const tooLong = await registerKey(agent, cancelled, 'erik@krav.se', 'K'.repeat(65));
+    expect(validationMessages(tooLong.page)).toEqual(['Enter a name of 1 to 64 characters.']);
+
+    const { page: registered } = await registerKey(agent, tooLong.page, 'erik@krav.se');
     const codePage = await agent.follow(registered);
     expect(codePage.html).toContain('<h1>Your emergency code</h1>');
     expect(textOf(codePage, 'emergency-code')).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
