@@ -23,6 +23,7 @@ import {
   createFindAccount,
   createOidcProvider,
   formPostAsQuery,
+  postedFormsOnly,
   frontchannelLogout,
   IssuerKey,
   keepClientsUntilChanged,
@@ -348,6 +349,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   // Our JSON APIs answer errors as JSON; pages (and oidc-provider's endpoints, past their own handler) as the client asks.
   provider.use(errorEdge(logger, (ctx) => (ctx.path.startsWith('/api/') || ctx.path.startsWith('/_mock/') ? jsonShape : negotiatedShape)));
   provider.use(formPostAsQuery());
+  provider.use(postedFormsOnly());
   provider.use(faultInjection(faults, provider));
   // The client_credentials successes it can prove are answered here, without oidc-provider's stack; the rest goes on.
   provider.use(clientCredentialsGrant({ provider, issuer, keys, directory, serviceTokens }));

@@ -7,8 +7,9 @@ import { errors } from 'oidc-provider';
  * Errors as IdentityServer (Visma Connect) answers them where oidc-provider differs:
  * - a scope the server does not know is `invalid_scope`; oidc-provider ignores it (and refuses only a
  *   known scope the client may not use, which stays as it is);
- * - the token endpoint answers every error with 400, `invalid_client` included; oidc-provider uses
- *   401 with `WWW-Authenticate` for it (RFC 6749 allows both when the client sent Basic credentials).
+ * - the token endpoint answers every error with 400, `invalid_client` included, as IdentityServer does
+ *   even where RFC 6749 5.2 asks for 401 (a client that sent Basic credentials); oidc-provider answers
+ *   401 with `WWW-Authenticate`.
  */
 export function assertKnownScopes(requested: string | undefined, known: ReadonlySet<string>): void {
   const unknown = (requested ?? '').split(' ').filter((scope) => scope !== '' && !known.has(scope));

@@ -13,6 +13,7 @@ export { frontchannelLogout } from './frontchannel-logout.js';
 export { formPostAsQuery, unsignedRequestObjects } from './authorization-requests.js';
 export { vismaDiscovery } from './discovery.js';
 export { tokenErrorsAsBadRequest } from './identity-server-errors.js';
+export { postedFormsOnly } from './posted-forms-only.js';
 export { refreshTokenGrace } from './refresh-tokens.js';
 export { PROMPT_VALUES } from './interaction-policy.js';
 export { IssuerKey } from './issuer-key.js';

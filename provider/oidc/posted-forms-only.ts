@@ -1,0 +1,33 @@
+import type { Context, Middleware } from 'koa';
+import { OIDC_ROUTES } from './routes.js';
+
+const TOKEN = OIDC_ROUTES.token;
+/** Endpoints that take a POSTed form and nothing else; CORS preflights (OPTIONS) pass to oidc-provider. */
+const POSTED_FORM_PATHS = new Set<string>([OIDC_ROUTES.token, OIDC_ROUTES.introspection, OIDC_ROUTES.revocation]);
+
+/**
+ * The token, introspection and revocation endpoints answer a request they cannot read as IdentityServer
+ * does, in JSON, rather than with Koa's `404 Not Found` text: another method at the token endpoint is
+ * `400 invalid_request` (IdentityServer's TokenEndpoint), at introspection and revocation `405` with
+ * `Allow: POST`; and a compressed body (Content-Encoding other than identity) is `415` before anything
+ * reads it, which would otherwise take the gzip bytes for a form.
+ */
+export function postedFormsOnly(): Middleware {
+  return async function postedFormOnly(ctx, next) {
+    const problem = POSTED_FORM_PATHS.has(ctx.path) && ctx.method !== 'OPTIONS' ? problemOf(ctx) : undefined;
+    if (problem === undefined) return void (await next());
+    if (problem.status === 405) ctx.set('Allow', 'POST');
+    ctx.status = problem.status;
+    ctx.body = { error: 'invalid_request', error_description: problem.description };
+  };
+}
+
+function problemOf(ctx: Context): { status: number; description: string } | undefined {
+  if (ctx.method !== 'POST') {
+    if (ctx.path === TOKEN) return { status: 400, description: `the token endpoint takes POST with a form body, not ${ctx.method}` };
+    return { status: 405, description: `${ctx.path} takes POST with a form body, not ${ctx.method}` };
+  }
+  const coding = ctx.get('content-encoding').trim().toLowerCase();
+  if (coding !== '' && coding !== 'identity') return { status: 415, description: `send the form uncompressed: Content-Encoding ${coding} is not accepted` };
+  return undefined;
+}
