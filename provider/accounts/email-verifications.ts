@@ -60,6 +60,17 @@ export class EmailVerifications {
     return { verification, secret };
   }
 
+  /**
+   * A new link for an expired link verification, to the same address for the same app and tenant, once:
+   * the old link stops naming its verification (of concurrent renewals, one gets the new link).
+   */
+  async renew(verification: EmailVerification): Promise<{ verification: EmailVerification; secret: string } | undefined> {
+    if (verification.linkToken === undefined || this.statusOf(verification) !== 'expired') return undefined;
+    if ((await this.#store.take<string>(linkKey(verification.linkToken))) === undefined) return undefined;
+    const { email, clientId, tenantId, locale } = verification;
+    return this.start({ email, delivery: 'link', clientId, tenantId, locale });
+  }
+
   find(id: string): Promise<EmailVerification | undefined> {
     return this.#store.get<EmailVerification>(key(id));
   }

@@ -54,6 +54,7 @@ export function forgotRoutes(router: Router, { pages, mails, tokens, signIn }: F
   });
 }
 
+/** A mailed link that does not work (any more): the page says so and leads to where a new one is asked for. */
 export function linkInvalid(ctx: Context): void {
-  showMessage(ctx, { heading: 'linkInvalidTitle', lines: ['linkInvalidText'], status: 400 });
+  showMessage(ctx, { heading: 'linkInvalidTitle', lines: ['linkInvalidText'], link: { url: '/forgot-password', label: 'askForNewMail' }, status: 400 });
 }

@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import * as z from 'zod';
-import { hashPassword, newPasswordFields, newPasswordProblems, withPasswordHash, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
+import { displayName, hashPassword, newPasswordFields, newPasswordProblems, withPasswordHash, type AccountRepository, type EmailVerification, type EmailVerifications, type LinkTokens, type LoginLockout } from '../accounts/index.js';
 import { signInUrl } from '../account-settings/internal-client.js';
 import { guardedRouter, noStore, readPageForm, sameSiteForms, sendPage, showMessage } from '../http/index.js';
 import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
@@ -77,10 +77,23 @@ export function selfServiceRoutes(deps: SelfServiceDependencies): Router {
   });
 
   router.get('/verify-email', async (ctx) => {
-    const verification = await deps.verifications.findByLink(String(ctx.query['token'] ?? ''));
-    if (!verification || deps.verifications.statusOf(verification) === 'expired') return linkInvalid(ctx);
-    if (deps.verifications.statusOf(verification) === 'pending') await deps.confirmVerification(verification);
+    const token = String(ctx.query['token'] ?? '');
+    const verification = await deps.verifications.findByLink(token);
+    if (!verification) return linkInvalid(ctx);
+    const status = deps.verifications.statusOf(verification);
+    // An expired activation link offers a new one (DESIGN 4b), sent by a button: a prefetcher follows links.
+    if (status === 'expired') return showMessage(ctx, { heading: 'verificationExpiredTitle', lines: ['verificationExpiredText'], form: { action: `/verify-email?token=${encodeURIComponent(token)}`, label: 'sendNewLink' }, status: 400 });
+    if (status === 'pending') await deps.confirmVerification(verification);
     showMessage(ctx, { heading: 'emailVerifiedTitle', lines: ['emailVerifiedText', 'emailVerifiedCreatePassword'], vars: { email: verification.email }, link: { url: '/forgot-password', label: 'forgotLink' } });
+  });
+
+  router.post('/verify-email', async (ctx) => {
+    const verification = await deps.verifications.findByLink(String(ctx.query['token'] ?? ''));
+    const renewed = verification ? await deps.verifications.renew(verification) : undefined;
+    if (!renewed) return linkInvalid(ctx);
+    const account = await deps.accounts.findByEmail(renewed.verification.email);
+    await deps.mails.verificationLink(renewed.verification, renewed.secret, account ? displayName(account) : renewed.verification.email);
+    showMessage(ctx, { heading: 'checkInboxTitle', lines: ['newVerificationLinkSent'], vars: { email: renewed.verification.email } });
   });
 
   return router;

@@ -90,6 +90,7 @@ describe('passwords, lockout and mailed links', () => {
       const again = await agent.post(readForm(page).action, { Password: 'Other&Pass2026', ConfirmPassword: 'Other&Pass2026' });
       expect(again.status).toBe(400);
       expect(again.html).toContain('The link has expired or has already been used.');
+      expect(again.html).toContain('<a id="message-link" href="/forgot-password">Ask for a new e-mail</a>');
       expect((await passwordAttempt(new UserAgent(), 'Good&Pass2026')).location).toMatch(/\/connect\/authorize\//);
     });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../provider/index.js';
 import { apiClient, apiToken, linkIn, mailClient } from '../support/api-client.js';
 import { startTestEmulator } from '../support/emulator.js';
-import { UserAgent } from '../support/user-agent.js';
+import { readForm, UserAgent } from '../support/user-agent.js';
 
 const OPEN = 'open-tenant';
 const STRICT = 'strict-tenant';
@@ -146,6 +146,24 @@ describe('the provisioning API', () => {
       expect(page.status).toBe(400);
       const freshApi = apiClient(emulator, await apiToken(emulator, 'hrm-api', 'api-secret'));
       expect((await freshApi('GET', `/email-verifications/${started.body.id}`)).body.status).toBe('expired');
+    });
+
+    it('offers a new link on the page of an expired one, sends it once, and the new one verifies the address', async () => {
+      await api('POST', '/email-verifications', { email: 'sen@privat.se', delivery: 'link', locale: 'en-GB' });
+      const expired = linkIn((await mailClient(emulator).latestTo('sen@privat.se'))!.text, '/verify-email');
+      await clock(24 * 3600 + 1);
+      const browser = new UserAgent({ acceptLanguage: 'en' });
+      const page = await browser.get(expired);
+      expect(page.html).toContain('The link to verify your e-mail address is no longer valid.');
+      const form = readForm(page);
+      // Pressed twice (a double click, another tab): one new link is sent.
+      const [first, second] = await Promise.all([browser.post(form.action, {}), browser.post(form.action, {})]);
+      expect([first.status, second.status].sort()).toEqual([200, 400]);
+      expect([first, second].find((answer) => answer.status === 200)!.html).toContain('We have sent a new link to sen@privat.se.');
+      expect((await mailClient(emulator).search('sen@privat.se', 'to'))!.total).toBe(2);
+      const fresh = linkIn((await mailClient(emulator).latestTo('sen@privat.se'))!.text, '/verify-email');
+      expect(fresh).not.toBe(expired);
+      expect((await new UserAgent({ acceptLanguage: 'en' }).get(fresh)).html).toContain('sen@privat.se is verified and connected to a Visma Connect account.');
     });
 
     it('verifies many addresses in one batch, one result per item', async () => {
