@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { BodyTooLarge, Conflict, DomainError, Expired, InvalidRequest, NotAllowed, NotFound, TooManyAttempts, Unauthenticated, UnsupportedMediaType } from '../errors/index.js';
-import { negotiateLanguage } from '../i18n/index.js';
+import { negotiateLanguage, type MessageKey } from '../i18n/index.js';
 import { StoreOutageError } from '../store/index.js';
 import type { Logger } from './logger.js';
 import { sendPage } from './views.js';
@@ -40,9 +40,15 @@ export const jsonShape: ErrorShape = (ctx, { status, code, description }) => {
   ctx.body = { error: code, error_description: description };
 };
 
+/** What the error page says in the page's language for the failures a browser's own form can meet; the description stays as the detail. */
+const EXPLANATIONS = new Map<number, MessageKey>([
+  [413, 'bodyTooLargeExplanation'],
+  [415, 'bodyUnreadableExplanation'],
+]);
+
 /** Pages: the error page, in the browser's language, the description as a sentence. */
 const pageShape: ErrorShape = (ctx, { status, code, description }) => {
-  sendPage(ctx, 'error', { language: negotiateLanguage(ctx), error: code, description: `${description.replace(/\.$/, '')}.` }, status);
+  sendPage(ctx, 'error', { language: negotiateLanguage(ctx), error: code, description: `${description.replace(/\.$/, '')}.`, explanation: EXPLANATIONS.get(status) }, status);
 };
 
 /** A page for a browser (it asks for text/html), JSON for API clients, curl and fetch. */

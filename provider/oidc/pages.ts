@@ -6,7 +6,9 @@ import { negotiateLanguage } from '../i18n/index.js';
 const language = (ctx: KoaContextWithOIDC) => negotiateLanguage(ctx, ctx.oidc?.params?.['ui_locales']);
 
 export async function renderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): Promise<void> {
-  sendPage(ctx, 'error', { language: language(ctx), error: out.error, description: out.error_description }, ctx.status);
+  // Back at a finished or expired sign-in's resume step (the back button): say so, as the login pages do.
+  const explanation = ctx.oidc?.route === 'resume' ? 'interactionExpired' : undefined;
+  sendPage(ctx, 'error', { language: language(ctx), error: out.error, description: out.error_description, explanation }, ctx.status);
 }
 
 export async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {

@@ -113,6 +113,21 @@ describe('the login pages', () => {
     expect(refused.status).toBe(413);
     expect(refused.headers.get('content-type')).toContain('text/html');
     expect(refused.html).toContain('the request body is larger than 65536 bytes');
+    expect(refused.html).toContain('What the form sent was too large to be read.');
+    const swedish = new UserAgent({ headers: { accept: 'text/html' }, acceptLanguage: 'sv' });
+    const tooLarge = await swedish.post(readForm(await identifierPage(swedish)).action, { Username: 'x'.repeat(70_000) });
+    expect(tooLarge.html).toContain('Det som formuläret skickade var för stort för att läsas.');
+  });
+
+  it('says the sign-in is over, in the page language, when the browser goes back to its resume step', async () => {
+    const agent = new UserAgent({ acceptLanguage: 'sv' });
+    const page = await passwordPage(agent, 'sara.ek@example.se');
+    const resume = await agent.post(readForm(page).action, { Password: 'Lugn&Fin2025' });
+    expect(resume.location).toMatch(/\/connect\/authorize\//);
+    await agent.follow(resume);
+    const again = await agent.get(new URL(resume.location!, page.url).href);
+    expect(again.status).toBe(400);
+    expect(again.html).toContain('Inloggningen har gått ut eller öppnades i en annan webbläsare.');
   });
 
   it('asks for the password when it is left empty', async () => {
