@@ -338,8 +338,9 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
     routesBySegment(loginRoutes({ issuer, pages, signIn, devices, attempts, lockout, tokens, mails, enrollment, ceremonies })),
     routesBySegment(selfServiceRoutes({ issuer, accounts, tokens, lockout, mails, verifications, confirmVerification: (v) => provisioning.complete(v), passwordHashCost: settings.passwordHashCost })),
     routesOnFirstUse(ACCOUNT_PATH, async () => {
-      const { accountSettingsRoutes } = await import('./account-settings/index.js');
-      return [accountSettingsRoutes({ provider, accounts, attempts, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens, enrollment, ceremonies })];
+      const { accountSettingsRoutes, AccountSettingsSessions } = await import('./account-settings/index.js');
+      const sessions = new AccountSettingsSessions(store);
+      return [accountSettingsRoutes({ provider, accounts, attempts, directory, issuer, mails, lockout, passwordHashCost: settings.passwordHashCost, formTokens, enrollment, ceremonies, sessions })];
     }),
   ];
 

@@ -1,1 +1,2 @@
 export { accountSettingsRoutes, type AccountSettingsDependencies } from './routes.js';
+export { AccountSettingsSessions } from './signed-in-sessions.js';

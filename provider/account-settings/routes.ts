@@ -24,6 +24,7 @@ import type { AccountMails } from '../mail/index.js';
 import { credentialsOf, type WebAuthnCeremonies } from '../webauthn/index.js';
 import { mailChoice } from '../login/forgot-form.js';
 import { credentialSettingsRoutes } from './credential-routes.js';
+import type { AccountSettingsSessions } from './signed-in-sessions.js';
 import { ACCOUNT_CALLBACK_PATH, ACCOUNT_PATH, ACCOUNT_SETTINGS_CLIENT_ID, signInUrl } from './internal-client.js';
 
 const passwordForm = z.object({ CurrentPassword: passwordText('currentPasswordWrong'), ...newPasswordFields() });
@@ -41,6 +42,7 @@ export interface AccountSettingsDependencies {
   formTokens: CsrfTokens;
   enrollment: EnrollmentFlow;
   ceremonies: WebAuthnCeremonies;
+  sessions: AccountSettingsSessions;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface AccountSettingsDependencies {
  * cookie alone authenticates, and SameSite=Lax does not keep out a page on another localhost port:
  * every form carries a token bound to the session, and a post from another site is refused before that.
  */
-export function accountSettingsRoutes({ provider, accounts, attempts, directory, issuer, mails, lockout, passwordHashCost, formTokens, enrollment, ceremonies }: AccountSettingsDependencies): Router {
+export function accountSettingsRoutes({ provider, accounts, attempts, directory, issuer, mails, lockout, passwordHashCost, formTokens, enrollment, ceremonies, sessions }: AccountSettingsDependencies): Router {
   const sessionId = async (ctx: Context): Promise<string> => (ctx.state['sessionId'] ??= (await provider.Session.get(ctx)).jti);
   const back = { url: ACCOUNT_PATH, label: 'goToAccount' } as const;
   const router = guardedRouter(ACCOUNT_PATH, noStore(), sameSiteForms(issuer, back), formTokens.guard(sessionId, back));
@@ -61,7 +63,7 @@ export function accountSettingsRoutes({ provider, accounts, attempts, directory,
    */
   async function signedIn(ctx: Context): Promise<Account | undefined> {
     const session = await provider.Session.get(ctx);
-    const signedInHere = session.accountId !== undefined && session.authorizations?.[ACCOUNT_SETTINGS_CLIENT_ID] !== undefined;
+    const signedInHere = session.accountId !== undefined && (await sessions.isSignedIn(session.uid, session.accountId));
     const account = signedInHere ? await accounts.findBySub(session.accountId!) : undefined;
     if (account && account.suspended !== true) return account;
     ctx.redirect(signInUrl(issuer, negotiateLanguage(ctx)));
@@ -91,8 +93,18 @@ export function accountSettingsRoutes({ provider, accounts, attempts, directory,
     if (account) await overview(ctx, account);
   });
 
-  // Where the built-in client's sign-in comes back: the session now exists; the code is not needed.
-  router.get(ACCOUNT_CALLBACK_PATH.slice(ACCOUNT_PATH.length), (ctx) => ctx.redirect(ACCOUNT_PATH));
+  // Where the built-in client's sign-in comes back: its code, issued to this session's account, is the proof
+  // that the sign-in (and its 2FA decision) is done. Used up here: it is never redeemed.
+  router.get(ACCOUNT_CALLBACK_PATH.slice(ACCOUNT_PATH.length), async (ctx) => {
+    const session = await provider.Session.get(ctx);
+    const sent = ctx.query['code'];
+    const code = typeof sent === 'string' ? await provider.AuthorizationCode.find(sent) : undefined;
+    if (session.accountId !== undefined && code?.clientId === ACCOUNT_SETTINGS_CLIENT_ID && code.accountId === session.accountId && (code as { consumed?: unknown }).consumed === undefined) {
+      await code.destroy();
+      await sessions.signedIn(session.uid, session.accountId);
+    }
+    ctx.redirect(ACCOUNT_PATH);
+  });
 
   // Setting up 2FA is the sign-in's enrollment wizard, with the form token and no "Remind me later".
   const place: EnrollmentPlace = {
