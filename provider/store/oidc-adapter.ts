@@ -37,8 +37,12 @@ const SPENT_COPY_SECONDS = VISMA_FACTS.refreshTokens.graceSeconds.max + 2;
  * token chain). Nested times (an interaction result's `login.ts`) are not set by us and not moved.
  */
 const TIME_FIELDS = ['iat', 'exp', 'nbf', 'consumed', 'loginTs', 'authTime', 'iiat'] as const;
-/** Of them, the moments a user signed in at: a Session's and those codes and refresh tokens carry for `auth_time`. */
-const SIGN_IN_MOMENTS = ['loginTs', 'authTime'] as const;
+/**
+ * Of them, the sign-in moment codes and refresh tokens carry for the `auth_time` of what they issue. A
+ * Session's own `loginTs` is left as it is: oidc-provider saves the session back on every authorization
+ * request, so a moment moved there would stay moved (and end the session early).
+ */
+const SIGN_IN_MOMENTS = ['authTime'] as const;
 
 /** What of a consumed model is kept: the fields its replay detection reads, and its session binding only when it has one. */
 interface ConsumedFields {
@@ -121,8 +125,8 @@ export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapt
   const toReal = (seconds: number): number => clock.toRealSeconds(seconds);
   /**
    * A stored model as oidc-provider reads it now. A sign-in the clock was moved back past happened, as
-   * far as anyone can tell, now: an ID or access token's `auth_time` is never after its `iat`, which
-   * relying parties refuse.
+   * far as a code or refresh token tells, now: the ID or access token it issues has no `auth_time` after
+   * its `iat`, which relying parties refuse.
    */
   const onRealTime = (payload: AdapterPayload): AdapterPayload => {
     const moved = inFrame(payload, toReal);
@@ -196,11 +200,12 @@ export function createOidcAdapter(store: Store, clock: Clock, options: OidcAdapt
       if (!found) throw new errors.InvalidGrant(`${this.#model} was revoked`);
       if (typeof consumedBefore !== 'number') return;
       if (this.#model === 'RefreshToken' && (await this.#withinGrace(consumedBefore, clientId))) return;
-      // Used twice: as oidc-provider does with one it finds consumed, the grant goes, and with it what the
-      // winner of the race was issued, whenever it is saved (RFC 6749 4.1.2 and 10.5).
-      // Tokens saved under it later stay stored but do not work: oidc-provider looks the grant up at
-      // userinfo, introspection and refresh.
-      if (typeof grantId === 'string') await deleteIssued(grantId, modelKey('Grant', grantId));
+      // A code used twice: as oidc-provider does with one it finds consumed, the grant goes, and with it what
+      // the winner of the race was issued, whenever it is saved (RFC 6749 4.1.2 and 10.5). Tokens saved under
+      // it later stay stored but do not work: oidc-provider looks the grant up at userinfo, introspection and
+      // refresh. A refresh token is left to oidc-provider: one found within its grace period and consumed
+      // just after it is a retry that lost, not a replay.
+      if (this.#model === 'AuthorizationCode' && typeof grantId === 'string') await deleteIssued(grantId, modelKey('Grant', grantId));
       throw new errors.InvalidGrant(`${this.#model} already consumed`);
     }
 

@@ -97,6 +97,21 @@ describe('the moved clock: enforced by the emulator, invisible to relying partie
     expect(decodeJwt(refreshed.access_token).auth_time).toBeLessThanOrEqual(idToken.iat);
   });
 
+  it('keeps the session its ten hours from the sign-in when the browser comes back while the clock is moved back', async () => {
+    const agent = new UserAgent();
+    await authorize(agent);
+    await advance(-TWO_HOURS);
+    const silently = async () => {
+      const login = await buildLogin(hrm, { redirectUri: HRM, responseMode: 'query', extra: { prompt: 'none' } });
+      return new URL((await agent.follow(await agent.get(login.url.href), HRM)).location!).searchParams;
+    };
+    expect((await silently()).get('code')).toEqual(expect.any(String));
+    await advance(TWO_HOURS + 9 * 3600);
+    const nineHoursOn = await silently();
+    expect(nineHoursOn.get('error')).toBeNull();
+    expect(nineHoursOn.get('code')).toEqual(expect.any(String));
+  });
+
   it('sets the session cookies to expire on real time, ten hours from the sign-in', async () => {
     await advance(TWO_HOURS);
     const { answer } = await authorize();

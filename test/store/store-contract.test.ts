@@ -236,6 +236,25 @@ describe.each(implementations)('the %s store', (_name, open) => {
       await expect(codes.consume('c1')).rejects.toMatchObject({ error: 'invalid_grant' });
     });
 
+    it('revokes the grant and what was issued under it when a code is consumed a second time, as a racing exchange does', async () => {
+      await adapterFor('Grant').upsert('g1', { accountId: 'a', clientId: 'app', exp: clock.nowSeconds() + 3600 }, 3600);
+      await adapterFor('AuthorizationCode').upsert('c1', { grantId: 'g1', exp: clock.nowSeconds() + 60 }, 60);
+      await adapterFor('AccessToken').upsert('at', { grantId: 'g1' }, 60);
+      await adapterFor('AuthorizationCode').consume('c1');
+      await expect(adapterFor('AuthorizationCode').consume('c1')).rejects.toMatchObject({ error: 'invalid_grant' });
+      expect(await adapterFor('Grant').find('g1')).toBeUndefined();
+      expect(await adapterFor('AccessToken').find('at')).toBeUndefined();
+    });
+
+    it('leaves the grant of a refresh token consumed again just after its grace period to oidc-provider (a retry that lost, not a replay)', async () => {
+      await adapterFor('Grant').upsert('g1', { accountId: 'a', clientId: 'app', exp: clock.nowSeconds() + 3600 }, 3600);
+      await adapterFor('RefreshToken').upsert('r1', { grantId: 'g1', clientId: 'app', exp: clock.nowSeconds() + 3600 }, 3600);
+      await adapterFor('RefreshToken').consume('r1');
+      advance(6);
+      await expect(adapterFor('RefreshToken').consume('r1')).rejects.toMatchObject({ error: 'invalid_grant' });
+      expect(await adapterFor('Grant').find('g1')).toBeDefined();
+    });
+
     it('lets a consumed refresh token through for its grace period only', async () => {
       const tokens = adapterFor('RefreshToken');
       await tokens.upsert('r1', { clientId: 'app', exp: clock.nowSeconds() + 3600 }, 3600);
