@@ -18,9 +18,9 @@ interface LinkToken {
 }
 
 /**
- * What a link is bound to: the account's password as it was when the link was mailed. A new password,
- * set through any link, Account Settings or the API, ends every link mailed before it, as ASP.NET
- * Identity's security stamp does.
+ * What a link is bound to: the account's password as it was when the link was mailed. A new password
+ * (through a reset link or Account Settings) ends every link mailed before it, as ASP.NET Identity's
+ * security stamp does.
  */
 const passwordStamp = (account: Account): string =>
   createHash('sha256')

@@ -10,8 +10,8 @@ const LIMIT_BYTES = 64 * 1024;
  * there is no decoder for is a 415: read as UTF-8, either would have been stored garbled.
  */
 export async function readText(ctx: Context): Promise<string> {
-  const coding = ctx.get('content-encoding').trim().toLowerCase();
-  if (coding !== '' && coding !== 'identity') throw new UnsupportedMediaType(`send the body uncompressed: Content-Encoding ${coding} is not accepted`);
+  const coding = compressedWith(ctx);
+  if (coding !== undefined) throw new UnsupportedMediaType(`send the body uncompressed: Content-Encoding ${coding} is not accepted`);
   const decoder = decoderFor(ctx.request.charset);
   const declared = Number(ctx.get('content-length') || 0);
   if (declared > LIMIT_BYTES) throw new BodyTooLarge(`the request body is larger than ${LIMIT_BYTES} bytes`);
@@ -24,6 +24,12 @@ export async function readText(ctx: Context): Promise<string> {
   }
   const body = Buffer.concat(chunks);
   return decoder ? decoder.decode(body) : body.toString('utf8');
+}
+
+/** The Content-Encoding a body is compressed with; undefined when it is as it is (none, or `identity`). */
+export function compressedWith(ctx: Context): string | undefined {
+  const coding = ctx.get('content-encoding').trim().toLowerCase();
+  return coding === '' || coding === 'identity' ? undefined : coding;
 }
 
 /** A decoder for a declared charset other than UTF-8 (none for UTF-8 itself: Buffer decodes it faster). */

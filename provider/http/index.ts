@@ -1,4 +1,4 @@
-export { readJson, readText } from './body.js';
+export { compressedWith, readJson, readText } from './body.js';
 export { readFormFields, type FieldProblem, type FormFields } from './form-fields.js';
 export { checkbox, choiceOf, readPageForm } from './page-form.js';
 export { errorEdge, jsonShape, negotiatedShape, httpStatusOf, type ErrorShape, type Failure } from './error-edge.js';

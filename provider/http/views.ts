@@ -11,8 +11,8 @@ const compiled = new Map<string, Template>();
 /** Control characters HTML has no place for (a NUL a form echoes back, say): shown as U+FFFD, as a parser would read them. */
 const NOT_IN_HTML = /[^\P{Cc}\t\n\r]/gu;
 
-/** EJS's escaping, and no control character passed on as it came. */
-const escapeHtml = (value: unknown): string => ejs.escapeXML(String(value)).replace(NOT_IN_HTML, '\uFFFD');
+/** EJS's escaping (undefined and null as nothing), and no control character passed on as it came. */
+const escapeHtml = (value: unknown): string => ejs.escapeXML(value).replace(NOT_IN_HTML, '\uFFFD');
 
 /** Compiles each template once, on first use, so start-up pays nothing for pages never shown. */
 function template(name: string): Template {

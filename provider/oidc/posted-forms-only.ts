@@ -1,4 +1,5 @@
 import type { Context, Middleware } from 'koa';
+import { compressedWith } from '../http/index.js';
 import { OIDC_ROUTES } from './routes.js';
 
 const TOKEN = OIDC_ROUTES.token;
@@ -27,7 +28,7 @@ function problemOf(ctx: Context): { status: number; description: string } | unde
     if (ctx.path === TOKEN) return { status: 400, description: `the token endpoint takes POST with a form body, not ${ctx.method}` };
     return { status: 405, description: `${ctx.path} takes POST with a form body, not ${ctx.method}` };
   }
-  const coding = ctx.get('content-encoding').trim().toLowerCase();
-  if (coding !== '' && coding !== 'identity') return { status: 415, description: `send the form uncompressed: Content-Encoding ${coding} is not accepted` };
+  const coding = compressedWith(ctx);
+  if (coding !== undefined) return { status: 415, description: `send the form uncompressed: Content-Encoding ${coding} is not accepted` };
   return undefined;
 }

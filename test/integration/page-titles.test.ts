@@ -162,6 +162,12 @@ describe('page titles', () => {
     expect(titleOf({ status: 200, url: '', location: undefined, html: page, headers: new Headers() })).toBe('Länken fungerar inte längre – Visma Connect');
   });
 
+  it('prints a value that is not there as nothing, and a control character as U+FFFD', () => {
+    const page = renderPage('error', { language: 'en', error: undefined, description: 'a\u0000b' });
+    expect(page).toContain('<code id="error-code"></code>');
+    expect(page).toContain('<dd id="error-description">a\uFFFDb</dd>');
+  });
+
   it('titles the front-channel sign-out page, which only an app with a frontchannelLogoutUri reaches', () => {
     const page = (language: 'en' | 'sv') => renderPage('frontchannel-logout', { language, frames: [], continueTo: '/' });
     expect([titleOf({ status: 200, url: '', location: undefined, html: page('en'), headers: new Headers() }), titleOf({ status: 200, url: '', location: undefined, html: page('sv'), headers: new Headers() })]).toEqual([

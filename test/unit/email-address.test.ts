@@ -19,6 +19,8 @@ describe("an e-mail address's canonical form", () => {
     ['a tab inside the domain, which domainToASCII would drop', 'anna@fore\ttaget.se'],
     ['a line break inside the domain', 'anna@fore\ntaget.se'],
     ['a NUL', 'anna\u0000@foretaget.se'],
+    ['a soft hyphen inside the domain, which IDNA would drop', 'anna@fore\u00ADtaget.se'],
+    ['a zero-width space inside the domain', 'anna@fore\u200Btaget.se'],
   ])('has none for %s', (_name, address) => {
     expect(canonicalEmail(address)).toBeUndefined();
   });
