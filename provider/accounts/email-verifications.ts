@@ -56,19 +56,23 @@ export class EmailVerifications {
       verified: undefined,
     };
     await this.save(verification);
-    if (verification.linkToken) await this.#store.set(linkKey(verification.linkToken), verification.id, linkSeconds + retentionSeconds);
+    await this.#indexLink(verification);
     return { verification, secret };
   }
 
   /**
-   * A new link for an expired link verification, to the same address for the same app and tenant, once:
-   * the old link stops naming its verification (of concurrent renewals, one gets the new link).
+   * An expired link verification with a new link and lifetime, once: the old link stops naming it (of
+   * concurrent renewals, one gets the new link). It keeps its id, which the app that started it polls.
    */
   async renew(verification: EmailVerification): Promise<{ verification: EmailVerification; secret: string } | undefined> {
     if (verification.linkToken === undefined || this.statusOf(verification) !== 'expired') return undefined;
     if ((await this.#store.take<string>(linkKey(verification.linkToken))) === undefined) return undefined;
-    const { email, clientId, tenantId, locale } = verification;
-    return this.start({ email, delivery: 'link', clientId, tenantId, locale });
+    const secret = randomBytes(24).toString('base64url');
+    const createdAt = this.#clock.nowSeconds();
+    const renewed: EmailVerification = { ...verification, linkToken: secret, createdAt, expiresAt: createdAt + linkSeconds };
+    await this.save(renewed);
+    await this.#indexLink(renewed);
+    return { verification: renewed, secret };
   }
 
   find(id: string): Promise<EmailVerification | undefined> {
@@ -103,6 +107,11 @@ export class EmailVerifications {
 
   save(verification: EmailVerification): Promise<void> {
     return this.#store.set(key(verification.id), verification, this.#ttl(verification));
+  }
+
+  /** Its link names it for the link's lifetime and the retention after it (so that an expired link can say so). */
+  async #indexLink(verification: EmailVerification): Promise<void> {
+    if (verification.linkToken) await this.#store.set(linkKey(verification.linkToken), verification.id, linkSeconds + retentionSeconds);
   }
 
   #ttl(verification: EmailVerification): number {

@@ -149,7 +149,7 @@ describe('the provisioning API', () => {
     });
 
     it('offers a new link on the page of an expired one, sends it once, and the new one verifies the address', async () => {
-      await api('POST', '/email-verifications', { email: 'sen@privat.se', delivery: 'link', locale: 'en-GB' });
+      const started = await api('POST', '/email-verifications', { email: 'sen@privat.se', delivery: 'link', locale: 'en-GB' });
       const expired = linkIn((await mailClient(emulator).latestTo('sen@privat.se'))!.text, '/verify-email');
       await clock(24 * 3600 + 1);
       const browser = new UserAgent({ acceptLanguage: 'en' });
@@ -164,6 +164,9 @@ describe('the provisioning API', () => {
       const fresh = linkIn((await mailClient(emulator).latestTo('sen@privat.se'))!.text, '/verify-email');
       expect(fresh).not.toBe(expired);
       expect((await new UserAgent({ acceptLanguage: 'en' }).get(fresh)).html).toContain('sen@privat.se is verified and connected to a Visma Connect account.');
+      // The app that started it polls the same verification.
+      const freshApi = apiClient(emulator, await apiToken(emulator, 'hrm-api', 'api-secret'));
+      expect((await freshApi('GET', `/email-verifications/${started.body.id}`)).body).toMatchObject({ status: 'verified', created: true });
     });
 
     it('verifies many addresses in one batch, one result per item', async () => {
