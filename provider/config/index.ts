@@ -1,3 +1,3 @@
-export { readSettings, defaultSettings, settingNames, SettingsError, type Settings } from './settings.js';
+export { readSettings, defaultSettings, settingNames, settingsOverrideProblem, SettingsError, type Settings } from './settings.js';
 export { projectPath } from './paths.js';
 export { VISMA_FACTS, type VismaFacts } from './visma-facts.js';

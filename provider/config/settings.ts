@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
+import { shownValue } from './shown-value.js';
 
 /** One setting's sources: a command-line flag (optional) and an environment variable. */
 const FLAGS = {
@@ -187,6 +188,59 @@ function toSettings(raw: RawSettings): Settings {
 /** The embedded defaults, with overrides: what tests and the testing library start from. */
 export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
   return { ...toSettings(DEFAULTS), ...overrides };
+}
+
+/** Each setting's environment variable, for overrides checked by the environment's rules. */
+const ENVIRONMENT_NAMES: { [K in keyof Settings]-?: keyof RawSettings } = {
+  port: 'PORT',
+  host: 'HOST',
+  issuer: 'ISSUER',
+  fixturesPath: 'FIXTURES',
+  store: 'STORE',
+  redisUrl: 'REDIS_URL',
+  redisPrefix: 'REDIS_PREFIX',
+  mail: 'MAIL',
+  smtpUrl: 'SMTP_URL',
+  smtpPort: 'SMTP_PORT',
+  mailApiPort: 'MAIL_API_PORT',
+  publicApiPort: 'PUBLIC_API_PORT',
+  mailApiCorsOrigin: 'MAIL_API_CORS_ORIGIN',
+  mailRetrySeconds: 'MAIL_RETRY_SECONDS',
+  controlToken: 'CONTROL_TOKEN',
+  logLevel: 'LOG_LEVEL',
+  signingKeysPath: 'SIGNING_KEYS',
+  cookieKeys: 'COOKIE_KEYS',
+  trustProxy: 'TRUST_PROXY',
+  passwordHashCost: 'PASSWORD_HASH_COST',
+};
+
+/**
+ * What is wrong with overrides of the settings (the testing library's `settings`), by the rules the
+ * environment's values follow and of the type each setting has (a port is a number, not "5080"): the
+ * first problem, naming `settings.<name>`, or undefined.
+ */
+export function settingsOverrideProblem(overrides: Record<string, unknown>): string | undefined {
+  const raw: Record<string, string> = {};
+  for (const [name, value] of Object.entries(overrides)) {
+    const variable = ENVIRONMENT_NAMES[name as keyof Settings] as string | undefined;
+    if (variable === undefined) return `no setting ${JSON.stringify(name)} (the settings are ${Object.keys(ENVIRONMENT_NAMES).join(', ')})`;
+    if (value !== undefined) raw[variable] = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  const nameOf = (variable: string) => Object.entries(ENVIRONMENT_NAMES).find(([, env]) => env === variable)![0];
+  const parsed = settingsSchema().safeParse(raw, { jitless: true });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0]);
+    const name = nameOf(variable);
+    const rule = issue.message.startsWith(`${variable} `) ? issue.message.slice(variable.length + 1) : `is not valid (${issue.message})`;
+    return `settings.${name} ${rule}, not ${shownValue(overrides[name])}`;
+  }
+  const read = toSettings(parsed.data) as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(overrides)) {
+    const kind = Array.isArray(read[name]) ? 'list' : typeof read[name];
+    if (value !== undefined && (Array.isArray(value) ? 'list' : typeof value) !== kind) return `settings.${name} must be a ${kind}, not ${shownValue(value)}`;
+  }
+  return undefined;
 }
 
 function parseFlags(argv: string[]): Record<string, string | undefined> {

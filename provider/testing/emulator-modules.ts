@@ -3,7 +3,7 @@
 // entry point is compiled before any of its code runs. So the entry point imports little statically;
 // the rest (here, the fixture schema in ./client.ts, the cookie jar in ./web/user-agent.ts) on first use.
 export { DEFAULT_FIXTURES_PATH, startEmulator } from '../server.js';
-export { defaultSettings } from '../config/index.js';
+export { defaultSettings, settingsOverrideProblem } from '../config/index.js';
 export { readFixtureFile } from '../fixtures/read.js';
 
 // The fixture schema and the YAML writer load on first use, as in the emulator (a start with kept fixtures builds no schema).

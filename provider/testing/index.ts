@@ -30,8 +30,8 @@ export interface MockVismaConnectOptions {
  */
 export async function startMockVismaConnect(options: MockVismaConnectOptions = {}): Promise<MockVismaConnect> {
   checkOptions('startMockVismaConnect', options, ['fixtures', 'settings']);
-  checkSettings('startMockVismaConnect', options.settings);
   const { modules, started } = await loadEmulator();
+  checkSettings('startMockVismaConnect', options.settings, modules.settingsOverrideProblem);
   const { DEFAULT_FIXTURES_PATH, startEmulator, defaultSettings, stringify } = modules;
   const temporary = typeof options.fixtures === 'object' ? writeTemporary(await stringify(options.fixtures)) : undefined;
   // Synchronously: one small file, and node:fs/promises, which nothing else of a start loads, stays unloaded.
