@@ -1,6 +1,4 @@
 import { parseArgs } from 'node:util';
-import * as z from 'zod';
-import { schemaOnFirstUse } from '../http/schema-on-first-use.js';
 import { shownValue } from './shown-value.js';
 
 /** One setting's sources: a command-line flag (optional) and an environment variable. */
@@ -13,99 +11,114 @@ const FLAGS = {
   mail: 'MAIL',
 } as const;
 
-const port = (name: string, fallback: number) =>
-  z.coerce
-    .number({ error: `${name} must be a port number from 0 to 65535` })
-    .int({ error: `${name} must be a port number from 0 to 65535` })
-    .min(0, { error: `${name} must be a port number from 0 to 65535` })
-    .max(65535, { error: `${name} must be a port number from 0 to 65535` })
-    .default(fallback);
+/**
+ * One environment variable's rule, as data: what is wrong with a text given for it (undefined: nothing)
+ * and the value it reads as. The environment, the flags and the testing library's overrides all go
+ * through these, and no schema library has to load at start for them.
+ */
+interface Rule<T> {
+  problem(text: string): string | undefined;
+  read(text: string): T;
+}
 
-const oneOf = <const T extends readonly [string, ...string[]]>(name: string, values: T, fallback: T[number]) => z.enum(values, { error: `${name} must be one of ${values.join(', ')}` }).default(fallback);
+const asText = (text: string) => text;
 
-const url = (name: string, protocols: string[]) =>
-  z.string().refine(
-    (value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { error: `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
-  );
+const isUrl = (text: string, protocols: readonly string[]) => {
+  try {
+    return protocols.includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+};
 
-/** The embedded defaults, as the environment would give them: the schema's, and the testing library's start (which needs no schema). */
-const DEFAULTS = {
-  PORT: 5080,
-  HOST: '127.0.0.1',
-  STORE: 'memory',
-  REDIS_URL: 'redis://127.0.0.1:6379',
-  REDIS_PREFIX: 'mvc:',
-  MAIL: 'embedded',
-  SMTP_URL: 'smtp://127.0.0.1:1025',
-  SMTP_PORT: 1025,
-  MAIL_API_PORT: 8025,
-  PUBLIC_API_PORT: 5081,
-  LOG_LEVEL: 'info',
-  TRUST_PROXY: 'false',
-  MAIL_RETRY_SECONDS: 5,
-  PASSWORD_HASH_COST: 8,
-} as const;
+const port = (name: string): Rule<number> => ({
+  problem: (text) => (text.trim() !== '' && Number.isInteger(Number(text)) && Number(text) >= 0 && Number(text) <= 65535 ? undefined : `${name} must be a port number from 0 to 65535`),
+  read: Number,
+});
 
-/** Made on first use: a start of the testing library reads only the defaults, and zod's first schema costs ~5 ms. */
-const settingsSchema = schemaOnFirstUse(() =>
-  z.object({
-    PORT: port('PORT', DEFAULTS.PORT),
-    HOST: z.string().min(1, { error: 'HOST must be a host name or IP address' }).default(DEFAULTS.HOST),
-    ISSUER: url('ISSUER', ['http:', 'https:'])
-      .refine((value) => !value.endsWith('/'), { error: 'ISSUER must not end with a slash (Visma Connect: https://connect.visma.com)' })
-      .optional(),
-    FIXTURES: z.string().min(1).optional(),
-    STORE: oneOf('STORE', ['memory', 'redis'], DEFAULTS.STORE),
-    REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:']).default(DEFAULTS.REDIS_URL),
-    REDIS_PREFIX: z
-      .string()
-      .regex(/^[\w:.-]{1,64}$/, { error: 'REDIS_PREFIX must be 1 to 64 letters, digits or _ : . -' })
-      .default(DEFAULTS.REDIS_PREFIX),
-    MAIL: oneOf('MAIL', ['embedded', 'smtp'], DEFAULTS.MAIL),
-    SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']).default(DEFAULTS.SMTP_URL),
-    SMTP_PORT: port('SMTP_PORT', DEFAULTS.SMTP_PORT),
-    MAIL_API_PORT: port('MAIL_API_PORT', DEFAULTS.MAIL_API_PORT),
-    PUBLIC_API_PORT: port('PUBLIC_API_PORT', DEFAULTS.PUBLIC_API_PORT),
-    MAIL_API_CORS_ORIGIN: z
-      .string()
-      .refine(
-        (value) => {
-          try {
-            const url = new URL(value);
-            return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
-          } catch {
-            return false;
-          }
-        },
-        { error: 'MAIL_API_CORS_ORIGIN must be one origin, scheme, host and port only, such as http://localhost:3000 (not *: any page could read the mail)' },
-      )
-      .optional(),
-    CONTROL_TOKEN: z.string().min(1).optional(),
-    LOG_LEVEL: oneOf('LOG_LEVEL', ['silent', 'error', 'warn', 'info', 'debug'], DEFAULTS.LOG_LEVEL),
-    SIGNING_KEYS: z.string().min(1).optional(),
-    COOKIE_KEYS: z.string().min(1).optional(),
-    TRUST_PROXY: z.enum(['true', 'false', '1', '0'], { error: 'TRUST_PROXY must be true or false' }).default(DEFAULTS.TRUST_PROXY),
-    MAIL_RETRY_SECONDS: z.coerce.number({ error: 'MAIL_RETRY_SECONDS must be a number of seconds above 0' }).positive({ error: 'MAIL_RETRY_SECONDS must be a number of seconds above 0' }).default(DEFAULTS.MAIL_RETRY_SECONDS),
-    PASSWORD_HASH_COST: z.coerce
-      .number({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
-      .int({ error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
-      .min(1, { error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
-      .max(20, { error: 'PASSWORD_HASH_COST must be a whole number from 1 to 20 (scrypt N = 2^cost)' })
-      .default(DEFAULTS.PASSWORD_HASH_COST),
-  }),
-);
+const oneOf = <const T extends readonly string[]>(name: string, values: T, description = `one of ${values.join(', ')}`): Rule<T[number]> => ({
+  problem: (text) => (values.includes(text) ? undefined : `${name} must be ${description}`),
+  read: (text) => text,
+});
+
+const url = (name: string, protocols: readonly string[]): Rule<string> => ({
+  problem: (text) => (isUrl(text, protocols) ? undefined : `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`),
+  read: asText,
+});
+
+const text = (name: string, description: string, accepts: (text: string) => boolean = (given) => given !== ''): Rule<string> => ({
+  problem: (given) => (accepts(given) ? undefined : `${name} must be ${description}`),
+  read: asText,
+});
+
+const number = (name: string, description: string, accepts: (value: number) => boolean): Rule<number> => ({
+  problem: (given) => (given.trim() !== '' && accepts(Number(given)) ? undefined : `${name} must be ${description}`),
+  read: Number,
+});
+
+const issuer: Rule<string> = {
+  problem: (given) => url('ISSUER', ['http:', 'https:']).problem(given) ?? (given.endsWith('/') ? 'ISSUER must not end with a slash (Visma Connect: https://connect.visma.com)' : undefined),
+  read: asText,
+};
+
+const isOrigin = (given: string) => {
+  try {
+    const parsed = new URL(given);
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === given;
+  } catch {
+    return false;
+  }
+};
+
+/** Every setting's environment variable, its rule and its embedded default (none: unset), in the order problems are named. */
+const SETTINGS = {
+  PORT: { rule: port('PORT'), fallback: 5080 },
+  HOST: { rule: text('HOST', 'a host name or IP address'), fallback: '127.0.0.1' },
+  ISSUER: { rule: issuer, fallback: undefined },
+  FIXTURES: { rule: text('FIXTURES', 'the path of a fixture file'), fallback: undefined },
+  STORE: { rule: oneOf('STORE', ['memory', 'redis'] as const), fallback: 'memory' as const },
+  REDIS_URL: { rule: url('REDIS_URL', ['redis:', 'rediss:']), fallback: 'redis://127.0.0.1:6379' },
+  REDIS_PREFIX: { rule: text('REDIS_PREFIX', '1 to 64 letters, digits or _ : . -', (given) => /^[\w:.-]{1,64}$/.test(given)), fallback: 'mvc:' },
+  MAIL: { rule: oneOf('MAIL', ['embedded', 'smtp'] as const), fallback: 'embedded' as const },
+  SMTP_URL: { rule: url('SMTP_URL', ['smtp:', 'smtps:']), fallback: 'smtp://127.0.0.1:1025' },
+  SMTP_PORT: { rule: port('SMTP_PORT'), fallback: 1025 },
+  MAIL_API_PORT: { rule: port('MAIL_API_PORT'), fallback: 8025 },
+  PUBLIC_API_PORT: { rule: port('PUBLIC_API_PORT'), fallback: 5081 },
+  MAIL_API_CORS_ORIGIN: {
+    rule: text('MAIL_API_CORS_ORIGIN', 'one origin, scheme, host and port only, such as http://localhost:3000 (not *: any page could read the mail)', isOrigin),
+    fallback: undefined,
+  },
+  CONTROL_TOKEN: { rule: text('CONTROL_TOKEN', 'a token'), fallback: undefined },
+  LOG_LEVEL: { rule: oneOf('LOG_LEVEL', ['silent', 'error', 'warn', 'info', 'debug'] as const), fallback: 'info' as const },
+  SIGNING_KEYS: { rule: text('SIGNING_KEYS', 'the path of a JWKS file'), fallback: undefined },
+  COOKIE_KEYS: { rule: text('COOKIE_KEYS', 'keys separated by commas'), fallback: undefined },
+  TRUST_PROXY: { rule: oneOf('TRUST_PROXY', ['true', 'false', '1', '0'] as const, 'true or false'), fallback: 'false' },
+  MAIL_RETRY_SECONDS: { rule: number('MAIL_RETRY_SECONDS', 'a number of seconds above 0', (value) => Number.isFinite(value) && value > 0), fallback: 5 },
+  PASSWORD_HASH_COST: { rule: number('PASSWORD_HASH_COST', 'a whole number from 1 to 20 (scrypt N = 2^cost)', (value) => Number.isInteger(value) && value >= 1 && value <= 20), fallback: 8 },
+} satisfies Record<string, { rule: Rule<unknown>; fallback: unknown }>;
+
+type Variable = keyof typeof SETTINGS;
+
+/** The settings as the environment gives them, each read by its rule (or its default). */
+export type RawSettings = { [V in Variable]: ReturnType<(typeof SETTINGS)[V]['rule']['read']> | (typeof SETTINGS)[V]['fallback'] };
 
 /** The environment variables that are settings. */
-export const settingNames = (): string[] => Object.keys(settingsSchema().shape);
+export const settingNames = (): string[] => Object.keys(SETTINGS);
 
-export type RawSettings = z.infer<ReturnType<typeof settingsSchema>>;
+const DEFAULTS = Object.fromEntries(Object.entries(SETTINGS).map(([variable, { fallback }]) => [variable, fallback])) as RawSettings;
+
+/** The texts given (undefined: unset) read by their rules; throws a SettingsError naming the first that breaks its rule. */
+function readRaw(texts: Partial<Record<Variable, string>>, problemOf: (variable: Variable, text: string, problem: string) => string): RawSettings {
+  const raw: Record<string, unknown> = { ...DEFAULTS };
+  for (const [variable, { rule }] of Object.entries(SETTINGS) as [Variable, { rule: Rule<unknown> }][]) {
+    const given = texts[variable];
+    if (given === undefined) continue;
+    const problem = rule.problem(given);
+    if (problem !== undefined) throw new SettingsError(problemOf(variable, given, problem));
+    raw[variable] = rule.read(given);
+  }
+  return raw as RawSettings;
+}
 
 export interface Settings {
   port: number;
@@ -140,22 +153,16 @@ export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
-/** Flags win over the environment; the result is validated as one object so every problem is named. */
+/** Flags win over the environment; the first value that breaks its rule is named. */
 export function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
   const flags = parseFlags(argv);
-  const raw: Record<string, string | undefined> = {};
-  for (const key of settingNames()) raw[key] = emptyToUndefined(env[key]);
-  for (const [flag, key] of Object.entries(FLAGS)) {
+  const texts: Partial<Record<Variable, string>> = {};
+  for (const variable of settingNames() as Variable[]) texts[variable] = emptyToUndefined(env[variable]);
+  for (const [flag, variable] of Object.entries(FLAGS)) {
     const value = flags[flag];
-    if (value !== undefined) raw[key] = value;
+    if (value !== undefined) texts[variable] = value;
   }
-  const parsed = settingsSchema().safeParse(raw, { jitless: true }); // once per start: zod's compiled fast path would cost more than it saves
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = String(issue.path[0]);
-    throw new SettingsError(`${key}=${JSON.stringify(raw[key] ?? '')} is not valid: ${issue.message}`);
-  }
-  return toSettings(parsed.data);
+  return toSettings(readRaw(texts, (variable, given, problem) => `${variable}=${JSON.stringify(given)} is not valid: ${problem}`));
 }
 
 function toSettings(raw: RawSettings): Settings {
@@ -191,7 +198,7 @@ export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
 }
 
 /** Each setting's environment variable, for overrides checked by the environment's rules. */
-const ENVIRONMENT_NAMES: { [K in keyof Settings]-?: keyof RawSettings } = {
+const ENVIRONMENT_NAMES: { [K in keyof Settings]-?: Variable } = {
   port: 'PORT',
   host: 'HOST',
   issuer: 'ISSUER',
@@ -214,31 +221,29 @@ const ENVIRONMENT_NAMES: { [K in keyof Settings]-?: keyof RawSettings } = {
   passwordHashCost: 'PASSWORD_HASH_COST',
 };
 
+const kindOf = (value: unknown) => (Array.isArray(value) ? 'list' : typeof value);
+
 /**
  * What is wrong with overrides of the settings (the testing library's `settings`), by the rules the
  * environment's values follow and of the type each setting has (a port is a number, not "5080"): the
  * first problem, naming `settings.<name>`, or undefined.
  */
 export function settingsOverrideProblem(overrides: Record<string, unknown>): string | undefined {
-  const raw: Record<string, string> = {};
+  const texts: Partial<Record<Variable, string>> = {};
   for (const [name, value] of Object.entries(overrides)) {
-    const variable = ENVIRONMENT_NAMES[name as keyof Settings] as string | undefined;
+    const variable = ENVIRONMENT_NAMES[name as keyof Settings] as Variable | undefined;
     if (variable === undefined) return `no setting ${JSON.stringify(name)} (the settings are ${Object.keys(ENVIRONMENT_NAMES).join(', ')})`;
-    if (value !== undefined) raw[variable] = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : JSON.stringify(value);
+    if (value !== undefined) texts[variable] = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : JSON.stringify(value);
   }
-  const nameOf = (variable: string) => Object.entries(ENVIRONMENT_NAMES).find(([, env]) => env === variable)![0];
-  const parsed = settingsSchema().safeParse(raw, { jitless: true });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const variable = String(issue.path[0]);
-    const name = nameOf(variable);
-    const rule = issue.message.startsWith(`${variable} `) ? issue.message.slice(variable.length + 1) : `is not valid (${issue.message})`;
-    return `settings.${name} ${rule}, not ${shownValue(overrides[name])}`;
+  const nameOf = (variable: Variable) => Object.entries(ENVIRONMENT_NAMES).find(([, env]) => env === variable)![0];
+  let read: Record<string, unknown>;
+  try {
+    read = toSettings(readRaw(texts, (variable, _given, problem) => `settings.${nameOf(variable)} ${problem.slice(variable.length + 1)}, not ${shownValue(overrides[nameOf(variable)])}`)) as unknown as Record<string, unknown>;
+  } catch (error) {
+    return (error as Error).message;
   }
-  const read = toSettings(parsed.data) as unknown as Record<string, unknown>;
   for (const [name, value] of Object.entries(overrides)) {
-    const kind = Array.isArray(read[name]) ? 'list' : typeof read[name];
-    if (value !== undefined && (Array.isArray(value) ? 'list' : typeof value) !== kind) return `settings.${name} must be a ${kind}, not ${shownValue(value)}`;
+    if (value !== undefined && kindOf(value) !== kindOf(read[name])) return `settings.${name} must be a ${kindOf(read[name])}, not ${shownValue(value)}`;
   }
   return undefined;
 }
