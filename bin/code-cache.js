@@ -54,12 +54,33 @@ function runEmulatorScript() {
   };
 }
 
+const MAIN_CONTEXT_LOADER_WARNING = 'vm.USE_MAIN_CONTEXT_DEFAULT_LOADER is an experimental feature';
+let quieted = false;
+
+/**
+ * The script's lazy parts load by import() through the main context's loader, which Node 22 calls
+ * experimental, and says so on stderr at the first import(): in every test process of a suite that uses
+ * the testing library, and in the output of each `open` scenario step. That one warning, which is about
+ * our own use, is dropped; any other goes on as it came.
+ */
+function quietAboutTheMainContextLoader() {
+  if (quieted) return;
+  quieted = true;
+  const emitWarning = process.emitWarning.bind(process);
+  process.emitWarning = (warning, ...rest) => {
+    const message = typeof warning === 'string' ? warning : warning?.message;
+    if (typeof message === 'string' && message.startsWith(MAIN_CONTEXT_LOADER_WARNING)) return;
+    emitWarning(warning, ...rest);
+  };
+}
+
 /**
  * Runs `source`, the function CommonJS wraps a module in (as scripts/build.js writes the file, so that
  * V8 compiles it as it is read: wrapping it here would copy it), with V8's code cache from `cacheFile`.
  * `saveCodeCache` writes a new one when there was none or V8 refused it, and says whether it did.
  */
 function runWithCodeCache(file, source, cacheFile) {
+  quietAboutTheMainContextLoader();
   const script = new Script(source, {
     filename: file,
     cachedData: cacheFile === undefined ? undefined : readIfThere(cacheFile),

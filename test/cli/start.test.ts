@@ -209,15 +209,36 @@ describe('the package', () => {
    * What a script of these lines (an ES module run in this checkout, where `mock-visma-connect` names the
    * package itself) prints in the built package, parsed as JSON; the script must exit 0.
    */
-  async function printedInPackage(lines: string[], env: Record<string, string> = {}): Promise<unknown> {
+  async function printedInPackage(lines: string[], env: Record<string, string> = {}, errors?: { stderr: string }): Promise<unknown> {
     await buildPackage();
     const child = spawn(process.execPath, ['--input-type=module', '-e', lines.join('\n')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => errors && (errors.stderr += chunk));
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
     return JSON.parse(out);
   }
+
+  it('signs in through the built library without a word on stderr, where a test runner would show it for every file', { timeout: 60_000 }, async () => {
+    const errors = { stderr: '' };
+    const printed = await printedInPackage(
+      [
+        "import { startMockVismaConnect } from 'mock-visma-connect/testing';",
+        'const idp = await startMockVismaConnect();',
+        "const tokens = await idp.signIn({ client: 'flex-hrm', user: 'anna.svensson@foretaget.se' });",
+        'await idp.close();',
+        "process.emitWarning('a warning of the test itself');",
+        'console.log(JSON.stringify({ acr: tokens.claims.acr }));',
+      ],
+      {},
+      errors,
+    );
+    expect(printed).toEqual({ acr: '3' });
+    // Node's warning about the main context's loader, which the script's import() uses, is ours to drop; no other.
+    expect(errors.stderr).not.toContain('USE_MAIN_CONTEXT_DEFAULT_LOADER');
+    expect(errors.stderr).toContain('a warning of the test itself');
+  });
 
   it('exports the testing library as mock-visma-connect/testing, built and typed', { timeout: 60_000 }, async () => {
     const printed = await printedInPackage([
