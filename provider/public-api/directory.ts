@@ -41,6 +41,24 @@ export class PublicApiDirectory {
     return account;
   }
 
+  /**
+   * A user the caller may change as a whole (the profile, suspension, the account itself): any, for a
+   * token without tenant_id; for a tenant-bound one, a user of its tenant who belongs to no other. A user
+   * it linked from elsewhere (by id or by e-mail) is its member to read, not its account to delete or
+   * suspend for every other tenant.
+   */
+  async managedUser(caller: Caller, id: string): Promise<Account> {
+    const account = await this.user(caller, id);
+    const others = caller.tenantId === undefined ? [] : account.tenants.filter((tenant) => tenant !== caller.tenantId);
+    if (others.length > 0) {
+      throw new PublicApiError(
+        'ERROR_TENANT_BOUND_TOKEN',
+        `user ${account.sub} belongs to other tenants too: a token bound to tenant ${caller.tenantId} changes only users of that tenant alone (remove them from it with DELETE /v1.0/tenants/${caller.tenantId}/users/${account.sub}, or use a token without tenant_id)`,
+      );
+    }
+    return account;
+  }
+
   sees(caller: Caller, account: Account): boolean {
     return caller.tenantId === undefined || account.tenants.includes(caller.tenantId);
   }

@@ -105,7 +105,7 @@ export function userRoutes(router: Router, directory: PublicApiDirectory, passwo
 
   /** Changes the fields given; the e-mail address is the user's own to change. */
   router.put('/users/:userId', requireScope('publicapi:user:update'), async (ctx) => {
-    const { sub, email } = await directory.user(callerOf(ctx), ctx.params['userId']!);
+    const { sub, email } = await directory.managedUser(callerOf(ctx), ctx.params['userId']!);
     const body = parseBody(updateUserSchema, await readJson(ctx));
     if (body.email !== undefined && body.email.toLowerCase() !== email.toLowerCase()) {
       throw new PublicApiError('ERROR_EMAIL_CHANGE_NOT_ALLOWED', 'the e-mail address cannot be changed through the API: the user changes it (see POST /v1.0/users/{id}/allowemailchange)');
@@ -124,7 +124,7 @@ export function userRoutes(router: Router, directory: PublicApiDirectory, passwo
   });
 
   router.delete('/users/:userId', requireScope('publicapi:user:delete'), async (ctx) => {
-    const { sub } = await directory.user(callerOf(ctx), ctx.params['userId']!);
+    const { sub } = await directory.managedUser(callerOf(ctx), ctx.params['userId']!);
     if (!(await directory.accounts.delete(sub))) throw new PublicApiError('ERROR_USER_NOT_FOUND', `no user has the id ${sub}`);
     ctx.status = 204;
   });
@@ -132,7 +132,7 @@ export function userRoutes(router: Router, directory: PublicApiDirectory, passwo
   /** Sets one of the user's flags: the body has nothing, or (allow e-mail change) the flag's new value. */
   const flagRoute = (path: string, scope: string, flag: (body: Record<string, unknown>) => Partial<Account>) =>
     router.post(`/users/:userId/${path}`, requireScope(scope), async (ctx) => {
-      const { sub } = await directory.user(callerOf(ctx), ctx.params['userId']!);
+      const { sub } = await directory.managedUser(callerOf(ctx), ctx.params['userId']!);
       const change = flag(await readJson(ctx));
       ctx.body = await directory.describe(await directory.updateUser(sub, (account) => ({ ...account, ...change, updatedAt: directory.clock.nowSeconds() })));
     });

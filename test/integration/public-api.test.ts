@@ -502,6 +502,24 @@ describe('the Visma Connect Public API', () => {
       expect((await api('GET', `/v1.0/users/${bo}`)).body).toMatchObject({ first_name: 'Bo', suspended: false });
     });
 
+    it('reads a user of another tenant it links, but cannot change, suspend or delete them for that tenant', async () => {
+      const bo = await userId('bo@andra.se');
+      expect((await bound('POST', `/v1.0/tenants/${FIRST}/users/${bo}`)).status).toBe(201);
+      expect((await bound('GET', `/v1.0/users/${bo}`)).body).toMatchObject({ first_name: 'Bo' });
+      for (const [method, path, body] of [
+        ['PUT', `/v1.0/users/${bo}`, { first_name: 'X' }],
+        ['POST', `/v1.0/users/${bo}/suspend`, undefined],
+        ['POST', `/v1.0/users/${bo}/allowemailchange`, {}],
+        ['DELETE', `/v1.0/users/${bo}`, undefined],
+      ] as const) {
+        expect(await bound(method, path, body)).toMatchObject({ status: 403, body: { error_code: 'ERROR_TENANT_BOUND_TOKEN' } });
+      }
+      expect((await api('GET', `/v1.0/users/${bo}`)).body).toMatchObject({ first_name: 'Bo', suspended: false });
+      // Taken out of this tenant again, Bo is still Bo in his own.
+      expect((await bound('DELETE', `/v1.0/tenants/${FIRST}/users/${bo}`)).status).toBe(204);
+      expect((await api('GET', `/v1.0/users/${bo}`)).body).toMatchObject({ first_name: 'Bo' });
+    });
+
     it('puts a user it creates into its tenant, and refuses to create tenants (403 ERROR_TENANT_BOUND_TOKEN)', async () => {
       const created = await bound('POST', '/v1.0/users', newUser);
       expect(created.status).toBe(201);
