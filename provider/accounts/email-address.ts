@@ -37,8 +37,8 @@ function formOf(value: string): string | undefined {
   const trimmed = value.trim();
   const at = trimmed.lastIndexOf('@');
   // WHATWG's domainToASCII drops tabs, line breaks and invisible formatting characters (a soft hyphen, a
-  // zero-width space) inside a domain: `fore\ttaget.se` would be foretaget.se.
-  if (at < 1 || /[\p{Cc}\p{Cf}\s]/u.test(trimmed)) return undefined;
+  // zero-width space) inside a domain, and decodes %XX: `fore\ttaget.se` and `%66oretaget.se` would be foretaget.se.
+  if (at < 1 || /[\p{Cc}\p{Cf}\s]/u.test(trimmed) || trimmed.slice(at + 1).includes('%')) return undefined;
   const domain = domainToASCII(trimmed.slice(at + 1));
   if (domain === '' || domain.split('.').some((label) => label.length > MAX_LABEL_LENGTH)) return undefined;
   const address = `${trimmed.slice(0, at)}@${domain}`;

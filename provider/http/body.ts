@@ -84,6 +84,20 @@ export async function readJson(ctx: Context): Promise<Record<string, unknown>> {
   } catch (error) {
     throw new InvalidRequest(`the body is not valid JSON: ${(error as Error).message}`);
   }
+  // Laravel's Http client (the reference SDK's) sends [] for a POST without data: nothing, as no body is.
+  if (Array.isArray(value) && value.length === 0) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidRequest('the body must be a JSON object');
+  if (!wellFormed(value)) throw new InvalidRequest('the body holds text that is not well-formed Unicode (a lone surrogate such as \\ud800), which no client could read back');
   return value as Record<string, unknown>;
+}
+
+/** A lone surrogate: in a `u` expression a pair is one code point, so only an unpaired half matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Every string in a parsed JSON value (keys too) is well-formed UTF-16: `"\ud800"` parses, but nothing strict reads it back. */
+function wellFormed(value: unknown): boolean {
+  if (typeof value === 'string') return !LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.every(wellFormed);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).every(([key, item]) => !LONE_SURROGATE.test(key) && wellFormed(item));
+  return true;
 }

@@ -74,4 +74,28 @@ describe('request bodies of the wrong shape', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error_code: 'ERROR_INVALID_FIRST_NAME', error: 'invalid_request', error_description: 'first_name: must be a string' });
   });
+
+  /** A raw JSON text to the Public API, as a client writes it. */
+  const publicApi = async (method: string, path: string, scope: string, body?: string) => {
+    const token = await apiToken(emulator, 'public-api', 'public-secret', { scope });
+    const response = await fetch(`${emulator.publicApiUrl}/v1.0${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('the Public API takes [] for a POST without data, as the reference SDK (Laravel Http) sends it', async () => {
+    const lena = (await publicApi('GET', '/users?email=lena@example.se', 'publicapi:user:read')) as unknown as { body: { id: string }[] };
+    expect(await publicApi('POST', `/users/${lena.body[0]!.id}/suspend`, 'publicapi:user:suspend', '[]')).toMatchObject({ status: 200, body: { suspended: true } });
+    expect(await publicApi('POST', `/users/${lena.body[0]!.id}/resume`, 'publicapi:user:resume', '[]')).toMatchObject({ status: 200, body: { suspended: false } });
+    expect((await publicApi('POST', `/users/${lena.body[0]!.id}/resume`, 'publicapi:user:resume', '[1]')).status).toBe(400);
+  });
+
+  it('refuses a text no client could read back (a lone surrogate) in any JSON API, instead of storing it', async () => {
+    const loneSurrogate = '{"email":"ny@example.se","first_name":"\\ud800","last_name":"Nyström"}';
+    expect(await publicApi('POST', '/users', 'publicapi:user:create', loneSurrogate)).toEqual({
+      status: 400,
+      body: { error_code: 'ERROR_INVALID_REQUEST', error: 'invalid_request', error_description: 'the body holds text that is not well-formed Unicode (a lone surrogate such as \\ud800), which no client could read back' },
+    });
+    const response = await fetch(`${emulator.url}/_mock/explain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"lena@example.se","clientId":"hrm\\udc00"}' });
+    expect(response.status).toBe(400);
+  });
 });

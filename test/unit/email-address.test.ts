@@ -21,6 +21,7 @@ describe("an e-mail address's canonical form", () => {
     ['a NUL', 'anna\u0000@foretaget.se'],
     ['a soft hyphen inside the domain, which IDNA would drop', 'anna@fore\u00ADtaget.se'],
     ['a zero-width space inside the domain', 'anna@fore\u200Btaget.se'],
+    ['a percent-escape in the domain, which domainToASCII would decode', 'anna@%66oretaget.se'],
   ])('has none for %s', (_name, address) => {
     expect(canonicalEmail(address)).toBeUndefined();
   });
