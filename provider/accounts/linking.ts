@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Conflict } from '../errors/index.js';
 import type { Account } from './account.js';
 import type { AccountRepository } from './account-repository.js';
 
@@ -14,14 +15,21 @@ export interface LinkRequest {
 /**
  * Connects an e-mail address to an application: the existing account with that address (any case)
  * is linked, or a new one is created (a random UUID `sub`, no password yet; the user sets one
- * through "Forgot your password?"). Concurrent calls for one new address create one account.
+ * through "Forgot your password?"). Concurrent calls for one new address create one account. An account
+ * deleted while it is being linked is never answered: the address is linked (or made) anew.
  */
 export async function linkOrCreateAccount(accounts: AccountRepository, request: LinkRequest): Promise<{ account: Account; created: boolean }> {
-  const existing = await accounts.findByEmail(request.email);
-  const { account: found, created } = existing ? { account: existing, created: false } : await accounts.create(newAccount(request));
-  const linked = await accounts.update(found.sub, (account) => withApplication(account, request));
-  return { account: linked ?? found, created };
+  for (let round = 1; ; round += 1) {
+    const existing = await accounts.findByEmail(request.email);
+    const { account: found, created } = existing ? { account: existing, created: false } : await accounts.create(newAccount(request));
+    const linked = await accounts.update(found.sub, (account) => withApplication(account, request));
+    if (linked) return { account: linked, created };
+    if (round === LINK_ROUNDS) throw new Conflict(`${request.email} was deleted ${LINK_ROUNDS} times while this request linked it; try again`, 'deleted_meanwhile');
+  }
 }
+
+/** How often an address deleted while it is linked is linked anew before the request gives up. */
+const LINK_ROUNDS = 3;
 
 function newAccount(request: LinkRequest): Account {
   return {
