@@ -69,6 +69,11 @@ export class Directory {
     return (await this.tenant(id)) !== undefined;
   }
 
+  /** Read past the cache: for a check that must see a delete another replica made a moment ago, before its announcement came. */
+  async tenantStoredNow(id: string): Promise<boolean> {
+    return (await this.#store.get(tenantKey(id))) !== undefined;
+  }
+
   /** The tenants with these ids that exist, in the same order. */
   async tenants(ids: readonly string[]): Promise<Tenant[]> {
     return (await Promise.all(ids.map((id) => this.tenant(id)))).filter((tenant): tenant is Tenant => tenant !== undefined);

@@ -18,7 +18,12 @@ const fixtures = {
   clients: [
     { clientId: 'hrm', clientSecret: 'hrm-secret', redirectUris: [CALLBACK] },
     { clientId: 'hrm-api', clientSecret: 'api-secret', grantTypes: ['client_credentials'], scopes: ['connect:users'] },
-    { clientId: 'public-api', clientSecret: 'public-secret', grantTypes: ['client_credentials'], scopes: ['publicapi:user:create', 'publicapi:user:read', 'publicapi:user:delete'] },
+    {
+      clientId: 'public-api',
+      clientSecret: 'public-secret',
+      grantTypes: ['client_credentials'],
+      scopes: ['publicapi:user:create', 'publicapi:user:read', 'publicapi:user:delete', 'publicapi:tenant:create', 'publicapi:tenant:delete', 'publicapi:tenant:user:create', 'publicapi:tenant:user:read'],
+    },
   ],
   users: [
     { email: 'lena@example.se', password: 'Start&Pass2025' },
@@ -263,6 +268,33 @@ describe('guarantees under concurrent callers', () => {
     // 201 made, 200 linked, 409 already linked to this client: never 404 for a user the create did not name.
     expect(creates.filter((status) => ![200, 201, 409].includes(status))).toEqual([]);
     expect(deletes.filter((status) => status !== 204 && status !== 404)).toEqual([]);
+  });
+
+  it('leaves no user in a tenant deleted while users are being added to it, whichever replica each add reaches', async () => {
+    const token = await apiToken(replicas.at(0), 'public-api', 'public-secret', {
+      scope: 'publicapi:user:create publicapi:tenant:create publicapi:tenant:delete publicapi:tenant:user:create publicapi:tenant:user:read',
+    });
+    const publicApi = async (i: number, method: string, path: string, body?: unknown) => {
+      const answer = await fetch(`${replicas.at(i).publicApiUrl}/v1.0${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+      return { status: answer.status, body: (await answer.json().catch(() => undefined)) as { id: string } | { id: string }[] | undefined };
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i += 1) ids.push(((await publicApi(0, 'POST', '/users', { email: `medlem${i}@example.se`, first_name: 'M', last_name: `${i}` })).body as { id: string }).id);
+    const tenant = { id: 'c0ffee00-0000-4000-8000-0000000000aa', organization_name: 'Flyktig AB', organization_number: '556000-0000', country_code: 'SE' };
+    for (let round = 0; round < 4; round += 1) {
+      expect((await publicApi(0, 'POST', '/tenants', tenant)).status).toBe(201);
+      const adds = ids.map(async (id, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i));
+        return (await publicApi(i, 'POST', `/tenants/${tenant.id}/users/${id}`)).status;
+      });
+      const removal = new Promise((resolve) => setTimeout(resolve, 6)).then(async () => (await publicApi(1, 'DELETE', `/tenants/${tenant.id}`)).status);
+      const statuses = await Promise.all([...adds, removal]);
+      expect(statuses.filter((status) => ![201, 204, 404].includes(status))).toEqual([]);
+      // A tenant made again with that id starts without members.
+      expect((await publicApi(0, 'POST', '/tenants', tenant)).status).toBe(201);
+      expect((await publicApi(1, 'GET', `/tenants/${tenant.id}/users`)).body).toEqual([]);
+      expect((await publicApi(0, 'DELETE', `/tenants/${tenant.id}`)).status).toBe(204);
+    }
   });
 
   it('checks 5 of 30 concurrent wrong verification codes and answers 429 to the rest', async () => {
