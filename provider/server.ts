@@ -14,7 +14,7 @@ import { allowDebuggerRedirects } from './debugger/debugger-redirects.js';
 import { DEBUGGER_PATH, debuggerClient } from './debugger/internal-client.js';
 import { Directory } from './directory/index.js';
 import { acrSettingsOf, clientsAcceptedBefore, prepareFixtures, readFixtureFile, rememberClientsAccepted, seedStore, type AcrSettings, type FixtureFile } from './fixtures/index.js';
-import { createLogger, CsrfTokens, errorEdge, jsonShape, logKoaErrors, negotiatedShape, madeOnFirstUse, routesBySegment, routesOnFirstUse, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
+import { createLogger, CsrfTokens, errorEdge, jsonNotFoundUnder, jsonShape, logKoaErrors, negotiatedShape, madeOnFirstUse, routesBySegment, routesOnFirstUse, staticAssets, storeGuard, validHost, type Logger } from './http/index.js';
 import { InteractionPages, LoginStates, loginRoutes, selfServiceRoutes } from './login/index.js';
 import { AccountMails, Mailbox, mailboxPage, Mailer, Outbox, startMailHogApi, startSmtpCatcher } from './mail/index.js';
 import {
@@ -363,6 +363,7 @@ function compose({ settings, logger, store, sharedClock, issuer, selfUrl, keys, 
   provider.use(sessions.checkSessionIframe());
   provider.use(sessions.clearOnSignOut());
   provider.use(frontchannelLogout(provider));
+  provider.use(jsonNotFoundUnder('/api', 'the provisioning API is under /api/v1 (see the README)'));
   for (const route of routes) provider.use(route);
 
   const publicApi = async () => {

@@ -19,3 +19,4 @@ export { isLoopbackHostname } from './loopback-host.js';
 export { sameSecret } from './same-secret.js';
 export { replayRequest } from './replayed-request.js';
 export { madeOnFirstUse, routesOnFirstUse } from './routes-on-first-use.js';
+export { jsonNotFoundUnder } from './json-not-found.js';

@@ -35,6 +35,19 @@ describe('the provisioning API', () => {
   const clock = (advanceSeconds: number) => fetch(`${emulator.url}/_mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds }) });
 
   describe('access', () => {
+    it.each(['/api/v1x', '/api/v2/users', '/api'])('answers %s, which is no endpoint, with a JSON 404', async (path) => {
+      const answer = await fetch(`${emulator.url}${path}`);
+      expect(answer.status).toBe(404);
+      expect(await answer.json()).toEqual({ error: 'not_found', error_description: `no such endpoint: GET ${path}; the provisioning API is under /api/v1 (see the README)` });
+    });
+
+    it('answers a path under /api/v1 that is no endpoint with a JSON 404, once the token is good', async () => {
+      expect(await api('GET', '/no-such-thing')).toEqual({
+        status: 404,
+        body: { error: 'not_found', error_description: 'no such provisioning API endpoint; see the README' },
+      });
+    });
+
     it('answers 401 without a token and with a token it did not issue', async () => {
       const none = await apiClient(emulator, undefined)('GET', '/users?email=a@b.se');
       expect(none).toEqual({ status: 401, body: { error: 'invalid_token', error_description: 'send a bearer access token from client_credentials with scope connect:users' } });
