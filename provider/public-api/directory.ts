@@ -20,6 +20,8 @@ export interface PublicApiDirectoryDependencies {
  * shares. A token bound to a tenant (`tenant_id`)
  * sees that tenant and its users only: anything else is not found (404), as if it did not exist.
  */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export class PublicApiDirectory {
   readonly directory: Directory;
   readonly accounts: AccountRepository;
@@ -63,9 +65,11 @@ export class PublicApiDirectory {
     return caller.tenantId === undefined || account.tenants.includes(caller.tenantId);
   }
 
-  async tenant(caller: Caller, id: string): Promise<TenantRecord> {
+  async tenant(caller: Caller, given: string): Promise<TenantRecord> {
+    // A GUID in any case, as ASP.NET compares Guids (tenants made through the API are stored lower-cased).
+    const id = GUID.test(given) ? given.toLowerCase() : given;
     const tenant = caller.tenantId === undefined || caller.tenantId === id ? await this.directory.tenant(id) : undefined;
-    if (!tenant) throw new PublicApiError('ERROR_TENANT_NOT_FOUND', `no tenant has the id ${id}`);
+    if (!tenant) throw new PublicApiError('ERROR_TENANT_NOT_FOUND', `no tenant has the id ${given}`);
     return tenant;
   }
 

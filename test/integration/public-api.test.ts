@@ -363,6 +363,12 @@ describe('the Visma Connect Public API', () => {
   describe('tenants', () => {
     const tenant = { organization_name: 'Nya Bolaget AB', organization_number: '556677-8899', country_code: 'se', external_id: 'crm-42', city: 'Malmö' };
 
+    it('finds a tenant by its GUID in either case, as it was given when made', async () => {
+      const id = '4D0DCAFE-0000-4000-8000-00000000ABCD';
+      expect((await api('POST', '/v1.0/tenants', { ...tenant, id })).body).toMatchObject({ id: id.toLowerCase() });
+      for (const spelled of [id, id.toLowerCase()]) expect((await api('GET', `/v1.0/tenants/${spelled}`)).body).toMatchObject({ organization_name: 'Nya Bolaget AB' });
+    });
+
     it('creates a tenant (201) with the calling application on it, lists, reads and updates it', async () => {
       const created = await api('POST', '/v1.0/tenants', tenant);
       expect(created.status).toBe(201);
