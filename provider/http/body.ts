@@ -94,10 +94,21 @@ export async function readJson(ctx: Context): Promise<Record<string, unknown>> {
 /** A lone surrogate: in a `u` expression a pair is one code point, so only an unpaired half matches. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** Every string in a parsed JSON value (keys too) is well-formed UTF-16: `"\ud800"` parses, but nothing strict reads it back. */
-function wellFormed(value: unknown): boolean {
-  if (typeof value === 'string') return !LONE_SURROGATE.test(value);
-  if (Array.isArray(value)) return value.every(wellFormed);
-  if (typeof value === 'object' && value !== null) return Object.entries(value).every(([key, item]) => !LONE_SURROGATE.test(key) && wellFormed(item));
+/**
+ * Every string in a parsed JSON value (keys too) is well-formed UTF-16: `"\ud800"` parses, but nothing
+ * strict reads it back. Walked with a list, not by recursion: a body may nest thousands of levels deep.
+ */
+function wellFormed(parsed: unknown): boolean {
+  const waiting: unknown[] = [parsed];
+  for (let value = waiting.pop(); waiting.length > 0 || value !== undefined; value = waiting.pop()) {
+    if (typeof value === 'string' && LONE_SURROGATE.test(value)) return false;
+    if (Array.isArray(value)) waiting.push(...(value as unknown[]));
+    else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(key)) return false;
+        waiting.push(item);
+      }
+    }
+  }
   return true;
 }
