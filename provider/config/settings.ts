@@ -31,33 +31,33 @@ const isUrl = (text: string, protocols: readonly string[]) => {
   }
 };
 
-const port = (name: string): Rule<number> => ({
-  problem: (text) => (text.trim() !== '' && Number.isInteger(Number(text)) && Number(text) >= 0 && Number(text) <= 65535 ? undefined : `${name} must be a port number from 0 to 65535`),
+const port = (): Rule<number> => ({
+  problem: (text) => (text.trim() !== '' && Number.isInteger(Number(text)) && Number(text) >= 0 && Number(text) <= 65535 ? undefined : 'must be a port number from 0 to 65535'),
   read: Number,
 });
 
-const oneOf = <const T extends readonly string[]>(name: string, values: T, description = `one of ${values.join(', ')}`): Rule<T[number]> => ({
-  problem: (text) => (values.includes(text) ? undefined : `${name} must be ${description}`),
-  read: (text) => text,
-});
-
-const url = (name: string, protocols: readonly string[]): Rule<string> => ({
-  problem: (text) => (isUrl(text, protocols) ? undefined : `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`),
+const oneOf = <const T extends readonly string[]>(values: T, description = `one of ${values.join(', ')}`): Rule<T[number]> => ({
+  problem: (text) => (values.includes(text) ? undefined : `must be ${description}`),
   read: asText,
 });
 
-const text = (name: string, description: string, accepts: (text: string) => boolean = (given) => given !== ''): Rule<string> => ({
-  problem: (given) => (accepts(given) ? undefined : `${name} must be ${description}`),
+const url = (protocols: readonly string[]): Rule<string> => ({
+  problem: (text) => (isUrl(text, protocols) ? undefined : `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`),
   read: asText,
 });
 
-const number = (name: string, description: string, accepts: (value: number) => boolean): Rule<number> => ({
-  problem: (given) => (given.trim() !== '' && accepts(Number(given)) ? undefined : `${name} must be ${description}`),
+const text = (description: string, accepts: (text: string) => boolean = (given) => given !== ''): Rule<string> => ({
+  problem: (given) => (accepts(given) ? undefined : `must be ${description}`),
+  read: asText,
+});
+
+const number = (description: string, accepts: (value: number) => boolean): Rule<number> => ({
+  problem: (given) => (given.trim() !== '' && accepts(Number(given)) ? undefined : `must be ${description}`),
   read: Number,
 });
 
 const issuer: Rule<string> = {
-  problem: (given) => url('ISSUER', ['http:', 'https:']).problem(given) ?? (given.endsWith('/') ? 'ISSUER must not end with a slash (Visma Connect: https://connect.visma.com)' : undefined),
+  problem: (given) => url(['http:', 'https:']).problem(given) ?? (given.endsWith('/') ? 'must not end with a slash (Visma Connect: https://connect.visma.com)' : undefined),
   read: asText,
 };
 
@@ -72,35 +72,35 @@ const isOrigin = (given: string) => {
 
 /** Every setting's environment variable, its rule and its embedded default (none: unset), in the order problems are named. */
 const SETTINGS = {
-  PORT: { rule: port('PORT'), fallback: 5080 },
-  HOST: { rule: text('HOST', 'a host name or IP address'), fallback: '127.0.0.1' },
+  PORT: { rule: port(), fallback: 5080 },
+  HOST: { rule: text('a host name or IP address'), fallback: '127.0.0.1' },
   ISSUER: { rule: issuer, fallback: undefined },
-  FIXTURES: { rule: text('FIXTURES', 'the path of a fixture file'), fallback: undefined },
-  STORE: { rule: oneOf('STORE', ['memory', 'redis'] as const), fallback: 'memory' as const },
-  REDIS_URL: { rule: url('REDIS_URL', ['redis:', 'rediss:']), fallback: 'redis://127.0.0.1:6379' },
-  REDIS_PREFIX: { rule: text('REDIS_PREFIX', '1 to 64 letters, digits or _ : . -', (given) => /^[\w:.-]{1,64}$/.test(given)), fallback: 'mvc:' },
-  MAIL: { rule: oneOf('MAIL', ['embedded', 'smtp'] as const), fallback: 'embedded' as const },
-  SMTP_URL: { rule: url('SMTP_URL', ['smtp:', 'smtps:']), fallback: 'smtp://127.0.0.1:1025' },
-  SMTP_PORT: { rule: port('SMTP_PORT'), fallback: 1025 },
-  MAIL_API_PORT: { rule: port('MAIL_API_PORT'), fallback: 8025 },
-  PUBLIC_API_PORT: { rule: port('PUBLIC_API_PORT'), fallback: 5081 },
+  FIXTURES: { rule: text('the path of a fixture file'), fallback: undefined },
+  STORE: { rule: oneOf(['memory', 'redis'] as const), fallback: 'memory' as const },
+  REDIS_URL: { rule: url(['redis:', 'rediss:']), fallback: 'redis://127.0.0.1:6379' },
+  REDIS_PREFIX: { rule: text('1 to 64 letters, digits or _ : . -', (given) => /^[\w:.-]{1,64}$/.test(given)), fallback: 'mvc:' },
+  MAIL: { rule: oneOf(['embedded', 'smtp'] as const), fallback: 'embedded' as const },
+  SMTP_URL: { rule: url(['smtp:', 'smtps:']), fallback: 'smtp://127.0.0.1:1025' },
+  SMTP_PORT: { rule: port(), fallback: 1025 },
+  MAIL_API_PORT: { rule: port(), fallback: 8025 },
+  PUBLIC_API_PORT: { rule: port(), fallback: 5081 },
   MAIL_API_CORS_ORIGIN: {
-    rule: text('MAIL_API_CORS_ORIGIN', 'one origin, scheme, host and port only, such as http://localhost:3000 (not *: any page could read the mail)', isOrigin),
+    rule: text('one origin, scheme, host and port only, such as http://localhost:3000 (not *: any page could read the mail)', isOrigin),
     fallback: undefined,
   },
-  CONTROL_TOKEN: { rule: text('CONTROL_TOKEN', 'a token'), fallback: undefined },
-  LOG_LEVEL: { rule: oneOf('LOG_LEVEL', ['silent', 'error', 'warn', 'info', 'debug'] as const), fallback: 'info' as const },
-  SIGNING_KEYS: { rule: text('SIGNING_KEYS', 'the path of a JWKS file'), fallback: undefined },
-  COOKIE_KEYS: { rule: text('COOKIE_KEYS', 'keys separated by commas'), fallback: undefined },
-  TRUST_PROXY: { rule: oneOf('TRUST_PROXY', ['true', 'false', '1', '0'] as const, 'true or false'), fallback: 'false' },
-  MAIL_RETRY_SECONDS: { rule: number('MAIL_RETRY_SECONDS', 'a number of seconds above 0', (value) => Number.isFinite(value) && value > 0), fallback: 5 },
-  PASSWORD_HASH_COST: { rule: number('PASSWORD_HASH_COST', 'a whole number from 1 to 20 (scrypt N = 2^cost)', (value) => Number.isInteger(value) && value >= 1 && value <= 20), fallback: 8 },
+  CONTROL_TOKEN: { rule: text('a token'), fallback: undefined },
+  LOG_LEVEL: { rule: oneOf(['silent', 'error', 'warn', 'info', 'debug'] as const), fallback: 'info' as const },
+  SIGNING_KEYS: { rule: text('the path of a JWKS file'), fallback: undefined },
+  COOKIE_KEYS: { rule: text('keys separated by commas'), fallback: undefined },
+  TRUST_PROXY: { rule: oneOf(['true', 'false', '1', '0'] as const, 'true or false'), fallback: 'false' },
+  MAIL_RETRY_SECONDS: { rule: number('a number of seconds above 0', (value) => Number.isFinite(value) && value > 0), fallback: 5 },
+  PASSWORD_HASH_COST: { rule: number('a whole number from 1 to 20 (scrypt N = 2^cost)', (value) => Number.isInteger(value) && value >= 1 && value <= 20), fallback: 8 },
 } satisfies Record<string, { rule: Rule<unknown>; fallback: unknown }>;
 
 type Variable = keyof typeof SETTINGS;
 
 /** The settings as the environment gives them, each read by its rule (or its default). */
-export type RawSettings = { [V in Variable]: ReturnType<(typeof SETTINGS)[V]['rule']['read']> | (typeof SETTINGS)[V]['fallback'] };
+type RawSettings = { [V in Variable]: ReturnType<(typeof SETTINGS)[V]['rule']['read']> | (typeof SETTINGS)[V]['fallback'] };
 
 /** The environment variables that are settings. */
 export const settingNames = (): string[] => Object.keys(SETTINGS);
@@ -162,7 +162,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
     const value = flags[flag];
     if (value !== undefined) texts[variable] = value;
   }
-  return toSettings(readRaw(texts, (variable, given, problem) => `${variable}=${JSON.stringify(given)} is not valid: ${problem}`));
+  return toSettings(readRaw(texts, (variable, given, problem) => `${variable}=${JSON.stringify(given)} is not valid: ${variable} ${problem}`));
 }
 
 function toSettings(raw: RawSettings): Settings {
@@ -231,14 +231,20 @@ const kindOf = (value: unknown) => (Array.isArray(value) ? 'list' : typeof value
 export function settingsOverrideProblem(overrides: Record<string, unknown>): string | undefined {
   const texts: Partial<Record<Variable, string>> = {};
   for (const [name, value] of Object.entries(overrides)) {
-    const variable = ENVIRONMENT_NAMES[name as keyof Settings] as Variable | undefined;
-    if (variable === undefined) return `no setting ${JSON.stringify(name)} (the settings are ${Object.keys(ENVIRONMENT_NAMES).join(', ')})`;
-    if (value !== undefined) texts[variable] = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : JSON.stringify(value);
+    if (!Object.hasOwn(ENVIRONMENT_NAMES, name)) return `no setting ${JSON.stringify(name)} (the settings are ${Object.keys(ENVIRONMENT_NAMES).join(', ')})`;
+    const variable = ENVIRONMENT_NAMES[name as keyof Settings];
+    if (value === undefined) {
+      const fallback = SETTINGS[variable].fallback;
+      // undefined would stand in for the default: a missing host would listen on every interface.
+      if (fallback !== undefined) return `settings.${name} must be given or left out (its default: ${JSON.stringify(fallback)}), not undefined`;
+      continue;
+    }
+    if (Array.isArray(value) && !value.every((item) => typeof item === 'string' && item !== '' && !item.includes(','))) return `settings.${name} must be a list of non-empty texts without commas`;
+    texts[variable] = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : JSON.stringify(value);
   }
-  const nameOf = (variable: Variable) => Object.entries(ENVIRONMENT_NAMES).find(([, env]) => env === variable)![0];
   let read: Record<string, unknown>;
   try {
-    read = toSettings(readRaw(texts, (variable, _given, problem) => `settings.${nameOf(variable)} ${problem.slice(variable.length + 1)}, not ${shownValue(overrides[nameOf(variable)])}`)) as unknown as Record<string, unknown>;
+    read = toSettings(readRaw(texts, (variable, _given, problem) => `settings.${nameOf(variable)} ${problem}, not ${shownValue(overrides[nameOf(variable)])}`)) as unknown as Record<string, unknown>;
   } catch (error) {
     return (error as Error).message;
   }
@@ -247,6 +253,8 @@ export function settingsOverrideProblem(overrides: Record<string, unknown>): str
   }
   return undefined;
 }
+
+const nameOf = (variable: Variable): string => Object.entries(ENVIRONMENT_NAMES).find(([, named]) => named === variable)![0];
 
 function parseFlags(argv: string[]): Record<string, string | undefined> {
   try {
