@@ -45,17 +45,18 @@ export class PublicApiDirectory {
 
   /**
    * A user the caller may change as a whole (the profile, suspension, the account itself): any, for a
-   * token without tenant_id; for a tenant-bound one, a user of its tenant who belongs to no other. A user
-   * it linked from elsewhere (by id or by e-mail) is its member to read, not its account to delete or
-   * suspend for every other tenant.
+   * token without tenant_id; for a tenant-bound one, a user of its tenant and nobody else's: in no
+   * other tenant, and linked to no application outside it. A user it linked from elsewhere (by id or by
+   * e-mail) is its member to read, not its account to delete or suspend for everyone else.
    */
   async managedUser(caller: Caller, id: string): Promise<Account> {
     const account = await this.user(caller, id);
-    const others = caller.tenantId === undefined ? [] : account.tenants.filter((tenant) => tenant !== caller.tenantId);
-    if (others.length > 0) {
+    const bound = caller.tenantId;
+    const shared = bound !== undefined && (account.tenants.some((tenant) => tenant !== bound) || account.applications.some((link) => link.tenantId !== bound));
+    if (shared) {
       throw new PublicApiError(
         'ERROR_TENANT_BOUND_TOKEN',
-        `user ${account.sub} belongs to other tenants too: a token bound to tenant ${caller.tenantId} changes only users of that tenant alone (remove them from it with DELETE /v1.0/tenants/${caller.tenantId}/users/${account.sub}, or use a token without tenant_id)`,
+        `user ${account.sub} belongs to others too (another tenant, or an application outside this one): a token bound to tenant ${caller.tenantId} changes only users of that tenant alone (remove them from it with DELETE /v1.0/tenants/${caller.tenantId}/users/${account.sub}, or use a token without tenant_id)`,
       );
     }
     return account;
@@ -66,11 +67,15 @@ export class PublicApiDirectory {
   }
 
   async tenant(caller: Caller, given: string): Promise<TenantRecord> {
-    // A GUID in any case, as ASP.NET compares Guids (tenants made through the API are stored lower-cased).
-    const id = GUID.test(given) ? given.toLowerCase() : given;
-    const tenant = caller.tenantId === undefined || caller.tenantId === id ? await this.directory.tenant(id) : undefined;
-    if (!tenant) throw new PublicApiError('ERROR_TENANT_NOT_FOUND', `no tenant has the id ${given}`);
-    return tenant;
+    // A GUID in any case, as ASP.NET compares Guids: made through the API it is stored lower-cased, in
+    // fixtures as written.
+    const spellings = GUID.test(given) ? [...new Set([given, given.toLowerCase(), given.toUpperCase()])] : [given];
+    const allowed = (id: string) => caller.tenantId === undefined || caller.tenantId === id || (GUID.test(id) && caller.tenantId.toLowerCase() === id.toLowerCase());
+    for (const id of spellings) {
+      const tenant = allowed(id) ? await this.directory.tenant(id) : undefined;
+      if (tenant) return tenant;
+    }
+    throw new PublicApiError('ERROR_TENANT_NOT_FOUND', `no tenant has the id ${given}`);
   }
 
   async application(clientId: string): Promise<ApplicationRecord> {

@@ -363,10 +363,16 @@ describe('the Visma Connect Public API', () => {
   describe('tenants', () => {
     const tenant = { organization_name: 'Nya Bolaget AB', organization_number: '556677-8899', country_code: 'se', external_id: 'crm-42', city: 'Malmö' };
 
-    it('finds a tenant by its GUID in either case, as it was given when made', async () => {
+    it('finds a tenant by its GUID in either case, as it was given when made, and a fixture tenant as written', async () => {
       const id = '4D0DCAFE-0000-4000-8000-00000000ABCD';
       expect((await api('POST', '/v1.0/tenants', { ...tenant, id })).body).toMatchObject({ id: id.toLowerCase() });
       for (const spelled of [id, id.toLowerCase()]) expect((await api('GET', `/v1.0/tenants/${spelled}`)).body).toMatchObject({ organization_name: 'Nya Bolaget AB' });
+      const upper = 'AB0D2F5E-0000-4000-8000-0000000000EE';
+      const added = await fetch(`${emulator.url}/_mock/fixtures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenants: [{ id: upper, name: 'Versaler AB' }] }) });
+      expect(added.status).toBe(200);
+      for (const spelled of [upper, upper.toLowerCase()]) expect((await api('GET', `/v1.0/tenants/${spelled}`)).body).toMatchObject({ organization_name: 'Versaler AB' });
+      const bound = client(await token(ALL_SCOPES, { tenant_id: upper }));
+      expect((await bound('GET', `/v1.0/tenants/${upper.toLowerCase()}`)).body).toMatchObject({ organization_name: 'Versaler AB' });
     });
 
     it('creates a tenant (201) with the calling application on it, lists, reads and updates it', async () => {
@@ -521,6 +527,12 @@ describe('the Visma Connect Public API', () => {
         expect(await bound(method, path, body)).toMatchObject({ status: 403, body: { error_code: 'ERROR_TENANT_BOUND_TOKEN' } });
       }
       expect((await api('GET', `/v1.0/users/${bo}`)).body).toMatchObject({ first_name: 'Bo', suspended: false });
+      // Nor a user in no other tenant whom an application outside this tenant has linked.
+      const cecilia = { email: 'cecilia@privat.se', first_name: 'Cecilia', last_name: 'Carlsson' };
+      expect((await api('POST', '/v1.0/users', cecilia)).status).toBe(200);
+      const linked = await bound('POST', '/v1.0/users', cecilia);
+      expect(linked.status).toBe(200);
+      expect(await bound('DELETE', `/v1.0/users/${linked.body.id}`)).toMatchObject({ status: 403, body: { error_code: 'ERROR_TENANT_BOUND_TOKEN' } });
       // Taken out of this tenant again, Bo is still Bo in his own.
       expect((await bound('DELETE', `/v1.0/tenants/${FIRST}/users/${bo}`)).status).toBe(204);
       expect((await api('GET', `/v1.0/users/${bo}`)).body).toMatchObject({ first_name: 'Bo' });
