@@ -99,7 +99,9 @@ export function accountSettingsRoutes({ provider, accounts, attempts, directory,
     const session = await provider.Session.get(ctx);
     const sent = ctx.query['code'];
     const code = typeof sent === 'string' ? await provider.AuthorizationCode.find(sent) : undefined;
-    if (session.accountId !== undefined && code?.clientId === ACCOUNT_SETTINGS_CLIENT_ID && code.accountId === session.accountId && (code as { consumed?: unknown }).consumed === undefined) {
+    const issued = code as { consumed?: unknown; sessionUid?: unknown } | undefined;
+    const forThisSession = issued?.sessionUid === undefined || issued.sessionUid === session.uid;
+    if (session.accountId !== undefined && code?.clientId === ACCOUNT_SETTINGS_CLIENT_ID && code.accountId === session.accountId && forThisSession && issued?.consumed === undefined) {
       await code.destroy();
       await sessions.signedIn(session.uid, session.accountId);
     }

@@ -13,5 +13,5 @@ export { passwordRuleProblems, newPasswordProblems, withPasswordHash, type Passw
 export { LoginLockout } from './login-lockout.js';
 export { EmailVerifications, type EmailVerification, type Delivery, type VerificationStatus } from './email-verifications.js';
 export { LinkTokens, type LinkKind } from './link-tokens.js';
-export { linkOrCreateAccount, type LinkRequest } from './linking.js';
+export { linkOrCreateAccount, untilLinked, type LinkRequest } from './linking.js';
 export { qrCodeDataUrl } from './qr-code.js';

@@ -18,18 +18,32 @@ export interface LinkRequest {
  * through "Forgot your password?"). Concurrent calls for one new address create one account. An account
  * deleted while it is being linked is never answered: the address is linked (or made) anew.
  */
-export async function linkOrCreateAccount(accounts: AccountRepository, request: LinkRequest): Promise<{ account: Account; created: boolean }> {
-  for (let round = 1; ; round += 1) {
-    const existing = await accounts.findByEmail(request.email);
-    const { account: found, created } = existing ? { account: existing, created: false } : await accounts.create(newAccount(request));
-    const linked = await accounts.update(found.sub, (account) => withApplication(account, request));
-    if (linked) return { account: linked, created };
-    if (round === LINK_ROUNDS) throw new Conflict(`${request.email} was deleted ${LINK_ROUNDS} times while this request linked it; try again`, 'deleted_meanwhile');
-  }
+export function linkOrCreateAccount(accounts: AccountRepository, request: LinkRequest): Promise<{ account: Account; created: boolean }> {
+  return untilLinked(
+    async () => {
+      const existing = await accounts.findByEmail(request.email);
+      const { account: found, created } = existing ? { account: existing, created: false } : await accounts.create(newAccount(request));
+      const linked = await accounts.update(found.sub, (account) => withApplication(account, request));
+      return linked && { account: linked, created };
+    },
+    (rounds) => new Conflict(`${request.email} was deleted ${rounds} times while this request linked it; try again`, 'deleted_meanwhile'),
+  );
 }
 
 /** How often an address deleted while it is linked is linked anew before the request gives up. */
 const LINK_ROUNDS = 3;
+
+/**
+ * Runs one round of finding an address's account and linking it until a round answers (undefined: the
+ * account was deleted meanwhile), at most LINK_ROUNDS times; then throws what `gaveUp` makes.
+ */
+export async function untilLinked<T>(round: () => Promise<T | undefined>, gaveUp: (rounds: number) => Error): Promise<T> {
+  for (let done = 0; done < LINK_ROUNDS; done += 1) {
+    const answer = await round();
+    if (answer !== undefined) return answer;
+  }
+  throw gaveUp(LINK_ROUNDS);
+}
 
 function newAccount(request: LinkRequest): Account {
   return {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from '@koa/router';
-import { hashPassword, type Account } from '../accounts/index.js';
+import { hashPassword, untilLinked, type Account } from '../accounts/index.js';
 import { queryValue, readJson } from '../http/index.js';
 import { callerOf, requireScope, type Caller } from './auth.js';
 import type { PublicApiDirectory } from './directory.js';
@@ -21,29 +21,28 @@ function linkedToCaller(account: Account, caller: Caller, now: number): Account 
   };
 }
 
-/** Rounds of finding an address's account and linking it before a create gives up (each lost to a delete at the same moment). */
-const LINK_ROUNDS = 3;
-
 /**
  * The account a create answers with: a new one, or the one the address has, linked to the caller. An
  * account deleted between being found and being linked (a DELETE at the same moment) frees the address,
  * so the create starts over and makes it anew rather than answering that the user it never named is gone.
  */
 async function createdOrLinked(directory: PublicApiDirectory, body: CreateUser, caller: Caller, passwordHashCost: number): Promise<{ account: Account; created: boolean; alreadyLinked: boolean }> {
-  for (let round = 1; ; round += 1) {
-    const now = directory.clock.nowSeconds();
-    const existing = await directory.accounts.findByEmail(body.email);
-    const passwordHash = existing || body.password === undefined ? undefined : await hashPassword(body.password, passwordHashCost);
-    const { account: found, created } = existing ? { account: existing, created: false } : await directory.accounts.create(newAccount(body, passwordHash, caller, now));
-    if (created) return { account: found, created, alreadyLinked: false };
-    let alreadyLinked = false;
-    const linked = await directory.accounts.update(found.sub, (current) => {
-      alreadyLinked = isLinked(current, caller);
-      return alreadyLinked ? undefined : linkedToCaller(current, caller, now);
-    });
-    if (linked) return { account: linked, created: false, alreadyLinked };
-    if (round === LINK_ROUNDS) throw new PublicApiError('ERROR_SERVICE_UNAVAILABLE', `${body.email} was deleted ${LINK_ROUNDS} times while this request linked it; try again`);
-  }
+  return untilLinked(
+    async () => {
+      const now = directory.clock.nowSeconds();
+      const existing = await directory.accounts.findByEmail(body.email);
+      const passwordHash = existing || body.password === undefined ? undefined : await hashPassword(body.password, passwordHashCost);
+      const { account: found, created } = existing ? { account: existing, created: false } : await directory.accounts.create(newAccount(body, passwordHash, caller, now));
+      if (created) return { account: found, created, alreadyLinked: false };
+      let alreadyLinked = false;
+      const linked = await directory.accounts.update(found.sub, (current) => {
+        alreadyLinked = isLinked(current, caller);
+        return alreadyLinked ? undefined : linkedToCaller(current, caller, now);
+      });
+      return linked && { account: linked, created: false, alreadyLinked };
+    },
+    (rounds) => new PublicApiError('ERROR_SERVICE_UNAVAILABLE', `${body.email} was deleted ${rounds} times while this request linked it; try again`),
+  );
 }
 
 /** An account made by the Public API: the address is taken as verified, as the caller vouches for it. */

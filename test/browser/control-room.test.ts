@@ -160,8 +160,12 @@ describe('the control room at /_mock in a real browser', () => {
     const page = await browser.newPage();
     await page.goto(room);
     const anna = page.locator('tr[data-user="anna.svensson@foretaget.se"]');
-    /** The code shown, read between two reads of the emulator's current code: a real 30-second step may end between them. */
+    /**
+     * The code shown, once its step has at least 3 s left (the page draws it when it loads and again only
+     * after its countdown reaches 0), read between two reads of the emulator's current code.
+     */
     const shownCode = async () => {
+      await expect.poll(async () => Number(await anna.locator('[data-seconds-left]').textContent()), { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
       const before = await connect.totp('anna.svensson@foretaget.se');
       const shown = await anna.locator('[data-totp]').textContent();
       expect([before, await connect.totp('anna.svensson@foretaget.se')]).toContain(shown);

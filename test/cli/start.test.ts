@@ -220,7 +220,7 @@ describe('the package', () => {
     return JSON.parse(out);
   }
 
-  it('signs in through the built library without a word on stderr, where a test runner would show it for every file', { timeout: 60_000 }, async () => {
+  it("signs in through the built library without Node's warning about the script's loader on stderr, where a test runner would show it for every file", { timeout: 60_000 }, async () => {
     const errors = { stderr: '' };
     const printed = await printedInPackage(
       [

@@ -77,19 +77,19 @@ describe('the account settings page', () => {
     expect((await fetch(`${emulator.url}/_mock/totp?email=anna@strikt.se`)).status).toBe(200);
   });
 
-  /** A browser signed in to the intranet app, whose policy skips 2FA, with the password alone. */
-  async function signedInToIntranet(email: string, password: string): Promise<UserAgent> {
+  /** A browser signed in to the intranet app, whose policy skips 2FA, with the password alone, and where the app was sent back to. */
+  async function signedInToIntranet(email: string, password: string): Promise<{ agent: UserAgent; intranetLanding: string }> {
     const agent = new UserAgent();
     const authorize = `${emulator.issuer}/connect/authorize?${new URLSearchParams({ client_id: 'intranet', response_type: 'code', scope: 'openid', redirect_uri: CALLBACK })}`;
     let page = await agent.follow(await agent.get(authorize), CALLBACK);
     page = await agent.follow(await agent.post(readForm(page).action, { Username: email }), CALLBACK);
     const landed = await agent.follow(await agent.post(readForm(page).action, { Password: password }), CALLBACK);
     expect(landed.location).toMatch(new RegExp(`^${CALLBACK}\\?code=`));
-    return agent;
+    return { agent, intranetLanding: landed.location! };
   }
 
   it('asks for the code before showing the settings to a session that signed in to an app without 2FA', async () => {
-    const agent = await signedInToIntranet('anna@strikt.se', 'Anna&Pass2025');
+    const { agent, intranetLanding } = await signedInToIntranet('anna@strikt.se', 'Anna&Pass2025');
     const codePage = await agent.follow(await agent.get(`${emulator.issuer}/account`));
     expect(codePage.html).toContain('name="AuthCode"');
     expect(codePage.html).not.toContain('id="account-email"');
@@ -97,9 +97,12 @@ describe('the account settings page', () => {
     const again = await agent.follow(await agent.get(`${emulator.issuer}/account`));
     expect(again.html).toContain('name="AuthCode"');
     expect(again.html).not.toContain('id="account-email"');
-    // Nor does a code for another account, or a made-up one, brought to the settings' callback.
+    // Nor does a made-up code brought to the settings' callback, or the intranet's own code.
     const forged = await agent.follow(await agent.get(`${emulator.issuer}/account/signed-in?code=made-up`));
     expect(forged.html).not.toContain('id="account-email"');
+    const intranetCode = new URL(intranetLanding).searchParams.get('code')!;
+    const borrowed = await agent.follow(await agent.get(`${emulator.issuer}/account/signed-in?code=${intranetCode}`));
+    expect(borrowed.html).not.toContain('id="account-email"');
 
     const overview = await agent.follow(await agent.post(readForm(codePage).action, { AuthCode: await totpOf('anna@strikt.se') }));
     expect(overview.url).toBe(`${emulator.issuer}/account`);
