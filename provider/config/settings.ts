@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { shownValue } from './shown-value.js';
+import { isUrlWith } from './url-with-protocol.js';
 
 /** One setting's sources: a command-line flag (optional) and an environment variable. */
 const FLAGS = {
@@ -23,14 +24,6 @@ interface Rule<T> {
 
 const asText = (text: string) => text;
 
-const isUrl = (text: string, protocols: readonly string[]) => {
-  try {
-    return protocols.includes(new URL(text).protocol);
-  } catch {
-    return false;
-  }
-};
-
 const port = (): Rule<number> => ({
   problem: (text) => (text.trim() !== '' && Number.isInteger(Number(text)) && Number(text) >= 0 && Number(text) <= 65535 ? undefined : 'must be a port number from 0 to 65535'),
   read: Number,
@@ -42,7 +35,7 @@ const oneOf = <const T extends readonly string[]>(values: T, description = `one 
 });
 
 const url = (protocols: readonly string[]): Rule<string> => ({
-  problem: (text) => (isUrl(text, protocols) ? undefined : `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`),
+  problem: (text) => (isUrlWith(text, protocols) ? undefined : `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`),
   read: asText,
 });
 

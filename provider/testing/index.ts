@@ -6,6 +6,7 @@ import type { Settings } from '../config/index.js';
 import type { FixtureInput } from '../fixtures/index.js';
 import { MockVismaConnect } from './client.js';
 import { loadEmulator } from './load-emulator.js';
+import { isUrlWith } from '../config/url-with-protocol.js';
 import { checkOptions, checkSettings } from './options.js';
 import { exchange } from './web/exchange.js';
 
@@ -80,7 +81,7 @@ export async function connectToMockVismaConnect(options: ConnectOptions): Promis
   checkOptions('connectToMockVismaConnect', options, ['url', 'controlToken', 'fixtures', 'publicApiUrl']);
   for (const name of ['url', 'publicApiUrl'] as const) {
     const value: unknown = options[name];
-    if ((value !== undefined || name === 'url') && !isHttpUrl(value)) throw new TypeError(`connectToMockVismaConnect: ${name} must be an http or https URL, not ${JSON.stringify(value)}`);
+    if ((value !== undefined || name === 'url') && !isUrlWith(value, ['http:', 'https:'])) throw new TypeError(`connectToMockVismaConnect: ${name} must be an http or https URL, not ${JSON.stringify(value)}`);
   }
   if (options.controlToken !== undefined && (typeof options.controlToken !== 'string' || options.controlToken === '')) throw new TypeError('connectToMockVismaConnect: controlToken must be a non-empty string');
   const url = options.url.replace(/\/$/, '');
@@ -90,15 +91,6 @@ export async function connectToMockVismaConnect(options: ConnectOptions): Promis
   const { readFixtureFile, validateFixtures } = (await loadEmulator()).modules;
   const fixtures = typeof options.fixtures === 'string' ? await readFixtureFile(options.fixtures) : await validateFixtures(options.fixtures ?? {}, 'the fixtures given');
   return new MockVismaConnect({ url, issuer, publicApiUrl: options.publicApiUrl, controlToken: options.controlToken }, fixtures, async () => {});
-}
-
-function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
 }
 
 function writeTemporary(yaml: string): string {
