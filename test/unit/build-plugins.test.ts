@@ -7,8 +7,8 @@ import { PassThrough, type Stream } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
-import { describe, expect, it } from 'vitest';
-import { destroyOnFirstUse, httpErrorsOnFirstUse, jsonParse, mimeTypesMaps } from '../../scripts/build-plugins.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { depdLinesOnFirstUse, destroyOnFirstUse, httpErrorsOnFirstUse, jsonParse, mimeTypesMaps } from '../../scripts/build-plugins.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -112,5 +112,39 @@ describe("the bundle's destroy (Koa's, scripts/build-plugins.js)", () => {
     const expected = await afterDestroy(require('destroy') as Destroy);
     expect(expected).toEqual({ file: { destroyed: true, closed: true }, gzip: { destroyed: true, closed: true }, plain: true, quiet: true });
     expect(await afterDestroy(bundled)).toEqual(expected);
+  });
+});
+
+describe("the bundle's depd (http-errors', cookies' and http-assert's, scripts/build-plugins.js)", () => {
+  type Depd = (namespace: string) => ((message: string) => void) & { function: <F>(fn: F, message: string) => F };
+  const dir = mkdtempSync(join(tmpdir(), 'mvc-depd-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // A library that deprecates a function and a call, and an application that uses both: two files, as depd reads them.
+  writeFileSync(
+    join(dir, 'library.cjs'),
+    "module.exports = (depd) => {\n  const deprecate = depd('mvc-library');\n  return {\n    old: deprecate.function(function old() { return 1; }, 'old is old'),\n    warn() { deprecate('warn is old'); },\n  };\n};\n",
+  );
+  writeFileSync(join(dir, 'application.cjs'), 'module.exports = (library) => {\n  library.warn();\n  library.old();\n};\n');
+
+  /** What depd prints on stderr when the application uses the library (the time each line starts with left out). */
+  function messagesOf(depd: Depd): string[] {
+    const library = (require(join(dir, 'library.cjs')) as (depd: Depd) => unknown)(depd);
+    const printed: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = (text: string) => printed.push(text.replace(/^.*? GMT /, '').trim()) > 0;
+    try {
+      (require(join(dir, 'application.cjs')) as (library: unknown) => void)(library);
+    } finally {
+      process.stderr.write = write;
+    }
+    return printed;
+  }
+
+  it("names the caller's file, line and column as depd itself does", async () => {
+    for (const path of ['depd', 'http-assert/node_modules/depd']) {
+      const expected = messagesOf(require(path) as Depd);
+      expect(expected, path).toEqual([expect.stringMatching(/^mvc-library deprecated warn is old at .*application\.cjs:2:11$/), expect.stringMatching(/^mvc-library deprecated old is old at .*application\.cjs:3:11$/)]);
+      expect(messagesOf(await bundledPackage<Depd>(path, [depdLinesOnFirstUse])), path).toEqual(expected);
+    }
   });
 });
