@@ -8,3 +8,5 @@ export declare const jsonParse: Plugin;
 export declare const httpErrorsOnFirstUse: Plugin;
 /** destroy with node:zlib and Node's file streams required when it first asks whether a stream is one. */
 export declare const destroyOnFirstUse: Plugin;
+/** depd with a call site's line and column read when first read (a message printed), not when the site is taken. */
+export declare const depdLinesOnFirstUse: Plugin;
