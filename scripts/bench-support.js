@@ -114,6 +114,14 @@ const OURS_ENV = { LOG_LEVEL: 'error', SMTP_PORT: '0', MAIL_API_PORT: '0', PUBLI
 const inProcess = (code) => ['--input-type=module', '-e', `${code}\nprocess.once('SIGTERM', () => process.exit(0));`];
 
 /**
+ * The same, with the process's own figure for `code` (which imports with import(), so that it covers
+ * the import and the start): what a test file pays in a test runner's worker, which has paid Node's own
+ * start before the first line already. Written on stdout as `IN_PROCESS_MS <ms>` once the start resolved.
+ */
+const timedInProcess = (code) => inProcess(`const begunAt = performance.now();\n${code}\nprocess.stdout.write(\`${IN_PROCESS_MS} \${performance.now() - begunAt}\\n\`);`);
+const IN_PROCESS_MS = 'IN_PROCESS_MS';
+
+/**
  * The servers compared: each a command line with `PORT` for the port to listen on, the path that
  * answers 200 once it is ready, and its token endpoint.
  */
@@ -126,9 +134,10 @@ export const TARGETS = {
   },
   'peer-library': {
     label: 'peer, in-process (its library)',
+    timedInProcess: true,
     args: () =>
-      inProcess(
-        `import { OAuth2Server } from 'oauth2-mock-server'; import { readFileSync } from 'node:fs'; const server = new OAuth2Server(); await server.issuer.keys.add(JSON.parse(readFileSync(${JSON.stringify(keyFileOnce())}, 'utf8'))); await server.start(PORT, '127.0.0.1');`,
+      timedInProcess(
+        `const { OAuth2Server } = await import('oauth2-mock-server'); const { readFileSync } = await import('node:fs'); const server = new OAuth2Server(); await server.issuer.keys.add(JSON.parse(readFileSync(${JSON.stringify(keyFileOnce())}, 'utf8'))); await server.start(PORT, '127.0.0.1');`,
       ),
     ready: '/.well-known/openid-configuration',
   },
@@ -174,7 +183,8 @@ export const TARGETS = {
   }),
   'ours-library': {
     label: 'ours, in-process (mock-visma-connect/testing)',
-    args: () => inProcess(`import { startMockVismaConnect } from 'mock-visma-connect/testing'; await startMockVismaConnect({ settings: { port: PORT } });`),
+    timedInProcess: true,
+    args: () => timedInProcess(`const { startMockVismaConnect } = await import('mock-visma-connect/testing'); await startMockVismaConnect({ settings: { port: PORT } });`),
     ready: '/healthz',
   },
 };
@@ -204,11 +214,13 @@ export async function start(name, { env = {}, inspect = false } = {}) {
   const started = performance.now();
   const child = spawn(process.execPath, [...(inspect ? ['--inspect-port=127.0.0.1:0'] : []), ...args], {
     cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...target.env, ...env },
   });
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdout.on('data', (chunk) => (stdout += chunk));
   const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
@@ -219,6 +231,7 @@ export async function start(name, { env = {}, inspect = false } = {}) {
   }
   const readyMs = performance.now() - started;
   const { cpuMs: readyCpuMs, rssMb: readyRssMb } = procStat(child.pid);
+  const inProcessMs = target.timedInProcess ? await inProcessFigure(child, () => stdout, target.label) : undefined;
   return {
     name,
     label: target.label,
@@ -227,6 +240,7 @@ export async function start(name, { env = {}, inspect = false } = {}) {
     readyMs,
     readyCpuMs,
     readyRssMb,
+    inProcessMs,
     stats: () => procStat(child.pid),
     collectGarbage: () => collectGarbage(child, () => stderr),
     async stop() {
@@ -234,6 +248,16 @@ export async function start(name, { env = {}, inspect = false } = {}) {
       await exited;
     },
   };
+}
+
+/** The figure a timedInProcess target writes once its start resolved (which may come just after its first 200). */
+async function inProcessFigure(child, stdout, label) {
+  for (;;) {
+    const figure = new RegExp(`^${IN_PROCESS_MS} (\\S+)$`, 'm').exec(stdout());
+    if (figure) return Number(figure[1]);
+    if (child.exitCode !== null) throw new Error(`${label} exited before it wrote ${IN_PROCESS_MS}`);
+    await sleep(2);
+  }
 }
 
 /**

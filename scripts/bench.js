@@ -45,8 +45,9 @@ async function startup() {
   log(`\ncold start, process start → first 200, median of ${RUNS} runs taken in turns`);
   for (const name of names) {
     const at = (key) => median(runs[name].map((r) => r[key]));
-    figures[name] = { readyMs: at('readyMs'), readyCpuMs: at('readyCpuMs'), readyRssMb: at('readyRssMb') };
-    log(`  ${TARGETS[name].label.padEnd(48)} ${fmt(at('readyMs'), 'ms')}   CPU ${fmt(at('readyCpuMs'), 'ms')}   RSS ${fmt(at('readyRssMb'), 'MB')}`);
+    figures[name] = { readyMs: at('readyMs'), readyCpuMs: at('readyCpuMs'), readyRssMb: at('readyRssMb'), inProcessMs: TARGETS[name].timedInProcess ? at('inProcessMs') : undefined };
+    const inProcess = TARGETS[name].timedInProcess ? `   in the process, import → ready ${fmt(at('inProcessMs'), 'ms')}` : '';
+    log(`  ${TARGETS[name].label.padEnd(48)} ${fmt(at('readyMs'), 'ms')}   CPU ${fmt(at('readyCpuMs'), 'ms')}   RSS ${fmt(at('readyRssMb'), 'MB')}${inProcess}`);
   }
   await firstSignIns();
 }
@@ -209,6 +210,7 @@ function summary() {
     figureRow(title, { peer: f('peer', field), bare: f('bare', field), floor: f(floor, field), base: f('baseline', field), ours: f('ours', field), goal, unit });
   }
   figureRow('in-process start (the libraries), process start → first 200', { peer: f('peer-library', 'readyMs'), bare: f('bare', 'readyMs'), floor: f('floor-bundled', 'readyMs'), ours: f('ours-library', 'readyMs'), goal: '', unit: 'ms' });
+  figureRow('same, in the test process: import → ready', { peer: f('peer-library', 'inProcessMs'), ours: f('ours-library', 'inProcessMs'), goal: 'well under the peer', unit: 'ms' });
   figureRow("a new test process's first sign-in (testing library)", { base: f('baseline-library-sign-in', 'firstSignInMs'), ours: f('ours-library-sign-in', 'firstSignInMs'), goal: '', unit: 'ms' });
   for (const [title, store, goal] of [
     ['full password sign-ins/s (pages + code exchange), memory', 'memory', '≥ 400'],
