@@ -37,8 +37,6 @@ const LAZY_PACKAGES = ['ioredis', 'mailparser', 'qrcode', 'otplib'];
  * handing out the pages.
  */
 const VENDOR_PACKAGES = ['@simplewebauthn/server', '@simplewebauthn/server/helpers', 'nodemailer', 'tough-cookie'];
-/** The same for the testing library (one file, see below): its cookie jar, and the token checks of its first sign-in. */
-const LIBRARY_VENDOR_PACKAGES = ['tough-cookie', 'jose'];
 const vendorName = (specifier) => specifier.replace(/^@/, '').replaceAll('/', '-');
 
 /** In a bundle `at` dist/<at>/, a dynamic import of one of `packages` names its vendor bundle instead; a static one fails the build. */
@@ -67,28 +65,38 @@ const vendorEntries = {
 };
 
 /**
- * The testing library's HTML parser, parse5, is read on the first page it parses, from a CommonJS
- * bundle of its own (dist/vendor/parse5.cjs, required: the library's page functions are synchronous).
- * Bundled with the library, its 230 KB were compiled and its tables built by every import of the
- * library, before the library turns Node's compile cache on: a third of the import.
+ * The testing library's client side (provider/testing/web/client-packages.ts: tough-cookie, parse5 and
+ * jose, ~450 KB) is one script of its own, dist/vendor/client-packages.cjs, which bin/code-cache.js
+ * runs with a V8 code cache made after a sign-in, as it runs the emulator's: a new test process's first
+ * sign-in compiled parse5's tokenizer and the checks of the other two anew, and built their tables, for
+ * ~50 ms. In every bundle, the module that hands the packages out (client-script.ts) runs that script
+ * on first use; nothing else may import them in the testing library, nor parse5 anywhere.
  */
-/** A package import (package.json "imports"): it names the bundle from whichever file of dist/ requires it. */
-const PARSE5_BUNDLE = '#parse5';
-const lazyParse5 = {
-  name: 'lazy-parse5',
+const CLIENT_SCRIPT_MODULE = join(root, 'provider', 'testing', 'web', 'client-script.ts');
+const CLIENT_PACKAGES_MODULE = join(root, 'provider', 'testing', 'web', 'client-packages.ts');
+const CLIENT_PACKAGES = ['tough-cookie', 'parse5', 'jose'];
+const clientScript = ({ library }) => ({
+  name: 'client-script',
   setup(build) {
-    const html = join(root, 'provider', 'testing', 'web', 'html.ts');
-    build.onResolve({ filter: /^parse5$/ }, ({ importer }) => {
-      if (importer !== html) throw new Error(`${importer} imports parse5; scripts/build.js loads it lazily for ${html} alone`);
-      return { path: 'parse5', namespace: 'lazy-parse5' };
+    build.onLoad({ filter: /[\\/]provider[\\/]testing[\\/]web[\\/]client-script\.ts$/ }, ({ path }) => {
+      if (path !== CLIENT_SCRIPT_MODULE) return undefined;
+      return {
+        contents: [
+          "import { createRequire } from 'node:module';",
+          'let script;',
+          // Required as the testing library requires the emulator's script (provider/testing/load-emulator.ts): bin/ is CommonJS, and stays unbundled.
+          "export const clientPackages = () => (script ??= createRequire(import.meta.url)('#code-cache').loadClientScript()).exports;",
+          'export const clientPackagesUsed = () => script?.saveCodeCache();',
+        ].join('\n'),
+        loader: 'js',
+      };
     });
-    build.onResolve({ filter: /^#parse5$/ }, ({ path }) => ({ path, external: true }));
-    build.onLoad({ filter: /.*/, namespace: 'lazy-parse5' }, () => ({
-      contents: `let loaded; export const parse = (...args) => (loaded ??= require(${JSON.stringify(PARSE5_BUNDLE)})).parse(...args);`,
-      loader: 'js',
-    }));
+    build.onResolve({ filter: new RegExp(`^(${CLIENT_PACKAGES.join('|')})$`) }, ({ path, importer }) => {
+      if ((library || path === 'parse5') && importer !== CLIENT_PACKAGES_MODULE) throw new Error(`${importer} imports ${path}, which scripts/build.js loads from the client side's script: use clientPackages() of ${CLIENT_SCRIPT_MODULE}`);
+      return undefined;
+    });
   },
-};
+});
 
 /** This build's id: what it keeps between starts (validated fixtures, provider/fixtures/kept-fixtures.ts) is its own. */
 const BUILD_ID = randomUUID();
@@ -135,7 +143,7 @@ const packageBuild = await build({
   target: 'node22',
   external: [...LAZY_PACKAGES, '#require-supported-node'],
   define: { __BUILD_ID__: JSON.stringify(BUILD_ID) },
-  plugins: [lazyParse5, ...STACK_PLUGINS],
+  plugins: [clientScript({ library: false }), ...STACK_PLUGINS],
   // One copy of the MIME table: Koa's accepts@1 would bring mime-types@2 and a second mime-db.
   alias: { 'mime-types': './node_modules/mime-types' },
   // Without comments (some are not ASCII) the code is ASCII, so V8 holds it in one byte per character,
@@ -168,7 +176,7 @@ await build({
   target: 'node22',
   external: LAZY_PACKAGES,
   define: { __EMULATOR_SCRIPT__: 'true' },
-  plugins: [vendorImports(LIBRARY_VENDOR_PACKAGES, 'provider/testing'), lazyParse5, ...STACK_PLUGINS],
+  plugins: [clientScript({ library: true }), ...STACK_PLUGINS],
   minifyWhitespace: true,
   banner: { js: REQUIRE },
   logLevel: 'warning',
@@ -192,7 +200,7 @@ await build({
   platform: 'node',
   target: 'node22',
   external: LAZY_PACKAGES,
-  plugins: [vendorImports(VENDOR_PACKAGES, 'provider'), lazyParse5, ...STACK_PLUGINS],
+  plugins: [vendorImports(VENDOR_PACKAGES, 'provider'), clientScript({ library: false }), ...STACK_PLUGINS],
   alias: { 'mime-types': './node_modules/mime-types' },
   minifyWhitespace: true,
   define: { ...codeCacheScript.define, __BUILD_ID__: JSON.stringify(BUILD_ID) },
@@ -204,7 +212,7 @@ await build({
 });
 await build({
   absWorkingDir: root,
-  entryPoints: [...new Set([...VENDOR_PACKAGES, ...LIBRARY_VENDOR_PACKAGES])].map((specifier) => ({ in: `vendor:${specifier}`, out: vendorName(specifier) })),
+  entryPoints: VENDOR_PACKAGES.map((specifier) => ({ in: `vendor:${specifier}`, out: vendorName(specifier) })),
   outdir: join(dist, 'vendor'),
   outExtension: { '.js': '.mjs' },
   // The WebAuthn library and its helpers share most of their code: once, in dist/vendor/chunks/.
@@ -222,17 +230,23 @@ await build({
 
 await build({
   absWorkingDir: root,
-  entryPoints: [join(root, 'node_modules', 'parse5', 'dist', 'index.js')],
-  outfile: join(dist, 'vendor', 'parse5.cjs'),
+  entryPoints: [CLIENT_PACKAGES_MODULE],
+  outfile: join(dist, 'vendor', 'client-packages.cjs'),
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node22',
+  plugins: [requireBuiltins, jsonParse],
   minifyWhitespace: true,
+  define: codeCacheScript.define,
+  charset: 'ascii',
+  banner: codeCacheScript.banner,
+  footer: codeCacheScript.footer,
   logLevel: 'warning',
 });
 
-// The script's id, which names its code cache (bin/code-cache.js): a start reads it instead of hashing 3 MB.
-const emulatorScript = join(dist, 'provider', 'emulator.cjs');
-writeFileSync(`${emulatorScript.slice(0, -'.cjs'.length)}.id`, `${createHash('sha256').update(readFileSync(emulatorScript)).digest('hex').slice(0, 16)}\n`);
+// Each script's id, which names its code cache (bin/code-cache.js): a start reads it instead of hashing 3 MB.
+for (const script of [join(dist, 'provider', 'emulator.cjs'), join(dist, 'vendor', 'client-packages.cjs')]) {
+  writeFileSync(`${script.slice(0, -'.cjs'.length)}.id`, `${createHash('sha256').update(readFileSync(script)).digest('hex').slice(0, 16)}\n`);
+}
 writeBuildStamp({ startedAt: STARTED_AT });

@@ -73,14 +73,24 @@ export class MockVismaConnect {
   readonly #passwords = new Map<string, string>();
   readonly #close: () => Promise<void>;
   #closing: Promise<void> | undefined;
+  #afterFirstSignIn: (() => void) | undefined;
 
-  constructor(endpoint: Endpoint & { publicApiUrl?: string | undefined; controlToken?: string | undefined; mail?: { smtpPort: number; apiUrl: string } | undefined }, fixtures: FixtureFile, close: () => Promise<void>) {
+  /**
+   * `close` stops what the client started; `afterFirstSignIn`, called once a sign-in has come back with
+   * verified tokens, lets an emulator started in this process write the code cache of a sign-in.
+   */
+  constructor(
+    endpoint: Endpoint & { publicApiUrl?: string | undefined; controlToken?: string | undefined; mail?: { smtpPort: number; apiUrl: string } | undefined },
+    fixtures: FixtureFile,
+    { close, afterFirstSignIn }: { close: () => Promise<void>; afterFirstSignIn?: () => void },
+  ) {
     this.url = endpoint.url;
     this.issuer = endpoint.issuer;
     this.publicApiUrl = endpoint.publicApiUrl;
     this.mail = endpoint.mail;
     this.#controlToken = endpoint.controlToken;
     this.#close = close;
+    this.#afterFirstSignIn = afterFirstSignIn;
     this.#learn(fixtures);
   }
 
@@ -118,7 +128,11 @@ export class MockVismaConnect {
       totp: () => this.totp(options.user),
       now: () => this.#nowSeconds(),
     });
-    return redeemCode(this, request, code, client.clientSecret);
+    const tokens = await redeemCode(this, request, code, client.clientSecret);
+    const afterFirstSignIn = this.#afterFirstSignIn;
+    this.#afterFirstSignIn = undefined;
+    afterFirstSignIn?.();
+    return tokens;
   }
 
   /** A service token (client_credentials), as the HRM gets one for the provisioning API. */

@@ -31,7 +31,7 @@ export interface MockVismaConnectOptions {
  */
 export async function startMockVismaConnect(options: MockVismaConnectOptions = {}): Promise<MockVismaConnect> {
   checkOptions('startMockVismaConnect', options, ['fixtures', 'settings']);
-  const { modules, started } = await loadEmulator();
+  const { modules, started, signedIn } = await loadEmulator();
   checkSettings('startMockVismaConnect', options.settings, modules.settingsOverrideProblem);
   const { DEFAULT_FIXTURES_PATH, startEmulator, defaultSettings, stringify } = modules;
   const temporary = typeof options.fixtures === 'object' ? writeTemporary(await stringify(options.fixtures)) : undefined;
@@ -44,10 +44,11 @@ export async function startMockVismaConnect(options: MockVismaConnectOptions = {
     const emulator = await startEmulator(defaultSettings({ port: 0, smtpPort: 0, mailApiPort: 0, publicApiPort: 0, logLevel: 'error', fixturesPath, ...options.settings }));
     started();
     const endpoint = { url: emulator.url, issuer: emulator.issuer, publicApiUrl: emulator.publicApiUrl, mail: emulator.mail, controlToken: options.settings?.controlToken };
-    return new MockVismaConnect(endpoint, emulator.fixtureFile, async () => {
+    const close = async () => {
       await emulator.close();
       removeTemporary();
-    });
+    };
+    return new MockVismaConnect(endpoint, emulator.fixtureFile, { close, afterFirstSignIn: signedIn });
   } catch (error) {
     removeTemporary();
     throw error;
@@ -90,7 +91,7 @@ export async function connectToMockVismaConnect(options: ConnectOptions): Promis
   const { issuer } = JSON.parse(discovery.text) as { issuer: string };
   const { readFixtureFile, validateFixtures } = (await loadEmulator()).modules;
   const fixtures = typeof options.fixtures === 'string' ? await readFixtureFile(options.fixtures) : await validateFixtures(options.fixtures ?? {}, 'the fixtures given');
-  return new MockVismaConnect({ url, issuer, publicApiUrl: options.publicApiUrl, controlToken: options.controlToken }, fixtures, async () => {});
+  return new MockVismaConnect({ url, issuer, publicApiUrl: options.publicApiUrl, controlToken: options.controlToken }, fixtures, { close: async () => {} });
 }
 
 function writeTemporary(yaml: string): string {

@@ -12,14 +12,16 @@ export type EmulatorModules = typeof import('./emulator-modules.js');
  * cache holds every function a start compiles, not only each module's top level: about a third of an
  * in-process start. The caches sit in Node's default directory, per Node version and user;
  * NODE_DISABLE_COMPILE_CACHE=1 turns them off, and a directory the process chose already
- * (NODE_COMPILE_CACHE, or its own call) is kept. `started`: call it once a start is ready.
+ * (NODE_COMPILE_CACHE, or its own call) is kept. `started`: call it once a start is ready; `signedIn`, once
+ * that start has also served a sign-in.
  */
-export async function loadEmulator(): Promise<{ modules: EmulatorModules; started: () => void }> {
+export async function loadEmulator(): Promise<{ modules: EmulatorModules; started: () => void; signedIn: () => void }> {
   enableCompileCache();
-  if (typeof __EMULATOR_SCRIPT__ === 'undefined') return { modules: await import('./emulator-modules.js'), started: () => undefined };
+  if (typeof __EMULATOR_SCRIPT__ === 'undefined') return { modules: await import('./emulator-modules.js'), started: () => undefined, signedIn: () => undefined };
   // Required, not imported: bin/ is CommonJS, and an ES module import of CommonJS has Node lex it for its names first.
   const { loadEmulatorScript } = createRequire(import.meta.url)('#code-cache') as typeof import('#code-cache');
   const script = loadEmulatorScript();
   // Each test process may validate fixtures of its own: a cache that holds the validation beats none.
-  return { modules: script.exports.emulator, started: () => script.saveCodeCache({ anyStart: true }) };
+  // Once it has also served a sign-in, the cache the next test processes start with holds the emulator's side of a sign-in too.
+  return { modules: script.exports.emulator, started: () => script.saveCodeCache({ anyStart: true }), signedIn: () => script.saveCodeCache({ signedIn: true }) };
 }

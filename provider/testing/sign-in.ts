@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from 'jose';
 import { currentTotp } from '../accounts/totp.js';
+import { clientPackages, clientPackagesUsed } from './web/client-script.js';
 import { exchange } from './web/exchange.js';
 import { elementById, formWith, readForm, readForms, textOf, validationMessages, type Page, type UserAgent } from './web/index.js';
 
@@ -144,8 +145,7 @@ const keySets = new Map<string, Promise<JWTVerifyGetKey>>();
  * as a relying party does: the emulator issues tokens on real time however its clock was moved.
  */
 async function verifyIdToken(endpoint: Endpoint, idToken: string, clientId: string, nonce: string | undefined): Promise<JWTPayload> {
-  // Loaded with the first token: importing the library stays light for a test file that redeems none.
-  const { errors, jwtVerify } = await import('jose');
+  const { errors, jwtVerify } = clientPackages();
   const jwksUrl = `${endpoint.url}/.well-known/openid-configuration/jwks`;
   const verify = async (keys: Promise<JWTVerifyGetKey>) => (await jwtVerify(idToken, await keys, { issuer: endpoint.issuer, audience: clientId })).payload;
   let payload: JWTPayload;
@@ -157,6 +157,7 @@ async function verifyIdToken(endpoint: Endpoint, idToken: string, clientId: stri
     payload = await verify(keySetAt(jwksUrl, { fresh: true }));
   }
   if (nonce !== undefined && payload['nonce'] !== nonce) throw new Error('the ID token carries another nonce');
+  clientPackagesUsed();
   return payload;
 }
 
@@ -172,9 +173,9 @@ function keySetAt(jwksUrl: string, { fresh = false } = {}): Promise<JWTVerifyGet
 
 /** The emulator's JWKS, read over node:http (jose's remote key set reads it with `fetch`, see ./web/exchange.ts). */
 async function readKeySet(jwksUrl: string): Promise<JWTVerifyGetKey> {
-  const [{ createLocalJWKSet }, answer] = await Promise.all([import('jose'), exchange(jwksUrl, { headers: { accept: 'application/json' } })]);
+  const answer = await exchange(jwksUrl, { headers: { accept: 'application/json' } });
   if (answer.status !== 200) throw new SignInError(`the JWKS at ${jwksUrl} answered ${answer.status}`);
-  return createLocalJWKSet(JSON.parse(answer.text) as JSONWebKeySet);
+  return clientPackages().createLocalJWKSet(JSON.parse(answer.text) as JSONWebKeySet);
 }
 
 export class SignInError extends Error {

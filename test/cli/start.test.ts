@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -292,6 +292,31 @@ describe('the package', () => {
     expect(printed).toMatchObject({ issuer: expect.stringMatching(/^http:/) });
     expect(readdirSync(cacheDir).filter((name) => name.startsWith('mock-visma-connect-fixtures-'))).toHaveLength(1);
     expect(readdirSync(cacheDir).filter((name) => name.endsWith('.v8cache'))).toHaveLength(1);
+  });
+
+  it("writes, at a test process's first sign-in, the code caches of a sign-in (the emulator's and the client side's), which the next test process runs with", { timeout: 60_000 }, async () => {
+    const cacheRoot = mkdtempSync(join(tmpdir(), 'mvc-code-cache-'));
+    const cacheDir = execFileSync(process.execPath, ['-p', "require('node:module').getCompileCacheDir()"], { env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot }, encoding: 'utf8' }).trim();
+    const signIn = [
+      "import { startMockVismaConnect } from 'mock-visma-connect/testing';",
+      'const idp = await startMockVismaConnect();',
+      "const tokens = await idp.signIn({ client: 'flex-hrm', user: 'anna.svensson@foretaget.se' });",
+      'await idp.close();',
+      'console.log(JSON.stringify({ acr: tokens.claims.acr }));',
+    ];
+    /** Each code cache's kind (its name without the build id, length and time), when it was written and its contents. */
+    const codeCaches = () =>
+      Object.fromEntries(
+        readdirSync(cacheDir)
+          .filter((name) => name.endsWith('.v8cache'))
+          .map((name) => [name.replace(/-[0-9a-f]+(-\d+)+\.v8cache$/, ''), { writtenAt: statSync(join(cacheDir, name)).mtimeMs, contents: readFileSync(join(cacheDir, name)).toString('base64') }]),
+      );
+    expect(await printedInPackage(signIn, { NODE_COMPILE_CACHE: cacheRoot })).toEqual({ acr: '3' });
+    const written = codeCaches();
+    expect(Object.keys(written).sort()).toEqual(['mock-visma-connect', 'mock-visma-connect-client', 'mock-visma-connect-signed-in']);
+    // V8 took them: the next process, which signs in too, has nothing to write.
+    expect(await printedInPackage(signIn, { NODE_COMPILE_CACHE: cacheRoot })).toEqual({ acr: '3' });
+    expect(codeCaches()).toEqual(written);
   });
 
   it("throws the package's StartupError from the testing library's in-process start when the port is taken", { timeout: 60_000 }, async () => {

@@ -1,4 +1,5 @@
-import { parse, type DefaultTreeAdapterTypes } from 'parse5';
+import type { DefaultTreeAdapterTypes } from 'parse5';
+import { clientPackages } from './client-script.js';
 
 export type Element = DefaultTreeAdapterTypes.Element;
 type Node = DefaultTreeAdapterTypes.Node;
@@ -15,7 +16,7 @@ const parsed = new WeakMap<HtmlSource, { html: string; document: DefaultTreeAdap
 export function documentOf(page: HtmlSource): DefaultTreeAdapterTypes.Document {
   const known = parsed.get(page);
   if (known?.html === page.html) return known.document;
-  const document = parse(page.html);
+  const document = clientPackages().parse(page.html);
   parsed.set(page, { html: page.html, document });
   return document;
 }

@@ -1,4 +1,5 @@
 import type { CookieJar } from 'tough-cookie';
+import { clientPackages } from './client-script.js';
 import { exchange, headersOf, type Asking } from './exchange.js';
 import { entriesOf, fill, pressed, readForm, type ButtonChoice, type Form, type FormSelector, type FormValues } from './forms.js';
 
@@ -29,7 +30,7 @@ export interface UserAgentOptions {
  */
 export class UserAgent {
   // Made on the first request, not with the testing library (see ../emulator-modules.ts).
-  #cookies: Promise<CookieJar> | undefined;
+  #cookies: CookieJar | undefined;
   readonly #headers: Record<string, string>;
 
   constructor(options: UserAgentOptions = {}) {
@@ -83,7 +84,7 @@ export class UserAgent {
 
   async #request(url: string, asking: Asking): Promise<Page> {
     const headers = lowerCased({ ...this.#headers, ...asking.headers });
-    const cookies = await (this.#cookies ??= import('tough-cookie').then(({ CookieJar }) => new CookieJar()));
+    const cookies = (this.#cookies ??= new (clientPackages().CookieJar)());
     const cookie = await cookies.getCookieString(url);
     if (cookie) headers['cookie'] = cookie;
     const answer = await exchange(url, { ...asking, headers });
