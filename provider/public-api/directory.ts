@@ -118,6 +118,19 @@ export class PublicApiDirectory {
     }
   }
 
+  /**
+   * After a user joined `tenantId` (added to it, or created or linked by a token bound to it): when the
+   * tenant was deleted meanwhile, after its delete took its members out, the user is taken out too (an
+   * account the request made is deleted) and the request fails as if the tenant had been gone first.
+   * Read past the directory's cache: the delete may be another replica's, not announced yet.
+   */
+  async stayInTenant(tenantId: string, sub: string, { made }: { made: boolean }): Promise<void> {
+    if (await this.directory.tenantStoredNow(tenantId)) return;
+    if (made) await this.accounts.delete(sub);
+    else await this.accounts.update(sub, (current) => withoutTenant(current, tenantId));
+    throw new PublicApiError('ERROR_TENANT_NOT_FOUND', `tenant ${tenantId} was deleted while the user joined it`);
+  }
+
   async describe(account: Account): Promise<Record<string, unknown>> {
     return userResource(account, await this.#lockout.failures(account.sub));
   }

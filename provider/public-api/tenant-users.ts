@@ -26,11 +26,7 @@ export function tenantUserRoutes(router: Router, directory: PublicApiDirectory):
       added = !current.tenants.includes(tenant.id);
       return added ? { ...current, tenants: [...current.tenants, tenant.id], updatedAt: directory.clock.nowSeconds() } : undefined;
     });
-    // The tenant deleted meanwhile, after its delete took its members out: this one is taken out too.
-    if (added && !(await directory.directory.tenantStoredNow(tenant.id))) {
-      await directory.accounts.update(found.sub, (current) => withoutTenant(current, tenant.id));
-      throw new PublicApiError('ERROR_TENANT_NOT_FOUND', `tenant ${tenant.id} was deleted while the user was added`);
-    }
+    if (added) await directory.stayInTenant(tenant.id, found.sub, { made: false });
     ctx.status = added ? 201 : 200;
     ctx.body = await directory.describe(account);
   });

@@ -82,6 +82,7 @@ export function userRoutes(router: Router, directory: PublicApiDirectory, passwo
     directory.checkDomain(tenant, body.email);
     const { account, created, alreadyLinked } = await createdOrLinked(directory, body, caller, passwordHashCost);
     if (alreadyLinked) throw new PublicApiError('ERROR_USER_LINKED_TO_CLIENT', `${account.email} is already linked to ${caller.clientId}`);
+    if (tenant) await directory.stayInTenant(tenant.id, account.sub, { made: created });
     // Without a password the user creates one through "Forgot your password?", as the mail says.
     if (created && account.passwordHash === undefined) await directory.mails.accountCreated(account);
     ctx.status = created ? 201 : 200;

@@ -297,6 +297,43 @@ describe('guarantees under concurrent callers', () => {
     }
   });
 
+  it('leaves no user in a tenant deleted while a token bound to it creates and links users, and no account a failed create made, whichever replica each reaches', async () => {
+    const admin = await apiToken(replicas.at(0), 'public-api', 'public-secret', {
+      scope: 'publicapi:user:create publicapi:user:read publicapi:user:delete publicapi:tenant:create publicapi:tenant:delete publicapi:tenant:user:read',
+    });
+    const publicApi = async (token: string, i: number, method: string, path: string, body?: unknown) => {
+      const answer = await fetch(`${replicas.at(i).publicApiUrl}/v1.0${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+      return { status: answer.status, body: (await answer.json().catch(() => undefined)) as { id: string }[] | undefined };
+    };
+    const tenant = { id: 'c0ffee00-0000-4000-8000-0000000000bb', organization_name: 'Kortlivad AB', organization_number: '556000-0001', country_code: 'SE' };
+    // Six addresses with an account already (a create links it) and six without (a create makes one).
+    const existing = Array.from({ length: 6 }, (_, i) => `finns${i}@example.se`);
+    const made = Array.from({ length: 6 }, (_, i) => `ny${i}@example.se`);
+    for (const email of existing) expect((await publicApi(admin, 0, 'POST', '/users', { email, first_name: 'F', last_name: 'Inns' })).status).toBe(201);
+    for (let round = 0; round < 4; round += 1) {
+      expect((await publicApi(admin, 0, 'POST', '/tenants', tenant)).status).toBe(201);
+      const bound = await apiToken(replicas.at(1), 'public-api', 'public-secret', { scope: 'publicapi:user:create', tenant_id: tenant.id });
+      const creates = [...existing, ...made].map(async (email, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i));
+        return (await publicApi(bound, i, 'POST', '/users', { email, first_name: 'R', last_name: `${round}` })).status;
+      });
+      const removal = new Promise((resolve) => setTimeout(resolve, 6)).then(async () => (await publicApi(admin, 1, 'DELETE', `/tenants/${tenant.id}`)).status);
+      const statuses = await Promise.all([...creates, removal]);
+      // 201 made, 200 linked, 204 deleted, 404 the tenant gone first (or meanwhile).
+      expect(statuses.filter((status) => ![200, 201, 204, 404].includes(status))).toEqual([]);
+      // A tenant made again with that id starts without members.
+      expect((await publicApi(admin, 0, 'POST', '/tenants', tenant)).status).toBe(201);
+      expect((await publicApi(admin, 1, 'GET', `/tenants/${tenant.id}/users`)).body).toEqual([]);
+      expect((await publicApi(admin, 0, 'DELETE', `/tenants/${tenant.id}`)).status).toBe(204);
+      // A create that failed made no account; one that answered 201 did (removed for the next round).
+      for (const [i, email] of made.entries()) {
+        const found = (await publicApi(admin, i, 'GET', `/users?email=${email}`)).body ?? [];
+        expect(found.length, `${email}: ${statuses[existing.length + i]}`).toBe(statuses[existing.length + i] === 201 ? 1 : 0);
+        for (const { id } of found) expect((await publicApi(admin, 0, 'DELETE', `/users/${id}`)).status).toBe(204);
+      }
+    }
+  });
+
   it('checks 5 of 30 concurrent wrong verification codes and answers 429 to the rest', async () => {
     const api = apiClient(replicas.at(0), await apiToken(replicas.at(0), 'hrm-api', 'api-secret', { tenant_id: TENANT }));
     const started = await api('POST', '/email-verifications', { email: 'ny@annan.se', delivery: 'code' });
