@@ -334,6 +334,25 @@ describe('guarantees under concurrent callers', () => {
     }
   });
 
+  it('sends one new link when the button under an expired verification link is pressed on every replica at once', async () => {
+    const api = apiClient(replicas.at(0), await apiToken(replicas.at(0), 'hrm-api', 'api-secret', { tenant_id: TENANT }));
+    expect((await api('POST', '/email-verifications', { email: 'sent@annan.se', delivery: 'link', locale: 'en-GB' })).status).toBe(202);
+    const expired = new URL(linkIn((await waitForMail('sent@annan.se', 1))[0]!, '/verify-email'));
+    expect((await postControl(replicas.at(0).url, '/clock', { advanceSeconds: 24 * 3600 + 1 })).status).toBe(200);
+    const pages = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        const browser = new UserAgent({ acceptLanguage: 'en' });
+        return { browser, page: await browser.get(`${replicas.at(i).url}${expired.pathname}${expired.search}`) };
+      }),
+    );
+    const presses = await Promise.all(pages.map(({ browser, page }) => browser.post(readForm(page).action, {})));
+    expect(presses.map((answer) => answer.status).sort()).toEqual([200, 400, 400, 400, 400, 400]);
+    expect(presses.find((answer) => answer.status === 200)!.html).toContain('We have sent a new link to sent@annan.se.');
+    await waitForMail('sent@annan.se', 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await waitForMail('sent@annan.se', 1)).toHaveLength(2);
+  });
+
   it('checks 5 of 30 concurrent wrong verification codes and answers 429 to the rest', async () => {
     const api = apiClient(replicas.at(0), await apiToken(replicas.at(0), 'hrm-api', 'api-secret', { tenant_id: TENANT }));
     const started = await api('POST', '/email-verifications', { email: 'ny@annan.se', delivery: 'code' });
