@@ -20,3 +20,5 @@ export interface ClientScript {
   saveCodeCache(): void;
 }
 export declare function loadClientScript(): ClientScript;
+/** A script the build wrote, as a string, and its modification time; a missing one throws an Error that says to build. */
+export declare function readScript(file: string): { source: string; mtimeMs: number };

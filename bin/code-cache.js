@@ -159,9 +159,16 @@ function runWithCodeCache(file, source, cacheFile, name) {
 /**
  * A script and its modification time. Read straight into a string, with no 3 MB Buffer beside it until a
  * collection: esbuild writes ASCII, escaping the rest, so Latin-1 reads the same characters as UTF-8.
+ * A script that is not there is a build that is not whole (a checkout's dist/ taken apart by hand).
  */
 function readScript(file) {
-  const fd = openSync(file, 'r');
+  let fd;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    if (error.code === 'ENOENT') throw new Error(`${file} is missing: dist/ is not a whole build; run npm run build`, { cause: error });
+    throw error;
+  }
   try {
     return { source: readFileSync(fd, 'latin1'), mtimeMs: fstatSync(fd).mtimeMs };
   } finally {

@@ -76,8 +76,10 @@ export class MockVismaConnect {
   #afterFirstSignIn: (() => void) | undefined;
 
   /**
-   * `close` stops what the client started; `afterFirstSignIn`, called once a sign-in has come back with
-   * verified tokens, lets an emulator started in this process write the code cache of a sign-in.
+   * Made by startMockVismaConnect and connectToMockVismaConnect, not by a test. `close` stops what the
+   * client started; `afterFirstSignIn`, called once a sign-in has come back with verified tokens, lets an
+   * emulator started in this process write the code cache of a sign-in.
+   * @internal
    */
   constructor(
     endpoint: Endpoint & { publicApiUrl?: string | undefined; controlToken?: string | undefined; mail?: { smtpPort: number; apiUrl: string } | undefined },

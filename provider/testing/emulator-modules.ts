@@ -1,7 +1,8 @@
 // What the testing library needs of the emulator itself, loaded by ./index.ts only once Node's compile
 // cache is on: a module's code is cached when it is compiled, and every static import of the library's
 // entry point is compiled before any of its code runs. So the entry point imports little statically;
-// the rest (here, the fixture schema in ./client.ts, the cookie jar in ./web/user-agent.ts) on first use.
+// the rest (here, the fixture schema in ./client.ts; in the package, the client side's packages of
+// ./web/client-script.ts) on first use.
 export { DEFAULT_FIXTURES_PATH, startEmulator } from '../server.js';
 export { defaultSettings, settingsOverrideProblem } from '../config/index.js';
 export { readFixtureFile } from '../fixtures/read.js';

@@ -10,6 +10,9 @@ import { OLD_NODE_VERSION, oldNodeBin } from '../support/old-node.js';
 import { freePort } from '../support/redis-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where Node keeps its caches under NODE_COMPILE_CACHE=`root`: a directory of its own per Node version. */
+const compileCacheDirUnder = (root: string): string => execFileSync(process.execPath, ['-p', "require('node:module').getCompileCacheDir()"], { env: { ...process.env, NODE_COMPILE_CACHE: root }, encoding: 'utf8' }).trim();
 const START = fileURLToPath(new URL('../../scripts/start.js', import.meta.url));
 const running: ChildProcess[] = [];
 
@@ -112,8 +115,7 @@ describe('starting the server from the command line', () => {
 
   it('writes its code cache once ready, from the first start that finds its fixtures kept, and keeps only the newest four code caches in the cache directory', { timeout: 60_000 }, async () => {
     const cacheRoot = mkdtempSync(join(tmpdir(), 'mvc-code-cache-'));
-    // Node keeps its caches in a directory of its own under NODE_COMPILE_CACHE, one per Node version.
-    const cacheDir = execFileSync(process.execPath, ['-p', "require('node:module').getCompileCacheDir()"], { env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot }, encoding: 'utf8' }).trim();
+    const cacheDir = compileCacheDirUnder(cacheRoot);
     const codeCaches = () => readdirSync(cacheDir).filter((name) => name.endsWith('.v8cache'));
     const earlierBuilds = ['1', '2', '3', '4', '5'].map((n) => `mock-visma-connect-${n}a-${n}00.v8cache`);
     for (const [age, name] of earlierBuilds.entries()) {
@@ -279,7 +281,7 @@ describe('the package', () => {
 
   it('writes the code cache from its first in-process start, though that start validated its fixtures (each test process may)', { timeout: 60_000 }, async () => {
     const cacheRoot = mkdtempSync(join(tmpdir(), 'mvc-code-cache-'));
-    const cacheDir = execFileSync(process.execPath, ['-p', "require('node:module').getCompileCacheDir()"], { env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot }, encoding: 'utf8' }).trim();
+    const cacheDir = compileCacheDirUnder(cacheRoot);
     const printed = await printedInPackage(
       [
         "import { startMockVismaConnect } from 'mock-visma-connect/testing';",
@@ -296,7 +298,7 @@ describe('the package', () => {
 
   it("writes, at a test process's first sign-in, the code caches of a sign-in (the emulator's and the client side's), which the next test process runs with", { timeout: 60_000 }, async () => {
     const cacheRoot = mkdtempSync(join(tmpdir(), 'mvc-code-cache-'));
-    const cacheDir = execFileSync(process.execPath, ['-p', "require('node:module').getCompileCacheDir()"], { env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot }, encoding: 'utf8' }).trim();
+    const cacheDir = compileCacheDirUnder(cacheRoot);
     const signIn = [
       "import { startMockVismaConnect } from 'mock-visma-connect/testing';",
       'const idp = await startMockVismaConnect();',

@@ -29,7 +29,7 @@ export interface UserAgentOptions {
  * so a test can look at every hop.
  */
 export class UserAgent {
-  // Made on the first request, not with the testing library (see ../emulator-modules.ts).
+  // Made on the first request: in the package, that loads the client side's script (./client-script.ts).
   #cookies: CookieJar | undefined;
   readonly #headers: Record<string, string>;
 
