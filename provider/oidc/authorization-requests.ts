@@ -1,9 +1,9 @@
 import type { Middleware } from 'koa';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { readText } from '../http/index.js';
-import { OIDC_ROUTES } from './routes.js';
+import { atRoute, OIDC_ROUTES } from './routes.js';
 
-const FORM_POST_PATHS = new Set<string>([OIDC_ROUTES.authorization, OIDC_ROUTES.end_session]);
+const FORM_POST_ROUTES = [OIDC_ROUTES.authorization, OIDC_ROUTES.end_session];
 
 /**
  * OIDC Core 3.1.2.1 (and RP-Initiated Logout 2): the authorization and end-session endpoints take
@@ -16,7 +16,7 @@ const FORM_POST_PATHS = new Set<string>([OIDC_ROUTES.authorization, OIDC_ROUTES.
  */
 export function formPostAsQuery(): Middleware {
   return async function authorizationByPost(ctx, next) {
-    if (ctx.method === 'POST' && FORM_POST_PATHS.has(ctx.path)) {
+    if (ctx.method === 'POST' && FORM_POST_ROUTES.some((route) => atRoute(ctx.path, route))) {
       const form = ctx.is('application/x-www-form-urlencoded') ? await readText(ctx) : '';
       ctx.method = 'GET';
       ctx.querystring = form;
@@ -39,7 +39,7 @@ const JWT_CLAIMS = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sub']);
 export function unsignedRequestObjects(nowSeconds: () => number): Middleware {
   return async function unpackUnsignedRequestObject(ctx, next) {
     const request = ctx.query['request'];
-    if (ctx.method === 'GET' && ctx.path === OIDC_ROUTES.authorization && typeof request === 'string') {
+    if (ctx.method === 'GET' && atRoute(ctx.path, OIDC_ROUTES.authorization) && typeof request === 'string') {
       const claims = unsignedClaims(request);
       const query = new URLSearchParams(ctx.querystring);
       if (claims && current(claims, nowSeconds()) && consistent(claims, query)) {

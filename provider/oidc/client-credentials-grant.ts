@@ -8,7 +8,7 @@ import type { Directory } from '../directory/index.js';
 import { replayRequest } from '../http/index.js';
 import { presentedSecret } from './client-secret-credentials.js';
 import { KNOWN_SCOPES } from './configuration.js';
-import { API_SCOPES, apiResource, asksForPublicApi, OIDC_ROUTES, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES } from './routes.js';
+import { API_SCOPES, apiResource, asksForPublicApi, atRoute, OIDC_ROUTES, PUBLIC_API_AUDIENCE, PUBLIC_API_SCOPES } from './routes.js';
 import type { ServiceTokenTimes } from './service-token-times.js';
 import { ServiceTokenSigner } from './service-token-signer.js';
 
@@ -82,7 +82,7 @@ export function clientCredentialsGrant(options: ClientCredentialsGrantOptions): 
   }
 
   return async function clientCredentialsFastPath(ctx, next) {
-    if (ctx.method !== 'POST' || ctx.path !== OIDC_ROUTES.token || ctx.querystring !== '' || ctx.req.headers.dpop !== undefined || !isForm(ctx)) {
+    if (ctx.method !== 'POST' || !atRoute(ctx.path, OIDC_ROUTES.token) || ctx.querystring !== '' || ctx.req.headers.dpop !== undefined || !isForm(ctx)) {
       await next();
       return;
     }

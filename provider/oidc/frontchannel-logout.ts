@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { sendPage } from '../http/index.js';
 import { negotiateLanguage } from '../i18n/index.js';
-import { OIDC_ROUTES } from './routes.js';
+import { atRoute, OIDC_ROUTES } from './routes.js';
 
 const CONFIRM_PATH = `${OIDC_ROUTES.end_session}/confirm`;
 
@@ -24,7 +24,7 @@ interface SignedOutClient {
  */
 export function frontchannelLogout(provider: Provider): Middleware {
   return async function frontchannelLogoutPage(ctx, next) {
-    if (ctx.method !== 'POST' || ctx.path !== CONFIRM_PATH) {
+    if (ctx.method !== 'POST' || !atRoute(ctx.path, CONFIRM_PATH)) {
       await next();
       return;
     }

@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 import type { AdapterPayload } from 'oidc-provider';
 import { readText, replayRequest } from '../http/index.js';
 import type { IssuerKey } from './issuer-key.js';
-import { OIDC_ROUTES } from './routes.js';
+import { atRoute, OIDC_ROUTES } from './routes.js';
 
 const ACCESS_TOKEN_TYP = 'at+jwt';
 
@@ -67,10 +67,10 @@ const UNKNOWN_TOKEN = 'unknown';
  * API are left to oidc-provider, which refuses them there.
  */
 export function accessTokensByIdAtIntrospection(key: IssuerKey): Middleware {
-  const paths = new Set<string>([OIDC_ROUTES.introspection, OIDC_ROUTES.revocation]);
   const audience = resourcesAudience(key.issuer);
   return async function accessTokenById(ctx, next) {
-    if (ctx.method !== 'POST' || !paths.has(ctx.path) || !ctx.is('application/x-www-form-urlencoded')) {
+    const introspection = atRoute(ctx.path, OIDC_ROUTES.introspection);
+    if (ctx.method !== 'POST' || !(introspection || atRoute(ctx.path, OIDC_ROUTES.revocation)) || !ctx.is('application/x-www-form-urlencoded')) {
       await next();
       return;
     }
@@ -84,7 +84,7 @@ export function accessTokensByIdAtIntrospection(key: IssuerKey): Middleware {
     await next();
     // An active token's answer has the JWT's claims oidc-provider does not keep (IdentityServer answers them too).
     const answer = ctx.body as { active?: unknown } | undefined;
-    if (ours && ctx.path === OIDC_ROUTES.introspection && answer?.active === true) ctx.body = { ...answer, aud: claims.aud, nbf: claims.nbf, jti: claims.jti };
+    if (ours && introspection && answer?.active === true) ctx.body = { ...answer, aud: claims.aud, nbf: claims.nbf, jti: claims.jti };
   };
 }
 

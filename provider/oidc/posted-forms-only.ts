@@ -1,10 +1,9 @@
 import type { Context, Middleware } from 'koa';
 import { compressedWith } from '../http/index.js';
-import { OIDC_ROUTES } from './routes.js';
+import { atRoute, OIDC_ROUTES } from './routes.js';
 
-const TOKEN = OIDC_ROUTES.token;
 /** Endpoints that take a POSTed form and nothing else; CORS preflights (OPTIONS) pass to oidc-provider. */
-const POSTED_FORM_PATHS = new Set<string>([OIDC_ROUTES.token, OIDC_ROUTES.introspection, OIDC_ROUTES.revocation]);
+const POSTED_FORM_ROUTES = [OIDC_ROUTES.token, OIDC_ROUTES.introspection, OIDC_ROUTES.revocation];
 
 /**
  * The token, introspection and revocation endpoints answer a request they cannot read as IdentityServer
@@ -15,7 +14,8 @@ const POSTED_FORM_PATHS = new Set<string>([OIDC_ROUTES.token, OIDC_ROUTES.intros
  */
 export function postedFormsOnly(): Middleware {
   return async function postedFormOnly(ctx, next) {
-    const problem = POSTED_FORM_PATHS.has(ctx.path) && ctx.method !== 'OPTIONS' ? problemOf(ctx) : undefined;
+    const route = ctx.method === 'OPTIONS' ? undefined : POSTED_FORM_ROUTES.find((candidate) => atRoute(ctx.path, candidate));
+    const problem = route === undefined ? undefined : problemOf(ctx, route);
     if (problem === undefined) return void (await next());
     if (problem.status === 405) ctx.set('Allow', 'POST');
     ctx.status = problem.status;
@@ -23,10 +23,10 @@ export function postedFormsOnly(): Middleware {
   };
 }
 
-function problemOf(ctx: Context): { status: number; description: string } | undefined {
+function problemOf(ctx: Context, route: string): { status: number; description: string } | undefined {
   if (ctx.method !== 'POST') {
-    if (ctx.path === TOKEN) return { status: 400, description: `the token endpoint takes POST with a form body, not ${ctx.method}` };
-    return { status: 405, description: `${ctx.path} takes POST with a form body, not ${ctx.method}` };
+    if (route === OIDC_ROUTES.token) return { status: 400, description: `the token endpoint takes POST with a form body, not ${ctx.method}` };
+    return { status: 405, description: `${route} takes POST with a form body, not ${ctx.method}` };
   }
   const coding = compressedWith(ctx);
   if (coding !== undefined) return { status: 415, description: `send the form uncompressed: Content-Encoding ${coding} is not accepted` };

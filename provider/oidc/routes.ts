@@ -9,6 +9,15 @@ export const OIDC_ROUTES = {
   jwks: '/.well-known/openid-configuration/jwks',
 } as const;
 
+/**
+ * Whether a request's path reaches `route` (one of OIDC_ROUTES) at oidc-provider, whose router folds
+ * ASCII case and takes one trailing slash: a check of ours at an endpoint is met at `/Connect/Token/` too.
+ */
+export function atRoute(path: string, route: string): boolean {
+  const bare = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  return bare.length === route.length && /^[\x20-\x7e]*$/.test(bare) && bare.toLowerCase() === route.toLowerCase();
+}
+
 export const interactionPath = (uid: string): string => `/interaction/${uid}`;
 
 /** The resource indicator (and `aud`) of access tokens for the provisioning API. */

@@ -62,23 +62,32 @@ describe('errors as Visma Connect (IdentityServer) answers them', () => {
     expect(callback.searchParams.get('error')).toBe('invalid_scope');
   });
 
-  it('answers another method at the token endpoint with 400 invalid_request, and at introspection and revocation with 405, in JSON', async () => {
-    const token = await fetch(`${emulator.issuer}/connect/token`);
-    expect([token.status, await token.json()]).toEqual([400, { error: 'invalid_request', error_description: 'the token endpoint takes POST with a form body, not GET' }]);
+  // oidc-provider's router folds case and takes a trailing slash: these reach its endpoints too.
+  const spellings = (path: string) => [path, `${path}/`, path.toUpperCase()];
+
+  it('answers another method at the token endpoint with 400 invalid_request, and at introspection and revocation with 405, in JSON, however the path is spelled', async () => {
+    for (const spelled of spellings('/connect/token')) {
+      const token = await fetch(`${emulator.issuer}${spelled}`);
+      expect([token.status, await token.json()], spelled).toEqual([400, { error: 'invalid_request', error_description: 'the token endpoint takes POST with a form body, not GET' }]);
+    }
     for (const path of ['/connect/introspect', '/connect/revocation']) {
-      const answer = await fetch(`${emulator.issuer}${path}`, { method: 'PUT' });
-      expect(answer.status).toBe(405);
-      expect(answer.headers.get('allow')).toBe('POST');
-      expect(await answer.json()).toEqual({ error: 'invalid_request', error_description: `${path} takes POST with a form body, not PUT` });
+      for (const spelled of spellings(path)) {
+        const answer = await fetch(`${emulator.issuer}${spelled}`, { method: 'PUT' });
+        expect(answer.status, spelled).toBe(405);
+        expect(answer.headers.get('allow')).toBe('POST');
+        expect(await answer.json()).toEqual({ error: 'invalid_request', error_description: `${path} takes POST with a form body, not PUT` });
+      }
     }
   });
 
-  it('refuses a compressed body at the token endpoint with 415 rather than reading it as a form', async () => {
+  it('refuses a compressed body at the token endpoint with 415 rather than reading it as a form, however the path is spelled', async () => {
     const { gzipSync } = await import('node:zlib');
     const form = 'grant_type=client_credentials&scope=connect%3Ausers&client_id=service&client_secret=service-secret';
-    for (const body of [gzipSync(form), Buffer.from(form)]) {
-      const answer = await fetch(`${emulator.issuer}/connect/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' }, body });
-      expect([answer.status, await answer.json()]).toEqual([415, { error: 'invalid_request', error_description: 'send the form uncompressed: Content-Encoding gzip is not accepted' }]);
+    for (const spelled of spellings('/connect/token')) {
+      for (const body of [gzipSync(form), Buffer.from(form)]) {
+        const answer = await fetch(`${emulator.issuer}${spelled}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' }, body });
+        expect([answer.status, await answer.json()], spelled).toEqual([415, { error: 'invalid_request', error_description: 'send the form uncompressed: Content-Encoding gzip is not accepted' }]);
+      }
     }
   });
 

@@ -122,6 +122,14 @@ describe('access tokens from sign-in are JWTs, as Visma Connect issues them', ()
       jti: decodeJwt(tokens.access_token).jti,
     });
 
+    // The same at the path as oidc-provider also takes it (any case, a trailing slash).
+    const introspected = await fetch(`${emulator.issuer}/Connect/Introspect/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('hrm:hrm-secret').toString('base64')}` },
+      body: new URLSearchParams({ token: tokens.access_token }),
+    });
+    expect(await introspected.json()).toMatchObject({ active: true, sub, jti: decodeJwt(tokens.access_token).jti });
+
     await oidc.tokenRevocation(hrm, tokens.access_token);
     await expect(oidc.tokenIntrospection(hrm, tokens.access_token)).resolves.toEqual({ active: false });
     await expect(oidc.fetchUserInfo(hrm, tokens.access_token, sub)).rejects.toMatchObject({ status: 401 });
