@@ -16,7 +16,7 @@
 // modules without its ES module loader, ~7 ms less of each start. ES modules import these files all
 // the same (the testing library, the Docker image's build, the benchmark).
 const { keepNewest, writeQuietly } = require('./cache-files.js');
-const { closeSync, existsSync, fstatSync, openSync, readFileSync } = require('node:fs');
+const { closeSync, fstatSync, openSync, readFileSync } = require('node:fs');
 const { createRequire, enableCompileCache, getCompileCacheDir } = require('node:module');
 const path = require('node:path');
 const { constants, Script } = require('node:vm');
@@ -49,8 +49,15 @@ function runEmulatorScript() {
   // emulator's side of it), and one made once a start was ready.
   const signedIn = cacheFileOf(SCRIPT, SIGNED_IN_CACHE, source, mtimeMs);
   const started = cacheFileOf(SCRIPT, STARTED_CACHE, source, mtimeMs);
-  const ranWith = [signedIn, started].find((file) => file !== undefined && existsSync(file));
-  const script = runScript(SCRIPT, source, ranWith && readIfThere(ranWith));
+  let ranWith;
+  let cachedData;
+  for (const file of [signedIn, started]) {
+    cachedData = file && readIfThere(file);
+    if (cachedData === undefined) continue;
+    ranWith = file;
+    break;
+  }
+  const script = runScript(SCRIPT, source, cachedData);
   let have = script.accepted ? ranWith : undefined;
   const write = (file, name) => {
     if (file === undefined) return;
